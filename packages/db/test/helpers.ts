@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Prisma } from "../src/index";
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export function newJob(overrides: Partial<Prisma.JobCreateManyInput> = {}): Prisma.JobCreateManyInput {
+  return {
+    id: randomUUID(),
+    orgId: randomUUID(),
+    type: "synthetic",
+    subtype: "work",
+    name: "test job",
+    queue: "synthetic",
+    maxAttempts: 3,
+    input: {},
+    expiresAt: new Date(Date.now() + 86_400_000),
+    ...overrides,
+  };
+}
+
+/** Runs a raw statement and returns the Postgres error code it failed with, or null. */
+export async function sqlState(db: Db, sql: string, ...values: unknown[]): Promise<string | null> {
+  try {
+    await db.$executeRawUnsafe(sql, ...values);
+    return null;
+  } catch (error) {
+    // Prisma wraps the driver error; the SQLSTATE is the one fact worth asserting on.
+    const code = /originalCode":"([0-9A-Z]{5})"/.exec(JSON.stringify(error));
+    return code?.[1] ?? String(error);
+  }
+}

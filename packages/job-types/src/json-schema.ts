@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { jobTypes } from "./registry";
+
+export interface SubtypeDescription {
+  readonly subtype: string;
+  readonly description: string;
+  readonly steps: readonly { name: string; weight: number }[];
+  readonly inputSchema: unknown;
+  readonly outputSchema: unknown;
+  readonly itemSchema: unknown;
+  readonly examples: readonly unknown[];
+}
+
+export interface JobTypeDescription {
+  readonly type: string;
+  readonly description: string;
+  readonly defaultSubtype: string | null;
+  readonly defaults: unknown;
+  readonly subtypes: readonly SubtypeDescription[];
+}
+
+/** The registry as JSON Schema (what `GET /v1/job-types` serves). */
+export function describeJobTypes(): JobTypeDescription[] {
+  return Object.values(jobTypes).map((definition) => ({
+    type: definition.type,
+    description: definition.description,
+    defaultSubtype: definition.defaultSubtype ?? null,
+    defaults: definition.defaults,
+    subtypes: Object.entries(definition.subtypes).map(([subtype, spec]) => ({
+      subtype,
+      description: spec.description,
+      steps: spec.steps ?? [],
+      inputSchema: z.toJSONSchema(spec.input, { io: "input" }),
+      outputSchema: z.toJSONSchema(spec.output, { io: "output" }),
+      itemSchema: z.toJSONSchema(spec.item, { io: "output" }),
+      examples: spec.examples.input,
+    })),
+  }));
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { describeJobTypes } from "./json-schema";
+import { toFieldIssues } from "./issues";
+import { jobTypes, resolveJobKind } from "./registry";
+
+const kinds = Object.values(jobTypes).flatMap((definition) =>
+  Object.entries(definition.subtypes).map(([subtype, spec]) => ({ name: `${definition.type}/${subtype}`, spec })),
+);
+
+describe("job type registry", () => {
+  it("has the built-in kinds", () => {
+    expect(kinds.map((k) => k.name).sort()).toEqual(["import/csv", "maintenance/cleanup", "synthetic/noop", "synthetic/work"]);
+  });
+
+  describe.each(kinds)("$name", ({ spec }) => {
+    it("documents accepted and rejected examples", () => {
+      expect(spec.examples.input.length).toBeGreaterThan(0);
+      expect(spec.examples.output.length).toBeGreaterThan(0);
+      expect(spec.examples.item.length).toBeGreaterThan(0);
+      expect(spec.examples.invalidInput.length).toBeGreaterThan(1);
+    });
+
+    it("accepts its documented examples", () => {
+      for (const input of spec.examples.input) expect(spec.input.safeParse(input).error).toBeUndefined();
+      for (const output of spec.examples.output) expect(spec.output.safeParse(output).error).toBeUndefined();
+      for (const item of spec.examples.item) expect(spec.item.safeParse(item).error).toBeUndefined();
+    });
+
+    it("rejects bad input naming the field", () => {
+      for (const bad of spec.examples.invalidInput) {
+        const result = spec.input.safeParse(bad.value);
+        expect(result.success, JSON.stringify(bad.value).slice(0, 80)).toBe(false);
+        if (result.error) expect(toFieldIssues(result.error).map((i) => i.path)).toContain(bad.path);
+      }
+    });
+
+    it("rejects non-objects", () => {
+      for (const value of [null, 42, "x", [], undefined]) expect(spec.input.safeParse(value).success).toBe(false);
+    });
+  });
+});
+
+describe("synthetic/work input (fixed interface)", () => {
+  const work = jobTypes.synthetic.subtypes.work.input;
+  it("takes every documented field", () => {
+    const parsed = work.parse({ durationMs: 10, items: 5, failItems: [1], failAttempts: 1, steps: ["a"], output: { x: [1, "y", null] } });
+    expect(parsed).toEqual({ durationMs: 10, items: 5, failItems: [1], failAttempts: 1, steps: ["a"], output: { x: [1, "y", null] } });
+  });
+  it("rejects unknown fields by name", () => {
+    const result = work.safeParse({ items: 1, itemz: 2 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain("itemz");
+  });
+});
+
+describe("import/csv defaults", () => {
+  it("fills delimiter, header and required", () => {
+    const parsed = jobTypes.import.subtypes.csv.input.parse({ csv: "a\n1", columns: [{ name: "a", type: "integer" }], keyColumn: "a" });
+    expect(parsed).toEqual({ csv: "a\n1", columns: [{ name: "a", type: "integer", required: false }], keyColumn: "a", delimiter: ",", hasHeader: true });
+  });
+});
+
+describe("resolveJobKind", () => {
+  it("falls back to the default subtype", () => {
+    const r = resolveJobKind("synthetic");
+    expect(r.ok && r.kind.subtype).toBe("work");
+  });
+  it("names the bad field", () => {
+    expect(resolveJobKind("nope")).toMatchObject({ ok: false, field: "type" });
+    expect(resolveJobKind("synthetic", "nope")).toMatchObject({ ok: false, field: "subtype" });
+    expect(resolveJobKind("toString")).toMatchObject({ ok: false, field: "type" });
+    expect(resolveJobKind("synthetic", "constructor")).toMatchObject({ ok: false, field: "subtype" });
+  });
+});
+
+describe("describeJobTypes", () => {
+  it("serves JSON Schema for every kind", () => {
+    const described = describeJobTypes();
+    const work = described.find((t) => t.type === "synthetic")?.subtypes.find((s) => s.subtype === "work");
+    expect(work?.inputSchema).toMatchObject({ type: "object", additionalProperties: false });
+    expect(Object.keys((work?.inputSchema as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(["durationMs", "items", "failItems", "failAttempts", "steps", "output"]),
+    );
+    expect(described.flatMap((t) => t.subtypes)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,60 @@
+import type { z } from "zod";
+import type { JobTypeDefinition, SubtypeDefinition } from "./define-job-type";
+import { importJobType } from "./types/import";
+import { maintenance } from "./types/maintenance";
+import { synthetic } from "./types/synthetic";
+
+/** Every job type Jobstream knows; the single source of truth for API, worker and SDK. */
+export const jobTypes = {
+  synthetic,
+  import: importJobType,
+  maintenance,
+} as const;
+
+export type JobRegistry = typeof jobTypes;
+export type JobTypeName = keyof JobRegistry;
+export type SubtypeName<T extends JobTypeName> = keyof JobRegistry[T]["subtypes"] & string;
+type SubtypeOf<T extends JobTypeName, S extends SubtypeName<T>> = JobRegistry[T]["subtypes"][S];
+
+/** Parsed (defaults applied) input of a type/subtype. */
+export type JobInput<T extends JobTypeName, S extends SubtypeName<T>> =
+  SubtypeOf<T, S> extends SubtypeDefinition<infer I> ? z.output<I> : never;
+export type JobOutput<T extends JobTypeName, S extends SubtypeName<T>> =
+  SubtypeOf<T, S> extends SubtypeDefinition<z.ZodType, infer O> ? z.output<O> : never;
+export type JobItemState<T extends JobTypeName, S extends SubtypeName<T>> =
+  SubtypeOf<T, S> extends SubtypeDefinition<z.ZodType, z.ZodType, infer It> ? z.output<It> : never;
+
+export const jobTypeNames = Object.keys(jobTypes) as JobTypeName[];
+
+export function isJobTypeName(value: string): value is JobTypeName {
+  return Object.hasOwn(jobTypes, value);
+}
+
+export interface ResolvedJobKind {
+  readonly definition: JobTypeDefinition;
+  readonly type: JobTypeName;
+  readonly subtype: string;
+  readonly spec: SubtypeDefinition;
+}
+
+export type ResolveResult =
+  | { readonly ok: true; readonly kind: ResolvedJobKind }
+  | { readonly ok: false; readonly field: "type" | "subtype"; readonly message: string };
+
+/** Finds a type and subtype by name; a missing subtype falls back to the type's default. */
+export function resolveJobKind(type: string, subtype?: string | null): ResolveResult {
+  if (!isJobTypeName(type)) {
+    return { ok: false, field: "type", message: `unknown job type "${type}"; known: ${jobTypeNames.join(", ")}` };
+  }
+  const definition: JobTypeDefinition = jobTypes[type];
+  const name = subtype ?? definition.defaultSubtype;
+  if (name === undefined) {
+    return { ok: false, field: "subtype", message: `job type "${type}" needs a subtype` };
+  }
+  const spec = Object.hasOwn(definition.subtypes, name) ? definition.subtypes[name] : undefined;
+  if (spec === undefined) {
+    const known = Object.keys(definition.subtypes).join(", ");
+    return { ok: false, field: "subtype", message: `unknown subtype "${name}" of "${type}"; known: ${known}` };
+  }
+  return { ok: true, kind: { definition, type, subtype: name, spec } };
+}
