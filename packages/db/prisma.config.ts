@@ -2,9 +2,7 @@
 // schema engine; pointing the variable at any existing file skips that (see TOOLCHAIN.md).
 // Migrations are applied by src/migrate.ts, not by this CLI.
 import { defineConfig } from "prisma/config";
-
-process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= "/bin/false";
-process.env.CHECKPOINT_DISABLE ??= "1";
+import "./prisma/env";
 
 export default defineConfig({
   schema: "prisma/schema.prisma",

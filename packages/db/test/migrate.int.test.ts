@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, checkDbHealth } from "../src/index";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "../src/migrate";
-import { ADMIN_URL } from "./helpers";
+import { ADMIN_URL } from "./env";
 
 const name = `jobstream_migrate_${process.pid}_${Date.now()}`;
 const url = (() => {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db, findJobByIdempotencyKey, insertPendingJob } from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL, newJob, sqlState } from "./helpers";
+import { ADMIN_URL } from "./env";
+import { newJob, sqlState } from "./fixtures";
 
 let database: TestDatabase;
 let db: Db;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db, failedJobsNeedingAttention, queueStats, typeStats } from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL, newJob } from "./helpers";
+import { ADMIN_URL } from "./env";
+import { newJob } from "./fixtures";
 
 let database: TestDatabase;
 let db: Db;

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../src/index";
 
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export function newJob(overrides: Partial<Prisma.JobCreateManyInput> = {}): Prisma.JobCreateManyInput {
   return {

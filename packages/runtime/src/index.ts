@@ -1,0 +1,7 @@
+export * from "./env-schema";
+export * from "./logger";
+export * from "./queue-names";
+export * from "./readiness";
+export * from "./redis";
+export * from "./roles";
+export * from "./shutdown";

@@ -1,0 +1,27 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+export type { Redis } from "ioredis";
+
+export interface RedisConnectionOptions {
+  readonly url: string;
+  /**
+   * Producers and health checks fail fast when Redis is down; BullMQ workers must instead wait
+   * for it (`maxRetriesPerRequest: null`, BullMQ's production guide).
+   * @defaultValue "producer"
+   */
+  readonly purpose?: "producer" | "worker";
+  readonly connectionName?: string;
+}
+
+export function createRedis(options: RedisConnectionOptions): Redis {
+  const common: RedisOptions = {
+    connectionName: options.connectionName,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  };
+  const purpose: RedisOptions =
+    options.purpose === "worker"
+      ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+  return new Redis(options.url, { ...common, ...purpose });
+}
