@@ -72,15 +72,15 @@ export interface JobTypeDefinition<
   /** Also the BullMQ queue name: one queue per job type. */
   readonly type: string;
   readonly description: string;
-  /** Used when an enqueue names no subtype. */
-  readonly defaultSubtype?: keyof S & string;
+  /** Used when an enqueue names no subtype; defineJobType checks it names one of `subtypes`. */
+  readonly defaultSubtype?: string;
   readonly defaults: JobDefaults;
   readonly subtypes: S;
 }
 
 /** Identity function that keeps the literal subtype names for the typed registry. */
 export function defineJobType<const S extends Record<string, SubtypeDefinition>>(
-  definition: JobTypeDefinition<S>,
+  definition: JobTypeDefinition<S> & { readonly defaultSubtype?: keyof S & string },
 ): JobTypeDefinition<S> {
   jobDefaultsSchema.parse(definition.defaults);
   return definition;

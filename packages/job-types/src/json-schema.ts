@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { JobTypeDefinition } from "./define-job-type";
 import { jobTypes } from "./registry";
 
 export interface SubtypeDescription {
@@ -21,7 +22,8 @@ export interface JobTypeDescription {
 
 /** The registry as JSON Schema (what `GET /v1/job-types` serves). */
 export function describeJobTypes(): JobTypeDescription[] {
-  return Object.values(jobTypes).map((definition) => ({
+  const definitions: readonly JobTypeDefinition[] = Object.values(jobTypes);
+  return definitions.map((definition) => ({
     type: definition.type,
     description: definition.description,
     defaultSubtype: definition.defaultSubtype ?? null,

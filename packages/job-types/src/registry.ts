@@ -58,3 +58,16 @@ export function resolveJobKind(type: string, subtype?: string | null): ResolveRe
   }
   return { ok: true, kind: { definition, type, subtype: name, spec } };
 }
+
+/** Every type/subtype pair, in registry order. */
+export function listJobKinds(): ResolvedJobKind[] {
+  const definitions: readonly JobTypeDefinition[] = Object.values(jobTypes);
+  return definitions.flatMap((definition) =>
+    Object.entries(definition.subtypes).map(([subtype, spec]) => ({
+      definition,
+      type: definition.type as JobTypeName,
+      subtype,
+      spec,
+    })),
+  );
+}

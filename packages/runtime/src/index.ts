@@ -1,4 +1,5 @@
 export * from "./env-schema";
+export * from "./health-answer";
 export * from "./logger";
 export * from "./queue-names";
 export * from "./readiness";

@@ -25,3 +25,12 @@ export function createRedis(options: RedisConnectionOptions): Redis {
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
   return new Redis(options.url, { ...common, ...purpose });
 }
+
+/** QUIT when connected (flushes pending replies), else just drop the socket and stop reconnecting. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === "ready") {
+    await redis.quit();
+  } else {
+    redis.disconnect();
+  }
+}

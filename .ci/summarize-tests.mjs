@@ -1,0 +1,21 @@
+// Sums the per-package vitest JSON reports into the one closing line CI reads.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+
+const files = ["apps", "packages", "tooling"]
+  .flatMap((group) => (existsSync(group) ? readdirSync(group).map((name) => `${group}/${name}/test-results/vitest.json`) : []))
+  .filter((file) => existsSync(file));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const file of files) {
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+}
+if (files.length === 0) {
+  console.error("no test reports found");
+  process.exit(1);
+}
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

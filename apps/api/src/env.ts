@@ -1,0 +1,17 @@
+import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
+import { z } from "zod";
+
+const apiEnvSchema = baseEnvSchema.extend({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** HS256 key for bearer tokens; at least 32 characters. */
+  JWT_SECRET: z.string({ error: "is required (HS256 key, at least 32 characters)" }).min(32, "must be at least 32 characters"),
+  /** Largest accepted request body. */
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
+});
+export type ApiEnv = z.output<typeof apiEnvSchema>;
+
+/** The API's configuration, parsed once at start-up. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
+  return parseEnv(apiEnvSchema, source);
+}

@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { Logger } from "@jobstream/runtime";
+import { ApiError, errorBody, type ErrorCode } from "./errors";
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string";
+}
+
+/** Errors raised by express.json() before a route runs, mapped to documented codes. */
+function fromBodyParser(error: BodyParserError): ApiError | null {
+  switch (error.type) {
+    case "entity.parse.failed":
+      return new ApiError("validation_failed", "request body is not valid JSON", [{ path: "", message: "invalid JSON" }]);
+    case "entity.too.large":
+      return new ApiError("payload_too_large", "request body is too large");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new ApiError("unsupported_media_type", "unsupported body encoding");
+    case "request.aborted":
+    case "request.size.invalid":
+    case "stream.encoding.set":
+      return new ApiError("validation_failed", "request body could not be read");
+    default:
+      return null;
+  }
+}
+
+/** The one place errors become HTTP answers. Never sends a stack or a database message. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const known = error instanceof ApiError ? error : isBodyParserError(error) ? fromBodyParser(error) : null;
+    if (res.headersSent) {
+      logger.warn({ err: error, path: req.path }, "error after the answer started");
+      res.end();
+      return;
+    }
+    if (known) {
+      res.status(known.status).json(errorBody(known.code, known.message, known.details));
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, "unhandled error");
+    const code: ErrorCode = "internal";
+    res.status(500).json(errorBody(code, "internal error"));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody("not_found", `no route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,88 @@
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const secret = "x".repeat(40);
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await testDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+function baseEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    REDIS_URL: testEnv.redisUrl,
+    JWT_SECRET: secret,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    QUEUE_PREFIX: testQueuePrefix(),
+    LOG_LEVEL: "info",
+  };
+}
+
+describe("api process", () => {
+  it("refuses to start without JWT_SECRET, naming it", async () => {
+    const env = baseEnv();
+    delete env.JWT_SECRET;
+    const app = startApp(appDir, env);
+    expect(await app.exited()).toBe(1);
+    expect(app.output()).toMatch(/JWT_SECRET: is required/);
+  });
+
+  it("names every bad variable", async () => {
+    const app = startApp(appDir, { ...baseEnv(), DATABASE_URL: "mysql://x", PORT: "99999", LOG_LEVEL: "loud" });
+    expect(await app.exited()).toBe(1);
+    const out = app.output();
+    expect(out).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(out).toMatch(/PORT:/);
+    expect(out).toMatch(/LOG_LEVEL:/);
+    expect(out).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("answers /healthz and /readyz, then stops on SIGTERM with exit 0", async () => {
+    const app = startApp(appDir, baseEnv());
+    const listening = await app.waitForLog("api listening");
+    const base = `http://127.0.0.1:${String(listening.port)}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { redis: { ok: true }, postgres: { ok: true } } });
+    app.kill("SIGTERM");
+    expect(await app.exited()).toBe(0);
+    expect(app.output()).toContain('"msg":"stopped"');
+  });
+
+  it("is not ready while migrations are pending or Redis is unreachable", async () => {
+    const name = `jobstream_empty_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: testEnv.adminDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    try {
+      const url = new URL(testEnv.adminDatabaseUrl);
+      url.pathname = `/${name}`;
+      // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+      const app = startApp(appDir, { ...baseEnv(), DATABASE_URL: url.toString(), REDIS_URL: "redis://127.0.0.1:1" });
+      const listening = await app.waitForLog("api listening");
+      const res = await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: { code: string; details: { redis: { ok: boolean }; postgres: { ok: boolean; pendingMigrations: string[] } } } };
+      expect(body.error.code).toBe("unavailable");
+      expect(body.error.details.redis.ok).toBe(false);
+      expect(body.error.details.postgres.ok).toBe(false);
+      expect(body.error.details.postgres.pendingMigrations.length).toBeGreaterThan(0);
+      app.kill("SIGTERM");
+      expect(await app.exited()).toBe(0);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});

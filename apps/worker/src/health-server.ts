@@ -1,0 +1,29 @@
+import { once } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { Db } from "@jobstream/db";
+import { checkReadiness, readinessAnswer, type Redis } from "@jobstream/runtime";
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify(body));
+}
+
+/** The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. */
+export async function startHealthServer(deps: { db: Db; redis: Redis; port: number; host: string }): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && path === "/healthz") {
+      send(res, 200, { status: "ok" });
+    } else if (req.method === "GET" && path === "/readyz") {
+      void checkReadiness(deps).then((readiness) => {
+        const answer = readinessAnswer(readiness);
+        send(res, answer.status, answer.body);
+      });
+    } else {
+      send(res, 404, { error: { code: "not_found", message: `no route for ${req.method ?? "?"} ${path ?? "/"}` } });
+    }
+  });
+  server.listen(deps.port, deps.host);
+  await once(server, "listening");
+  return server;
+}

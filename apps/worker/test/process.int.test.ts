@@ -1,0 +1,53 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await testDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+function baseEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    REDIS_URL: testEnv.redisUrl,
+    QUEUE_PREFIX: testQueuePrefix(),
+    HEALTH_PORT: "0",
+    HEALTH_HOST: "127.0.0.1",
+  };
+}
+
+describe("worker process", () => {
+  it("rejects unknown roles and bad concurrency overrides, naming them", async () => {
+    const app = startApp(appDir, { ...baseEnv(), ROLES: "work,juggle", CONCURRENCY_SYNTHETIC: "0" });
+    expect(await app.exited()).toBe(1);
+    expect(app.output()).toMatch(/ROLES: unknown role "juggle"/);
+    expect(app.output()).toMatch(/CONCURRENCY_SYNTHETIC:/);
+  });
+
+  it("refuses to run with only the api role", async () => {
+    const app = startApp(appDir, { ...baseEnv(), ROLES: "api" });
+    expect(await app.exited()).toBe(1);
+    expect(app.output()).toMatch(/ROLES: the worker process needs one of work, mirror, housekeep/);
+  });
+
+  it("runs the requested roles, answers health probes and stops on SIGTERM with exit 0", async () => {
+    const app = startApp(appDir, { ...baseEnv(), ROLES: "work,mirror" });
+    const started = await app.waitForLog("worker started");
+    expect(started.roles).toEqual(["work", "mirror"]);
+    const base = `http://127.0.0.1:${String(started.healthPort)}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready", checks: { redis: { ok: true }, postgres: { ok: true } } });
+    const missing = await fetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    app.kill("SIGTERM");
+    expect(await app.exited()).toBe(0);
+  });
+});

