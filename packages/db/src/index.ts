@@ -1,7 +1,10 @@
 export { createDb, type CreateDbOptions, type Db, type DbOrTx } from "./client";
 export type { Job, JobEvent, JobItem } from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
+export { createPool, inTransaction, type CreatePoolOptions, type Queryable } from "./pg";
+export * from "./repositories/dispatch";
 export * from "./repositories/health";
 export * from "./repositories/jobs";
+export * from "./repositories/mirror";
 export * from "./repositories/stats";
 export * from "./status";

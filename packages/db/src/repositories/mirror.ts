@@ -1,0 +1,225 @@
+import type { Queryable } from "../pg";
+import type { JobItemStatusName, JobStatusName } from "../status";
+
+/** The job's state after an event: later snapshots (higher seq) supersede earlier ones. */
+export interface JobSnapshot {
+  readonly status: JobStatusName;
+  readonly attempts: number;
+  readonly progress: number;
+  readonly message: string | null;
+  readonly step: string | null;
+  /** Set when the handler declared a total with setTotal. */
+  readonly total: number | null;
+  readonly output: unknown;
+  readonly error: { readonly code: string; readonly message: string; readonly stack?: string | null } | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly durationMs: number | null;
+  /** Only a retry may move a job out of a final status. */
+  readonly reopen?: boolean;
+}
+
+export interface ItemOutcome {
+  readonly ref: string;
+  readonly status: JobItemStatusName;
+  readonly message: string | null;
+  readonly errorCode: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly attempt: number;
+  readonly at: number;
+}
+
+export type TimelineType =
+  | "queued" | "delayed" | "started" | "step" | "retrying" | "stalled" | "requeued" | "completed" | "failed" | "cancelled" | "retried";
+
+export interface TimelineEntry {
+  readonly type: TimelineType;
+  readonly data: Record<string, unknown>;
+  readonly at: number;
+}
+
+/** One published event: `seq` is the job's sequence number of its last timeline entry. */
+export interface MirrorEntry {
+  readonly jobId: string;
+  readonly seq: number;
+  readonly snapshot: JobSnapshot | null;
+  readonly items: readonly ItemOutcome[];
+  /** Entry i carries sequence `seq - timeline.length + 1 + i`. */
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export interface ApplyResult {
+  readonly jobsUpdated: number;
+  readonly itemsWritten: number;
+  readonly eventsInserted: number;
+}
+
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+const time = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The newest snapshot per job in the batch; older ones are superseded. */
+function latestSnapshots(entries: readonly MirrorEntry[]): { jobId: string; seq: number; snapshot: JobSnapshot }[] {
+  const latest = new Map<string, { jobId: string; seq: number; snapshot: JobSnapshot }>();
+  for (const entry of entries) {
+    if (entry.snapshot === null) continue;
+    const current = latest.get(entry.jobId);
+    if (!current || current.seq < entry.seq) latest.set(entry.jobId, { jobId: entry.jobId, seq: entry.seq, snapshot: entry.snapshot });
+  }
+  return [...latest.values()];
+}
+
+/** One row per (job, ref): the outcome of the latest attempt, later events winning ties. */
+function latestItems(entries: readonly MirrorEntry[]): { jobId: string; item: ItemOutcome }[] {
+  const latest = new Map<string, { jobId: string; item: ItemOutcome }>();
+  for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+    for (const item of entry.items) {
+      const key = `${entry.jobId}\u0000${item.ref}`;
+      const current = latest.get(key);
+      if (!current || current.item.attempt <= item.attempt) latest.set(key, { jobId: entry.jobId, item });
+    }
+  }
+  return [...latest.values()];
+}
+
+const APPLY_ITEMS = `
+WITH input AS (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::job_item_status[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::int[], $9::timestamptz[])
+    AS t(job_id, ref, status, message, error_code, before_state, after_state, attempt, processed_at)
+  WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
+),
+old AS (
+  SELECT ji.job_id, ji.ref, ji.status FROM job_items ji JOIN input i ON ji.job_id = i.job_id AND ji.ref = i.ref
+),
+up AS (
+  INSERT INTO job_items AS ji (job_id, ref, status, message, error_code, before_state, after_state, attempt, processed_at)
+  SELECT job_id, ref, status, message, error_code, before_state, after_state, attempt, processed_at FROM input
+  ON CONFLICT (job_id, ref) DO UPDATE SET
+    status = excluded.status, message = excluded.message, error_code = excluded.error_code,
+    before_state = excluded.before_state, after_state = excluded.after_state,
+    attempt = excluded.attempt, processed_at = excluded.processed_at
+  WHERE ji.attempt <= excluded.attempt
+    AND (ji.status, ji.message, ji.error_code, ji.before_state, ji.after_state, ji.attempt)
+        IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state, excluded.after_state, excluded.attempt)
+  RETURNING ji.job_id, ji.ref, ji.status
+),
+delta AS (
+  SELECT up.job_id,
+    count(*) FILTER (WHERE old.ref IS NULL)::int AS new_rows,
+    sum((up.status <> 'pending')::int - coalesce((old.status <> 'pending')::int, 0))::int AS processed,
+    sum((up.status = 'error')::int - coalesce((old.status = 'error')::int, 0))::int AS failed,
+    sum((up.status = 'skipped')::int - coalesce((old.status = 'skipped')::int, 0))::int AS skipped
+  FROM up LEFT JOIN old ON old.job_id = up.job_id AND old.ref = up.ref
+  GROUP BY up.job_id
+),
+counted AS (
+  UPDATE jobs j SET
+    processed_items = j.processed_items + d.processed,
+    failed_items = j.failed_items + d.failed,
+    skipped_items = j.skipped_items + d.skipped,
+    total_items = CASE WHEN j.total_declared THEN j.total_items ELSE j.total_items + d.new_rows END,
+    updated_at = now()
+  FROM delta d WHERE j.id = d.job_id
+  RETURNING 1
+)
+SELECT (SELECT count(*)::int FROM up) AS written`;
+
+const APPLY_SNAPSHOTS = `
+UPDATE jobs j SET
+  status = u.status,
+  attempts = u.attempts,
+  progress_percent = u.progress,
+  progress_message = u.message,
+  current_step = u.step,
+  total_items = coalesce(u.total, j.total_items),
+  total_declared = j.total_declared OR u.total IS NOT NULL,
+  output = CASE WHEN u.status = 'completed' THEN u.output ELSE NULL END,
+  error_code = u.error_code,
+  error_message = u.error_message,
+  error_stack = u.error_stack,
+  started_at = coalesce(u.started_at, CASE WHEN u.reopen THEN NULL ELSE j.started_at END),
+  completed_at = CASE WHEN u.status IN ('completed', 'failed') THEN u.finished_at END,
+  cancelled_at = CASE WHEN u.status = 'cancelled' THEN u.finished_at END,
+  duration_ms = u.duration_ms,
+  last_event_seq = u.seq,
+  updated_at = now()
+FROM unnest($1::uuid[], $2::bigint[], $3::job_status[], $4::int[], $5::numeric[], $6::text[], $7::text[], $8::int[],
+            $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[], $15::int[], $16::bool[])
+  AS u(id, seq, status, attempts, progress, message, step, total, output, error_code, error_message, error_stack,
+       started_at, finished_at, duration_ms, reopen)
+WHERE j.id = u.id
+  AND j.last_event_seq < u.seq
+  AND (j.status NOT IN ('completed', 'failed', 'cancelled') OR u.reopen)`;
+
+const APPLY_TIMELINE = `
+INSERT INTO job_events (job_id, type, seq, data, created_at)
+SELECT t.job_id, t.type, t.seq, t.data, t.created_at
+FROM unnest($1::uuid[], $2::job_event_type[], $3::bigint[], $4::jsonb[], $5::timestamptz[]) AS t(job_id, type, seq, data, created_at)
+WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
+ORDER BY t.job_id, t.seq
+ON CONFLICT (job_id, seq) DO NOTHING`;
+
+/**
+ * Applies a batch of published events: one multi-row statement per table. Idempotent and
+ * order-safe per job: a snapshot older than the row's `last_event_seq`, an item outcome of an
+ * older attempt, or a timeline entry already stored changes nothing. Run it in a transaction.
+ */
+export async function applyMirrorBatch(db: Queryable, entries: readonly MirrorEntry[]): Promise<ApplyResult> {
+  const items = latestItems(entries);
+  let itemsWritten = 0;
+  if (items.length > 0) {
+    const result = await db.query<{ written: number }>(APPLY_ITEMS, [
+      items.map((i) => i.jobId),
+      items.map((i) => i.item.ref),
+      items.map((i) => i.item.status),
+      items.map((i) => i.item.message),
+      items.map((i) => i.item.errorCode),
+      items.map((i) => json(i.item.before)),
+      items.map((i) => json(i.item.after)),
+      items.map((i) => i.item.attempt),
+      items.map((i) => time(i.item.at)),
+    ]);
+    itemsWritten = result.rows[0]?.written ?? 0;
+  }
+
+  const snapshots = latestSnapshots(entries);
+  let jobsUpdated = 0;
+  if (snapshots.length > 0) {
+    const s = snapshots.map((x) => x.snapshot);
+    const result = await db.query(APPLY_SNAPSHOTS, [
+      snapshots.map((x) => x.jobId),
+      snapshots.map((x) => x.seq),
+      s.map((x) => x.status),
+      s.map((x) => x.attempts),
+      s.map((x) => x.progress),
+      s.map((x) => x.message),
+      s.map((x) => x.step),
+      s.map((x) => x.total),
+      s.map((x) => json(x.output)),
+      s.map((x) => x.error?.code ?? null),
+      s.map((x) => x.error?.message ?? null),
+      s.map((x) => x.error?.stack ?? null),
+      s.map((x) => time(x.startedAt)),
+      s.map((x) => time(x.finishedAt)),
+      s.map((x) => x.durationMs),
+      s.map((x) => x.reopen === true),
+    ]);
+    jobsUpdated = result.rowCount ?? 0;
+  }
+
+  const timeline = entries.flatMap((entry) =>
+    entry.timeline.map((t, i) => ({ jobId: entry.jobId, seq: entry.seq - entry.timeline.length + 1 + i, t })),
+  );
+  let eventsInserted = 0;
+  if (timeline.length > 0) {
+    const result = await db.query(APPLY_TIMELINE, [
+      timeline.map((x) => x.jobId),
+      timeline.map((x) => x.t.type),
+      timeline.map((x) => x.seq),
+      timeline.map((x) => JSON.stringify(x.t.data)),
+      timeline.map((x) => new Date(x.t.at).toISOString()),
+    ]);
+    eventsInserted = result.rowCount ?? 0;
+  }
+  return { jobsUpdated, itemsWritten, eventsInserted };
+}
