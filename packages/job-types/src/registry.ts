@@ -14,15 +14,12 @@ export const jobTypes = {
 export type JobRegistry = typeof jobTypes;
 export type JobTypeName = keyof JobRegistry;
 export type SubtypeName<T extends JobTypeName> = keyof JobRegistry[T]["subtypes"] & string;
-type SubtypeOf<T extends JobTypeName, S extends SubtypeName<T>> = JobRegistry[T]["subtypes"][S];
+type SubtypeOf<T extends JobTypeName, S extends SubtypeName<T>> = JobRegistry[T]["subtypes"][S] & SubtypeDefinition;
 
 /** Parsed (defaults applied) input of a type/subtype. */
-export type JobInput<T extends JobTypeName, S extends SubtypeName<T>> =
-  SubtypeOf<T, S> extends SubtypeDefinition<infer I> ? z.output<I> : never;
-export type JobOutput<T extends JobTypeName, S extends SubtypeName<T>> =
-  SubtypeOf<T, S> extends SubtypeDefinition<z.ZodType, infer O> ? z.output<O> : never;
-export type JobItemState<T extends JobTypeName, S extends SubtypeName<T>> =
-  SubtypeOf<T, S> extends SubtypeDefinition<z.ZodType, z.ZodType, infer It> ? z.output<It> : never;
+export type JobInput<T extends JobTypeName, S extends SubtypeName<T>> = z.output<SubtypeOf<T, S>["input"]>;
+export type JobOutput<T extends JobTypeName, S extends SubtypeName<T>> = z.output<SubtypeOf<T, S>["output"]>;
+export type JobItemState<T extends JobTypeName, S extends SubtypeName<T>> = z.output<SubtypeOf<T, S>["item"]>;
 
 export const jobTypeNames = Object.keys(jobTypes) as JobTypeName[];
 

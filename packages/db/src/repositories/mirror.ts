@@ -10,7 +10,7 @@ export interface JobSnapshot {
   readonly step: string | null;
   /** Set when the handler declared a total with setTotal. */
   readonly total: number | null;
-  readonly output: unknown;
+  readonly output?: unknown;
   readonly error: { readonly code: string; readonly message: string; readonly stack?: string | null } | null;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
@@ -24,8 +24,8 @@ export interface ItemOutcome {
   readonly status: JobItemStatusName;
   readonly message: string | null;
   readonly errorCode: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
+  readonly before?: unknown;
+  readonly after?: unknown;
   readonly attempt: number;
   readonly at: number;
 }

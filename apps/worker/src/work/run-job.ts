@@ -1,0 +1,113 @@
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
+import { type EventPublisher, keysFor, queuedJobDataSchema } from "@jobstream/queue";
+import type { Logger } from "@jobstream/runtime";
+import type { JobContext } from "./context";
+import { handlerFor, type HandlerMap } from "./handler-map";
+import { abortReasons, JobError } from "./job-error";
+import { JobRun } from "./job-run";
+
+export interface RunDeps {
+  readonly handlers: HandlerMap;
+  readonly publisher: EventPublisher;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly logger: Logger;
+  /** Fires when the process shuts down and in-flight jobs must be handed back. */
+  readonly shutdown: AbortSignal;
+}
+
+function backoffDelay(job: Job): number {
+  const backoff = job.opts.backoff;
+  if (backoff === undefined) return 0;
+  if (typeof backoff === "number") return backoff;
+  const delay = backoff.delay ?? 0;
+  return backoff.type === "exponential" ? delay * 2 ** job.attemptsMade : delay;
+}
+
+/**
+ * The BullMQ processor: parses the job again, runs its handler with a context, and publishes
+ * every change. Decides what a failure means: retry, final failure, cancellation or hand-back.
+ */
+export function createProcessor(deps: RunDeps) {
+  const keys = keysFor(deps.prefix);
+  return async (job: Job, token?: string, bullSignal?: AbortSignal): Promise<unknown> => {
+    const jobId = job.id ?? "";
+    const data = queuedJobDataSchema.safeParse(job.data);
+    const attemptBase = data.success ? data.data.attemptBase : 0;
+    const attempt = attemptBase + job.attemptsMade + 1;
+    const maxAttempts = attemptBase + (job.opts.attempts ?? 1);
+    const logger = deps.logger.child({ jobId, queue: job.queueName, attempt, maxAttempts });
+    const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
+    const run = new JobRun(deps.publisher, job.queueName, jobId, attempt, kind?.ok ? (kind.kind.spec.steps ?? []) : []);
+    run.start();
+
+    if (!data.success || !kind?.ok) {
+      await run.fail("invalid_input", data.success ? "unknown job type" : "job data is malformed", null);
+      throw new UnrecoverableError("invalid_input");
+    }
+    const { type, subtype } = kind.kind;
+    const input = kind.kind.spec.input.safeParse(data.data.input);
+    const handler = handlerFor(deps.handlers, type, subtype);
+    if (!input.success || handler === undefined) {
+      const message = input.success ? `no handler for ${type}/${subtype}` : JSON.stringify(toFieldIssues(input.error)).slice(0, 1000);
+      await run.fail("invalid_input", message, null);
+      throw new UnrecoverableError("invalid_input");
+    }
+    if ((await deps.redis.exists(keys.cancelFlag(jobId))) === 1) {
+      await run.cancel();
+      throw new UnrecoverableError(abortReasons.cancel);
+    }
+
+    const timeout = AbortSignal.timeout(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs);
+    const signals = [timeout, deps.shutdown, ...(bullSignal ? [bullSignal] : [])];
+    const signal = AbortSignal.any(signals);
+    const reason = (): string | null => {
+      if (bullSignal?.aborted) return abortReasons.cancel;
+      if (deps.shutdown.aborted) return abortReasons.shutdown;
+      if (timeout.aborted) return abortReasons.timeout;
+      return null;
+    };
+    const ctx: JobContext<unknown, unknown> = {
+      jobId, input: input.data, attempt, maxAttempts, signal, logger,
+      progress: (percent, message) => { run.progress(percent, message); },
+      step: (name) => { run.step(name); },
+      item: (ref) => run.item(ref),
+      setTotal: (total) => { run.setTotal(total); },
+    };
+    const started = Date.now();
+    try {
+      const output = kind.kind.spec.output.safeParse(await handler(ctx));
+      if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });
+      await run.complete(output.data);
+      logger.info({ type, subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
+      return output.data;
+    } catch (error) {
+      const why = reason();
+      if (why === abortReasons.cancel) {
+        await run.cancel();
+        logger.info({ type, subtype, outcome: "cancelled", durationMs: Date.now() - started }, `job cancelled (attempt ${attempt} of ${maxAttempts})`);
+        throw new UnrecoverableError(abortReasons.cancel);
+      }
+      if (why === abortReasons.shutdown && token !== undefined) {
+        // Hand the job back without spending an attempt; another worker takes it at once.
+        await run.release("shutdown");
+        await job.moveToDelayed(Date.now(), token);
+        logger.info({ type, subtype, outcome: "released" }, "job handed back on shutdown");
+        throw new DelayedError();
+      }
+      const code = why === abortReasons.timeout ? "timeout" : error instanceof JobError ? error.code : "handler_error";
+      const message = why === abortReasons.timeout ? "attempt timed out" : error instanceof Error ? error.message : String(error);
+      const final = (error instanceof JobError && error.unrecoverable) || attempt >= maxAttempts;
+      if (final) {
+        await run.fail(code, message, error instanceof Error ? (error.stack ?? null) : null);
+        logger.warn({ type, subtype, outcome: "failed", code, durationMs: Date.now() - started }, `job failed (attempt ${attempt} of ${maxAttempts})`);
+        throw new UnrecoverableError(message);
+      }
+      await run.retry(code, message, backoffDelay(job));
+      logger.warn({ type, subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
+      throw error instanceof Error ? error : new Error(message);
+    }
+  };
+}

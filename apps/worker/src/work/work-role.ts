@@ -1,0 +1,77 @@
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Queryable } from "@jobstream/db";
+import { jobTypes, type JobTypeName } from "@jobstream/job-types";
+import { EventPublisher, keysFor } from "@jobstream/queue";
+import { createRedis, type Logger } from "@jobstream/runtime";
+import { createHandlers } from "./handlers";
+import { createProcessor } from "./run-job";
+
+export interface WorkRoleOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly db: Queryable;
+  readonly logger: Logger;
+  /** Per-type concurrency overrides. */
+  readonly concurrency: Partial<Record<JobTypeName, number>>;
+  /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
+  readonly lockDurationMs: number;
+}
+
+/** Runs one BullMQ Worker per job-type queue; stops taking work and hands back jobs on stop. */
+export class WorkRole {
+  private readonly workers: Worker[] = [];
+  private readonly shutdown = new AbortController();
+  private readonly connection: Redis;
+  private readonly subscriber: Redis;
+
+  constructor(private readonly options: WorkRoleOptions) {
+    this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
+    this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
+    for (const conn of [this.connection, this.subscriber]) {
+      conn.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
+    }
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    const processor = createProcessor({
+      handlers: createHandlers({ db: options.db }),
+      publisher: new EventPublisher(this.connection, options.prefix),
+      redis: this.connection,
+      prefix: options.prefix,
+      logger: options.logger,
+      shutdown: this.shutdown.signal,
+    });
+    for (const type of Object.keys(jobTypes) as JobTypeName[]) {
+      const worker = new Worker(type, processor, {
+        connection: this.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency[type] ?? jobTypes[type].defaults.concurrency,
+        lockDuration: options.lockDurationMs,
+        stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
+        maxStalledCount: 3,
+      });
+      worker.on("error", (error) => { options.logger.error({ err: error, queue: type }, "worker error"); });
+      this.workers.push(worker);
+    }
+    // A cancel request reaches every process; the one holding the job aborts its signal.
+    await this.subscriber.subscribe(keysFor(options.prefix).cancelChannel());
+    this.subscriber.on("message", (_channel, jobId: string) => {
+      for (const worker of this.workers) if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");
+    });
+  }
+
+  /**
+   * Stops taking jobs, lets in-flight ones finish within `graceMs`, then aborts the rest, which
+   * hand themselves back to the queue for another worker.
+   */
+  async stop(graceMs: number): Promise<void> {
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    const timer = setTimeout(() => { this.shutdown.abort(new Error("shutdown")); }, graceMs);
+    await closing;
+    clearTimeout(timer);
+    this.subscriber.disconnect();
+    await this.connection.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,130 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { findIdsByIdempotencyKeys, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
+import { resolveJobKind, type Backoff } from "@jobstream/job-types";
+import type { Producer } from "./producer";
+import type { StoredOptions } from "./job-data";
+
+/** A validated enqueue request (the API and the housekeeper build these). */
+export interface EnqueueRequest {
+  readonly orgId: string;
+  readonly userId: string | null;
+  readonly type: string;
+  readonly subtype: string;
+  readonly name: string;
+  /** Already parsed by the subtype's input schema. */
+  readonly input: unknown;
+  readonly priority?: number;
+  readonly maxAttempts?: number;
+  readonly backoff?: Backoff;
+  readonly timeoutMs?: number;
+  readonly runAt?: Date | null;
+  readonly idempotencyKey?: string | null;
+  readonly parentId?: string | null;
+  readonly groupId?: string | null;
+  readonly metadata?: Record<string, unknown>;
+  readonly expiresInSeconds?: number;
+}
+
+export interface EnqueueResult {
+  readonly id: string;
+  /** False when an idempotency key returned an existing job. */
+  readonly created: boolean;
+  /** Shown once; only its sha256 is stored. Null for existing jobs. */
+  readonly accessToken: string | null;
+  /** Whether the job reached Redis now (else the housekeeper's outbox sends it later). */
+  readonly dispatched: boolean;
+}
+
+export function hashAccessToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * Stores the jobs (`pending`, with `created` events) in one statement, then adds the new ones to
+ * their queues and marks them `queued`/`delayed`. If Redis fails, the rows stay `pending` and the
+ * outbox dispatches them later: the caller can still answer 202.
+ */
+export async function enqueueJobs(
+  deps: { readonly db: Queryable; readonly producer: Producer; readonly onDispatchError?: (error: unknown) => void },
+  requests: readonly EnqueueRequest[],
+): Promise<EnqueueResult[]> {
+  const now = Date.now();
+  const tokens: string[] = [];
+  const rows: NewJobRow[] = requests.map((req) => {
+    const resolved = resolveJobKind(req.type, req.subtype);
+    if (!resolved.ok) throw new Error(resolved.message);
+    const defaults = resolved.kind.definition.defaults;
+    const token = randomBytes(24).toString("base64url");
+    tokens.push(token);
+    const maxAttempts = req.maxAttempts ?? defaults.attempts;
+    const options: StoredOptions = {
+      backoff: req.backoff ?? defaults.backoff,
+      timeoutMs: req.timeoutMs ?? defaults.timeoutMs,
+      attemptsPerRun: maxAttempts,
+    };
+    return {
+      id: randomUUID(),
+      orgId: req.orgId,
+      userId: req.userId,
+      type: resolved.kind.type,
+      subtype: resolved.kind.subtype,
+      name: req.name,
+      queue: resolved.kind.definition.type,
+      idempotencyKey: req.idempotencyKey ?? null,
+      parentId: req.parentId ?? null,
+      groupId: req.groupId ?? null,
+      priority: req.priority ?? defaults.priority,
+      maxAttempts,
+      input: req.input,
+      metadata: req.metadata ?? {},
+      options,
+      accessTokenHash: hashAccessToken(token),
+      runAt: req.runAt ?? null,
+      expiresAt: new Date(now + 1000 * (req.expiresInSeconds ?? defaults.retentionSeconds)),
+    };
+  });
+
+  const inserted = await insertPendingJobs(deps.db, rows);
+  // Jobs whose idempotency key already existed: answer with the existing job.
+  const missing = rows.filter((r) => !inserted.has(r.id));
+  const existingByKey = new Map<string, Map<string, string>>();
+  for (const orgId of new Set(missing.map((r) => r.orgId))) {
+    const keys = missing.filter((r) => r.orgId === orgId && r.idempotencyKey !== null).map((r) => r.idempotencyKey ?? "");
+    existingByKey.set(orgId, await findIdsByIdempotencyKeys(deps.db, orgId, keys));
+  }
+
+  const fresh = rows.filter((r) => inserted.has(r.id));
+  let dispatched = false;
+  if (fresh.length > 0) {
+    try {
+      await deps.producer.add(
+        fresh.map((r) => ({
+          id: r.id,
+          type: r.type,
+          subtype: r.subtype,
+          input: r.input,
+          priority: r.priority,
+          attemptBase: 0,
+          attempts: r.maxAttempts,
+          backoff: (r.options as StoredOptions).backoff ?? { type: "fixed", delayMs: 0 },
+          timeoutMs: (r.options as StoredOptions).timeoutMs,
+          runAt: r.runAt,
+        })),
+      );
+      dispatched = true;
+      await markDispatched(
+        deps.db,
+        fresh.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > Date.now() ? "delayed" : "queued" })),
+      );
+    } catch (error) {
+      deps.onDispatchError?.(error);
+    }
+  }
+
+  return rows.map((r, i) => {
+    if (inserted.has(r.id)) return { id: r.id, created: true, accessToken: tokens[i] ?? null, dispatched };
+    const existing = existingByKey.get(r.orgId)?.get(r.idempotencyKey ?? "");
+    if (existing === undefined) throw new Error(`job ${r.id} was neither stored nor found by its idempotency key`);
+    return { id: existing, created: false, accessToken: null, dispatched: true };
+  });
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { backoffSchema } from "@jobstream/job-types";
+
+/**
+ * What a BullMQ job carries. Read back as `unknown` and parsed: jobs queued by an older deploy
+ * must still parse (fields are only ever added, optional or defaulted).
+ */
+export const queuedJobDataSchema = z.object({
+  type: z.string(),
+  subtype: z.string(),
+  input: z.unknown(),
+  /** Attempts made before this BullMQ job existed (earlier runs before a retry or re-enqueue). */
+  attemptBase: z.number().int().min(0).default(0),
+  /** Attempts this run may take (BullMQ's own `attempts`). */
+  timeoutMs: z.number().int().min(1).optional(),
+});
+export type QueuedJobData = z.infer<typeof queuedJobDataSchema>;
+
+/** Per-enqueue overrides stored in `jobs.options` so a re-enqueue behaves like the original. */
+export const storedOptionsSchema = z.object({
+  backoff: backoffSchema.optional(),
+  timeoutMs: z.number().int().min(1).optional(),
+  /** Attempts per run (the original `maxAttempts`); a retry grants this many more. */
+  attemptsPerRun: z.number().int().min(1).optional(),
+});
+export type StoredOptions = z.infer<typeof storedOptionsSchema>;

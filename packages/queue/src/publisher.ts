@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { EventPayload } from "./wire";
+import { keysFor, type Keys } from "./keys";
+import { withScripts } from "./scripts";
+
+/** Publishes job events to the queue's stream, where the mirror picks them up. */
+export class EventPublisher {
+  private readonly keys: Keys;
+  private readonly redis;
+
+  constructor(redis: Redis, prefix: string) {
+    this.redis = withScripts(redis);
+    this.keys = keysFor(prefix);
+  }
+
+  /**
+   * Appends one event; returns the job's sequence number of its last timeline entry. `floor` is
+   * the row's last applied sequence when the caller read it (after Redis lost its counters).
+   */
+  publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
+    const count = Math.max(1, payload.timeline.length);
+    return this.redis.jobstreamPublish(this.keys.seq(queue), this.keys.events(queue), jobId, count, JSON.stringify(payload), floor);
+  }
+
+  /** Reserves `count` sequence numbers above `floor` for a transition written straight to Postgres. */
+  reserve(queue: string, jobId: string, floor: number, count = 1): Promise<number> {
+    return this.redis.jobstreamReserve(this.keys.seq(queue), jobId, floor, count);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Redis } from "ioredis";
+
+/**
+ * Hands out the job's next sequence numbers (above `floor`, the row's last applied sequence when
+ * the caller knows it) and appends the event to the queue's stream in one atomic step, so
+ * sequence order is stream order for every job.
+ * KEYS: seq hash, stream. ARGV: job id, how many numbers (at least 1), payload, floor.
+ */
+const PUBLISH = `
+local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local floor = tonumber(ARGV[4])
+if cur < floor then cur = floor end
+local last = cur + tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], last)
+redis.call('XADD', KEYS[2], '*', 'j', ARGV[1], 's', last, 'd', ARGV[3])
+return last`;
+
+/** Drops a finished job's counter unless a retry already moved it on. KEYS: seq hash. ARGV: job id, seq. */
+const FORGET = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0`;
+
+/**
+ * Raises a job's sequence to at least a floor (the row's last applied sequence) and hands out
+ * `count` more numbers. Used when a job re-enters Redis after its Redis state was lost, and by
+ * API-side transitions written straight to Postgres. KEYS: seq hash. ARGV: job id, floor, count.
+ */
+const RESERVE = `
+local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local floor = tonumber(ARGV[2])
+if cur < floor then cur = floor end
+local last = cur + tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], last)
+return last`;
+
+export interface JobstreamCommands {
+  jobstreamPublish(seqKey: string, streamKey: string, jobId: string, count: number, payload: string, floor: number): Promise<number>;
+  jobstreamForget(seqKey: string, jobId: string, seq: number): Promise<number>;
+  jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
+}
+
+const registered = new WeakSet<Redis>();
+
+/** Defines the Lua commands on a connection once (ioredis caches them with EVALSHA). */
+export function withScripts(redis: Redis): Redis & JobstreamCommands {
+  if (!registered.has(redis)) {
+    redis.defineCommand("jobstreamPublish", { numberOfKeys: 2, lua: PUBLISH });
+    redis.defineCommand("jobstreamReserve", { numberOfKeys: 1, lua: RESERVE });
+    redis.defineCommand("jobstreamForget", { numberOfKeys: 1, lua: FORGET });
+    registered.add(redis);
+  }
+  return redis as Redis & JobstreamCommands;
+}
