@@ -14,6 +14,16 @@ const workerEnvSchema = baseEnvSchema.extend({
   /** Port of this process's /healthz and /readyz; 0 picks a free port. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   HEALTH_HOST: z.string().min(1).default("0.0.0.0"),
+  /** A killed worker's jobs return to the queue after this long (BullMQ lock duration). */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Pause between housekeeping rounds. */
+  HOUSEKEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** A pending row this old is sent to Redis by the outbox. */
+  OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** An unfinished row unchanged this long is compared with BullMQ by the reconciler. */
+  RECONCILE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** How often the retention sweep runs. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   ...concurrencyOverrides,
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -1,9 +1,23 @@
-import { createDb } from "@jobstream/db";
+import { createDb, createPool } from "@jobstream/db";
+import { jobTypeNames, type JobTypeName } from "@jobstream/job-types";
 import { closeRedis, createLogger, createRedis, EnvError, onShutdown, type Role } from "@jobstream/runtime";
-import { loadEnv } from "./env";
+import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
+import { Housekeeper } from "./housekeep/housekeeper";
+import { MirrorRole } from "./mirror/mirror-role";
+import { WorkRole } from "./work/work-role";
 
 const WORKER_ROLES: readonly Role[] = ["work", "mirror", "housekeep"];
+
+function concurrencyOverrides(env: WorkerEnv): Partial<Record<JobTypeName, number>> {
+  const overrides: Partial<Record<JobTypeName, number>> = {};
+  const values = env as unknown as Record<string, number | undefined>;
+  for (const type of jobTypeNames) {
+    const value = values[concurrencyVariable(type)];
+    if (value !== undefined) overrides[type] = value;
+  }
+  return overrides;
+}
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -12,11 +26,31 @@ async function main(): Promise<void> {
     throw new EnvError(`invalid environment:\n  ROLES: the worker process needs one of ${WORKER_ROLES.join(", ")}`);
   }
   const logger = createLogger({ service: "worker", level: env.LOG_LEVEL });
-  const db = createDb({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  const redis = createRedis({ url: env.REDIS_URL, purpose: "worker", connectionName: "jobstream-worker" });
-  redis.on("error", (error) => {
-    logger.warn({ err: error.message }, "redis connection error");
-  });
+  const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
+  const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
+  pool.on("error", (error) => { logger.warn({ err: error.message }, "postgres pool error"); });
+  const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-worker-health" });
+  redis.on("error", (error) => { logger.warn({ err: error.message }, "redis connection error"); });
+
+  const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger };
+  const work = roles.includes("work")
+    ? new WorkRole({ ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS })
+    : undefined;
+  const mirror = roles.includes("mirror") ? new MirrorRole({ ...common, pool }) : undefined;
+  const housekeeper = roles.includes("housekeep")
+    ? new Housekeeper({
+        ...common,
+        pool,
+        intervalMs: env.HOUSEKEEP_INTERVAL_MS,
+        pendingGraceMs: env.OUTBOX_GRACE_MS,
+        reconcileAfterMs: env.RECONCILE_AFTER_MS,
+        retentionIntervalMs: env.RETENTION_INTERVAL_MS,
+      })
+    : undefined;
+
+  await mirror?.start();
+  await work?.start();
+  housekeeper?.start();
 
   const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST });
   const address = health.address();
@@ -24,8 +58,13 @@ async function main(): Promise<void> {
 
   onShutdown({
     logger,
-    timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    timeoutMs: env.SHUTDOWN_TIMEOUT_MS + 5000,
     steps: [
+      // Stop taking work first; in-flight jobs finish or are handed back, and their last events
+      // are published before the mirror drains.
+      { name: "work", run: () => work?.stop(env.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve() },
+      { name: "housekeep", run: () => housekeeper?.stop() ?? Promise.resolve() },
+      { name: "mirror", run: () => mirror?.stop() ?? Promise.resolve() },
       {
         name: "health",
         run: () =>
@@ -35,7 +74,7 @@ async function main(): Promise<void> {
           }),
       },
       { name: "redis", run: () => closeRedis(redis) },
-      { name: "postgres", run: () => db.$disconnect() },
+      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],
   });
 }

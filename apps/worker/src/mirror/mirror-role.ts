@@ -90,7 +90,7 @@ export class MirrorRole {
       // From the start of the stream: entries published before any mirror existed count too.
       await this.redis.xgroup("CREATE", this.keys.events(queue), MIRROR_GROUP, "0", "MKSTREAM");
     } catch (error) {
-      if (!String((error as Error).message).includes("BUSYGROUP")) throw error;
+      if (!(error as Error).message.includes("BUSYGROUP")) throw error;
     }
   }
 
@@ -104,7 +104,7 @@ export class MirrorRole {
       try {
         await this.step(queues);
       } catch (error) {
-        const message = String((error as Error).message);
+        const message = (error as Error).message;
         if (message.includes("NOGROUP")) {
           // The stream was deleted (Redis lost data): recreate it; the reconciler repairs the rest.
           for (const queue of queues) { await this.ensureGroup(queue); this.pendingDone.delete(queue); }

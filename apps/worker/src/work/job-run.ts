@@ -108,7 +108,9 @@ export class JobRun {
     this.note(event, data);
     this.flush();
     await this.chain;
-    if (this.publishError !== undefined) throw this.publishError;
+    if (this.publishError !== undefined) {
+      throw this.publishError instanceof Error ? this.publishError : new Error("publishing job events failed", { cause: this.publishError });
+    }
   }
 
   private note(type: TimelineEntry["type"], data: Record<string, unknown>): void {

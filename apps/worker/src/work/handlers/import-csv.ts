@@ -40,7 +40,7 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
   ctx.step("parse");
   let records: string[][];
   try {
-    records = parse(input.csv, { delimiter: input.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true }) as string[][];
+    records = parse(input.csv, { delimiter: input.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
   } catch (error) {
     throw new JobError("invalid_csv", (error as Error).message, { unrecoverable: true });
   }
@@ -62,7 +62,7 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
   let failed = 0;
   const keyIndex = names.indexOf(input.keyColumn);
   for (let r = 0; r < records.length; r++) {
-    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+    ctx.signal.throwIfAborted();
     const cells = records[r] ?? [];
     const item = ctx.item(`row-${r + firstLine}`);
     if (!input.hasHeader && cells.length !== names.length) {
@@ -72,13 +72,13 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
     }
     const row: Record<string, Cell> = {};
     let problem: { code: CsvRowErrorCode; column: string } | null = null;
-    input.columns.forEach((column, i) => {
-      if (problem) return;
+    for (const [i, column] of input.columns.entries()) {
       const result = normalize(cells[i] ?? "", column.type);
       if ("error" in result) problem = { code: result.error, column: column.name };
       else if (result.value === null && (column.required || i === keyIndex)) problem = { code: "missing_value", column: column.name };
       else row[column.name] = result.value;
-    });
+      if (problem !== null) break;
+    }
     const key = String(row[input.keyColumn] ?? "");
     if (problem === null && seen.has(key)) problem = { code: "duplicate_key", column: input.keyColumn };
     if (problem !== null) {

@@ -1,0 +1,113 @@
+import type pg from "pg";
+import type { Redis } from "ioredis";
+import { findPendingJobs, markDispatched } from "@jobstream/db";
+import { enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
+import { createRedis, type Logger } from "@jobstream/runtime";
+import { Lease } from "../lease";
+import { reconcile } from "./reconcile";
+import { specFromRow } from "./spec-from-row";
+
+/** Org that owns Jobstream's own maintenance jobs. */
+export const SYSTEM_ORG_ID = "00000000-0000-0000-0000-000000000000";
+
+export interface HousekeeperOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+  /** Pause between rounds. */
+  readonly intervalMs: number;
+  /** A `pending` row this old is sent by the outbox (younger ones are the API's to send). */
+  readonly pendingGraceMs: number;
+  /** An unfinished row that has not moved for this long is compared with BullMQ. */
+  readonly reconcileAfterMs: number;
+  /** How often the retention sweep (`maintenance/cleanup`) is enqueued. */
+  readonly retentionIntervalMs: number;
+}
+
+const BATCH = 500;
+
+/** Outbox, reconciler and retention schedule; only the leader acts, the others stand by. */
+export class Housekeeper {
+  private readonly redis: Redis;
+  private readonly producer: Producer;
+  private readonly publisher: EventPublisher;
+  private readonly lease: Lease;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private leader = false;
+  private retentionBucket = -1;
+
+  constructor(private readonly options: HousekeeperOptions) {
+    this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
+    this.redis.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
+    this.producer = new Producer(this.redis, options.prefix, (error, queue) => { options.logger.warn({ err: error.message, queue }, "queue error"); });
+    this.publisher = new EventPublisher(this.redis, options.prefix);
+    this.lease = new Lease(this.redis, keysFor(options.prefix).housekeeperLeader(), Math.max(5000, options.intervalMs * 3));
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.round = this.tick().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+    if (this.leader) await this.lease.release().catch(() => undefined);
+    await this.producer.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  /** One round; public so tests can drive it. */
+  async tick(): Promise<void> {
+    const { logger } = this.options;
+    try {
+      const leader = await this.lease.hold();
+      if (leader !== this.leader) logger.info({ leader }, leader ? "housekeeper leads" : "housekeeper stands by");
+      this.leader = leader;
+      if (!leader) return;
+      await this.dispatchPending();
+      const result = await reconcile({ db: this.options.pool, producer: this.producer, publisher: this.publisher, logger }, this.options.reconcileAfterMs, BATCH);
+      if (result.requeued + result.repaired > 0) logger.info(result, "reconciled drift");
+      await this.scheduleRetention();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "housekeeping round failed");
+    }
+  }
+
+  /** The outbox: rows stored while Redis was unreachable (or the API died) reach their queue. */
+  private async dispatchPending(): Promise<void> {
+    const rows = await findPendingJobs(this.options.pool, this.options.pendingGraceMs, BATCH);
+    if (rows.length === 0) return;
+    await this.producer.add(rows.map((row) => specFromRow(row, row.attempts)));
+    const now = Date.now();
+    await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })));
+    this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
+  }
+
+  /** Enqueues the retention sweep once per interval (the idempotency key makes it once, not per leader). */
+  private async scheduleRetention(): Promise<void> {
+    const bucket = Math.floor(Date.now() / this.options.retentionIntervalMs);
+    if (bucket === this.retentionBucket) return;
+    await enqueueJobs({ db: this.options.pool, producer: this.producer }, [
+      {
+        orgId: SYSTEM_ORG_ID,
+        userId: null,
+        type: "maintenance",
+        subtype: "cleanup",
+        name: "Retention sweep",
+        input: { batchSize: 1000, maxBatches: 100, dryRun: false },
+        idempotencyKey: `retention:${bucket}`,
+      },
+    ]);
+    this.retentionBucket = bucket;
+  }
+}
