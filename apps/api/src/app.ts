@@ -1,13 +1,25 @@
 import express, { type Express } from "express";
+import type pg from "pg";
 import type { Db } from "@jobstream/db";
+import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
+import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
+import { jsonBodyGuard } from "./http/json-guards";
+import { actionsRouter } from "./jobs/actions-route";
+import { enqueueRouter } from "./jobs/enqueue-route";
+import { readRouter } from "./jobs/read-route";
 import { healthRouter } from "./routes/health";
 
 export interface AppDeps {
   readonly db: Db;
+  readonly pool: pg.Pool;
   readonly redis: Redis;
+  readonly producer: Producer;
+  readonly publisher: EventPublisher;
   readonly logger: Logger;
+  readonly jwtSecret: string;
+  readonly prefix: string;
   readonly bodyLimit: string;
 }
 
@@ -16,8 +28,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  app.set("query parser", "simple");
+  app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(healthRouter(deps));
+  app.use(jsonBodyGuard);
+  // Reads accept the per-job access token too; everything else needs a bearer token.
+  app.get("/v1/jobs/:id", authenticate(deps.jwtSecret, { allowJobToken: true }));
+  app.use("/v1", authenticate(deps.jwtSecret));
+  app.use(readRouter(deps));
+  app.use(enqueueRouter(deps));
+  app.use(actionsRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;

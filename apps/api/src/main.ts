@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import { createDb } from "@jobstream/db";
+import { createDb, createPool } from "@jobstream/db";
+import { EventPublisher, Producer } from "@jobstream/queue";
 import { closeRedis, createLogger, createRedis, EnvError, onShutdown } from "@jobstream/runtime";
 import { createApp } from "./app";
 import { loadEnv } from "./env";
@@ -13,7 +14,15 @@ async function main(): Promise<void> {
     logger.warn({ err: error.message }, "redis connection error");
   });
 
-  const app = createApp({ db, redis, logger, bodyLimit: env.BODY_LIMIT });
+  const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
+  pool.on("error", (error) => { logger.warn({ err: error.message }, "postgres pool error"); });
+  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => { logger.warn({ err: error.message, queue }, "queue error"); });
+  const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
+
+  const app = createApp({
+    db, pool, redis, producer, publisher, logger,
+    jwtSecret: env.JWT_SECRET, prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
+  });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");
   const address = server.address();
@@ -32,8 +41,9 @@ async function main(): Promise<void> {
             server.closeIdleConnections();
           }),
       },
+      { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },
-      { name: "postgres", run: () => db.$disconnect() },
+      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],
   });
 }

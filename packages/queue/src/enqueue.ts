@@ -97,6 +97,7 @@ export async function enqueueJobs(
   let dispatched = false;
   if (fresh.length > 0) {
     try {
+      const addedAt = new Date();
       await deps.producer.add(
         fresh.map((r) => ({
           id: r.id,
@@ -115,6 +116,7 @@ export async function enqueueJobs(
       await markDispatched(
         deps.db,
         fresh.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > Date.now() ? "delayed" : "queued" })),
+        addedAt,
       );
     } catch (error) {
       deps.onDispatchError?.(error);

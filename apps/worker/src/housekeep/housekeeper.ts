@@ -87,9 +87,10 @@ export class Housekeeper {
   private async dispatchPending(): Promise<void> {
     const rows = await findPendingJobs(this.options.pool, this.options.pendingGraceMs, BATCH);
     if (rows.length === 0) return;
+    const addedAt = new Date();
     await this.producer.add(rows.map((row) => specFromRow(row, row.attempts)));
     const now = Date.now();
-    await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })));
+    await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })), addedAt);
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
   }
 

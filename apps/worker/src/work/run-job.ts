@@ -77,6 +77,7 @@ export function createProcessor(deps: RunDeps) {
       setTotal: (total) => { run.setTotal(total); },
     };
     const started = Date.now();
+    logger.debug({ type, subtype }, "job started");
     try {
       const output = kind.kind.spec.output.safeParse(await handler(ctx));
       if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });

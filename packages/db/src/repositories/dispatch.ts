@@ -87,18 +87,20 @@ export async function findIdsByIdempotencyKeys(db: Queryable, orgId: string, key
 export async function markDispatched(
   db: Queryable,
   jobs: readonly { readonly id: string; readonly status: "queued" | "delayed" }[],
+  /** When they were added to Redis (a worker may start them before this statement runs). */
+  at: Date = new Date(),
 ): Promise<number> {
   if (jobs.length === 0) return 0;
   const { rowCount } = await db.query(
     `WITH moved AS (
-       UPDATE jobs j SET status = u.status, queued_at = now(), updated_at = now()
+       UPDATE jobs j SET status = u.status, queued_at = $3, updated_at = now()
        FROM unnest($1::uuid[], $2::job_status[]) AS u(id, status)
        WHERE j.id = u.id AND j.status = 'pending'
        RETURNING j.id, j.status
      )
-     INSERT INTO job_events (job_id, type, data)
-     SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb FROM moved`,
-    [jobs.map((j) => j.id), jobs.map((j) => j.status)],
+     INSERT INTO job_events (job_id, type, data, created_at)
+     SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved`,
+    [jobs.map((j) => j.id), jobs.map((j) => j.status), at.toISOString()],
   );
   return rowCount ?? 0;
 }

@@ -22,3 +22,15 @@ export function findJobById(db: DbOrTx, id: string): Promise<Job | null> {
 export function findJobByIdempotencyKey(db: DbOrTx, orgId: string, idempotencyKey: string): Promise<Job | null> {
   return db.job.findUnique({ where: { orgId_idempotencyKey: { orgId, idempotencyKey } } });
 }
+
+/** Cancels a job that never reached Redis; false when it is no longer `pending`. */
+export async function cancelPendingJob(db: Db, id: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.job.updateMany({
+      where: { id, status: "pending" },
+      data: { status: "cancelled", cancelledAt: new Date(), updatedAt: new Date() },
+    });
+    if (count === 1) await tx.jobEvent.create({ data: { jobId: id, type: "cancelled", data: { by: "api" } } });
+    return count === 1;
+  });
+}

@@ -1,0 +1,53 @@
+import type { Request, RequestHandler } from "express";
+import { errors as joseErrors, jwtVerify } from "jose";
+import { hashAccessToken } from "@jobstream/queue";
+import { ApiError } from "../http/errors";
+import { claimsSchema, type Principal } from "./principal";
+
+/** The principal of each authenticated request (kept off the request object itself). */
+const principals = new WeakMap<Request, Principal>();
+
+/** The per-job access token of an anonymous caller (`X-Job-Token`, or `?token=` for EventSource). */
+function jobToken(req: Request): string | undefined {
+  const header = req.get("x-job-token");
+  if (header !== undefined) return header;
+  return typeof req.query.token === "string" ? req.query.token : undefined;
+}
+
+/**
+ * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
+ * refused) and attaches the principal. With `allowJobToken`, a caller without a bearer token may
+ * present one job's access token; only its hash is kept, and the route compares it with the row.
+ */
+export function authenticate(secret: string, options: { allowJobToken?: boolean } = {}): RequestHandler {
+  const key = new TextEncoder().encode(secret);
+  return async (req, _res, next) => {
+    const header = req.get("authorization");
+    if (header === undefined) {
+      const token = options.allowJobToken ? jobToken(req) : undefined;
+      if (token === undefined) throw new ApiError("unauthorized", "missing bearer token");
+      principals.set(req, { kind: "job-token", tokenHash: hashAccessToken(token) });
+      next();
+      return;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new ApiError("unauthorized", "Authorization must be `Bearer <token>`");
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(match[1], key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
+    } catch (error) {
+      throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new ApiError("unauthorized", "token claims are invalid (sub, org: uuid; role: member|admin|service; exp)");
+    principals.set(req, { kind: "token", userId: claims.data.sub, orgId: claims.data.org, role: claims.data.role });
+    next();
+  };
+}
+
+/** The principal `authenticate` attached; routes behind it always have one. */
+export function principalOf(req: Request): Principal {
+  const principal = principals.get(req);
+  if (principal === undefined) throw new ApiError("unauthorized", "missing bearer token");
+  return principal;
+}

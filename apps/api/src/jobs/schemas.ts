@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
+
+const MAX_DELAY_MS = 365 * 86_400_000;
+/** Largest metadata object, serialized. */
+const MAX_METADATA_BYTES = 16_384;
+
+/** Body of `POST /v1/jobs` (and each element of a batch). Unknown fields are refused. */
+export const enqueueBodySchema = z
+  .object({
+    type: z.string().min(1).max(100),
+    subtype: z.string().min(1).max(100).optional(),
+    /** Human label; defaults to "<type>/<subtype>". */
+    name: z.string().trim().min(1).max(500).optional(),
+    /** Validated by the job type's input schema. */
+    input: z.unknown(),
+    /** 0–100, higher runs first. */
+    priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).optional(),
+    runAt: z.iso.datetime({ offset: true }).optional(),
+    delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
+    maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
+    backoff: backoffSchema.optional(),
+    timeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    parentId: z.uuid().optional(),
+    groupId: z.string().min(1).max(200).optional(),
+    metadata: z
+      .record(z.string().max(200), jsonValueSchema)
+      .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, `must serialize to at most ${MAX_METADATA_BYTES} bytes`)
+      .optional(),
+    expiresInSeconds: z.number().int().min(60).max(5 * 365 * 86_400).optional(),
+    /** Service tokens only: the org and user the job is created for. */
+    orgId: z.uuid().optional(),
+    userId: z.uuid().optional(),
+  })
+  .strict()
+  .refine((b) => b.runAt === undefined || b.delayMs === undefined, { message: "give runAt or delayMs, not both", path: ["delayMs"] });
+export type EnqueueBody = z.output<typeof enqueueBodySchema>;
+
+export const MAX_BATCH = 1000;
+
+export const batchBodySchema = z
+  .object({ jobs: z.array(z.unknown()).min(1).max(MAX_BATCH) })
+  .strict();
+
+export const jobIdParamsSchema = z.object({ id: z.uuid() });

@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { System, waitFor, type AppProcess } from "@jobstream/testing";
+
+const sys = new System();
+let member: string;
+let workers: AppProcess[];
+
+beforeAll(async () => {
+  await sys.init();
+  await sys.startApi();
+  await sys.startWorker("mirror,housekeep");
+  workers = [await sys.startWorker("work", { LOG_LEVEL: "debug" }), await sys.startWorker("work", { LOG_LEVEL: "debug" })];
+  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+}, 60_000);
+afterAll(async () => {
+  await sys.stop();
+}, 60_000);
+
+describe("cancel and retry", () => {
+  it("aborts a running job on whichever worker process holds it, then retries it to completion", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 3000, items: 10, steps: ["one", "two"] } });
+    const holder = await waitFor("a worker to start the job", () => workers.find((w) => w.output().includes(`"jobId":"${job.id}"`)));
+    await sys.waitForStatus(member, job.id, "running");
+
+    const res = await sys.request<{ job: { status: string } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+    expect(res.status).toBe(202);
+    const cancelled = await sys.waitForStatus(member, job.id, "cancelled", 2000);
+    expect(cancelled.items.processed).toBeLessThan(10);
+    await waitFor("the handler to abort", () => holder.output().includes('"outcome":"cancelled"'), { timeoutMs: 2000 });
+
+    const again = await sys.request("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+    expect(again.status).toBe(409);
+
+    const retry = await sys.request<{ job: { status: string } }>("POST", `/v1/jobs/${job.id}/retry`, { token: member });
+    expect(retry.status).toBe(202);
+    expect(retry.body.job.status).toBe("queued");
+    const done = await sys.waitForStatus(member, job.id, "completed", 20_000);
+    expect(done.attempts).toBe(2);
+    expect(done.items).toEqual({ total: 10, processed: 10, failed: 0, skipped: 0 });
+    const timeline = await sys.query<{ type: string }>(`SELECT type::text FROM job_events WHERE job_id = $1 AND type <> 'step' ORDER BY created_at, id`, [job.id]);
+    expect(timeline.map((e) => e.type)).toEqual(["created", "queued", "started", "cancelled", "retried", "started", "completed"]);
+  });
+
+  it("removes a delayed job at once", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
+    const res = await sys.request<{ job: { status: string; cancelledAt: string | null } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+    expect(res.status).toBe(200);
+    expect(res.body.job.status).toBe("cancelled");
+    expect(res.body.job.cancelledAt).not.toBeNull();
+  });
+
+  it("lets only the owner act: another member gets 404", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
+    const stranger = await sys.token({ role: "member" });
+    expect((await sys.request("POST", `/v1/jobs/${job.id}/cancel`, { token: stranger })).status).toBe(404);
+    expect((await sys.request("POST", `/v1/jobs/${job.id}/retry`, { token: stranger })).status).toBe(404);
+    expect((await sys.request("POST", `/v1/jobs/${job.id}/retry`, { token: member })).status).toBe(409);
+  });
+});

@@ -1,0 +1,126 @@
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { testDatabase, type TestDatabase } from "./database";
+import { testEnv } from "./env";
+import { deletePrefix, testQueuePrefix } from "./prefix";
+import { startApp, type AppProcess } from "./process";
+import { signToken, type Role } from "./tokens";
+import { waitFor } from "./wait";
+
+const workerDir = fileURLToPath(new URL("../../../apps/worker", import.meta.url));
+const apiDir = fileURLToPath(new URL("../../../apps/api", import.meta.url));
+
+/** Settings that make recovery paths fast enough for tests (production defaults are slower). */
+export const FAST_RECOVERY = {
+  WORKER_LOCK_MS: "2000",
+  HOUSEKEEP_INTERVAL_MS: "250",
+  OUTBOX_GRACE_MS: "300",
+  RECONCILE_AFTER_MS: "1500",
+  SHUTDOWN_TIMEOUT_MS: "3000",
+};
+
+export interface JobViewBody {
+  id: string;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  progress: { percent: number; message: string | null; step: string | null };
+  items: { total: number; processed: number; failed: number; skipped: number };
+  output: unknown;
+  error: { code: string; message: string } | null;
+}
+
+/**
+ * A whole Jobstream on this machine for one test file: its own database and key prefix, an API
+ * process and worker processes started like `pnpm start` does, and helpers to talk to them.
+ */
+export class System {
+  readonly secret = "s".repeat(48);
+  readonly prefix = testQueuePrefix();
+  readonly workers: AppProcess[] = [];
+  api: AppProcess | undefined;
+  apiUrl = "";
+  pool!: pg.Pool;
+  private database!: TestDatabase;
+
+  constructor(readonly redisUrl: string = testEnv.redisUrl) {}
+
+  async init(): Promise<void> {
+    this.database = await testDatabase();
+    this.pool = new pg.Pool({ connectionString: this.database.url, max: 3 });
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DATABASE_URL: this.database.url, REDIS_URL: this.redisUrl, QUEUE_PREFIX: this.prefix, JWT_SECRET: this.secret,
+      LOG_LEVEL: "info", DATABASE_POOL_SIZE: "4", ...FAST_RECOVERY, ...extra,
+    };
+  }
+
+  async startApi(extra: Record<string, string> = {}): Promise<void> {
+    this.api = startApp(apiDir, this.env({ PORT: "0", HOST: "127.0.0.1", ...extra }));
+    const listening = await this.api.waitForLog("api listening");
+    this.apiUrl = `http://127.0.0.1:${String(listening.port)}`;
+  }
+
+  async startWorker(roles: string, extra: Record<string, string> = {}): Promise<AppProcess> {
+    const worker = startApp(workerDir, this.env({ ROLES: roles, HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1", ...extra }));
+    await worker.waitForLog("worker started");
+    this.workers.push(worker);
+    return worker;
+  }
+
+  token(claims: { sub?: string; org?: string; role?: Role } = {}): Promise<string> {
+    return signToken(this.secret, claims);
+  }
+
+  // Test helper: the caller names the answer shape it expects and asserts on it.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers["content-type"] ??= "application/json";
+    const res = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: res.status, body: body as T };
+  }
+
+  async enqueue(token: string, body: Record<string, unknown>): Promise<JobViewBody & { accessToken: string }> {
+    const res = await this.request<{ job: JobViewBody; accessToken: string }>("POST", "/v1/jobs", { token, body });
+    if (res.status !== 202) throw new Error(`enqueue answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return { ...res.body.job, accessToken: res.body.accessToken };
+  }
+
+  async job(token: string, id: string): Promise<JobViewBody> {
+    const res = await this.request<JobViewBody>("GET", `/v1/jobs/${id}`, { token });
+    if (res.status !== 200) throw new Error(`GET job answered ${res.status}`);
+    return res.body;
+  }
+
+  /** Waits until the job's row reaches `status` (read from Postgres through the API). */
+  waitForStatus(token: string, id: string, status: string, timeoutMs = 30_000): Promise<JobViewBody> {
+    return waitFor(`job ${id} to be ${status}`, async () => {
+      const job = await this.job(token, id);
+      return job.status === status ? job : undefined;
+    }, { timeoutMs, intervalMs: 50 });
+  }
+
+  async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(sql, values)).rows;
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.workers, ...(this.api ? [this.api] : [])];
+    for (const p of all) if (p.child.exitCode === null) p.kill("SIGTERM");
+    await Promise.all(all.map((p) => p.exited(15_000).catch(() => { p.kill("SIGKILL"); })));
+    await this.pool.end();
+    await deletePrefix(this.prefix, this.redisUrl).catch(() => undefined);
+    await this.database.drop();
+  }
+}
