@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrivateRedis, System } from "@jobstream/testing";
+
+let redis: PrivateRedis;
+let sys: System;
+let member: string;
+
+beforeAll(async () => {
+  redis = await PrivateRedis.create();
+  sys = new System(redis.url);
+  await sys.init();
+  await sys.startApi();
+  await sys.startWorker("work,mirror,housekeep");
+  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+}, 60_000);
+afterAll(async () => {
+  await sys.stop();
+  await redis.destroy();
+}, 60_000);
+
+describe("Redis down at enqueue", () => {
+  it("answers 202 with a pending job that runs once Redis is back", async () => {
+    await redis.stop();
+    const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
+      token: member, body: { type: "synthetic", input: { items: 3 } },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.job.status).toBe("pending");
+    const [row] = await sys.query<{ status: string }>(`SELECT status::text FROM jobs WHERE id = $1`, [res.body.job.id]);
+    expect(row?.status).toBe("pending");
+
+    await redis.start();
+    const done = await sys.waitForStatus(member, res.body.job.id, "completed", 60_000);
+    expect(done.items).toEqual({ total: 3, processed: 3, failed: 0, skipped: 0 });
+  });
+});

@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
+import { decodeStreamEntry, EventPublisher, keysFor } from "../src/index";
+
+const prefix = testQueuePrefix();
+const redis = new Redis(testEnv.redisUrl);
+const publisher = new EventPublisher(redis, prefix);
+const keys = keysFor(prefix);
+
+afterAll(async () => {
+  await deletePrefix(prefix);
+  redis.disconnect();
+});
+
+const payload = (n: number) => ({
+  snapshot: null,
+  items: [],
+  timeline: Array.from({ length: n }, () => ({ type: "step" as const, data: {}, at: 1 })),
+});
+
+describe("EventPublisher", () => {
+  it("hands out increasing sequences, one per timeline entry, in stream order", async () => {
+    const job = randomUUID();
+    expect(await publisher.publish("q", job, payload(0))).toBe(1);
+    expect(await publisher.publish("q", job, payload(3))).toBe(4);
+    expect(await publisher.publish("q", job, payload(1))).toBe(5);
+    const entries = await redis.xrange(keys.events("q"), "-", "+");
+    const mine = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === job);
+    expect(mine.map((e) => e?.seq)).toEqual([1, 4, 5]);
+  });
+
+  it("continues above a floor once Redis lost the counter", async () => {
+    const job = randomUUID();
+    expect(await publisher.reserve("q", job, 40, 0)).toBe(40);
+    expect(await publisher.publish("q", job, payload(1))).toBe(41);
+    expect(await publisher.publish("q", job, payload(1), 10)).toBe(42);
+    expect(await publisher.reserve("q", job, 0, 2)).toBe(44);
+  });
+
+  it("drops malformed stream entries instead of throwing", () => {
+    expect(decodeStreamEntry(["j", "x", "s", "1", "d", "{not json"])).toBeNull();
+    expect(decodeStreamEntry(["j", "x", "s", "NaN", "d", "{}"])).toBeNull();
+    expect(decodeStreamEntry(["j", "x", "s", "1", "d", JSON.stringify({ snapshot: null, items: [{ ref: "" }], timeline: [] })])).toBeNull();
+  });
+});
