@@ -13,6 +13,8 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+const OUTPUT_LIMIT = 4_000_000;
+
 /** Starts `src/main.ts` of an app directory (as `pnpm start` does) with the given environment only. */
 export function startApp(appDir: string, env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -21,8 +23,13 @@ export function startApp(appDir: string, env: Record<string, string>): AppProces
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
-  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  // Long runs (benchmarks) log a lot: keep the start and the most recent output only.
+  const append = (chunk: Buffer) => {
+    text += chunk.toString();
+    if (text.length > OUTPUT_LIMIT) text = text.slice(0, OUTPUT_LIMIT / 2) + text.slice(-OUTPUT_LIMIT / 2);
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
   const exit = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string);
 
   const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>

@@ -1,0 +1,59 @@
+// `pnpm bench`: Jobstream's full pipeline against bare BullMQ, measured in one run.
+//   pnpm bench            N = 20,000 jobs, 10 items each, 1 round
+//   pnpm bench --quick    N = 2,000
+//   pnpm bench --n 5000 --rounds 3
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { median } from "./measure";
+import { runPipeline, type PipelineResult } from "./pipeline";
+import { runRaw, type RawResult } from "./raw";
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const quick = process.argv.includes("--quick");
+const n = Number(option("n") ?? (quick ? 2000 : 20_000));
+const rounds = Number(option("rounds") ?? 1);
+const items = 10;
+const concurrency = 50;
+
+const pipelines: PipelineResult[] = [];
+const raws: RawResult[] = [];
+for (let round = 1; round <= rounds; round++) {
+  // Alternate the order so neither side always runs on a warmer machine.
+  if (round % 2 === 1) {
+    raws.push(await runRaw(n, items, concurrency));
+    pipelines.push(await runPipeline(n, items, concurrency));
+  } else {
+    pipelines.push(await runPipeline(n, items, concurrency));
+    raws.push(await runRaw(n, items, concurrency));
+  }
+  console.log(`round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`);
+}
+
+const jobsPerSec = median(pipelines.map((p) => p.jobsPerSec));
+const rawJobsPerSec = median(raws.map((r) => r.jobsPerSec));
+const result = {
+  at: new Date().toISOString(),
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  settings: { n, itemsPerJob: items, concurrency, rounds },
+  pipeline: { jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws },
+  memory: { workerPeakMb: Math.max(...pipelines.map((p) => p.workerPeakMb ?? 0)), rawWorkerPeakMb: Math.max(...raws.map((r) => r.workerPeakMb ?? 0)) },
+};
+
+console.log("\nJobstream bench");
+console.table({
+  "raw BullMQ (jobs/s)": rawJobsPerSec.toFixed(0),
+  "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
+  "ratio": result.pipeline.ratio.toFixed(3),
+  "worker peak RSS (MB)": result.memory.workerPeakMb,
+  "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+});
+const dir = fileURLToPath(new URL("../results/", import.meta.url));
+await mkdir(dir, { recursive: true });
+const json = `${JSON.stringify(result, null, 2)}\n`;
+await writeFile(`${dir}latest.json`, json);
+await writeFile(`${dir}${result.at.replace(/[:.]/g, "-")}.json`, json);
+console.log(`wrote bench/results/latest.json`);
+process.exit(0);

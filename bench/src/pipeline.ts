@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import { System, waitFor } from "@jobstream/testing";
+import { peakRssMb } from "./measure";
+
+export interface PipelineResult {
+  readonly jobsPerSec: number;
+  readonly seconds: number;
+  readonly workerPeakMb: number | null;
+}
+
+const BATCH = 1000;
+
+/**
+ * N `synthetic/noop` jobs with `items` outcomes each, enqueued through the HTTP batch endpoint,
+ * run by a worker process (work, mirror, housekeep roles), timed until every row is `completed`
+ * and every item row exists in Postgres.
+ */
+export async function runPipeline(n: number, items: number, concurrency: number): Promise<PipelineResult> {
+  const sys = new System();
+  await sys.init();
+  try {
+    await sys.startApi({ BODY_LIMIT: "10mb" });
+    const worker = await sys.startWorker("work,mirror,housekeep", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "4" });
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
+    const job = { type: "synthetic", subtype: "noop", input: { items } };
+
+    const started = performance.now();
+    for (let sent = 0; sent < n; sent += BATCH) {
+      const size = Math.min(BATCH, n - sent);
+      const res = await sys.request("POST", "/v1/jobs/batch", { token, body: { jobs: Array.from({ length: size }, () => job) } });
+      if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
+    }
+    await waitFor("every row completed", async () => {
+      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'completed' AND type = 'synthetic'`);
+      return row?.n === n ? true : undefined;
+    }, { timeoutMs: 600_000, intervalMs: 50 });
+    await waitFor("every item row", async () => {
+      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.type = 'synthetic'`);
+      return row?.n === n * items ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 50 });
+    const seconds = (performance.now() - started) / 1000;
+
+    const [check] = await sys.query<{ bad: number }>(
+      `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`, [items]);
+    if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);
+    return { jobsPerSec: n / seconds, seconds, workerPeakMb: peakRssMb(worker.child.pid) };
+  } finally {
+    await sys.stop();
+  }
+}
