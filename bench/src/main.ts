@@ -47,6 +47,7 @@ console.table({
   "raw BullMQ (jobs/s)": rawJobsPerSec.toFixed(0),
   "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
   "ratio": result.pipeline.ratio.toFixed(3),
+  "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
   "worker peak RSS (MB)": result.memory.workerPeakMb,
   "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
 });

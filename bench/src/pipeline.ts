@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { System, waitFor } from "@jobstream/testing";
+import { profileDir } from "./env";
 import { peakRssMb } from "./measure";
 
 export interface PipelineResult {
   readonly jobsPerSec: number;
+  /** Jobs accepted per second by the API (enqueue phase alone). */
+  readonly enqueuePerSec: number;
   readonly seconds: number;
   readonly workerPeakMb: number | null;
 }
@@ -19,8 +23,11 @@ export async function runPipeline(n: number, items: number, concurrency: number)
   const sys = new System();
   await sys.init();
   try {
-    await sys.startApi({ BODY_LIMIT: "10mb" });
-    const worker = await sys.startWorker("work,mirror,housekeep", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "4" });
+    // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the API and worker processes there.
+    const preload = fileURLToPath(new URL("./cpu-profile.cjs", import.meta.url));
+    const nodeOptions: Record<string, string> = profileDir ? { NODE_OPTIONS: `--require ${preload}`, CPU_PROFILE_DIR: profileDir } : {};
+    await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
+    const worker = await sys.startWorker("work,mirror,housekeep", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "4", ...nodeOptions });
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
     const job = { type: "synthetic", subtype: "noop", input: { items } };
 
@@ -30,6 +37,7 @@ export async function runPipeline(n: number, items: number, concurrency: number)
       const res = await sys.request("POST", "/v1/jobs/batch", { token, body: { jobs: Array.from({ length: size }, () => job) } });
       if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
     }
+    const enqueueSeconds = (performance.now() - started) / 1000;
     await waitFor("every row completed", async () => {
       const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'completed' AND type = 'synthetic'`);
       return row?.n === n ? true : undefined;
@@ -43,7 +51,7 @@ export async function runPipeline(n: number, items: number, concurrency: number)
     const [check] = await sys.query<{ bad: number }>(
       `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`, [items]);
     if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);
-    return { jobsPerSec: n / seconds, seconds, workerPeakMb: peakRssMb(worker.child.pid) };
+    return { jobsPerSec: n / seconds, enqueuePerSec: n / enqueueSeconds, seconds, workerPeakMb: peakRssMb(worker.child.pid) };
   } finally {
     await sys.stop();
   }

@@ -29,6 +29,8 @@ export interface EnqueueResult {
   readonly id: string;
   /** False when an idempotency key returned an existing job. */
   readonly created: boolean;
+  /** The stored row and its status now, for new jobs (no need to read them back). */
+  readonly stored: { readonly row: NewJobRow; readonly status: "pending" | "queued" | "delayed"; readonly queuedAt: Date | null } | null;
   /** Shown once; only its sha256 is stored. Null for existing jobs. */
   readonly accessToken: string | null;
   /** Whether the job reached Redis now (else the housekeeper's outbox sends it later). */
@@ -50,6 +52,7 @@ export async function enqueueJobs(
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
   const tokens: string[] = [];
+  const optionsOf = new Map<string, StoredOptions>();
   const rows: NewJobRow[] = requests.map((req) => {
     const resolved = resolveJobKind(req.type, req.subtype);
     if (!resolved.ok) throw new Error(resolved.message);
@@ -62,8 +65,10 @@ export async function enqueueJobs(
       timeoutMs: req.timeoutMs ?? defaults.timeoutMs,
       attemptsPerRun: maxAttempts,
     };
+    const id = randomUUID();
+    optionsOf.set(id, options);
     return {
-      id: randomUUID(),
+      id,
       orgId: req.orgId,
       userId: req.userId,
       type: resolved.kind.type,
@@ -81,6 +86,7 @@ export async function enqueueJobs(
       accessTokenHash: hashAccessToken(token),
       runAt: req.runAt ?? null,
       expiresAt: new Date(now + 1000 * (req.expiresInSeconds ?? defaults.retentionSeconds)),
+      createdAt: new Date(now),
     };
   });
 
@@ -95,9 +101,10 @@ export async function enqueueJobs(
 
   const fresh = rows.filter((r) => inserted.has(r.id));
   let dispatched = false;
+  const addedAt = new Date();
+  const statusOf = (r: NewJobRow): "queued" | "delayed" => (r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued");
   if (fresh.length > 0) {
     try {
-      const addedAt = new Date();
       await deps.producer.add(
         fresh.map((r) => ({
           id: r.id,
@@ -107,15 +114,15 @@ export async function enqueueJobs(
           priority: r.priority,
           attemptBase: 0,
           attempts: r.maxAttempts,
-          backoff: (r.options as StoredOptions).backoff ?? { type: "fixed", delayMs: 0 },
-          timeoutMs: (r.options as StoredOptions).timeoutMs,
+          backoff: optionsOf.get(r.id)?.backoff ?? { type: "fixed", delayMs: 0 },
+          timeoutMs: optionsOf.get(r.id)?.timeoutMs,
           runAt: r.runAt,
         })),
       );
       dispatched = true;
       await markDispatched(
         deps.db,
-        fresh.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > Date.now() ? "delayed" : "queued" })),
+        fresh.map((r) => ({ id: r.id, status: statusOf(r) })),
         addedAt,
       );
     } catch (error) {
@@ -124,9 +131,12 @@ export async function enqueueJobs(
   }
 
   return rows.map((r, i) => {
-    if (inserted.has(r.id)) return { id: r.id, created: true, accessToken: tokens[i] ?? null, dispatched };
+    if (inserted.has(r.id)) {
+      const stored = { row: r, status: dispatched ? statusOf(r) : ("pending" as const), queuedAt: dispatched ? addedAt : null };
+      return { id: r.id, created: true, stored, accessToken: tokens[i] ?? null, dispatched };
+    }
     const existing = existingByKey.get(r.orgId)?.get(r.idempotencyKey ?? "");
     if (existing === undefined) throw new Error(`job ${r.id} was neither stored nor found by its idempotency key`);
-    return { id: existing, created: false, accessToken: null, dispatched: true };
+    return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
   });
 }

@@ -22,46 +22,70 @@ export function startApp(appDir: string, env: Record<string, string>): AppProces
     env: { PATH: testEnv.path, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let text = "";
-  // Long runs (benchmarks) log a lot: keep the start and the most recent output only.
-  const append = (chunk: Buffer) => {
-    text += chunk.toString();
-    if (text.length > OUTPUT_LIMIT) text = text.slice(0, OUTPUT_LIMIT / 2) + text.slice(-OUTPUT_LIMIT / 2);
+  // Long runs (benchmarks) log a lot: keep the first and the most recent output only, cheaply.
+  let head = "";
+  let tail: string[] = [];
+  let tailSize = 0;
+  const listeners = new Set<(chunk: string) => void>();
+  const append = (buffer: Buffer) => {
+    const chunk = buffer.toString();
+    if (head.length < OUTPUT_LIMIT / 2) head += chunk;
+    else {
+      tail.push(chunk);
+      tailSize += chunk.length;
+      if (tailSize > OUTPUT_LIMIT) {
+        tail = tail.slice(Math.floor(tail.length / 2));
+        tailSize = tail.reduce((n, c) => n + c.length, 0);
+      }
+    }
+    for (const listener of listeners) listener(chunk);
   };
   child.stdout.on("data", append);
   child.stderr.on("data", append);
+  const text = () => head + tail.join("");
   const exit = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string);
 
   const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
     Promise.race([
       promise,
       new Promise<never>((_, reject) =>
-        setTimeout(() => { reject(new Error(`timed out after ${ms} ms waiting for ${what}; output:\n${text}`)); }, ms).unref(),
+        setTimeout(() => { reject(new Error(`timed out after ${ms} ms waiting for ${what}; output:\n${text()}`)); }, ms).unref(),
       ),
     ]);
 
   return {
     child,
-    output: () => text,
+    output: text,
     exited: (timeoutMs = 20_000) => withTimeout(exit, timeoutMs, "exit"),
     kill: (signal = "SIGTERM") => { child.kill(signal); },
     waitForLog: (msg, timeoutMs = 30_000) =>
       withTimeout(
         new Promise<Record<string, unknown>>((resolve, reject) => {
-          const scan = () => {
-            for (const line of text.split("\n")) {
-              if (!line.startsWith("{")) continue;
-              try {
-                const parsed = JSON.parse(line) as Record<string, unknown>;
-                if (parsed.msg === msg) { resolve(parsed); return true; }
-              } catch { /* a partial line; wait for more */ }
+          const match = (line: string): Record<string, unknown> | undefined => {
+            if (!line.startsWith("{")) return undefined;
+            try {
+              const parsed = JSON.parse(line) as Record<string, unknown>;
+              return parsed.msg === msg ? parsed : undefined;
+            } catch {
+              return undefined;
             }
-            return false;
           };
-          if (scan()) return;
-          const onData = () => { if (scan()) { child.stdout.off("data", onData); } };
-          child.stdout.on("data", onData);
-          void exit.then((code) => { reject(new Error(`process exited (${code}) before "${msg}"; output:\n${text}`)); });
+          for (const line of text().split("\n")) {
+            const found = match(line);
+            if (found) { resolve(found); return; }
+          }
+          // Then only new output, line by line (a line may span chunks).
+          let partial = "";
+          const listener = (chunk: string) => {
+            const lines = (partial + chunk).split("\n");
+            partial = lines.pop() ?? "";
+            for (const line of lines) {
+              const found = match(line);
+              if (found) { listeners.delete(listener); resolve(found); return; }
+            }
+          };
+          listeners.add(listener);
+          void exit.then((code) => { reject(new Error(`process exited (${code}) before "${msg}"; output:\n${text()}`)); });
         }),
         timeoutMs,
         `log "${msg}"`,

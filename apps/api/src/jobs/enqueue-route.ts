@@ -9,7 +9,7 @@ import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { toJobView } from "./job-view";
+import { newJobView, toJobView } from "./job-view";
 import { batchBodySchema, enqueueBodySchema } from "./schemas";
 
 export interface EnqueueDeps {
@@ -73,13 +73,16 @@ function tokenPrincipal(req: Request): Principal & { kind: "token" } {
   return principal;
 }
 
+/** Answers built from what was just stored; only jobs found by idempotency key are read back. */
 async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
-  const rows = await deps.db.job.findMany({ where: { id: { in: results.map((r) => r.id) } } });
+  const existingIds = results.filter((r) => r.stored === null).map((r) => r.id);
+  const rows = existingIds.length === 0 ? [] : await deps.db.job.findMany({ where: { id: { in: existingIds } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
   return results.map((r) => {
     const row = byId.get(r.id);
-    if (!row) throw new Error(`job ${r.id} vanished after enqueue`);
-    return { job: toJobView(row), pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
+    const job = r.stored !== null ? newJobView(r.stored.row, r.stored.status, r.stored.queuedAt) : row ? toJobView(row) : null;
+    if (job === null) throw new Error(`job ${r.id} vanished after enqueue`);
+    return { job, pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
   });
 }
 

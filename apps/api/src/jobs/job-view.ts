@@ -1,4 +1,4 @@
-import type { Job } from "@jobstream/db";
+import type { Job, NewJobRow } from "@jobstream/db";
 
 /** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
 export interface JobView {
@@ -54,5 +54,34 @@ export function toJobView(job: Job): JobView {
     cancelledAt: iso(job.cancelledAt),
     durationMs: job.durationMs,
     expiresAt: job.expiresAt.toISOString(),
+  };
+}
+
+/** The view of a job just stored by this request, built without reading it back. */
+export function newJobView(row: NewJobRow, status: string, queuedAt: Date | null): JobView {
+  return {
+    id: row.id,
+    type: row.type,
+    subtype: row.subtype,
+    name: row.name,
+    status,
+    priority: row.priority,
+    attempts: 0,
+    maxAttempts: row.maxAttempts,
+    progress: { percent: 0, message: null, step: null },
+    items: { total: 0, processed: 0, failed: 0, skipped: 0 },
+    input: row.input,
+    output: null,
+    error: null,
+    parentId: row.parentId,
+    groupId: row.groupId,
+    metadata: row.metadata,
+    createdAt: row.createdAt.toISOString(),
+    queuedAt: iso(queuedAt),
+    startedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    durationMs: null,
+    expiresAt: row.expiresAt.toISOString(),
   };
 }

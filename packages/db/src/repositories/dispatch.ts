@@ -20,24 +20,25 @@ export interface NewJobRow {
   readonly accessTokenHash: string | null;
   readonly runAt: Date | null;
   readonly expiresAt: Date;
+  readonly createdAt: Date;
 }
 
 const INSERT_PENDING = `
 WITH ins AS (
   INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-                    max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, status)
+                    max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, updated_at, status)
   SELECT id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, 'pending'
+         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, created_at, 'pending'
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[],
               $10::text[], $11::int[], $12::int[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[],
-              $18::timestamptz[])
+              $18::timestamptz[], $19::timestamptz[])
     AS t(id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at)
+         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at)
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
-  RETURNING id, queue
+  RETURNING id, queue, created_at
 ),
 created AS (
-  INSERT INTO job_events (job_id, type, data) SELECT id, 'created', jsonb_build_object('queue', queue) FROM ins
+  INSERT INTO job_events (job_id, type, data, created_at) SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
 )
 SELECT id::text FROM ins`;
 
@@ -66,6 +67,7 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
     rows.map((r) => r.accessTokenHash),
     rows.map((r) => r.runAt?.toISOString() ?? null),
     rows.map((r) => r.expiresAt.toISOString()),
+    rows.map((r) => r.createdAt.toISOString()),
   ]);
   return new Set(inserted.map((r) => r.id));
 }

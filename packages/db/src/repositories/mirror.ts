@@ -117,8 +117,7 @@ counted AS (
     processed_items = j.processed_items + d.processed,
     failed_items = j.failed_items + d.failed,
     skipped_items = j.skipped_items + d.skipped,
-    total_items = CASE WHEN j.total_declared THEN j.total_items ELSE j.total_items + d.new_rows END,
-    updated_at = now()
+    total_items = CASE WHEN j.total_declared THEN j.total_items ELSE j.total_items + d.new_rows END
   FROM delta d WHERE j.id = d.job_id
   RETURNING 1
 )
