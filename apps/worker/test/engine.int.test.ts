@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { System } from "@jobstream/testing";
 
@@ -107,5 +108,30 @@ describe("engine: enqueue → execute → mirror", () => {
       { ref: "row-5", status: "error", error_code: "missing_value", after_state: null },
       { ref: "row-6", status: "success", error_code: null, after_state: { sku: "A-5", price: 5, active: true } },
     ]);
+  });
+
+  it("fails an attempt that runs past its timeout with code timeout", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 5000 }, timeoutMs: 300, maxAttempts: 1 });
+    const failed = await sys.waitForStatus(member, job.id, "failed");
+    expect(failed.error).toEqual({ code: "timeout", message: "attempt timed out" });
+    expect(failed.attempts).toBe(1);
+  });
+
+  it("fails a job whose queued data no longer parses at once, without retries", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 60_000, maxAttempts: 5 });
+    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    try {
+      const queued = await queue.getJob(job.id);
+      if (!queued) throw new Error("job not in BullMQ");
+      // What an incompatible deploy or a hand-edited job would leave behind.
+      await queued.updateData({ type: "synthetic", subtype: "work", input: { items: "many" } });
+      await queued.promote();
+    } finally {
+      await queue.close();
+    }
+    const failed = await sys.waitForStatus(member, job.id, "failed");
+    expect(failed.error?.code).toBe("invalid_input");
+    expect(failed.error?.message).toContain("items");
+    expect(failed.attempts).toBe(1);
   });
 });
