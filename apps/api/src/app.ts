@@ -8,7 +8,10 @@ import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { jsonBodyGuard } from "./http/json-guards";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter } from "./jobs/enqueue-route";
-import { readRouter } from "./jobs/read-route";
+import { listRouter } from "./jobs/list-route";
+import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
+import { jobTypesRouter } from "./routes/job-types";
+import { statsRouter } from "./routes/stats";
 import { healthRouter } from "./routes/health";
 
 export interface AppDeps {
@@ -32,9 +35,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(healthRouter(deps));
   app.use(jsonBodyGuard);
-  // Reads accept the per-job access token too; everything else needs a bearer token.
-  app.get("/v1/jobs/:id", authenticate(deps.jwtSecret, { allowJobToken: true }));
-  app.use("/v1", authenticate(deps.jwtSecret));
+  // Reads of one job accept its access token too; everything else needs a bearer token.
+  app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
+  app.use(jobTypesRouter());
+  app.use(statsRouter(deps));
+  // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
+  app.use(listRouter(deps));
   app.use(readRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

@@ -6,5 +6,6 @@ export * from "./repositories/dispatch";
 export * from "./repositories/health";
 export * from "./repositories/jobs";
 export * from "./repositories/mirror";
+export * from "./repositories/reads";
 export * from "./repositories/stats";
 export * from "./status";

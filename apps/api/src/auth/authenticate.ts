@@ -16,15 +16,16 @@ function jobToken(req: Request): string | undefined {
 
 /**
  * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
- * refused) and attaches the principal. With `allowJobToken`, a caller without a bearer token may
- * present one job's access token; only its hash is kept, and the route compares it with the row.
+ * refused) and attaches the principal. On GETs of `jobTokenPaths`, a caller without a bearer token
+ * may present one job's access token; only its hash is kept, and the route compares it with the row.
  */
-export function authenticate(secret: string, options: { allowJobToken?: boolean } = {}): RequestHandler {
+export function authenticate(secret: string, options: { jobTokenPaths?: RegExp } = {}): RequestHandler {
   const key = new TextEncoder().encode(secret);
   return async (req, _res, next) => {
     const header = req.get("authorization");
     if (header === undefined) {
-      const token = options.allowJobToken ? jobToken(req) : undefined;
+      const allowed = req.method === "GET" && options.jobTokenPaths?.test(req.path) === true;
+      const token = allowed ? jobToken(req) : undefined;
       if (token === undefined) throw new ApiError("unauthorized", "missing bearer token");
       principals.set(req, { kind: "job-token", tokenHash: hashAccessToken(token) });
       next();

@@ -1,20 +1,56 @@
-import { Router } from "express";
-import type { Db } from "@jobstream/db";
+import { Router, type Request } from "express";
+import { listJobEvents, listJobItems, type Db, type Job, type JobEvent, type JobItem } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
+import { decodeItemCursor, encodeItemCursor } from "./cursor";
 import { toJobView } from "./job-view";
-import { jobIdParamsSchema } from "./schemas";
+import { itemsQuerySchema, jobIdParamsSchema, tokenOnlyQuerySchema } from "./schemas";
 
-/** `GET /v1/jobs/:id`: the view producers and frontends poll. */
+/** Paths an anonymous caller may read with the job's access token (relative to /v1). */
+export const JOB_TOKEN_PATHS = /^\/jobs\/[^/]+(\/(items|events|stream))?\/?$/;
+
+function itemView(item: JobItem) {
+  return {
+    ref: item.ref, status: item.status, message: item.message, errorCode: item.errorCode,
+    before: item.beforeState, after: item.afterState, attempt: item.attempt,
+    processedAt: item.processedAt?.toISOString() ?? null,
+  };
+}
+
+function eventView(event: JobEvent) {
+  return { type: event.type, data: event.data, at: event.createdAt.toISOString() };
+}
+
+/** One job, its items and its timeline; 404 for jobs the caller may not see. */
 export function readRouter(deps: { readonly db: Db }): Router {
   const router = Router();
-  router.get("/v1/jobs/:id", async (req, res) => {
+  const load = async (req: Request): Promise<Job> => {
     const { id } = parseOr400(jobIdParamsSchema, req.params);
     const row = await deps.db.job.findUnique({ where: { id } });
     if (!row || !canAccessJob(principalOf(req), row)) throw new ApiError("not_found", "no such job");
-    res.json(toJobView(row));
+    return row;
+  };
+
+  router.get("/v1/jobs/:id", async (req, res) => {
+    parseOr400(tokenOnlyQuerySchema, req.query);
+    res.json(toJobView(await load(req)));
+  });
+
+  router.get("/v1/jobs/:id/items", async (req, res) => {
+    const q = parseOr400(itemsQuerySchema, req.query);
+    const job = await load(req);
+    const { items, next } = await listJobItems(deps.db, job.id, {
+      status: q.status, limit: q.limit, afterId: q.cursor !== undefined ? decodeItemCursor(q.cursor) : undefined,
+    });
+    res.json({ items: items.map(itemView), nextCursor: next === null ? null : encodeItemCursor(next) });
+  });
+
+  router.get("/v1/jobs/:id/events", async (req, res) => {
+    parseOr400(tokenOnlyQuerySchema, req.query);
+    const job = await load(req);
+    res.json({ events: (await listJobEvents(deps.db, job.id)).map(eventView) });
   });
   return router;
 }

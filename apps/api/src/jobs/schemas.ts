@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
 import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
 
 const MAX_DELAY_MS = 365 * 86_400_000;
@@ -44,3 +45,46 @@ export const batchBodySchema = z
   .strict();
 
 export const jobIdParamsSchema = z.object({ id: z.uuid() });
+
+const statusList = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+  .pipe(z.array(z.enum(jobStatuses)).max(8));
+
+export const listQuerySchema = z
+  .object({
+    status: statusList.optional(),
+    type: z.string().min(1).max(100).optional(),
+    subtype: z.string().min(1).max(100).optional(),
+    userId: z.uuid().optional(),
+    groupId: z.string().min(1).max(200).optional(),
+    parentId: z.uuid().optional(),
+    orgId: z.uuid().optional(),
+    createdFrom: z.iso.datetime({ offset: true }).optional(),
+    createdTo: z.iso.datetime({ offset: true }).optional(),
+    q: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const activeQuerySchema = z
+  .object({
+    recentMinutes: z.coerce.number().int().min(0).max(1440).default(5),
+    hours: z.coerce.number().int().min(1).max(168).default(1),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+    orgId: z.uuid().optional(),
+  })
+  .strict();
+
+export const itemsQuerySchema = z
+  .object({
+    status: z.enum(jobItemStatuses).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().min(1).max(100).optional(),
+    /** The per-job access token may come as a query parameter; authenticate reads it. */
+    token: z.string().optional(),
+  })
+  .strict();
+
+export const tokenOnlyQuerySchema = z.object({ token: z.string().optional() }).strict();

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import type { JobCursor } from "@jobstream/db";
+import { ApiError } from "../http/errors";
+
+const jobCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+
+/** Opaque page cursors: base64url JSON, validated on the way back in. */
+export function encodeJobCursor(cursor: JobCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString("base64url");
+}
+
+export function decodeJobCursor(value: string): JobCursor {
+  try {
+    const [createdAt, id] = jobCursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString()));
+    return { createdAt: new Date(createdAt), id };
+  } catch {
+    throw new ApiError("validation_failed", "request is invalid", [{ path: "cursor", message: "not a cursor this API issued" }]);
+  }
+}
+
+export function encodeItemCursor(id: bigint): string {
+  return Buffer.from(id.toString()).toString("base64url");
+}
+
+export function decodeItemCursor(value: string): bigint {
+  const text = Buffer.from(value, "base64url").toString();
+  if (!/^\d{1,19}$/.test(text)) {
+    throw new ApiError("validation_failed", "request is invalid", [{ path: "cursor", message: "not a cursor this API issued" }]);
+  }
+  return BigInt(text);
+}

@@ -1,0 +1,121 @@
+import type { DbOrTx } from "../client";
+import type { Job, JobEvent, JobItem, Prisma } from "../generated/prisma/client";
+import { nonFinalJobStatuses, type JobItemStatusName, type JobStatusName } from "../status";
+
+/** Whose jobs a caller sees: one user's, one org's, or (null org) everyone's. */
+export interface JobScope {
+  readonly orgId: string | null;
+  readonly userId: string | null;
+}
+
+export interface JobListFilter {
+  readonly statuses?: readonly JobStatusName[];
+  readonly type?: string;
+  readonly subtype?: string;
+  readonly userId?: string;
+  readonly groupId?: string;
+  readonly parentId?: string;
+  readonly createdFrom?: Date;
+  readonly createdTo?: Date;
+  /** Case-insensitive substring of the job's name. */
+  readonly search?: string;
+}
+
+/** Position after the last job of a page: newest first, ties broken by id. */
+export interface JobCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
+  return {
+    ...(scope.orgId !== null ? { orgId: scope.orgId } : {}),
+    ...(scope.userId !== null ? { userId: scope.userId } : {}),
+  };
+}
+
+/**
+ * A page of jobs, newest first, with keyset pagination on (created_at, id): jobs created while
+ * a client pages land before its cursor, so the pages it has not read yet neither repeat nor
+ * skip a job.
+ */
+export async function listJobs(
+  db: DbOrTx,
+  scope: JobScope,
+  filter: JobListFilter,
+  page: { readonly limit: number; readonly after?: JobCursor },
+): Promise<{ jobs: Job[]; next: JobCursor | null }> {
+  const where: Prisma.JobWhereInput = {
+    AND: [
+      scopeWhere(scope),
+      filter.statuses && filter.statuses.length > 0 ? { status: { in: [...filter.statuses] } } : {},
+      filter.type !== undefined ? { type: filter.type } : {},
+      filter.subtype !== undefined ? { subtype: filter.subtype } : {},
+      filter.userId !== undefined ? { userId: filter.userId } : {},
+      filter.groupId !== undefined ? { groupId: filter.groupId } : {},
+      filter.parentId !== undefined ? { parentId: filter.parentId } : {},
+      filter.createdFrom !== undefined ? { createdAt: { gte: filter.createdFrom } } : {},
+      filter.createdTo !== undefined ? { createdAt: { lt: filter.createdTo } } : {},
+      filter.search !== undefined ? { name: { contains: filter.search, mode: "insensitive" } } : {},
+      page.after !== undefined
+        ? { OR: [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }] }
+        : {},
+    ],
+  };
+  const rows = await db.job.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: page.limit + 1 });
+  const jobs = rows.slice(0, page.limit);
+  const last = jobs.at(-1);
+  return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/**
+ * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
+ * in the last `hours`; newest first.
+ */
+export function listActiveJobs(
+  db: DbOrTx,
+  scope: JobScope,
+  window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },
+): Promise<Job[]> {
+  const now = window.now ?? new Date();
+  const recent = new Date(now.getTime() - window.recentMinutes * 60_000);
+  return db.job.findMany({
+    where: {
+      ...scopeWhere(scope),
+      createdAt: { gte: new Date(now.getTime() - window.hours * 3_600_000) },
+      OR: [
+        { status: { in: [...nonFinalJobStatuses] } },
+        { status: { in: ["completed", "failed"] }, completedAt: { gte: recent } },
+        { status: "cancelled", cancelledAt: { gte: recent } },
+      ],
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: window.limit,
+  });
+}
+
+/** A job's items in insertion order, optionally one status, after an item id. */
+export async function listJobItems(
+  db: DbOrTx,
+  jobId: string,
+  filter: { readonly status?: JobItemStatusName; readonly afterId?: bigint; readonly limit: number },
+): Promise<{ items: JobItem[]; next: bigint | null }> {
+  const rows = await db.jobItem.findMany({
+    where: { jobId, ...(filter.status ? { status: filter.status } : {}), ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}) },
+    orderBy: { id: "asc" },
+    take: filter.limit + 1,
+  });
+  const items = rows.slice(0, filter.limit);
+  const last = items.at(-1);
+  return { items, next: rows.length > filter.limit && last ? last.id : null };
+}
+
+/** A job's timeline in the order things happened. */
+export function listJobEvents(db: DbOrTx, jobId: string, limit = 1000): Promise<JobEvent[]> {
+  return db.jobEvent.findMany({
+    where: { jobId },
+    orderBy: [{ createdAt: "asc" }, { seq: { sort: "asc", nulls: "first" } }, { id: "asc" }],
+    take: limit,
+  });
+}
+
