@@ -10,6 +10,8 @@ import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter } from "./jobs/enqueue-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
+import type { ChangeHub } from "./realtime/change-hub";
+import { streamRouter } from "./realtime/stream-routes";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
 import { healthRouter } from "./routes/health";
@@ -24,6 +26,9 @@ export interface AppDeps {
   readonly jwtSecret: string;
   readonly prefix: string;
   readonly bodyLimit: string;
+  readonly hub: ChangeHub;
+  readonly sseKeepAliveMs: number;
+  readonly sseMaxPerToken: number;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -41,6 +46,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(statsRouter(deps));
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
+  app.use(streamRouter({ db: deps.db, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken }));
   app.use(readRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

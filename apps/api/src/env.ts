@@ -8,6 +8,12 @@ const apiEnvSchema = baseEnvSchema.extend({
   JWT_SECRET: z.string({ error: "is required (HS256 key, at least 32 characters)" }).min(32, "must be at least 32 characters"),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
+  /** Comment sent on idle event streams so proxies keep them open. */
+  SSE_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
+  /** Open event streams allowed per token (or per job access token). */
+  SSE_MAX_PER_TOKEN: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Changes are re-read and sent at most this often (progress bursts coalesce). */
+  SSE_TICK_MS: z.coerce.number().int().min(10).max(5000).default(100),
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

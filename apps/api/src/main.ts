@@ -3,6 +3,7 @@ import { createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
 import { closeRedis, createLogger, createRedis, EnvError, onShutdown } from "@jobstream/runtime";
 import { createApp } from "./app";
+import { ChangeHub } from "./realtime/change-hub";
 import { loadEnv } from "./env";
 
 async function main(): Promise<void> {
@@ -19,9 +20,13 @@ async function main(): Promise<void> {
   const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => { logger.warn({ err: error.message, queue }, "queue error"); });
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
 
+  const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS });
+  await hub.start();
+
   const app = createApp({
-    db, pool, redis, producer, publisher, logger,
+    db, pool, redis, producer, publisher, logger, hub,
     jwtSecret: env.JWT_SECRET, prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
+    sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
             server.closeIdleConnections();
           }),
       },
+      { name: "streams", run: () => hub.stop() },
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },

@@ -30,7 +30,13 @@ export interface EnqueueResult {
   /** False when an idempotency key returned an existing job. */
   readonly created: boolean;
   /** The stored row and its status now, for new jobs (no need to read them back). */
-  readonly stored: { readonly row: NewJobRow; readonly status: "pending" | "queued" | "delayed"; readonly queuedAt: Date | null } | null;
+  readonly stored: {
+    readonly row: NewJobRow;
+    readonly status: "pending" | "queued" | "delayed";
+    readonly queuedAt: Date | null;
+    /** The row's version (0 while pending): realtime streams use it as the event id. */
+    readonly version: bigint;
+  } | null;
   /** Shown once; only its sha256 is stored. Null for existing jobs. */
   readonly accessToken: string | null;
   /** Whether the job reached Redis now (else the housekeeper's outbox sends it later). */
@@ -101,6 +107,7 @@ export async function enqueueJobs(
 
   const fresh = rows.filter((r) => inserted.has(r.id));
   let dispatched = false;
+  let versions = new Map<string, bigint>();
   const addedAt = new Date();
   const statusOf = (r: NewJobRow): "queued" | "delayed" => (r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued");
   if (fresh.length > 0) {
@@ -120,7 +127,7 @@ export async function enqueueJobs(
         })),
       );
       dispatched = true;
-      await markDispatched(
+      versions = await markDispatched(
         deps.db,
         fresh.map((r) => ({ id: r.id, status: statusOf(r) })),
         addedAt,
@@ -132,7 +139,14 @@ export async function enqueueJobs(
 
   return rows.map((r, i) => {
     if (inserted.has(r.id)) {
-      const stored = { row: r, status: dispatched ? statusOf(r) : ("pending" as const), queuedAt: dispatched ? addedAt : null };
+      const version = versions.get(r.id);
+      // Not dispatched: still pending (version 0). Dispatched but not moved: a worker was faster,
+      // so the caller reads the row back (stored null).
+      const stored = !dispatched
+        ? { row: r, status: "pending" as const, queuedAt: null, version: 0n }
+        : version === undefined
+          ? null
+          : { row: r, status: statusOf(r), queuedAt: addedAt, version };
       return { id: r.id, created: true, stored, accessToken: tokens[i] ?? null, dispatched };
     }
     const existing = existingByKey.get(r.orgId)?.get(r.idempotencyKey ?? "");

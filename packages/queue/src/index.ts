@@ -1,3 +1,4 @@
+export * from "./changes";
 export * from "./enqueue";
 export * from "./job-data";
 export * from "./keys";

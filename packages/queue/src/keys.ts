@@ -11,6 +11,8 @@ export interface Keys {
   cancelChannel(): string;
   /** Marker that a job was asked to stop (seen by a worker that picks it up later). */
   cancelFlag(jobId: string): string;
+  /** Pub/sub channel announcing ids of jobs whose rows just changed (for realtime streams). */
+  changesChannel(): string;
   /** Lease of the mirror that owns a queue's event stream. */
   mirrorLease(queue: string): string;
   /** Leader lease of the housekeeper. */
@@ -23,6 +25,7 @@ export function keysFor(prefix: string): Keys {
     seq: (queue) => `${prefix}:~seq:${queue}`,
     cancelChannel: () => `${prefix}:~cancel`,
     cancelFlag: (jobId) => `${prefix}:~cancelled:${jobId}`,
+    changesChannel: () => `${prefix}:~changes`,
     mirrorLease: (queue) => `${prefix}:~lease:mirror:${queue}`,
     housekeeperLeader: () => `${prefix}:~lease:housekeeper`,
   };

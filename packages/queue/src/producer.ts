@@ -50,8 +50,8 @@ export class Producer {
   readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
+    readonly connection: Redis,
+    readonly prefix: string,
     onError: (error: Error, queue: string) => void,
   ) {
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {

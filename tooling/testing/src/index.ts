@@ -3,6 +3,7 @@ export * from "./env";
 export * from "./prefix";
 export * from "./process";
 export * from "./redis-server";
+export * from "./sse-client";
 export * from "./system";
 export * from "./tokens";
 export * from "./wait";

@@ -63,6 +63,14 @@ export class System {
     this.apiUrl = `http://127.0.0.1:${String(listening.port)}`;
   }
 
+  /** Another API process on the same database and Redis (for multi-process checks). */
+  async startExtraApi(extra: Record<string, string> = {}): Promise<{ process: AppProcess; url: string }> {
+    const api = startApp(apiDir, this.env({ PORT: "0", HOST: "127.0.0.1", ...extra }));
+    this.workers.push(api);
+    const listening = await api.waitForLog("api listening");
+    return { process: api, url: `http://127.0.0.1:${String(listening.port)}` };
+  }
+
   async startWorker(roles: string, extra: Record<string, string> = {}): Promise<AppProcess> {
     const worker = startApp(workerDir, this.env({ ROLES: roles, HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1", ...extra }));
     await worker.waitForLog("worker started");

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { Router } from "express";
 import { cancelPendingJob, isFinalStatus, type Db, type Job } from "@jobstream/db";
-import { keysFor, storedOptionsSchema, type EventPublisher, type Producer } from "@jobstream/queue";
+import { announceChanges, keysFor, storedOptionsSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Redis } from "@jobstream/runtime";
 import { canActOnJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
@@ -33,6 +33,7 @@ export function actionsRouter(deps: ActionDeps): Router {
     return row;
   };
   const view = async (id: string) => {
+    await announceChanges(deps.redis, deps.prefix, [id]);
     const row = await deps.db.job.findUnique({ where: { id } });
     if (!row) throw new ApiError("not_found", "no such job");
     return { job: toJobView(row) };

@@ -2,14 +2,15 @@ import { Router, type Request } from "express";
 import type { Db } from "@jobstream/db";
 import type { Queryable } from "@jobstream/db";
 import { resolveJobKind, toFieldIssues, type FieldIssue } from "@jobstream/job-types";
-import { enqueueJobs, type EnqueueRequest, type EnqueueResult, type Producer } from "@jobstream/queue";
+import { announceStates, enqueueJobs, type EnqueueRequest, type EnqueueResult, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { newJobView, toJobView } from "./job-view";
+import { toAnnounced, type Delivery } from "../realtime/delivery";
+import { newJobView, toJobView, type JobView } from "./job-view";
 import { batchBodySchema, enqueueBodySchema } from "./schemas";
 
 export interface EnqueueDeps {
@@ -73,17 +74,31 @@ function tokenPrincipal(req: Request): Principal & { kind: "token" } {
   return principal;
 }
 
-/** Answers built from what was just stored; only jobs found by idempotency key are read back. */
+/**
+ * Answers built from what was just stored (only jobs found by idempotency key, or already moved
+ * on by a worker, are read back), and the new jobs' states announced to every realtime stream.
+ */
 async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
-  const existingIds = results.filter((r) => r.stored === null).map((r) => r.id);
-  const rows = existingIds.length === 0 ? [] : await deps.db.job.findMany({ where: { id: { in: existingIds } } });
+  const readBack = results.filter((r) => r.stored === null).map((r) => r.id);
+  const rows = readBack.length === 0 ? [] : await deps.db.job.findMany({ where: { id: { in: readBack } } });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return results.map((r) => {
+  const announced: Delivery[] = [];
+  const out = results.map((r) => {
     const row = byId.get(r.id);
-    const job = r.stored !== null ? newJobView(r.stored.row, r.stored.status, r.stored.queuedAt) : row ? toJobView(row) : null;
+    let job: JobView | null = row ? toJobView(row) : null;
+    if (r.stored !== null) {
+      const { row: stored, status, queuedAt, version } = r.stored;
+      job = newJobView(stored, status, queuedAt);
+      announced.push({
+        id: stored.id, version, status, type: stored.type, groupId: stored.groupId, view: job,
+        ownership: { orgId: stored.orgId, userId: stored.userId, accessTokenHash: stored.accessTokenHash },
+      });
+    }
     if (job === null) throw new Error(`job ${r.id} vanished after enqueue`);
     return { job, pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
   });
+  await announceStates(deps.producer.connection, deps.producer.prefix, announced.map(toAnnounced));
+  return out;
 }
 
 export function enqueueRouter(deps: EnqueueDeps): Router {

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
-import { enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
+import { announceChanges, enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { reconcile } from "./reconcile";
@@ -91,6 +91,7 @@ export class Housekeeper {
     await this.producer.add(rows.map((row) => specFromRow(row, row.attempts)));
     const now = Date.now();
     await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })), addedAt);
+    await announceChanges(this.redis, this.options.prefix, rows.map((r) => r.id));
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
   }
 

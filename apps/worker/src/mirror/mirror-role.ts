@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Redis } from "ioredis";
 import { applyMirrorBatch, inTransaction, isFinalStatus, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
-import { decodeStreamEntry, keysFor, MIRROR_CONSUMER, MIRROR_GROUP, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
+import { announceChanges, decodeStreamEntry, keysFor, MIRROR_CONSUMER, MIRROR_GROUP, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
 
@@ -160,6 +160,7 @@ export class MirrorRole {
     }
     // Finished jobs no longer need their sequence counter (a retry re-seeds it from the row).
     await pipeline.exec();
+    await announceChanges(this.redis, this.options.prefix, entries.map((e) => e.jobId));
     await Promise.all(finished.map((f) => this.redis.jobstreamForget(f.seqKey, f.jobId, f.seq)));
     this.options.onBatch?.({ entries: entries.length, ms: Date.now() - started });
   }

@@ -84,27 +84,31 @@ export async function findIdsByIdempotencyKeys(db: Queryable, orgId: string, key
 
 /**
  * Marks jobs that reached Redis as `queued` or `delayed` (with a timeline event). Only `pending`
- * rows move: a worker may already have started the job and the mirror recorded that.
+ * rows move: a worker may already have started the job and the mirror recorded that. Returns
+ * the new version of each row that moved.
  */
 export async function markDispatched(
   db: Queryable,
   jobs: readonly { readonly id: string; readonly status: "queued" | "delayed" }[],
   /** When they were added to Redis (a worker may start them before this statement runs). */
   at: Date = new Date(),
-): Promise<number> {
-  if (jobs.length === 0) return 0;
-  const { rowCount } = await db.query(
+): Promise<Map<string, bigint>> {
+  if (jobs.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; version: string }>(
     `WITH moved AS (
        UPDATE jobs j SET status = u.status, queued_at = $3, updated_at = now()
        FROM unnest($1::uuid[], $2::job_status[]) AS u(id, status)
        WHERE j.id = u.id AND j.status = 'pending'
-       RETURNING j.id, j.status
+       RETURNING j.id, j.status, j.version
+     ),
+     events AS (
+       INSERT INTO job_events (job_id, type, data, created_at)
+       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved
      )
-     INSERT INTO job_events (job_id, type, data, created_at)
-     SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved`,
+     SELECT id::text, version::text FROM moved`,
     [jobs.map((j) => j.id), jobs.map((j) => j.status), at.toISOString()],
   );
-  return rowCount ?? 0;
+  return new Map(rows.map((r) => [r.id, BigInt(r.version)]));
 }
 
 /** What the dispatcher needs to put a stored job (back) into its queue. */
