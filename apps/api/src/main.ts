@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
 
   const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS });
-  await hub.start();
+  hub.start();
 
   const app = createApp({
     db, pool, redis, producer, publisher, logger, hub,

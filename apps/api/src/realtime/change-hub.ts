@@ -45,8 +45,11 @@ export class ChangeHub {
     this.subscriber.on("error", (error) => { deps.logger.warn({ err: error.message }, "redis connection error"); });
   }
 
-  async start(): Promise<void> {
-    await this.subscriber.subscribe(keysFor(this.deps.prefix).changesChannel());
+  /** Subscribes without waiting: the API serves (and enqueues) while Redis is down; ioredis re-subscribes when it is back. */
+  start(): void {
+    this.subscriber.subscribe(keysFor(this.deps.prefix).changesChannel()).catch((error: unknown) => {
+      this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");
+    });
     this.subscriber.on("message", (_channel, message: string) => {
       const parsed = announcementSchema.safeParse(safeJson(message));
       if (!parsed.success) return;
