@@ -5,6 +5,7 @@ import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
 import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
+import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard } from "./http/json-guards";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter } from "./jobs/enqueue-route";
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly hub: ChangeHub;
   readonly sseKeepAliveMs: number;
   readonly sseMaxPerToken: number;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitPerMinute: number;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -37,11 +40,14 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   app.set("query parser", "simple");
+  app.use(securityHeaders());
+  app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(healthRouter(deps));
   app.use(jsonBodyGuard);
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
+  app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
   app.use(jobTypesRouter());
   app.use(statsRouter(deps));
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.

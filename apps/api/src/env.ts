@@ -8,6 +8,14 @@ const apiEnvSchema = baseEnvSchema.extend({
   JWT_SECRET: z.string({ error: "is required (HS256 key, at least 32 characters)" }).min(32, "must be at least 32 characters"),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
+  /** Browser origins allowed to call the API (comma list); empty: no cross-origin access. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    .pipe(z.array(z.url())),
+  /** Requests per minute per token, shared by every API process. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /** Comment sent on idle event streams so proxies keep them open. */
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** Open event streams allowed per token (or per job access token). */

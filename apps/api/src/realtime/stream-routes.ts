@@ -5,6 +5,7 @@ import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
+import { callerKey } from "../http/hardening";
 import { scopeOf } from "../auth/scope";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
@@ -18,10 +19,6 @@ export interface StreamDeps {
   readonly hub: ChangeHub;
   readonly keepAliveMs: number;
   readonly maxStreamsPerToken: number;
-}
-
-function callerKey(principal: Principal): string {
-  return principal.kind === "token" ? `user:${principal.orgId}:${principal.userId}` : `job:${principal.tokenHash}`;
 }
 
 /** `Last-Event-ID` of a reconnecting EventSource (per-job streams use the job's version). */

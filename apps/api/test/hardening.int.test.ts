@@ -1,0 +1,42 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { System } from "@jobstream/testing";
+
+const sys = new System();
+
+beforeAll(async () => {
+  await sys.init();
+  await sys.startApi({ RATE_LIMIT_PER_MINUTE: "5", CORS_ORIGINS: "https://app.example.com" });
+}, 60_000);
+afterAll(async () => {
+  await sys.stop();
+}, 60_000);
+
+describe("hardening", () => {
+  it("limits requests per token with 429 and Retry-After, without touching other tokens", async () => {
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await sys.request("GET", "/v1/jobs", { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const res = await fetch(`${sys.apiUrl}/v1/jobs`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: { code: "rate_limited" } });
+    const other = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    expect((await sys.request("GET", "/v1/jobs", { token: other })).status).toBe(200);
+  });
+
+  it("sends security headers", async () => {
+    const res = await fetch(`${sys.apiUrl}/healthz`);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+
+  it("allows only the configured browser origins", async () => {
+    const allowed = await fetch(`${sys.apiUrl}/v1/jobs`, { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "GET" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    const denied = await fetch(`${sys.apiUrl}/v1/jobs`, { method: "OPTIONS", headers: { origin: "https://evil.example.net", "access-control-request-method": "GET" } });
+    expect(denied.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
