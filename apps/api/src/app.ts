@@ -7,6 +7,7 @@ import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard } from "./http/json-guards";
+import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter } from "./jobs/enqueue-route";
 import { listRouter } from "./jobs/list-route";
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(healthRouter(deps));
+  app.use(openApiRouter());
   app.use(jsonBodyGuard);
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));

@@ -87,14 +87,17 @@ export function defineJobType<const S extends Record<string, SubtypeDefinition>>
 }
 
 /** JSON object payloads (metadata, arbitrary echoes) stay plain JSON. */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
-  ]),
-);
+export const jsonValueSchema: z.ZodType<JsonValue> = z
+  .lazy(() =>
+    z.union([
+      z.string(),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValueSchema),
+      z.record(z.string(), jsonValueSchema),
+    ]),
+  )
+  // A named schema, so JSON Schema and OpenAPI generators can refer to it recursively.
+  .meta({ id: "JsonValue" });
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

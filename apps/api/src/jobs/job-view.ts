@@ -1,31 +1,38 @@
+import { z } from "zod";
 import type { Job, NewJobRow } from "@jobstream/db";
+import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
+
+const isoDate = z.iso.datetime();
 
 /** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export interface JobView {
-  readonly id: string;
-  readonly type: string;
-  readonly subtype: string | null;
-  readonly name: string;
-  readonly status: string;
-  readonly priority: number;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly progress: { readonly percent: number; readonly message: string | null; readonly step: string | null };
-  readonly items: { readonly total: number; readonly processed: number; readonly failed: number; readonly skipped: number };
-  readonly input: unknown;
-  readonly output: unknown;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  readonly parentId: string | null;
-  readonly groupId: string | null;
-  readonly metadata: unknown;
-  readonly createdAt: string;
-  readonly queuedAt: string | null;
-  readonly startedAt: string | null;
-  readonly completedAt: string | null;
-  readonly cancelledAt: string | null;
-  readonly durationMs: number | null;
-  readonly expiresAt: string;
-}
+export const jobViewSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    subtype: z.string().nullable(),
+    name: z.string(),
+    status: z.enum(jobStatuses),
+    priority: z.number().int(),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
+    items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+    input: z.unknown(),
+    output: z.unknown(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    parentId: z.uuid().nullable(),
+    groupId: z.string().nullable(),
+    metadata: z.unknown(),
+    createdAt: isoDate,
+    queuedAt: isoDate.nullable(),
+    startedAt: isoDate.nullable(),
+    completedAt: isoDate.nullable(),
+    cancelledAt: isoDate.nullable(),
+    durationMs: z.number().int().nullable(),
+    expiresAt: isoDate,
+  })
+  .meta({ id: "Job" });
+export type JobView = z.infer<typeof jobViewSchema>;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
@@ -35,7 +42,7 @@ export function toJobView(job: Job): JobView {
     type: job.type,
     subtype: job.subtype,
     name: job.name,
-    status: job.status,
+    status: job.status as JobStatusName,
     priority: job.priority,
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
@@ -58,7 +65,7 @@ export function toJobView(job: Job): JobView {
 }
 
 /** The view of a job just stored by this request, built without reading it back. */
-export function newJobView(row: NewJobRow, status: string, queuedAt: Date | null): JobView {
+export function newJobView(row: NewJobRow, status: JobStatusName, queuedAt: Date | null): JobView {
   return {
     id: row.id,
     type: row.type,

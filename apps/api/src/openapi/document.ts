@@ -1,0 +1,104 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { listJobKinds } from "@jobstream/job-types";
+import { errorStatus } from "../http/errors";
+import { jobViewSchema } from "../jobs/job-view";
+import { activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
+
+const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+const enqueueAnswer = z
+  .object({ job: jobViewSchema, pollUrl: z.string(), streamUrl: z.string(), accessToken: z.string().nullable() })
+  .meta({ id: "EnqueueAnswer" });
+
+const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
+const errors = (...codes: (keyof typeof errorStatus)[]) =>
+  Object.fromEntries(codes.map((code) => [errorStatus[code], json(errorSchema, code)]));
+
+/** Every documented enqueue body: one per example input of every registered type/subtype. */
+export function enqueueExamples(): Record<string, { value: unknown }> {
+  const examples: Record<string, { value: unknown }> = {};
+  for (const kind of listJobKinds()) {
+    kind.spec.examples.input.forEach((input, i) => {
+      examples[`${kind.type}-${kind.subtype}-${i}`] = { value: { type: kind.type, subtype: kind.subtype, input } };
+    });
+  }
+  return examples;
+}
+
+/** The OpenAPI 3.1 document, generated from the zod schemas the routes validate with. */
+export function openApiDocument(): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  registry.registerComponent("securitySchemes", "jobToken", { type: "apiKey", in: "header", name: "X-Job-Token" });
+  const bearer: Record<string, string[]>[] = [{ bearer: [] }];
+  const bearerOrJobToken: Record<string, string[]>[] = [{ bearer: [] }, { jobToken: [] }];
+  const id = { params: jobIdParamsSchema };
+
+  registry.registerPath({
+    method: "post", path: "/v1/jobs", summary: "Enqueue a job", security: bearer,
+    description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
+    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples() } } } },
+    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited") },
+  });
+  registry.registerPath({
+    method: "post", path: "/v1/jobs/batch", summary: "Enqueue up to 1,000 jobs, all or nothing", security: bearer,
+    request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
+    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "rate_limited") },
+  });
+  registry.registerPath({
+    method: "get", path: "/v1/jobs", summary: "List jobs (newest first, keyset pages)", security: bearer, request: { query: listQuerySchema },
+    responses: { 200: json(z.object({ jobs: z.array(jobViewSchema), nextCursor: z.string().nullable() }), "A page of jobs"), ...errors("validation_failed", "unauthorized", "rate_limited") },
+  });
+  registry.registerPath({
+    method: "get", path: "/v1/jobs/active", summary: "Unfinished and recently finished jobs", security: bearer, request: { query: activeQuerySchema },
+    responses: { 200: json(z.object({ jobs: z.array(jobViewSchema), running: z.number().int() }), "Active jobs"), ...errors("validation_failed", "unauthorized") },
+  });
+  registry.registerPath({
+    method: "get", path: "/v1/jobs/{id}", summary: "One job", security: bearerOrJobToken, request: id,
+    responses: { 200: json(jobViewSchema, "The job"), ...errors("validation_failed", "unauthorized", "not_found") },
+  });
+  registry.registerPath({
+    method: "get", path: "/v1/jobs/{id}/items", summary: "A job's item outcomes", security: bearerOrJobToken, request: { ...id, query: itemsQuerySchema },
+    responses: {
+      200: json(z.object({ items: z.array(z.object({ ref: z.string(), status: z.string(), message: z.string().nullable(), errorCode: z.string().nullable(), before: z.unknown(), after: z.unknown(), attempt: z.number().int(), processedAt: z.string().nullable() })), nextCursor: z.string().nullable() }), "Items"),
+      ...errors("validation_failed", "unauthorized", "not_found"),
+    },
+  });
+  registry.registerPath({
+    method: "get", path: "/v1/jobs/{id}/events", summary: "A job's timeline", security: bearerOrJobToken, request: id,
+    responses: { 200: json(z.object({ events: z.array(z.object({ type: z.string(), data: z.unknown(), at: z.string() })) }), "Timeline"), ...errors("unauthorized", "not_found") },
+  });
+  for (const [path, summary] of [["/v1/jobs/{id}/stream", "Server-Sent Events of one job until it is final (event `job`, id = version)"], ["/v1/stream", "Server-Sent Events of every job the caller may see (id = jobId:version)"]] as const) {
+    registry.registerPath({
+      method: "get", path, summary, security: path === "/v1/stream" ? bearer : bearerOrJobToken,
+      ...(path === "/v1/stream" ? {} : { request: id }),
+      responses: { 200: { description: "text/event-stream of `job` events whose data is a Job", content: { "text/event-stream": { schema: z.string() } } }, ...errors("unauthorized", "not_found", "rate_limited") },
+    });
+  }
+  for (const action of ["cancel", "retry"] as const) {
+    registry.registerPath({
+      method: "post", path: `/v1/jobs/{id}/${action}`, summary: action === "cancel" ? "Cancel a job" : "Retry a failed or cancelled job", security: bearer, request: id,
+      responses: { 200: json(z.object({ job: jobViewSchema }), "Done"), 202: json(z.object({ job: jobViewSchema }), "Accepted"), ...errors("unauthorized", "not_found", "conflict") },
+    });
+  }
+  registry.registerPath({ method: "get", path: "/v1/job-types", summary: "Registered job types with JSON Schema", security: bearer, responses: { 200: { description: "Job types", content: { "application/json": { schema: z.object({ jobTypes: z.array(z.unknown()) }) } } } } });
+  for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
+    registry.registerPath({ method: "get", path, summary: "Monitoring view (admin, service)", security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
+  }
+  registry.registerPath({ method: "get", path: "/healthz", summary: "Liveness", responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") } });
+  registry.registerPath({ method: "get", path: "/readyz", summary: "Readiness: Redis, Postgres, migrations", responses: { 200: json(z.object({ status: z.literal("ready"), checks: z.unknown() }), "Ready"), ...errors("unavailable") } });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: { title: "Jobstream API", version: "1.0.0", description: "Enqueue long-running jobs, follow them live, read their outcomes." },
+  });
+}
