@@ -2,9 +2,11 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 1 round
 //   pnpm bench --quick    N = 2,000
 //   pnpm bench --n 5000 --rounds 3
+//   pnpm bench --only api   (or --only pipeline) runs one part
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
+import { runApiLatency } from "./api-latency";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
 
@@ -17,10 +19,12 @@ const n = Number(option("n") ?? (quick ? 2000 : 20_000));
 const rounds = Number(option("rounds") ?? 1);
 const items = 10;
 const concurrency = 50;
+const only = option("only");
+const apiRows = Number(option("rows") ?? (quick ? 100_000 : 1_000_000));
 
 const pipelines: PipelineResult[] = [];
 const raws: RawResult[] = [];
-for (let round = 1; round <= rounds; round++) {
+for (let round = 1; round <= (only === "api" ? 0 : rounds); round++) {
   // Alternate the order so neither side always runs on a warmer machine.
   if (round % 2 === 1) {
     raws.push(await runRaw(n, items, concurrency));
@@ -32,6 +36,9 @@ for (let round = 1; round <= rounds; round++) {
   console.log(`round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`);
 }
 
+const api = only === "pipeline" ? null : await runApiLatency(apiRows, quick ? 5 : 10);
+if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)}`);
+
 const jobsPerSec = median(pipelines.map((p) => p.jobsPerSec));
 const rawJobsPerSec = median(raws.map((r) => r.jobsPerSec));
 const result = {
@@ -39,17 +46,36 @@ const result = {
   machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   settings: { n, itemsPerJob: items, concurrency, rounds },
   pipeline: { jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws },
+  api: api && {
+    rows: api.rows,
+    jobP50Ms: api.job.p50Ms, jobP99Ms: api.job.p99Ms, jobRequestsPerSec: api.job.requestsPerSec,
+    activeP50Ms: api.active.p50Ms, activeP99Ms: api.active.p99Ms, activeRequestsPerSec: api.active.requestsPerSec,
+    errors: api.job.errors + api.active.errors, non2xx: api.job.non2xx + api.active.non2xx,
+  },
   memory: { workerPeakMb: Math.max(...pipelines.map((p) => p.workerPeakMb ?? 0)), rawWorkerPeakMb: Math.max(...raws.map((r) => r.workerPeakMb ?? 0)) },
 };
 
 console.log("\nJobstream bench");
 console.table({
-  "raw BullMQ (jobs/s)": rawJobsPerSec.toFixed(0),
-  "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
-  "ratio": result.pipeline.ratio.toFixed(3),
-  "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
-  "worker peak RSS (MB)": result.memory.workerPeakMb,
-  "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+  ...(pipelines.length > 0
+    ? {
+        "raw BullMQ (jobs/s)": rawJobsPerSec.toFixed(0),
+        "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
+        "ratio": result.pipeline.ratio.toFixed(3),
+        "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
+        "worker peak RSS (MB)": result.memory.workerPeakMb,
+        "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+      }
+    : {}),
+  ...(result.api
+    ? {
+        [`GET /v1/jobs/:id p50 / p99 (ms), ${result.api.rows} rows`]: `${result.api.jobP50Ms} / ${result.api.jobP99Ms}`,
+        "GET /v1/jobs/:id req/s": result.api.jobRequestsPerSec.toFixed(0),
+        "GET /v1/jobs/active p50 / p99 (ms)": `${result.api.activeP50Ms} / ${result.api.activeP99Ms}`,
+        "GET /v1/jobs/active req/s": result.api.activeRequestsPerSec.toFixed(0),
+        "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
 });
 const dir = fileURLToPath(new URL("../results/", import.meta.url));
 await mkdir(dir, { recursive: true });

@@ -4,8 +4,8 @@ export const roles = ["member", "admin", "service"] as const;
 
 /** Claims of a Jobstream bearer token (HS256). */
 export const claimsSchema = z.object({
-  sub: z.uuid(),
-  org: z.uuid(),
+  sub: z.guid(),
+  org: z.guid(),
   role: z.enum(roles),
   exp: z.number(),
 });

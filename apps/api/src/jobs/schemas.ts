@@ -30,9 +30,9 @@ export const enqueueBodySchema = z
       .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, `must serialize to at most ${MAX_METADATA_BYTES} bytes`)
       .optional(),
     expiresInSeconds: z.number().int().min(60).max(5 * 365 * 86_400).optional(),
-    /** Service tokens only: the org and user the job is created for. */
-    orgId: z.uuid().optional(),
-    userId: z.uuid().optional(),
+    /** Service tokens only: the org and user the job is created for (any UUID-shaped id). */
+    orgId: z.guid().optional(),
+    userId: z.guid().optional(),
   })
   .strict()
   .refine((b) => b.runAt === undefined || b.delayMs === undefined, { message: "give runAt or delayMs, not both", path: ["delayMs"] });
@@ -56,10 +56,10 @@ export const listQuerySchema = z
     status: statusList.optional(),
     type: z.string().min(1).max(100).optional(),
     subtype: z.string().min(1).max(100).optional(),
-    userId: z.uuid().optional(),
+    userId: z.guid().optional(),
     groupId: z.string().min(1).max(200).optional(),
     parentId: z.uuid().optional(),
-    orgId: z.uuid().optional(),
+    orgId: z.guid().optional(),
     createdFrom: z.iso.datetime({ offset: true }).optional(),
     createdTo: z.iso.datetime({ offset: true }).optional(),
     q: z.string().min(1).max(200).optional(),
@@ -73,7 +73,7 @@ export const activeQuerySchema = z
     recentMinutes: z.coerce.number().int().min(0).max(1440).default(5),
     hours: z.coerce.number().int().min(1).max(168).default(1),
     limit: z.coerce.number().int().min(1).max(500).default(200),
-    orgId: z.uuid().optional(),
+    orgId: z.guid().optional(),
   })
   .strict();
 

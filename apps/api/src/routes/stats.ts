@@ -6,7 +6,7 @@ import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 
-const statsQuery = z.object({ orgId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+const statsQuery = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 /** The monitoring views, scoped to the caller's org (admin) or any org (service). */
 export function statsRouter(deps: { readonly db: Db; readonly producer: Producer }): Router {
