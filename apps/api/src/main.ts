@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
-import { closeRedis, createLogger, createRedis, EnvError, onShutdown } from "@jobstream/runtime";
+import { closeRedis, createLogger, createRedis, EnvError, onShutdown, redisReady } from "@jobstream/runtime";
 import { createApp } from "./app";
 import { ChangeHub } from "./realtime/change-hub";
 import { loadEnv } from "./env";
@@ -22,6 +22,10 @@ async function main(): Promise<void> {
 
   const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS });
   hub.start();
+
+  // Start even when Redis is down (enqueue then answers 202 and the outbox catches up), but give
+  // a starting Redis a moment so the first requests do not all take that path.
+  if (!(await redisReady(redis, 2000))) logger.warn("redis is not answering; starting anyway");
 
   const app = createApp({
     db, pool, redis, producer, publisher, logger, hub,

@@ -58,6 +58,11 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(failed.error).toEqual({ code: "synthetic_failure", message: "attempt 3 fails on purpose" });
     const [row] = await sys.query<{ error_stack: string | null }>(`SELECT error_stack FROM jobs WHERE id = $1`, [failing.id]);
     expect(row?.error_stack).toMatch(/JobError: attempt 3 fails on purpose\n\s+at /);
+    // The stack is shown to operators only.
+    const admin = await sys.token({ role: "service" });
+    const asAdmin = await sys.request<{ error: { stack?: string } }>("GET", `/v1/jobs/${failing.id}`, { token: admin });
+    expect(asAdmin.body.error.stack).toBe(row?.error_stack);
+    expect(JSON.stringify(failed)).not.toContain("JobError");
   });
 
   it("returns the existing job for a repeated idempotency key", async () => {

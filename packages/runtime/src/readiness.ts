@@ -1,5 +1,6 @@
 import { checkDbHealth, type DbOrTx } from "@jobstream/db";
 import type { Redis } from "ioredis";
+import { redisReady } from "./redis";
 
 export interface CheckResult {
   readonly ok: boolean;
@@ -28,6 +29,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 async function checkRedis(redis: Redis, timeoutMs: number): Promise<CheckResult> {
   try {
+    // A connection still being set up gets a moment instead of an instant "not ready".
+    if (redis.status !== "ready") await redisReady(redis, timeoutMs);
     await withTimeout(redis.ping(), timeoutMs);
     return { ok: true };
   } catch (error) {

@@ -19,7 +19,8 @@ export const jobViewSchema = z
     items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
     input: z.unknown(),
     output: z.unknown(),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    /** `stack` only for admin and service callers. */
+    error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
     parentId: z.uuid().nullable(),
     groupId: z.string().nullable(),
     metadata: z.unknown(),

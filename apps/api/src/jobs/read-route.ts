@@ -35,7 +35,12 @@ export function readRouter(deps: { readonly db: Db }): Router {
 
   router.get("/v1/jobs/:id", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
-    res.json(toJobView(await load(req)));
+    const row = await load(req);
+    const view = toJobView(row);
+    const principal = principalOf(req);
+    // Stacks help operators, and may reveal internals to anyone else.
+    const operator = principal.kind === "token" && principal.role !== "member";
+    res.json(operator && view.error !== null && row.errorStack !== null ? { ...view, error: { ...view.error, stack: row.errorStack } } : view);
   });
 
   router.get("/v1/jobs/:id/items", async (req, res) => {
