@@ -53,7 +53,13 @@ export function hashAccessToken(token: string): string {
  * outbox dispatches them later: the caller can still answer 202.
  */
 export async function enqueueJobs(
-  deps: { readonly db: Queryable; readonly producer: Producer; readonly onDispatchError?: (error: unknown) => void },
+  deps: {
+    readonly db: Queryable;
+    readonly producer: Producer;
+    readonly onDispatchError?: (error: unknown) => void;
+    /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
+    readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
+  },
   requests: readonly EnqueueRequest[],
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
@@ -106,6 +112,7 @@ export async function enqueueJobs(
   }
 
   const fresh = rows.filter((r) => inserted.has(r.id));
+  if (fresh.length > 0) await deps.onStored?.(fresh);
   let dispatched = false;
   let versions = new Map<string, bigint>();
   const addedAt = new Date();

@@ -1,6 +1,5 @@
 import { Router, type Request } from "express";
-import type { Db } from "@jobstream/db";
-import type { Queryable } from "@jobstream/db";
+import type { Db, NewJobRow, Queryable } from "@jobstream/db";
 import { resolveJobKind, toFieldIssues, type FieldIssue } from "@jobstream/job-types";
 import { announceStates, enqueueJobs, type EnqueueRequest, type EnqueueResult, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
@@ -101,17 +100,29 @@ async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
   return out;
 }
 
+/** A stored job's first state, before it reaches Redis. */
+function pendingDelivery(row: NewJobRow): Delivery {
+  return {
+    id: row.id, version: 0n, status: "pending", type: row.type, groupId: row.groupId, view: newJobView(row, "pending", null),
+    ownership: { orgId: row.orgId, userId: row.userId, accessTokenHash: row.accessTokenHash },
+  };
+}
+
 export function enqueueRouter(deps: EnqueueDeps): Router {
   const router = Router();
   const onDispatchError = (error: unknown) => {
     deps.logger.warn({ err: (error as Error).message }, "redis unavailable at enqueue; the outbox will dispatch");
   };
+  // Streams get every state in order: `pending` as soon as the row exists (a worker may start the
+  // job before the API marks it `queued`), then whatever follows.
+  const onStored = (rows: readonly NewJobRow[]) =>
+    announceStates(deps.producer.connection, deps.producer.prefix, rows.map((r) => toAnnounced(pendingDelivery(r))));
 
   router.post("/v1/jobs", async (req, res) => {
     const principal = tokenPrincipal(req);
     const checked = await check(deps, principal, req.body, "");
     if (!checked.ok) throw new ApiError(checked.forbidden ? "forbidden" : "validation_failed", "request is invalid", checked.issues);
-    const [result] = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError }, [checked.request]);
+    const [result] = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, [checked.request]);
     if (!result) throw new Error("enqueue returned nothing");
     const [answer] = await answers(deps, [result]);
     res.status(result.created ? 202 : 200).json(answer);
@@ -127,7 +138,7 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
       throw new ApiError(forbidden ? "forbidden" : "validation_failed", "batch is invalid; nothing was enqueued", issues);
     }
     const requests = checked.flatMap((c) => (c.ok ? [c.request] : []));
-    const results = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError }, requests);
+    const results = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, requests);
     res.status(202).json({ jobs: await answers(deps, results) });
   });
   return router;
