@@ -36,7 +36,9 @@ export function onShutdown(options: ShutdownOptions): (signal: string) => Promis
     })();
     return running;
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  // `on`, not `once`: a second signal (a process group and its supervisor both signalling) must
+  // not fall back to the default action and kill the process half-way through its shutdown.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
   return shutdown;
 }
