@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
-import { closeRedis, createLogger, createRedis, EnvError, onShutdown, redisReady } from "@jobstream/runtime";
+import { closeHttpServer, closeRedis, createLogger, createRedis, onShutdown, redisReady, runMain } from "@jobstream/runtime";
 import { createApp } from "./app";
 import { ChangeHub } from "./realtime/change-hub";
 import { loadEnv } from "./env";
@@ -43,15 +43,10 @@ async function main(): Promise<void> {
     logger,
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     steps: [
-      {
-        name: "http",
-        run: () =>
-          new Promise<void>((resolve, reject) => {
-            server.close((error) => { if (error) reject(error); else resolve(); });
-            server.closeIdleConnections();
-          }),
-      },
+      // Streams first: the HTTP server waits for open connections, and event streams stay open
+      // until they are ended (their clients reconnect to another API process).
       { name: "streams", run: () => hub.stop() },
+      { name: "http", run: () => closeHttpServer(server) },
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
@@ -59,11 +54,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
-    console.error(`api: ${error.message}`);
-  } else {
-    console.error("api: failed to start:", error);
-  }
-  process.exit(1);
-});
+runMain("api", main);

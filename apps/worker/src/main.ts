@@ -1,6 +1,6 @@
 import { createDb, createPool } from "@jobstream/db";
 import { jobTypeNames, type JobTypeName } from "@jobstream/job-types";
-import { closeRedis, createLogger, createRedis, EnvError, onShutdown, type Role } from "@jobstream/runtime";
+import { closeHttpServer, closeRedis, createLogger, createRedis, EnvError, onShutdown, runMain, type Role } from "@jobstream/runtime";
 import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
 import { Housekeeper } from "./housekeep/housekeeper";
@@ -65,25 +65,11 @@ async function main(): Promise<void> {
       { name: "work", run: () => work?.stop(env.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve() },
       { name: "housekeep", run: () => housekeeper?.stop() ?? Promise.resolve() },
       { name: "mirror", run: () => mirror?.stop() ?? Promise.resolve() },
-      {
-        name: "health",
-        run: () =>
-          new Promise<void>((resolve, reject) => {
-            health.close((error) => { if (error) reject(error); else resolve(); });
-            health.closeIdleConnections();
-          }),
-      },
+      { name: "health", run: () => closeHttpServer(health) },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],
   });
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
-    console.error(`worker: ${error.message}`);
-  } else {
-    console.error("worker: failed to start:", error);
-  }
-  process.exit(1);
-});
+runMain("worker", main);

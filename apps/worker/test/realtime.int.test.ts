@@ -97,4 +97,14 @@ describe("realtime streams", () => {
     expect(refused.status).toBe(429);
     for (const s of open) s.close();
   });
+
+  it("ends open streams on SIGTERM so the API process exits 0", async () => {
+    const extra = await sys.startExtraApi();
+    const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
+    const stream = await openSse(`${extra.url}/v1/jobs/${job.id}/stream`, auth(member));
+    await stream.waitFor("the current state", (events) => events.length === 1);
+    extra.process.kill("SIGTERM");
+    expect(await extra.process.exited(10_000)).toBe(0);
+    await stream.waitFor("the stream to end", () => stream.ended(), 5000);
+  });
 });

@@ -1,6 +1,7 @@
 export * from "./env-schema";
 export * from "./health-answer";
 export * from "./logger";
+export * from "./main";
 export * from "./queue-names";
 export * from "./readiness";
 export * from "./redis";
