@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { System } from "@jobstream/testing";
+import { profileEnv } from "./profile";
 
 export interface LatencyResult {
   readonly p50Ms: number;
@@ -68,7 +69,7 @@ export async function runApiLatency(rows: number, seconds: number): Promise<ApiL
     await seed(sys, rows);
     const seedSeconds = (performance.now() - started) / 1000;
     // One token makes every request here: the per-token limit is lifted so it measures reads.
-    await sys.startApi({ RATE_LIMIT_PER_MINUTE: "1000000" });
+    await sys.startApi({ RATE_LIMIT_PER_MINUTE: "1000000", ...profileEnv() });
     const ids = await sys.query<{ id: string }>(`SELECT id::text FROM jobs TABLESAMPLE SYSTEM (1) LIMIT 10000`);
     const service = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
     const job = await load(sys.apiUrl, service, ids.map((r) => `/v1/jobs/${r.id}`), seconds);

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { System, waitFor } from "@jobstream/testing";
-import { profileDir } from "./env";
+import { profileEnv } from "./profile";
 import { peakRssMb } from "./measure";
 
 export interface PipelineResult {
@@ -23,9 +22,7 @@ export async function runPipeline(n: number, items: number, concurrency: number)
   const sys = new System();
   await sys.init();
   try {
-    // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the API and worker processes there.
-    const preload = fileURLToPath(new URL("./cpu-profile.cjs", import.meta.url));
-    const nodeOptions: Record<string, string> = profileDir ? { NODE_OPTIONS: `--require ${preload}`, CPU_PROFILE_DIR: profileDir } : {};
+    const nodeOptions = profileEnv();
     await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
     const worker = await sys.startWorker("work,mirror,housekeep", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "4", ...nodeOptions });
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
