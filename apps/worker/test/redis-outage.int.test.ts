@@ -20,6 +20,18 @@ afterAll(async () => {
 }, 60_000);
 
 describe("Redis down at enqueue", () => {
+  it("answers actions that need Redis with 503 unavailable, not 500", async () => {
+    const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 600_000 });
+    await redis.stop();
+    try {
+      const res = await sys.request<{ error: { code: string } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("unavailable");
+    } finally {
+      await redis.start();
+    }
+  });
+
   it("answers 202 with a pending job that runs once Redis is back", async () => {
     await redis.stop();
     const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {

@@ -53,3 +53,10 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<boole
     redis.once("ready", onReady);
   });
 }
+
+/** True for ioredis errors that mean "Redis is not reachable right now" (answer 503, not 500). */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "MaxRetriesPerRequestError") return true;
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|enableOfflineQueue/.test(error.message);
+}

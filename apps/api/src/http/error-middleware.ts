@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import type { Logger } from "@jobstream/runtime";
+import { isRedisUnavailable, type Logger } from "@jobstream/runtime";
 import { ApiError, errorBody, type ErrorCode } from "./errors";
 
 interface BodyParserError {
@@ -33,7 +33,14 @@ function fromBodyParser(error: BodyParserError): ApiError | null {
 /** The one place errors become HTTP answers. Never sends a stack or a database message. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof ApiError ? error : isBodyParserError(error) ? fromBodyParser(error) : null;
+    const known =
+      error instanceof ApiError
+        ? error
+        : isRedisUnavailable(error)
+          ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
+          : isBodyParserError(error)
+            ? fromBodyParser(error)
+            : null;
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");
       res.end();
