@@ -14,6 +14,7 @@ import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
 import { streamRouter } from "./realtime/stream-routes";
+import { BULL_BOARD_PATH, bullBoardRouter, requireAdmin } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
 import { healthRouter } from "./routes/health";
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(openApiRouter());
   app.use(jsonBodyGuard);
+  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret), requireAdmin);
+  app.use(bullBoardRouter(deps.producer));
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));

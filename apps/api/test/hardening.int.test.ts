@@ -39,4 +39,19 @@ describe("hardening", () => {
     const denied = await fetch(`${sys.apiUrl}/v1/jobs`, { method: "OPTIONS", headers: { origin: "https://evil.example.net", "access-control-request-method": "GET" } });
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("opens bull-board to admins only", async () => {
+    const org = randomUUID();
+    const member = await sys.token({ sub: randomUUID(), org, role: "member" });
+    const admin = await sys.token({ sub: randomUUID(), org, role: "admin" });
+    expect((await fetch(`${sys.apiUrl}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${member}` } })).status).toBe(403);
+    const page = await fetch(`${sys.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const queues = await fetch(`${sys.apiUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(queues.status).toBe(200);
+    const body = (await queues.json()) as { queues: { name: string }[] };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
+  });
 });
