@@ -7,6 +7,7 @@ import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard } from "./http/json-guards";
+import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter } from "./jobs/enqueue-route";
@@ -39,6 +40,8 @@ export interface AppDeps {
 /** The Express app, without listening: tests mount it on an ephemeral port. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const metrics = createApiMetrics(deps);
+  app.use(metrics.middleware);
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   app.set("query parser", "simple");
@@ -46,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(healthRouter(deps));
+  app.use(metrics.router);
   app.use(openApiRouter());
   app.use(jsonBodyGuard);
   app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret), requireAdmin);

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Db } from "@jobstream/db";
+import type { Registry } from "prom-client";
 import { checkReadiness, readinessAnswer, type Redis } from "@jobstream/runtime";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -9,7 +10,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. */
-export async function startHealthServer(deps: { db: Db; redis: Redis; port: number; host: string }): Promise<Server> {
+export async function startHealthServer(deps: { db: Db; redis: Redis; port: number; host: string; registry: Registry }): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
@@ -18,6 +19,11 @@ export async function startHealthServer(deps: { db: Db; redis: Redis; port: numb
       void checkReadiness(deps).then((readiness) => {
         const answer = readinessAnswer(readiness);
         send(res, answer.status, answer.body);
+      });
+    } else if (req.method === "GET" && path === "/metrics") {
+      void deps.registry.metrics().then((text) => {
+        res.writeHead(200, { "content-type": deps.registry.contentType });
+        res.end(text);
       });
     } else {
       send(res, 404, { error: { code: "not_found", message: `no route for ${req.method ?? "?"} ${path ?? "/"}` } });

@@ -3,6 +3,7 @@ import { jobTypeNames, type JobTypeName } from "@jobstream/job-types";
 import { closeHttpServer, closeRedis, createLogger, createRedis, EnvError, onShutdown, runMain, type Role } from "@jobstream/runtime";
 import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
+import { createWorkerMetrics } from "./metrics";
 import { Housekeeper } from "./housekeep/housekeeper";
 import { MirrorRole } from "./mirror/mirror-role";
 import { WorkRole } from "./work/work-role";
@@ -32,11 +33,23 @@ async function main(): Promise<void> {
   const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-worker-health" });
   redis.on("error", (error) => { logger.warn({ err: error.message }, "redis connection error"); });
 
+  const metrics = createWorkerMetrics();
   const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger };
   const work = roles.includes("work")
-    ? new WorkRole({ ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS })
+    ? new WorkRole({
+        ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS,
+        onOutcome: (type, outcome, seconds) => { metrics.jobDuration.observe({ type, outcome }, seconds); },
+      })
     : undefined;
-  const mirror = roles.includes("mirror") ? new MirrorRole({ ...common, pool }) : undefined;
+  const mirror = roles.includes("mirror")
+    ? new MirrorRole({
+        ...common, pool,
+        onBatch: ({ entries, lagsMs }) => {
+          metrics.mirrorEntries.inc(entries);
+          for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);
+        },
+      })
+    : undefined;
   const housekeeper = roles.includes("housekeep")
     ? new Housekeeper({
         ...common,
@@ -45,6 +58,10 @@ async function main(): Promise<void> {
         pendingGraceMs: env.OUTBOX_GRACE_MS,
         reconcileAfterMs: env.RECONCILE_AFTER_MS,
         retentionIntervalMs: env.RETENTION_INTERVAL_MS,
+        onDrift: (kind, count) => {
+          if (kind === "dispatched") metrics.outboxDispatched.inc(count);
+          else metrics.reconciled.inc({ kind }, count);
+        },
       })
     : undefined;
 
@@ -52,7 +69,7 @@ async function main(): Promise<void> {
   await work?.start();
   housekeeper?.start();
 
-  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST });
+  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry });
   const address = health.address();
   logger.info({ roles, healthPort: typeof address === "object" && address ? address.port : env.HEALTH_PORT }, "worker started");
 

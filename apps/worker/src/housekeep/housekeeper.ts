@@ -23,6 +23,7 @@ export interface HousekeeperOptions {
   readonly reconcileAfterMs: number;
   /** How often the retention sweep (`maintenance/cleanup`) is enqueued. */
   readonly retentionIntervalMs: number;
+  readonly onDrift?: (kind: "requeued" | "repaired" | "dispatched", count: number) => void;
 }
 
 const BATCH = 500;
@@ -77,6 +78,8 @@ export class Housekeeper {
       await this.dispatchPending();
       const result = await reconcile({ db: this.options.pool, producer: this.producer, publisher: this.publisher, logger }, this.options.reconcileAfterMs, BATCH);
       if (result.requeued + result.repaired > 0) logger.info(result, "reconciled drift");
+      this.options.onDrift?.("requeued", result.requeued);
+      this.options.onDrift?.("repaired", result.repaired);
       await this.scheduleRetention();
     } catch (error) {
       logger.warn({ err: (error as Error).message }, "housekeeping round failed");
@@ -92,6 +95,7 @@ export class Housekeeper {
     const now = Date.now();
     await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })), addedAt);
     await announceChanges(this.redis, this.options.prefix, rows.map((r) => r.id));
+    this.options.onDrift?.("dispatched", rows.length);
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
   }
 

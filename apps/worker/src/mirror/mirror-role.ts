@@ -15,8 +15,8 @@ export interface MirrorRoleOptions {
   readonly batchSize?: number;
   /** How long a blocking read waits for new entries. @defaultValue 200 */
   readonly blockMs?: number;
-  /** Batch applied (for metrics and tests). */
-  readonly onBatch?: (info: { entries: number; ms: number }) => void;
+  /** Batch committed: how many entries, and each entry's lag from publish (stream id time) to commit. */
+  readonly onBatch?: (info: { entries: number; lagsMs: number[] }) => void;
 }
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -150,8 +150,8 @@ export class MirrorRole {
     }
     if (entries.length === 0 && byStream.size === 0) return;
 
-    const started = Date.now();
     if (entries.length > 0) await inTransaction(this.options.pool, (client) => applyMirrorBatch(client, entries));
+    const committed = Date.now();
     const pipeline = this.redis.pipeline();
     for (const [key, list] of byStream) {
       if (list.length === 0) continue;
@@ -162,6 +162,8 @@ export class MirrorRole {
     await pipeline.exec();
     await announceChanges(this.redis, this.options.prefix, entries.map((e) => e.jobId));
     await Promise.all(finished.map((f) => this.redis.jobstreamForget(f.seqKey, f.jobId, f.seq)));
-    this.options.onBatch?.({ entries: entries.length, ms: Date.now() - started });
+    // A stream entry id starts with the Redis time (ms) it was added at.
+    const lagsMs = [...byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
+    this.options.onBatch?.({ entries: entries.length, lagsMs });
   }
 }

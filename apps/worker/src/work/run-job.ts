@@ -16,6 +16,8 @@ export interface RunDeps {
   readonly logger: Logger;
   /** Fires when the process shuts down and in-flight jobs must be handed back. */
   readonly shutdown: AbortSignal;
+  /** Each attempt's outcome and duration (metrics). */
+  readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
 
 function backoffDelay(job: Job): number {
@@ -82,12 +84,14 @@ export function createProcessor(deps: RunDeps) {
       const output = kind.kind.spec.output.safeParse(await handler(ctx));
       if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });
       await run.complete(output.data);
+      deps.onOutcome?.(type, "completed", (Date.now() - started) / 1000);
       logger.info({ type, subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
       return output.data;
     } catch (error) {
       const why = reason();
       if (why === abortReasons.cancel) {
         await run.cancel();
+        deps.onOutcome?.(type, "cancelled", (Date.now() - started) / 1000);
         logger.info({ type, subtype, outcome: "cancelled", durationMs: Date.now() - started }, `job cancelled (attempt ${attempt} of ${maxAttempts})`);
         throw new UnrecoverableError(abortReasons.cancel);
       }
@@ -95,6 +99,7 @@ export function createProcessor(deps: RunDeps) {
         // Hand the job back without spending an attempt; another worker takes it at once.
         await run.release("shutdown");
         await job.moveToDelayed(Date.now(), token);
+        deps.onOutcome?.(type, "released", (Date.now() - started) / 1000);
         logger.info({ type, subtype, outcome: "released" }, "job handed back on shutdown");
         throw new DelayedError();
       }
@@ -103,10 +108,12 @@ export function createProcessor(deps: RunDeps) {
       const final = (error instanceof JobError && error.unrecoverable) || attempt >= maxAttempts;
       if (final) {
         await run.fail(code, message, error instanceof Error ? (error.stack ?? null) : null);
+        deps.onOutcome?.(type, "failed", (Date.now() - started) / 1000);
         logger.warn({ type, subtype, outcome: "failed", code, durationMs: Date.now() - started }, `job failed (attempt ${attempt} of ${maxAttempts})`);
         throw new UnrecoverableError(message);
       }
       await run.retry(code, message, backoffDelay(job));
+      deps.onOutcome?.(type, "retrying", (Date.now() - started) / 1000);
       logger.warn({ type, subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
       throw error instanceof Error ? error : new Error(message);
     }

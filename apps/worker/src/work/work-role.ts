@@ -16,6 +16,7 @@ export interface WorkRoleOptions {
   readonly concurrency: Partial<Record<JobTypeName, number>>;
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
   readonly lockDurationMs: number;
+  readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
 
 /** Runs one BullMQ Worker per job-type queue; stops taking work and hands back jobs on stop. */
@@ -42,6 +43,7 @@ export class WorkRole {
       prefix: options.prefix,
       logger: options.logger,
       shutdown: this.shutdown.signal,
+      onOutcome: options.onOutcome,
     });
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       const worker = new Worker(type, processor, {

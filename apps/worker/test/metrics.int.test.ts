@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { System } from "@jobstream/testing";
+
+const sys = new System();
+let member: string;
+let workerMetricsUrl: string;
+
+beforeAll(async () => {
+  await sys.init();
+  await sys.startApi();
+  const worker = await sys.startWorker("work,mirror,housekeep");
+  const started = await worker.waitForLog("worker started");
+  workerMetricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
+  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+}, 60_000);
+afterAll(async () => {
+  await sys.stop();
+}, 60_000);
+
+/** The value of one series in Prometheus text format (0 when absent). */
+function value(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
+
+describe("Prometheus metrics", () => {
+  it("move when jobs run, on the worker and on the API", async () => {
+    const before = await (await fetch(workerMetricsUrl)).text();
+    const ok = await sys.enqueue(member, { type: "synthetic", input: { items: 3 } });
+    const bad = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 });
+    await sys.waitForStatus(member, ok.id, "completed");
+    await sys.waitForStatus(member, bad.id, "failed");
+
+    const after = await (await fetch(workerMetricsUrl)).text();
+    const completed = 'jobstream_job_duration_seconds_count{type="synthetic",outcome="completed"}';
+    const failed = 'jobstream_job_duration_seconds_count{type="synthetic",outcome="failed"}';
+    expect(value(after, completed) - value(before, completed)).toBe(1);
+    expect(value(after, failed) - value(before, failed)).toBe(1);
+    expect(value(after, "jobstream_mirror_lag_seconds_count")).toBeGreaterThan(value(before, "jobstream_mirror_lag_seconds_count"));
+    expect(value(after, "jobstream_mirror_entries_total")).toBeGreaterThan(value(before, "jobstream_mirror_entries_total"));
+    expect(after).toContain("jobstream_reconciler_repairs_total");
+    expect(after).toContain("process_resident_memory_bytes");
+
+    const api = await (await fetch(`${sys.apiUrl}/metrics`)).text();
+    expect(value(api, 'jobstream_queue_jobs{type="synthetic",state="completed"}')).toBeGreaterThanOrEqual(1);
+    expect(value(api, 'jobstream_queue_jobs{type="synthetic",state="failed"}')).toBeGreaterThanOrEqual(1);
+    expect(value(api, 'jobstream_http_request_duration_seconds_count{route="/v1/jobs",method="POST",status="202"}')).toBe(2);
+    expect(api).toContain("jobstream_outbox_backlog 0");
+  });
+});
