@@ -2,11 +2,12 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 1 round
 //   pnpm bench --quick    N = 2,000
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or --only pipeline) runs one part
+//   pnpm bench --only api   (or pipeline, lag, items) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
+import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
 
@@ -24,7 +25,7 @@ const apiRows = Number(option("rows") ?? (quick ? 100_000 : 1_000_000));
 
 const pipelines: PipelineResult[] = [];
 const raws: RawResult[] = [];
-for (let round = 1; round <= (only === "api" ? 0 : rounds); round++) {
+for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds : 0); round++) {
   // Alternate the order so neither side always runs on a warmer machine.
   if (round % 2 === 1) {
     raws.push(await runRaw(n, items, concurrency));
@@ -36,7 +37,12 @@ for (let round = 1; round <= (only === "api" ? 0 : rounds); round++) {
   console.log(`round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`);
 }
 
-const api = only === "pipeline" ? null : await runApiLatency(apiRows, quick ? 5 : 10);
+const wants = (part: string) => only === undefined || only === part;
+const mirrorLag = wants("lag") ? await runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30) : null;
+if (mirrorLag) console.log(`mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`);
+const itemRate = wants("items") ? await runItemRate(quick ? 20_000 : 100_000) : null;
+if (itemRate) console.log(`items: ${itemRate.items} in ${itemRate.seconds.toFixed(2)} s`);
+const api = wants("api") ? await runApiLatency(apiRows, quick ? 5 : 10) : null;
 if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)}`);
 
 const jobsPerSec = median(pipelines.map((p) => p.jobsPerSec));
@@ -46,6 +52,8 @@ const result = {
   machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   settings: { n, itemsPerJob: items, concurrency, rounds },
   pipeline: { jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws },
+  mirrorLag: mirrorLag && { p50Ms: mirrorLag.p50Ms, p99Ms: mirrorLag.p99Ms, maxMs: mirrorLag.maxMs, targetJobsPerSec: mirrorLag.targetJobsPerSec, seconds: mirrorLag.seconds, jobs: mirrorLag.jobs },
+  items: itemRate && { perSec: itemRate.perSec, items: itemRate.items, seconds: itemRate.seconds },
   api: api && {
     rows: api.rows,
     jobP50Ms: api.job.p50Ms, jobP99Ms: api.job.p99Ms, jobRequestsPerSec: api.job.requestsPerSec,
@@ -67,6 +75,10 @@ console.table({
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
       }
     : {}),
+  ...(result.mirrorLag
+    ? { [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: p50 / p99 / max (ms)`]: `${result.mirrorLag.p50Ms.toFixed(1)} / ${result.mirrorLag.p99Ms.toFixed(1)} / ${result.mirrorLag.maxMs.toFixed(0)}` }
+    : {}),
+  ...(result.items ? { [`item rate, one job with ${result.items.items} items (items/s)`]: result.items.perSec.toFixed(0) } : {}),
   ...(result.api
     ? {
         [`GET /v1/jobs/:id p50 / p99 (ms), ${result.api.rows} rows`]: `${result.api.jobP50Ms} / ${result.api.jobP99Ms}`,

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { System, waitFor } from "@jobstream/testing";
+
+export interface MirrorLagResult {
+  readonly targetJobsPerSec: number;
+  readonly seconds: number;
+  readonly jobs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface ItemRateResult {
+  readonly items: number;
+  readonly seconds: number;
+  readonly perSec: number;
+}
+
+/**
+ * Enqueues `synthetic/noop` jobs at a steady rate for `seconds` and measures, per job, the time
+ * from the worker finishing it (`completed_at`, worker clock) to its row reading completed
+ * (`updated_at`, set by the mirror's commit; same machine, same clock).
+ */
+export async function runMirrorLag(rate: number, seconds: number): Promise<MirrorLagResult> {
+  const sys = new System();
+  await sys.init();
+  try {
+    await sys.startApi({ BODY_LIMIT: "10mb", RATE_LIMIT_PER_MINUTE: "1000000" });
+    await sys.startWorker("work,mirror,housekeep");
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
+    const tickMs = 100;
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const started = performance.now();
+    let sent = 0;
+    while (performance.now() - started < seconds * 1000) {
+      const due = Math.floor(((performance.now() - started) / tickMs + 1) * perTick);
+      const size = Math.min(1000, due - sent);
+      if (size > 0) {
+        await sys.request("POST", "/v1/jobs/batch", { token, body: { jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype: "noop", input: { items: 10 } })) } });
+        sent += size;
+      }
+      const wait = started + ((sent / perTick) * tickMs) - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await waitFor("every job completed", async () => {
+      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE type = 'synthetic' AND status = 'completed'`);
+      return row?.n === sent ? true : undefined;
+    }, { timeoutMs: 600_000, intervalMs: 200 });
+    const [lag] = await sys.query<{ p50: number; p99: number; max: number }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+       FROM (SELECT extract(epoch FROM updated_at - completed_at) * 1000 AS ms FROM jobs WHERE type = 'synthetic') s`,
+    );
+    return { targetJobsPerSec: rate, seconds, jobs: sent, p50Ms: Number(lag?.p50), p99Ms: Number(lag?.p99), maxMs: Number(lag?.max) };
+  } finally {
+    await sys.stop();
+  }
+}
+
+/** One job reporting `items` outcomes: item rows written to Postgres per second. */
+export async function runItemRate(items: number): Promise<ItemRateResult> {
+  const sys = new System();
+  await sys.init();
+  try {
+    await sys.startApi();
+    await sys.startWorker("work,mirror,housekeep");
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items } });
+    const started = performance.now();
+    await waitFor("every item row", async () => {
+      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items WHERE job_id = $1`, [job.id]);
+      return row?.n === items ? true : undefined;
+    }, { timeoutMs: 600_000, intervalMs: 50 });
+    const seconds = (performance.now() - started) / 1000;
+    await sys.waitForStatus(token, job.id, "completed", 60_000);
+    return { items, seconds, perSec: items / seconds };
+  } finally {
+    await sys.stop();
+  }
+}
