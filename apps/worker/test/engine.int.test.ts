@@ -139,4 +139,26 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(failed.error?.message).toContain("items");
     expect(failed.attempts).toBe(1);
   });
+
+  it("sweeps expired finished jobs with maintenance/cleanup, and nothing else", async () => {
+    const org = randomUUID();
+    const seed = async (status: string, expiresIn: string) => {
+      const [row] = await sys.query<{ id: string }>(
+        `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input, expires_at)
+         VALUES (gen_random_uuid(), $1, 'synthetic', 'work', 'old', 'synthetic', $2::job_status, 1, '{}', now() + $3::interval) RETURNING id::text`,
+        [org, status, expiresIn],
+      );
+      return row?.id ?? "";
+    };
+    const expired = await seed("completed", "-1 hour");
+    const expiredFailed = await seed("failed", "-1 minute");
+    const fresh = await seed("completed", "1 hour");
+    const unfinished = await seed("running", "-1 hour");
+    const service = await sys.token({ role: "service" });
+    const sweep = await sys.enqueue(service, { type: "maintenance", subtype: "cleanup", input: { batchSize: 1 } });
+    const done = await sys.waitForStatus(service, sweep.id, "completed");
+    expect(done.output).toMatchObject({ deleted: 2, dryRun: false });
+    const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [[expired, expiredFailed, fresh, unfinished]]);
+    expect(left.map((r) => r.id).sort()).toEqual([fresh, unfinished].sort());
+  });
 });
