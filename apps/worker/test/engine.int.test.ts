@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { System, waitFor } from "@jobstream/testing";
 
 const sys = new System();
 let member: string;
@@ -141,6 +141,11 @@ describe("engine: enqueue → execute → mirror", () => {
   });
 
   it("sweeps expired finished jobs with maintenance/cleanup, and nothing else", async () => {
+    // The housekeeper enqueues a sweep when it starts; let that one finish first.
+    await waitFor("the start-up sweep", async () => {
+      const rows = await sys.query(`SELECT 1 FROM jobs WHERE type = 'maintenance' AND status = 'completed'`);
+      return rows.length > 0 ? true : undefined;
+    });
     const org = randomUUID();
     const seed = async (status: string, expiresIn: string) => {
       const [row] = await sys.query<{ id: string }>(
