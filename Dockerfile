@@ -8,6 +8,7 @@ COPY . .
 RUN corepack install \
  && pnpm install --frozen-lockfile \
  && pnpm --filter @jobstream/db run generate \
+ && pnpm --filter @jobstream/dashboard run build \
  && chmod -R a+rX /corepack
 USER node
 EXPOSE 3000 3001

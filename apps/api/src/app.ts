@@ -19,6 +19,8 @@ import { BULL_BOARD_PATH, bullBoardRouter, requireAdmin } from "./routes/bull-bo
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
 import { healthRouter } from "./routes/health";
+import { dashboardRouter } from "./routes/dashboard";
+import { SESSION_COOKIE, sessionRouter } from "./routes/session";
 
 export interface AppDeps {
   readonly db: Db;
@@ -35,6 +37,8 @@ export interface AppDeps {
   readonly sseMaxPerToken: number;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** The built dashboard (apps/dashboard/dist). */
+  readonly dashboardDir: string;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -51,12 +55,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(metrics.router);
   app.use(openApiRouter());
+  app.use(dashboardRouter(deps.dashboardDir));
   app.use(jsonBodyGuard);
-  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret), requireAdmin);
+  // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
+  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireAdmin);
   app.use(bullBoardRouter(deps.producer));
+  const session = sessionRouter();
+  app.use(session.signOut);
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
+  app.use(session.session);
   app.use(jobTypesRouter());
   app.use(statsRouter(deps));
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.

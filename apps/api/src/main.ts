@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     db, pool, redis, producer, publisher, logger, hub,
     jwtSecret: env.JWT_SECRET, prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
     sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
-    corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, dashboardDir: env.DASHBOARD_DIR,
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");

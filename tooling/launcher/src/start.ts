@@ -1,6 +1,7 @@
 // `pnpm start`: makes sure Postgres and Redis answer (starting local ones when none is
 // configured), applies migrations, then runs the API and the worker roles as child processes.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { migrate } from "@jobstream/db/migrate";
@@ -58,6 +59,13 @@ let jwtSecret = env.JWT_SECRET;
 if (jwtSecret === undefined || jwtSecret === "") {
   jwtSecret = await devJwtSecret();
   console.warn("launcher: JWT_SECRET is not set; using a development secret from .data/dev-jwt-secret");
+}
+
+// The API serves the dashboard from apps/dashboard/dist: build it once if this checkout has not.
+if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
+  console.log("launcher: building the dashboard (vite build)");
+  const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], { cwd: `${repoRoot}apps/dashboard`, stdio: "inherit" });
+  if (build.status !== 0) console.error("launcher: the dashboard did not build; the API answers 503 at /dashboard/ until `pnpm build` succeeds");
 }
 
 const shared = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, JWT_SECRET: jwtSecret };

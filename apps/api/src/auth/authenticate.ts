@@ -1,3 +1,4 @@
+import { parseCookie } from "cookie";
 import type { Request, RequestHandler } from "express";
 import { errors as joseErrors, jwtVerify } from "jose";
 import { hashAccessToken } from "@jobstream/queue";
@@ -43,12 +44,18 @@ function jobToken(req: Request): string | undefined {
  * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
  * refused) and attaches the principal. On GETs of `jobTokenPaths`, a caller without a bearer token
  * may present one job's access token; only its hash is kept, and the route compares it with the row.
+ * With `cookie`, a browser's session cookie (set by `POST /v1/session`) stands in for the header.
  */
-export function authenticate(secret: string, options: { jobTokenPaths?: RegExp } = {}): RequestHandler {
+export function authenticate(secret: string, options: { jobTokenPaths?: RegExp; cookie?: string } = {}): RequestHandler {
   const key = new TextEncoder().encode(secret);
   const verified = new VerifiedTokens();
+  const fromCookie = (req: Request): string | undefined => {
+    const raw = options.cookie === undefined ? undefined : req.get("cookie");
+    const value = raw === undefined || options.cookie === undefined ? undefined : parseCookie(raw)[options.cookie];
+    return value === undefined || value === "" ? undefined : `Bearer ${value}`;
+  };
   return async (req, _res, next) => {
-    const header = req.get("authorization");
+    const header = req.get("authorization") ?? fromCookie(req);
     if (header === undefined) {
       const allowed = req.method === "GET" && options.jobTokenPaths?.test(req.path) === true;
       const token = allowed ? jobToken(req) : undefined;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { listJobKinds } from "@jobstream/job-types";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
+import { sessionSchema } from "../routes/session";
 import { activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
 
 const errorSchema = z
@@ -94,6 +95,12 @@ export function openApiDocument(): object {
   for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
     registry.registerPath({ method: "get", path, summary: "Monitoring view (admin, service)", security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
   }
+  registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
+  registry.registerPath({
+    method: "post", path: "/v1/session", summary: "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)", security: bearer,
+    responses: { 200: json(sessionSchema, "Signed in; Set-Cookie: jobstream_session (Path=/admin)"), ...errors("unauthorized") },
+  });
+  registry.registerPath({ method: "delete", path: "/v1/session", summary: "Sign out: clears the bull-board cookie (no token needed)", responses: { 204: { description: "Cookie cleared" } } });
   registry.registerPath({ method: "get", path: "/healthz", summary: "Liveness", responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") } });
   registry.registerPath({ method: "get", path: "/readyz", summary: "Readiness: Redis, Postgres, migrations", responses: { 200: json(z.object({ status: z.literal("ready"), checks: z.unknown() }), "Ready"), ...errors("unavailable") } });
 

@@ -1,0 +1,64 @@
+import { stringifySetCookie } from "cookie";
+import { Router, type Request } from "express";
+import { decodeJwt } from "jose";
+import { z } from "zod";
+import { principalOf } from "../auth/authenticate";
+import { ApiError } from "../http/errors";
+
+/** The httpOnly cookie that lets a signed-in browser open bull-board by following a link. */
+export const SESSION_COOKIE = "jobstream_session";
+/** Sent only to bull-board: the v1 API never reads the cookie, so it cannot be used for CSRF there. */
+export const SESSION_COOKIE_PATH = "/admin";
+
+export const sessionSchema = z
+  .object({
+    userId: z.guid(),
+    orgId: z.guid(),
+    role: z.enum(["member", "admin", "service"]),
+    expiresAt: z.iso.datetime(),
+  })
+  .meta({ id: "Session" });
+
+function bearerOf(req: Request): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "");
+  if (!match?.[1]) throw new ApiError("unauthorized", "a bearer token is required");
+  return match[1];
+}
+
+function cookie(req: Request, value: string, maxAgeSeconds: number): string {
+  return stringifySetCookie({
+    name: SESSION_COOKIE, value, path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: "strict", secure: req.secure, maxAge: maxAgeSeconds,
+  });
+}
+
+/**
+ * `GET /v1/session` says who the token is; `POST` does the same and sets the bull-board cookie
+ * (until the token expires); `DELETE` clears it and needs no token, so an expired one can sign out.
+ */
+export function sessionRouter(): { signOut: Router; session: Router } {
+  const describe = (req: Request) => {
+    const principal = principalOf(req);
+    if (principal.kind !== "token") throw new ApiError("unauthorized", "a bearer token is required");
+    // authenticate() verified the token already; only its expiry is read here.
+    const exp = decodeJwt(bearerOf(req)).exp ?? 0;
+    return { view: { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() }, exp };
+  };
+
+  const session = Router();
+  session.get("/v1/session", (req, res) => {
+    res.json(describe(req).view);
+  });
+  session.post("/v1/session", (req, res) => {
+    const { view, exp } = describe(req);
+    const maxAge = Math.max(0, Math.floor(exp - Date.now() / 1000));
+    res.setHeader("set-cookie", cookie(req, bearerOf(req), maxAge));
+    res.json(view);
+  });
+
+  const signOut = Router();
+  signOut.delete("/v1/session", (req, res) => {
+    res.setHeader("set-cookie", cookie(req, "", 0));
+    res.status(204).end();
+  });
+  return { signOut, session };
+}

@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ApiClient } from "./api/client";
+import { ActiveWidget } from "./components/active-widget";
+import { AppProvider, useApp } from "./context";
+import { JobDetail } from "./pages/job-detail";
+import { JobsPage } from "./pages/jobs-page";
+import { SignIn } from "./pages/sign-in";
+import { StatsPage } from "./pages/stats-page";
+import { Link, useRoute, type Route } from "./router";
+import { loadSignedIn, signOut, type SignedIn } from "./session";
+
+export function App() {
+  const [signedIn, setSignedIn] = useState<SignedIn | null>(loadSignedIn);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const end = useCallback((why?: string) => {
+    void signOut();
+    setSignedIn(null);
+    setNotice(why);
+  }, []);
+  const client = useMemo(() => (signedIn === null ? null : new ApiClient(signedIn.token, () => { end("Your session ended; sign in again."); })), [signedIn, end]);
+
+  // Sign out when the token expires rather than failing request after request.
+  useEffect(() => {
+    if (signedIn === null) return;
+    const timer = setTimeout(() => { end("Your token expired; sign in again."); }, Math.min(2 ** 31 - 1, Math.max(0, Date.parse(signedIn.session.expiresAt) - Date.now())));
+    return () => { clearTimeout(timer); };
+  }, [signedIn, end]);
+
+  if (signedIn === null || client === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
+  return (
+    <AppProvider client={client} session={signedIn.session}>
+      <Shell onSignOut={() => { end(); }} />
+    </AppProvider>
+  );
+}
+
+function Shell({ onSignOut }: { onSignOut: () => void }) {
+  const route = useRoute();
+  const { session, live } = useApp();
+  const operator = session.role !== "member";
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <nav aria-label="Main">
+          <Link to="/jobs" className="brand">
+            Jobstream
+          </Link>
+          <Link to="/jobs" aria-current={route.page === "jobs" ? "page" : undefined}>
+            Jobs
+          </Link>
+          {operator && (
+            <Link to="/stats" aria-current={route.page === "stats" ? "page" : undefined}>
+              Stats
+            </Link>
+          )}
+          {operator && <a href="/admin/queues">Queues (bull-board)</a>}
+          <a href="/docs">API docs</a>
+        </nav>
+        <ActiveWidget />
+        <span className={`live live-${live}`} role="status" aria-label={`Live updates: ${live}`} title={`Live updates: ${live}`}>
+          {live === "open" ? "live" : live}
+        </span>
+        <span className="who muted" title={session.userId}>
+          {session.role}
+        </span>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case "jobs":
+      return <JobsPage search={route.search} />;
+    case "job":
+      return <JobDetail key={route.id} id={route.id} />;
+    case "stats":
+      return <StatsPage />;
+    case "not-found":
+      return (
+        <p className="state">
+          No such page. <Link to="/jobs">Go to the jobs list</Link>
+        </p>
+      );
+  }
+}

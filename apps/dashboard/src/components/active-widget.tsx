@@ -1,0 +1,64 @@
+import { useId, useState } from "react";
+import { isFinal, type JobView } from "../api/types";
+import { useApp, useJobChanges } from "../context";
+import { Link } from "../router";
+import { useLoad } from "../use-load";
+import { ProgressBar } from "./progress-bar";
+import { StatusBadge } from "./status-badge";
+
+/** The "1 running" counter: the caller's active jobs, kept live by the shared stream. */
+export function ActiveWidget() {
+  const { client } = useApp();
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const [jobs, setJobs] = useState(new Map<string, JobView>());
+  const { load } = useLoad("active", async (signal) => {
+    const body = await client.get<{ jobs: JobView[] }>("/v1/jobs/active", signal);
+    setJobs((current) => {
+      const next = new Map(body.jobs.map((j) => [j.id, j]));
+      // Changes that arrived while the list loaded are newer than it.
+      for (const [id, job] of current) next.set(id, job);
+      return next;
+    });
+    return body;
+  });
+  useJobChanges((job) => {
+    setJobs((current) => new Map(current).set(job.id, job));
+  });
+
+  const all = [...jobs.values()];
+  const running = all.filter((j) => j.status === "running").length;
+  const waiting = all.filter((j) => j.status === "pending" || j.status === "queued" || j.status === "delayed").length;
+  const shown = all.filter((j) => !isFinal(j.status)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 10);
+  const label = load.state === "loading" ? "…" : `${String(running)} running`;
+
+  return (
+    <div className="active-widget">
+      <button type="button" className="active-button" aria-expanded={open} aria-controls={panelId} onClick={() => { setOpen(!open); }}>
+        <span className={running > 0 ? "pulse" : "idle"} aria-hidden="true" />
+        <span data-testid="active-running">{label}</span>
+        {waiting > 0 && <span className="muted"> · {waiting} waiting</span>}
+      </button>
+      {open && (
+        <div id={panelId} className="active-panel" role="region" aria-label="Active jobs">
+          {load.state === "error" && <p className="state">Could not load active jobs.</p>}
+          {shown.length === 0 ? (
+            <p className="state empty">Nothing running or waiting.</p>
+          ) : (
+            <ul>
+              {shown.map((job) => (
+                <li key={job.id}>
+                  <Link to={`/jobs/${job.id}`} onClickCapture={() => { setOpen(false); }}>
+                    {job.name}
+                  </Link>{" "}
+                  <StatusBadge status={job.status} />
+                  <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

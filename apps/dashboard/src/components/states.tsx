@@ -1,0 +1,39 @@
+import { ApiRequestError } from "../api/client";
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="state" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: React.ReactNode }) {
+  return <p className="state empty">{children}</p>;
+}
+
+/** An API error with its code, and a retry button when retrying can help. */
+export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => void }) {
+  const code = error instanceof ApiRequestError ? error.code : "network_error";
+  return (
+    <div className="error-box" role="alert">
+      <p>
+        <strong>{describe(error)}</strong> <code>{code}</code>
+      </p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+function describe(error: Error): string {
+  if (!(error instanceof ApiRequestError)) return "Could not reach the API.";
+  if (error.status === 404) return "Not found (or not yours to see).";
+  if (error.status === 403) return "Your role may not see this.";
+  if (error.status === 401) return "Your session has expired; sign in again.";
+  if (error.status === 429) return "Too many requests; wait a moment.";
+  return error.message;
+}

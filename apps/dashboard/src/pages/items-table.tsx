@@ -1,0 +1,97 @@
+import { useId, useState } from "react";
+import { queryString } from "../api/client";
+import { itemStatuses, type ItemView } from "../api/types";
+import { Empty, ErrorBox, Loading } from "../components/states";
+import { StatusBadge } from "../components/status-badge";
+import { useApp } from "../context";
+import { json } from "../format";
+import { useLoad } from "../use-load";
+
+interface ItemsPage {
+  items: ItemView[];
+  nextCursor: string | null;
+}
+
+/** Per-item outcomes with their before / after state side by side, filtered by status, paged. */
+export function ItemsTable({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
+  const { client } = useApp();
+  const id = useId();
+  const [status, setStatus] = useState("");
+  const [more, setMore] = useState<ItemsPage | null>(null);
+  const key = `${jobId}|${status}|${refreshKey}`;
+  const { load, reload } = useLoad(key, (signal) => {
+    setMore(null);
+    return client.get<ItemsPage>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100 })}`, signal);
+  });
+  const rows = load.state === "ready" ? [...load.data.items, ...(more?.items ?? [])] : [];
+  const nextCursor = more !== null ? more.nextCursor : load.state === "ready" ? load.data.nextCursor : null;
+
+  const loadMore = async () => {
+    if (nextCursor === null) return;
+    const page = await client.get<ItemsPage>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100, cursor: nextCursor })}`);
+    setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+  };
+
+  return (
+    <section aria-labelledby={`${id}-heading`} className="panel">
+      <div className="panel-head">
+        <h2 id={`${id}-heading`}>Items</h2>
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select id={`${id}-status`} value={status} onChange={(e) => { setStatus(e.target.value); }}>
+          <option value="">all</option>
+          {itemStatuses.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="secondary" onClick={reload}>
+          Refresh items
+        </button>
+      </div>
+      {load.state === "loading" && <Loading what="items" />}
+      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      {load.state === "ready" && rows.length === 0 && <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table className="items-table">
+            <caption className="visually-hidden">Item outcomes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Status</th>
+                <th scope="col">Message</th>
+                <th scope="col">Before</th>
+                <th scope="col">After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((item) => (
+                <tr key={item.ref}>
+                  <td className="mono">{item.ref}</td>
+                  <td>
+                    <StatusBadge status={item.status} />
+                  </td>
+                  <td>
+                    {item.errorCode !== null && <code>{item.errorCode}</code>} {item.message ?? ""}
+                  </td>
+                  <td>
+                    <pre>{json(item.before)}</pre>
+                  </td>
+                  <td>
+                    <pre>{json(item.after)}</pre>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor !== null && (
+        <button type="button" className="secondary" onClick={() => void loadMore()}>
+          Load more items
+        </button>
+      )}
+    </section>
+  );
+}

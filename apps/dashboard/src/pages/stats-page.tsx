@@ -1,0 +1,115 @@
+import type { FailedJob, QueueDepth, QueueStat, TypeStat } from "../api/types";
+import { BarChart } from "../components/bar-chart";
+import { Empty, ErrorBox, Loading } from "../components/states";
+import { useApp } from "../context";
+import { formatDuration, formatPercent, formatTime } from "../format";
+import { Link } from "../router";
+import { useLoad } from "../use-load";
+
+interface Stats {
+  types: TypeStat[];
+  queues: { byTypeAndStatus: QueueStat[]; queueDepths: QueueDepth[] | null };
+  failed: FailedJob[];
+}
+
+/** The monitoring views as charts (admin and service tokens; members get a clear refusal). */
+export function StatsPage() {
+  const { client } = useApp();
+  const { load, reload } = useLoad("stats", async (signal): Promise<Stats> => {
+    const [types, queues, failed] = await Promise.all([
+      client.get<{ types: TypeStat[] }>("/v1/stats/types", signal),
+      client.get<Stats["queues"]>("/v1/stats/queues", signal),
+      client.get<{ jobs: FailedJob[] }>("/v1/stats/failed?limit=20", signal),
+    ]);
+    return { types: types.types, queues, failed: failed.jobs };
+  });
+
+  return (
+    <section aria-labelledby="stats-heading">
+      <div className="panel-head">
+        <h1 id="stats-heading">Stats</h1>
+        <button type="button" className="secondary" onClick={reload}>
+          Refresh stats
+        </button>
+      </div>
+      {load.state === "loading" && <Loading what="stats" />}
+      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      {load.state === "ready" && <StatsCharts stats={load.data} />}
+    </section>
+  );
+}
+
+function StatsCharts({ stats }: { stats: Stats }) {
+  if (stats.types.length === 0) return <Empty>No jobs in the last 7 days.</Empty>;
+  const depths = stats.queues.queueDepths;
+  return (
+    <>
+      <div className="charts">
+        <BarChart title="Success rate by type (7 days)" max={1} bars={stats.types.map((t) => ({ label: t.type, segments: [{ kind: "success", value: t.successRate ?? 0 }], text: formatPercent(t.successRate) }))} />
+        <BarChart title="Average duration by type (7 days)" bars={stats.types.map((t) => ({ label: t.type, segments: [{ kind: "duration", value: t.avgDurationMs ?? 0 }], text: formatDuration(t.avgDurationMs) }))} />
+        {depths === null ? (
+          <p className="state">Queue depths are unavailable: Redis did not answer.</p>
+        ) : (
+          <BarChart
+            title="Queue depth now"
+            bars={depths.map((d) => ({
+              label: d.type,
+              segments: [
+                { kind: "waiting", value: d.waiting + d.prioritized },
+                { kind: "active", value: d.active },
+                { kind: "delayed", value: d.delayed },
+              ],
+              text: `${String(d.waiting + d.prioritized)} waiting, ${String(d.active)} active, ${String(d.delayed)} delayed`,
+            }))}
+          />
+        )}
+      </div>
+      <div className="table-wrap">
+        <table>
+          <caption>Jobs by type (7 days)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Type</th>
+              <th scope="col">Total</th>
+              <th scope="col">Completed</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Cancelled</th>
+              <th scope="col">Unfinished</th>
+              <th scope="col">Success rate</th>
+              <th scope="col">Avg duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stats.types.map((t) => (
+              <tr key={t.type}>
+                <th scope="row">{t.type}</th>
+                <td>{t.total}</td>
+                <td>{t.completed}</td>
+                <td>{t.failed}</td>
+                <td>{t.cancelled}</td>
+                <td>{t.unfinished}</td>
+                <td>{formatPercent(t.successRate)}</td>
+                <td>{formatDuration(t.avgDurationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Failed jobs with attempts left</h2>
+      {stats.failed.length === 0 ? (
+        <Empty>None.</Empty>
+      ) : (
+        <ul className="failed-list">
+          {stats.failed.map((f) => (
+            <li key={f.id}>
+              <Link to={`/jobs/${f.id}`}>{f.name}</Link> <span className="muted">{f.type}</span> {f.error !== null && <code>{f.error.code}</code>}{" "}
+              <span className="muted">
+                {formatTime(f.failedAt)} · {f.attemptsLeft} left
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

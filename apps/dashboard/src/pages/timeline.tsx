@@ -1,0 +1,43 @@
+import type { EventView } from "../api/types";
+import { Empty, ErrorBox, Loading } from "../components/states";
+import { useApp } from "../context";
+import { formatTime } from "../format";
+import { useLoad } from "../use-load";
+
+function detail(event: EventView): string {
+  const d = event.data;
+  const parts: string[] = [];
+  for (const key of ["step", "attempt", "message", "code", "reason"]) {
+    const value = d[key];
+    if (typeof value === "string" || typeof value === "number") parts.push(key === "step" ? String(value) : `${key} ${String(value)}`);
+  }
+  return parts.join(" · ");
+}
+
+/** The job's timeline (created, queued, started, each step, retries, the outcome). */
+export function Timeline({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
+  const { client } = useApp();
+  const { load, reload } = useLoad(`${jobId}|${refreshKey}`, (signal) => client.get<{ events: EventView[] }>(`/v1/jobs/${jobId}/events`, signal));
+  return (
+    <section aria-labelledby="timeline-heading" className="panel">
+      <h2 id="timeline-heading">Timeline</h2>
+      {load.state === "loading" && <Loading what="timeline" />}
+      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      {load.state === "ready" && load.data.events.length === 0 && <Empty>No events yet.</Empty>}
+      {load.state === "ready" && load.data.events.length > 0 && (
+        <ol className="timeline">
+          {load.data.events
+            .filter((e) => e.type !== "progress")
+            .map((event, i) => (
+              <li key={`${event.at}-${String(i)}`} className={`tl-${event.type}`}>
+                <span className="tl-type">{event.type}</span> <span className="tl-detail">{detail(event)}</span>{" "}
+                <time dateTime={event.at} className="muted">
+                  {formatTime(event.at)}
+                </time>
+              </li>
+            ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useState } from "react";
+
+export type Load<T> =
+  | { readonly state: "loading" }
+  | { readonly state: "error"; readonly error: Error }
+  | { readonly state: "ready"; readonly data: T };
+
+/**
+ * Runs `fetcher` when `key` changes (aborting the previous run) and exposes loading / error /
+ * ready states. `reload` runs it again but keeps showing the current data until the answer
+ * arrives; a new `key` shows loading at once.
+ */
+export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promise<T>): { load: Load<T>; reload: () => void; update: (change: (data: T) => T) => void } {
+  const [current, setCurrent] = useState<{ key: string; load: Load<T> }>({ key, load: { state: "loading" } });
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => {
+    setGeneration((g) => g + 1);
+  }, []);
+  /** Changes the loaded data in place (a live update); nothing happens before it loaded. */
+  const update = useCallback((change: (data: T) => T) => {
+    setCurrent((c) => (c.load.state === "ready" ? { key: c.key, load: { state: "ready", data: change(c.load.data) } } : c));
+  }, []);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    fetcher(abort.signal).then(
+      (data) => {
+        if (!abort.signal.aborted) setCurrent({ key, load: { state: "ready", data } });
+      },
+      (error: unknown) => {
+        if (!abort.signal.aborted) setCurrent({ key, load: { state: "error", error: error instanceof Error ? error : new Error(String(error)) } });
+      },
+    );
+    return () => {
+      abort.abort();
+    };
+    // `fetcher` is a fresh closure every render; `key` says when what it fetches changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, generation]);
+
+  return { load: current.key === key ? current.load : { state: "loading" }, reload, update };
+}
