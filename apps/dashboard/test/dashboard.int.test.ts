@@ -86,6 +86,8 @@ describe("dashboard in Chromium", () => {
       input: { durationMs: 2500, items: 6, failItems: [2], steps: ["fetch", "transform", "load"], output: { ok: true } },
     });
     await page.getByRole("button", { name: /new job/ }).click();
+    // The list row follows the job live too.
+    await page.locator(`tr[data-job-id="${job.id}"] .badge`, { hasText: "running" }).waitFor();
     await page.getByRole("link", { name: "nightly import" }).click();
     await page.getByRole("heading", { name: "nightly import" }).waitFor();
     const bar = page.getByRole("progressbar", { name: "Job progress" });
@@ -120,8 +122,10 @@ describe("dashboard in Chromium", () => {
     await system.waitForStatus(aliceToken, long.id, "running");
     await page.goto(`${system.apiUrl}/dashboard/jobs/${long.id}`);
     await page.locator(".job-head .badge", { hasText: "running" }).waitFor();
+    await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("1 running");
     await page.getByRole("button", { name: "Cancel job" }).click();
     await page.locator(".job-head .badge", { hasText: "cancelled" }).waitFor();
+    await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("0 running");
     expect((await system.waitForStatus(aliceToken, long.id, "cancelled")).status).toBe("cancelled");
 
     const flaky = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "flaky job", maxAttempts: 1, input: { failAttempts: 1 } });
@@ -144,6 +148,10 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${system.apiUrl}/dashboard/jobs`);
     await page.getByText("No jobs match these filters.").waitFor();
     expect(await page.getByRole("link", { name: "alice only" }).count()).toBe(0);
+    // A bad filter shows the API's error code and field, not a blank page.
+    await page.getByLabel("User id").fill("not-a-uuid");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("alert").filter({ hasText: "validation_failed" }).filter({ hasText: "userId" }).waitFor();
   });
 
   it("bull-board refuses a member and anonymous callers and opens for an admin signed in to the dashboard", async () => {

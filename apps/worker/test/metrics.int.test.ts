@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { Queue } from "bullmq";
+import { System, waitFor } from "@jobstream/testing";
 
 const sys = new System();
 let member: string;
@@ -9,7 +10,8 @@ let workerMetricsUrl: string;
 beforeAll(async () => {
   await sys.init();
   await sys.startApi();
-  const worker = await sys.startWorker("work,mirror,housekeep");
+  // The housekeeper starts later, in the drift test, so a pending row can be seen waiting.
+  const worker = await sys.startWorker("work,mirror");
   const started = await worker.waitForLog("worker started");
   workerMetricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
   member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
@@ -47,5 +49,34 @@ describe("Prometheus metrics", () => {
     expect(value(api, 'jobstream_queue_jobs{type="synthetic",state="failed"}')).toBeGreaterThanOrEqual(1);
     expect(value(api, 'jobstream_http_request_duration_seconds_count{route="/v1/jobs",method="POST",status="202"}')).toBe(2);
     expect(api).toContain("jobstream_outbox_backlog 0");
+  });
+
+  it("show the outbox backlog, its dispatch and the reconciler's repairs when drift is repaired", async () => {
+    // A delayed job whose row is set back to `pending`, as if the API had died between the
+    // insert and the queue add: the outbox backlog counts it until a housekeeper dispatches it.
+    const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 600_000 });
+    await sys.waitForStatus(member, job.id, "delayed");
+    await sys.query(`UPDATE jobs SET status = 'pending', queued_at = NULL WHERE id = $1`, [job.id]);
+    expect(value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog")).toBe(1);
+
+    const housekeeper = await sys.startWorker("housekeep");
+    const started = await housekeeper.waitForLog("worker started");
+    const metricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
+    await waitFor("the outbox to dispatch the pending row", async () =>
+      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 0 ? true : undefined);
+    expect(value(await (await fetch(metricsUrl)).text(), "jobstream_outbox_dispatched_total")).toBe(1);
+
+    // Its Redis state lost: the reconciler finds the row without a BullMQ job and queues it again.
+    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    try {
+      await queue.remove(job.id);
+    } finally {
+      await queue.close();
+    }
+    const requeued = 'jobstream_reconciler_repairs_total{kind="requeued"}';
+    await waitFor("the reconciler to re-enqueue the job", async () =>
+      value(await (await fetch(metricsUrl)).text(), requeued) >= 1 ? true : undefined, { timeoutMs: 30_000 });
+    const events = await sys.query<{ type: string }>(`SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY id`, [job.id]);
+    expect(events.map((e) => e.type)).toContain("requeued");
   });
 });

@@ -5,13 +5,15 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For `validation_failed`: each offending field and what is wrong with it. */
+    readonly fields: readonly { path: string; message: string }[] = [],
   ) {
     super(message);
   }
 }
 
 interface ErrorBody {
-  error?: { code?: unknown; message?: unknown };
+  error?: { code?: unknown; message?: unknown; details?: unknown };
 }
 
 async function errorOf(res: Response): Promise<ApiRequestError> {
@@ -23,7 +25,12 @@ async function errorOf(res: Response): Promise<ApiRequestError> {
   }
   const code = typeof body.error?.code === "string" ? body.error.code : "http_" + String(res.status);
   const message = typeof body.error?.message === "string" ? body.error.message : res.statusText || "request failed";
-  return new ApiRequestError(res.status, code, message);
+  const details = Array.isArray(body.error?.details) ? (body.error.details as unknown[]) : [];
+  const fields = details.flatMap((d) => {
+    const { path, message: text } = (d ?? {}) as { path?: unknown; message?: unknown };
+    return typeof path === "string" && typeof text === "string" ? [{ path, message: text }] : [];
+  });
+  return new ApiRequestError(res.status, code, message, fields);
 }
 
 /** Calls the v1 API with the signed-in token; same origin, so no CORS is involved. */

@@ -20,6 +20,15 @@ export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => voi
       <p>
         <strong>{describe(error)}</strong> <code>{code}</code>
       </p>
+      {error instanceof ApiRequestError && error.fields.length > 0 && (
+        <ul>
+          {error.fields.map((f) => (
+            <li key={f.path}>
+              <code>{f.path || "body"}</code>: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Try again
