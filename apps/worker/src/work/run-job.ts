@@ -40,7 +40,8 @@ export function createProcessor(deps: RunDeps) {
     const attemptBase = data.success ? data.data.attemptBase : 0;
     const attempt = attemptBase + job.attemptsMade + 1;
     const maxAttempts = attemptBase + (job.opts.attempts ?? 1);
-    const logger = deps.logger.child({ jobId, queue: job.queueName, attempt, maxAttempts });
+    // One queue per type: the queue name is the job's type.
+    const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
     const run = new JobRun(deps.publisher, job.queueName, jobId, attempt, kind?.ok ? (kind.kind.spec.steps ?? []) : []);
     run.start();
@@ -79,20 +80,20 @@ export function createProcessor(deps: RunDeps) {
       setTotal: (total) => { run.setTotal(total); },
     };
     const started = Date.now();
-    logger.debug({ type, subtype }, "job started");
+    logger.debug({ subtype }, "job started");
     try {
       const output = kind.kind.spec.output.safeParse(await handler(ctx));
       if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });
       await run.complete(output.data);
       deps.onOutcome?.(type, "completed", (Date.now() - started) / 1000);
-      logger.info({ type, subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
+      logger.info({ subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
       return output.data;
     } catch (error) {
       const why = reason();
       if (why === abortReasons.cancel) {
         await run.cancel();
         deps.onOutcome?.(type, "cancelled", (Date.now() - started) / 1000);
-        logger.info({ type, subtype, outcome: "cancelled", durationMs: Date.now() - started }, `job cancelled (attempt ${attempt} of ${maxAttempts})`);
+        logger.info({ subtype, outcome: "cancelled", durationMs: Date.now() - started }, `job cancelled (attempt ${attempt} of ${maxAttempts})`);
         throw new UnrecoverableError(abortReasons.cancel);
       }
       if (why === abortReasons.shutdown && token !== undefined) {
@@ -100,7 +101,7 @@ export function createProcessor(deps: RunDeps) {
         await run.release("shutdown");
         await job.moveToDelayed(Date.now(), token);
         deps.onOutcome?.(type, "released", (Date.now() - started) / 1000);
-        logger.info({ type, subtype, outcome: "released" }, "job handed back on shutdown");
+        logger.info({ subtype, outcome: "released" }, "job handed back on shutdown");
         throw new DelayedError();
       }
       const code = why === abortReasons.timeout ? "timeout" : error instanceof JobError ? error.code : "handler_error";
@@ -109,12 +110,12 @@ export function createProcessor(deps: RunDeps) {
       if (final) {
         await run.fail(code, message, error instanceof Error ? (error.stack ?? null) : null);
         deps.onOutcome?.(type, "failed", (Date.now() - started) / 1000);
-        logger.warn({ type, subtype, outcome: "failed", code, durationMs: Date.now() - started }, `job failed (attempt ${attempt} of ${maxAttempts})`);
+        logger.warn({ subtype, outcome: "failed", code, durationMs: Date.now() - started }, `job failed (attempt ${attempt} of ${maxAttempts})`);
         throw new UnrecoverableError(message);
       }
       await run.retry(code, message, backoffDelay(job));
       deps.onOutcome?.(type, "retrying", (Date.now() - started) / 1000);
-      logger.warn({ type, subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
+      logger.warn({ subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
       throw error instanceof Error ? error : new Error(message);
     }
   };
