@@ -16,10 +16,16 @@ export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promis
   const reload = useCallback(() => {
     setGeneration((g) => g + 1);
   }, []);
-  /** Changes the loaded data in place (a live update); nothing happens before it loaded. */
-  const update = useCallback((change: (data: T) => T) => {
-    setCurrent((c) => (c.load.state === "ready" ? { key: c.key, load: { state: "ready", data: change(c.load.data) } } : c));
-  }, []);
+  /**
+   * Changes the loaded data in place (a live update, a further page). Nothing happens before it
+   * loaded, or once `key` moved on since this render (a late answer for the previous filters).
+   */
+  const update = useCallback(
+    (change: (data: T) => T) => {
+      setCurrent((c) => (c.key === key && c.load.state === "ready" ? { key, load: { state: "ready", data: change(c.load.data) } } : c));
+    },
+    [key],
+  );
 
   useEffect(() => {
     const abort = new AbortController();
@@ -39,4 +45,33 @@ export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promis
   }, [key, generation]);
 
   return { load: current.key === key ? current.load : { state: "loading" }, reload, update };
+}
+
+export interface Paged<T> {
+  readonly rows: T[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * A keyset-paged list: the first page loads with `key`, `loadMore` appends the next one, and
+ * `updateRows` edits the rows shown (live changes).
+ */
+export function usePaged<T>(key: string, fetchPage: (cursor: string | null, signal?: AbortSignal) => Promise<Paged<T>>) {
+  const { load, reload, update } = useLoad(key, (signal) => fetchPage(null, signal));
+  const [loadingMore, setLoadingMore] = useState(false);
+  const ready = load.state === "ready" ? load.data : null;
+  const loadMore = async () => {
+    if (ready?.nextCursor == null) return;
+    setLoadingMore(true);
+    try {
+      const page = await fetchPage(ready.nextCursor);
+      update((data) => ({ rows: [...data.rows, ...page.rows], nextCursor: page.nextCursor }));
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const updateRows = (change: (rows: T[]) => T[]) => {
+    update((data) => ({ ...data, rows: change(data.rows) }));
+  };
+  return { load, rows: ready?.rows ?? [], nextCursor: ready?.nextCursor ?? null, loadMore, loadingMore, reload, updateRows };
 }

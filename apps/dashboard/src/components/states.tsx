@@ -46,3 +46,13 @@ function describe(error: Error): string {
   if (error.status === 429) return "Too many requests; wait a moment.";
   return error.message;
 }
+
+/** "Load more" under a keyset-paged list; nothing once the last page is shown. */
+export function LoadMore({ nextCursor, loading, onLoad, what }: { nextCursor: string | null; loading: boolean; onLoad: () => Promise<void>; what: string }) {
+  if (nextCursor === null) return null;
+  return (
+    <button type="button" className="secondary" disabled={loading} onClick={() => void onLoad()}>
+      {loading ? "Loading…" : `Load more ${what}`}
+    </button>
+  );
+}

@@ -1,36 +1,21 @@
 import { useId, useState } from "react";
 import { queryString } from "../api/client";
 import { itemStatuses, type ItemView } from "../api/types";
-import { Empty, ErrorBox, Loading } from "../components/states";
+import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { useApp } from "../context";
 import { json } from "../format";
-import { useLoad } from "../use-load";
-
-interface ItemsPage {
-  items: ItemView[];
-  nextCursor: string | null;
-}
+import { usePaged } from "../use-load";
 
 /** Per-item outcomes with their before / after state side by side, filtered by status, paged. */
 export function ItemsTable({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
   const { client } = useApp();
   const id = useId();
   const [status, setStatus] = useState("");
-  const [more, setMore] = useState<ItemsPage | null>(null);
-  const key = `${jobId}|${status}|${refreshKey}`;
-  const { load, reload } = useLoad(key, (signal) => {
-    setMore(null);
-    return client.get<ItemsPage>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100 })}`, signal);
+  const { load, rows, nextCursor, loadMore, loadingMore, reload } = usePaged(`${jobId}|${status}|${refreshKey}`, async (cursor, signal) => {
+    const page = await client.get<{ items: ItemView[]; nextCursor: string | null }>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100, cursor })}`, signal);
+    return { rows: page.items, nextCursor: page.nextCursor };
   });
-  const rows = load.state === "ready" ? [...load.data.items, ...(more?.items ?? [])] : [];
-  const nextCursor = more !== null ? more.nextCursor : load.state === "ready" ? load.data.nextCursor : null;
-
-  const loadMore = async () => {
-    if (nextCursor === null) return;
-    const page = await client.get<ItemsPage>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100, cursor: nextCursor })}`);
-    setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-  };
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel">
@@ -87,11 +72,7 @@ export function ItemsTable({ jobId, refreshKey }: { jobId: string; refreshKey: s
           </table>
         </div>
       )}
-      {nextCursor !== null && (
-        <button type="button" className="secondary" onClick={() => void loadMore()}>
-          Load more items
-        </button>
-      )}
+      <LoadMore nextCursor={nextCursor} loading={loadingMore} onLoad={loadMore} what="items" />
     </section>
   );
 }

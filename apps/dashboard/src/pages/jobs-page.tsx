@@ -2,18 +2,13 @@ import { useState } from "react";
 import { queryString } from "../api/client";
 import type { JobView } from "../api/types";
 import { ProgressBar } from "../components/progress-bar";
-import { Empty, ErrorBox, Loading } from "../components/states";
+import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { useApp, useJobChanges } from "../context";
 import { formatDuration, formatTime, shortId } from "../format";
 import { Link, navigate } from "../router";
-import { useLoad } from "../use-load";
+import { useLoad, usePaged } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
-
-interface ListPage {
-  jobs: JobView[];
-  nextCursor: string | null;
-}
 
 function matches(job: JobView, filters: Filters): boolean {
   if (filters.type !== undefined && job.type !== filters.type) return false;
@@ -29,42 +24,23 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   const { client } = useApp();
   const filters = filtersFrom(search);
   const key = queryString(filters);
-  const [more, setMore] = useState<{ key: string; jobs: JobView[]; nextCursor: string | null } | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [newJobs, setNewJobs] = useState(0);
+  // Ids, not a count: a new job announces itself as pending and then as queued.
+  const [newJobs, setNewJobs] = useState<ReadonlySet<string>>(new Set());
   const types = useLoad("types", (signal) => client.get<{ jobTypes: { type: string }[] }>("/v1/job-types", signal));
-  const { load, reload, update } = useLoad(key, async (signal) => {
-    setNewJobs(0);
-    return client.get<ListPage>(`/v1/jobs${queryString({ ...filters, limit: 50 })}`, signal);
+  const { load, rows, nextCursor, loadMore, loadingMore, reload, updateRows } = usePaged(key, async (cursor, signal) => {
+    if (cursor === null) setNewJobs(new Set());
+    const page = await client.get<{ jobs: JobView[]; nextCursor: string | null }>(`/v1/jobs${queryString({ ...filters, limit: 50, cursor })}`, signal);
+    return { rows: page.jobs, nextCursor: page.nextCursor };
   });
-
-  const first = load.state === "ready" ? load.data : null;
-  const extra = more?.key === key ? more : null;
-  const rows = first === null ? [] : [...first.jobs, ...(extra?.jobs ?? [])];
-  const nextCursor = extra !== null ? extra.nextCursor : (first?.nextCursor ?? null);
 
   useJobChanges((job) => {
-    if (first === null) return;
-    const replace = (jobs: JobView[]) => jobs.map((j) => (j.id === job.id ? job : j));
-    if (first.jobs.some((j) => j.id === job.id)) {
-      update((page) => ({ ...page, jobs: replace(page.jobs) }));
-    } else if (extra?.jobs.some((j) => j.id === job.id) === true) {
-      setMore((m) => (m === null ? m : { ...m, jobs: replace(m.jobs) }));
+    if (load.state !== "ready") return;
+    if (rows.some((j) => j.id === job.id)) {
+      updateRows((current) => current.map((j) => (j.id === job.id ? job : j)));
     } else if ((job.status === "pending" || job.status === "queued") && matches(job, filters)) {
-      setNewJobs((n) => n + 1);
+      setNewJobs((ids) => new Set(ids).add(job.id));
     }
   });
-
-  const loadMore = async () => {
-    if (nextCursor === null) return;
-    setLoadingMore(true);
-    try {
-      const page = await client.get<ListPage>(`/v1/jobs${queryString({ ...filters, limit: 50, cursor: nextCursor })}`);
-      setMore({ key, jobs: [...(extra?.jobs ?? []), ...page.jobs], nextCursor: page.nextCursor });
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   const apply = (next: Filters) => {
     navigate(`/jobs${queryString(next)}`, { replace: true });
@@ -74,9 +50,9 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
     <section aria-labelledby="jobs-heading">
       <h1 id="jobs-heading">Jobs</h1>
       <JobFilters key={key} filters={filters} types={types.load.state === "ready" ? types.load.data.jobTypes.map((t) => t.type) : []} onApply={apply} onOpenJob={(id) => { navigate(`/jobs/${id}`); }} />
-      {newJobs > 0 && (
-        <button type="button" className="banner" onClick={() => { setMore(null); reload(); }}>
-          {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
+      {newJobs.size > 0 && (
+        <button type="button" className="banner" onClick={reload}>
+          {newJobs.size} new {newJobs.size === 1 ? "job" : "jobs"} — show
         </button>
       )}
       {load.state === "loading" && <Loading what="jobs" />}
@@ -121,11 +97,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           </table>
         </div>
       )}
-      {nextCursor !== null && (
-        <button type="button" className="secondary" disabled={loadingMore} onClick={() => void loadMore()}>
-          {loadingMore ? "Loading…" : "Load more"}
-        </button>
-      )}
+      <LoadMore nextCursor={nextCursor} loading={loadingMore} onLoad={loadMore} what="jobs" />
     </section>
   );
 }
