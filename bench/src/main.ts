@@ -1,6 +1,6 @@
 // `pnpm bench`: Jobstream's full pipeline against bare BullMQ, measured in one run.
-//   pnpm bench            N = 20,000 jobs, 10 items each, 1 round
-//   pnpm bench --quick    N = 2,000
+//   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
+//   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
 //   pnpm bench --only api   (or pipeline, lag, items) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
@@ -17,7 +17,7 @@ function option(name: string): string | undefined {
 }
 const quick = process.argv.includes("--quick");
 const n = Number(option("n") ?? (quick ? 2000 : 20_000));
-const rounds = Number(option("rounds") ?? 1);
+const rounds = Number(option("rounds") ?? (quick ? 1 : 3));
 const items = 10;
 const concurrency = 50;
 const only = option("only");
@@ -38,6 +38,9 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
 }
 
 const wants = (part: string) => only === undefined || only === part;
+// Memory should not grow with the number of jobs: the same pipeline once more with 2N.
+const doubled = pipelines.length > 0 && !process.argv.includes("--no-double") ? await runPipeline(2 * n, items, concurrency) : null;
+if (doubled) console.log(`2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`);
 const mirrorLag = wants("lag") ? await runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30) : null;
 if (mirrorLag) console.log(`mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`);
 const itemRate = wants("items") ? await runItemRate(quick ? 20_000 : 100_000) : null;
@@ -60,8 +63,27 @@ const result = {
     activeP50Ms: api.active.p50Ms, activeP99Ms: api.active.p99Ms, activeRequestsPerSec: api.active.requestsPerSec,
     errors: api.job.errors + api.active.errors, non2xx: api.job.non2xx + api.active.non2xx,
   },
-  memory: { workerPeakMb: Math.max(...pipelines.map((p) => p.workerPeakMb ?? 0)), rawWorkerPeakMb: Math.max(...raws.map((r) => r.workerPeakMb ?? 0)) },
+  memory: memoryOf(pipelines, raws, doubled),
 };
+
+function memoryOf(runs: readonly PipelineResult[], rawRuns: readonly RawResult[], double: PipelineResult | null) {
+  const peak = (values: (number | null)[]) => Math.max(0, ...values.map((v) => v ?? 0));
+  const workerPeakMb = peak(runs.map((p) => p.workerPeakMb));
+  const mirrorPeakMb = peak(runs.map((p) => p.mirrorPeakMb));
+  return {
+    workerPeakMb,
+    mirrorPeakMb,
+    rawWorkerPeakMb: peak(rawRuns.map((r) => r.workerPeakMb)),
+    // Peak at 2N over peak at N: near 1 means memory does not grow with the number of jobs.
+    doubled: double && {
+      n: 2 * n,
+      workerPeakMb: double.workerPeakMb,
+      mirrorPeakMb: double.mirrorPeakMb,
+      workerGrowth: (double.workerPeakMb ?? 0) / workerPeakMb,
+      mirrorGrowth: (double.mirrorPeakMb ?? 0) / mirrorPeakMb,
+    },
+  };
+}
 
 console.log("\nJobstream bench");
 console.table({
@@ -71,8 +93,12 @@ console.table({
         "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
         "ratio": result.pipeline.ratio.toFixed(3),
         "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
-        "worker peak RSS (MB)": result.memory.workerPeakMb,
+        "worker (role work) peak RSS (MB)": result.memory.workerPeakMb,
+        "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+        ...(result.memory.doubled
+          ? { [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth.toFixed(2)} / ${result.memory.doubled.mirrorGrowth.toFixed(2)}` }
+          : {}),
       }
     : {}),
   ...(result.mirrorLag

@@ -8,15 +8,17 @@ export interface PipelineResult {
   /** Jobs accepted per second by the API (enqueue phase alone). */
   readonly enqueuePerSec: number;
   readonly seconds: number;
+  /** Peak RSS of the process running the `work` role, and of the one running `mirror,housekeep`. */
   readonly workerPeakMb: number | null;
+  readonly mirrorPeakMb: number | null;
 }
 
 const BATCH = 1000;
 
 /**
  * N `synthetic/noop` jobs with `items` outcomes each, enqueued through the HTTP batch endpoint,
- * run by a worker process (work, mirror, housekeep roles), timed until every row is `completed`
- * and every item row exists in Postgres.
+ * run by a worker process (role work) and mirrored by another (roles mirror, housekeep), timed
+ * until every row is `completed` and every item row exists in Postgres.
  */
 export async function runPipeline(n: number, items: number, concurrency: number): Promise<PipelineResult> {
   const sys = new System();
@@ -24,7 +26,8 @@ export async function runPipeline(n: number, items: number, concurrency: number)
   try {
     const nodeOptions = profileEnv();
     await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
-    const worker = await sys.startWorker("work,mirror,housekeep", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "4", ...nodeOptions });
+    const worker = await sys.startWorker("work", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "2", ...nodeOptions });
+    const mirror = await sys.startWorker("mirror,housekeep", { DATABASE_POOL_SIZE: "4", ...nodeOptions });
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
     const job = { type: "synthetic", subtype: "noop", input: { items } };
 
@@ -48,7 +51,7 @@ export async function runPipeline(n: number, items: number, concurrency: number)
     const [check] = await sys.query<{ bad: number }>(
       `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`, [items]);
     if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);
-    return { jobsPerSec: n / seconds, enqueuePerSec: n / enqueueSeconds, seconds, workerPeakMb: peakRssMb(worker.child.pid) };
+    return { jobsPerSec: n / seconds, enqueuePerSec: n / enqueueSeconds, seconds, workerPeakMb: peakRssMb(worker.child.pid), mirrorPeakMb: peakRssMb(mirror.child.pid) };
   } finally {
     await sys.stop();
   }
