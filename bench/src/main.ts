@@ -79,8 +79,9 @@ function memoryOf(runs: readonly PipelineResult[], rawRuns: readonly RawResult[]
       n: 2 * n,
       workerPeakMb: double.workerPeakMb,
       mirrorPeakMb: double.mirrorPeakMb,
-      workerGrowth: (double.workerPeakMb ?? 0) / workerPeakMb,
-      mirrorGrowth: (double.mirrorPeakMb ?? 0) / mirrorPeakMb,
+      // null when /proc could not be read (a process gone before its peak was taken).
+      workerGrowth: double.workerPeakMb === null || workerPeakMb === 0 ? null : double.workerPeakMb / workerPeakMb,
+      mirrorGrowth: double.mirrorPeakMb === null || mirrorPeakMb === 0 ? null : double.mirrorPeakMb / mirrorPeakMb,
     },
   };
 }
@@ -97,7 +98,7 @@ console.table({
         "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
         ...(result.memory.doubled
-          ? { [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth.toFixed(2)} / ${result.memory.doubled.mirrorGrowth.toFixed(2)}` }
+          ? { [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth?.toFixed(2) ?? "?"} / ${result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?"}` }
           : {}),
       }
     : {}),

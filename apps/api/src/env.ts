@@ -21,9 +21,9 @@ const apiEnvSchema = baseEnvSchema.extend({
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** Open event streams allowed per token (or per job access token). */
   SSE_MAX_PER_TOKEN: z.coerce.number().int().min(1).max(1000).default(20),
-  /** Changes are re-read and sent at most this often (progress bursts coalesce). */
   /** The built dashboard served at /dashboard/ (default: apps/dashboard/dist after `pnpm build`). */
   DASHBOARD_DIR: z.string().min(1).default(dashboardDistDir),
+  /** Changes are re-read and sent at most this often (progress bursts coalesce). */
   SSE_TICK_MS: z.coerce.number().int().min(10).max(5000).default(100),
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;

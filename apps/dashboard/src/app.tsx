@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiClient } from "./api/client";
 import { ActiveWidget } from "./components/active-widget";
 import { AppProvider, useApp } from "./context";
@@ -34,9 +34,23 @@ export function App() {
   );
 }
 
+const TITLES: Record<Route["page"], string> = { jobs: "Jobs", job: "Job", stats: "Stats", "not-found": "Not found" };
+
 function Shell({ onSignOut }: { onSignOut: () => void }) {
   const route = useRoute();
   const { session, live } = useApp();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // A page change moves focus to the new content (as a page load would) and names the page.
+  const where = route.page === "job" ? route.id : route.page;
+  useEffect(() => {
+    document.title = `${TITLES[route.page]} — Jobstream`;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [where, route.page]);
   const operator = session.role !== "member";
   return (
     <>
@@ -70,7 +84,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           Sign out
         </button>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Page route={route} />
       </main>
     </>

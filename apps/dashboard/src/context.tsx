@@ -45,7 +45,7 @@ export function AppProvider({ client, session, children }: { client: ApiClient; 
     void followStream("/v1/stream", {
       authorization: client.authorization,
       signal: abort.signal,
-      reconnectOnEnd: true,
+      reconnectOnEnd: () => true,
       onState: setLive,
       onEvent: (data) => {
         const job = JSON.parse(data) as JobView;

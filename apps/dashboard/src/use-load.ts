@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 export type Load<T> =
   | { readonly state: "loading" }
@@ -54,24 +54,52 @@ export interface Paged<T> {
 
 /**
  * A keyset-paged list: the first page loads with `key`, `loadMore` appends the next one, and
- * `updateRows` edits the rows shown (live changes).
+ * `updateRows` edits the rows shown (live changes). A page still loading when the list reloads
+ * is dropped, so pages never mix.
  */
 export function usePaged<T>(key: string, fetchPage: (cursor: string | null, signal?: AbortSignal) => Promise<Paged<T>>) {
-  const { load, reload, update } = useLoad(key, (signal) => fetchPage(null, signal));
-  const [loadingMore, setLoadingMore] = useState(false);
+  const epoch = useRef(0);
+  const { load, reload, update } = useLoad(key, (signal) => {
+    epoch.current += 1;
+    return fetchPage(null, signal);
+  });
+  const [more, setMore] = useState<{ loading: boolean; error: Error | null }>({ loading: false, error: null });
   const ready = load.state === "ready" ? load.data : null;
   const loadMore = async () => {
     if (ready?.nextCursor == null) return;
-    setLoadingMore(true);
+    const started = epoch.current;
+    setMore({ loading: true, error: null });
     try {
       const page = await fetchPage(ready.nextCursor);
-      update((data) => ({ rows: [...data.rows, ...page.rows], nextCursor: page.nextCursor }));
-    } finally {
-      setLoadingMore(false);
+      if (epoch.current === started) update((data) => ({ rows: [...data.rows, ...page.rows], nextCursor: page.nextCursor }));
+      setMore({ loading: false, error: null });
+    } catch (error) {
+      setMore({ loading: false, error: error instanceof Error ? error : new Error(String(error)) });
     }
   };
   const updateRows = (change: (rows: T[]) => T[]) => {
     update((data) => ({ ...data, rows: change(data.rows) }));
   };
-  return { load, rows: ready?.rows ?? [], nextCursor: ready?.nextCursor ?? null, loadMore, loadingMore, reload, updateRows };
+  return { load, rows: ready?.rows ?? [], nextCursor: ready?.nextCursor ?? null, loadMore, loadingMore: more.loading, moreError: more.error, reload, updateRows };
+}
+
+/**
+ * Calls `reload` when `value` changes, at most once per `minIntervalMs` (the last change always
+ * leads to a reload), without showing a loading state in between.
+ */
+export function useReloadOn(value: string, reload: () => void, minIntervalMs = 0): void {
+  const first = useRef(true);
+  const last = useRef(0);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const wait = Math.max(0, last.current + minIntervalMs - Date.now());
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      reload();
+    }, wait);
+    return () => { clearTimeout(timer); };
+  }, [value, reload, minIntervalMs]);
 }

@@ -51,8 +51,12 @@ async function newPage(width = 1280): Promise<Page> {
 }
 
 /** Signs in through the form, by keyboard only. */
-async function signIn(page: Page, token: string): Promise<void> {
+async function signIn(page: Page, token: string, checkAccessibility = false): Promise<void> {
   await page.goto(`${system.apiUrl}/`);
+  if (checkAccessibility) {
+    await page.getByLabel("Access token").waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+  }
   await page.getByLabel("Access token").focus();
   await page.keyboard.insertText(token);
   await page.keyboard.press("Tab");
@@ -60,12 +64,18 @@ async function signIn(page: Page, token: string): Promise<void> {
   await page.getByRole("heading", { name: "Jobs", exact: true }).waitFor();
 }
 
+/** The jobs page has its first page (rows or the empty state) and its live stream open. */
+async function liveAndListed(page: Page): Promise<void> {
+  await page.getByRole("status", { name: "Live updates: open" }).waitFor();
+  await page.getByRole("table").or(page.getByText("No jobs match these filters.")).first().waitFor();
+}
+
 describe("dashboard in Chromium", () => {
   it("signs in by keyboard, keeps the token out of URLs and in session storage", async () => {
     const page = await newPage();
     const urls: string[] = [];
     page.on("request", (req) => urls.push(req.url()));
-    await signIn(page, aliceToken);
+    await signIn(page, aliceToken, true);
     expect(page.url()).toBe(`${system.apiUrl}/dashboard/`);
     expect(await page.evaluate(() => window.sessionStorage.getItem("jobstream.session"))).toContain(aliceToken);
     expect(urls.filter((u) => u.includes(aliceToken))).toEqual([]);
@@ -79,6 +89,7 @@ describe("dashboard in Chromium", () => {
   it("shows a job enqueued through the API, its progress reaching 100 % without a reload, then its items", async () => {
     const page = await newPage();
     await signIn(page, aliceToken);
+    await liveAndListed(page);
     // A marker on the window survives only if the page is never reloaded.
     await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
     const job = await system.enqueue(aliceToken, {
@@ -139,10 +150,22 @@ describe("dashboard in Chromium", () => {
     expect(done.attempts).toBe(2);
   });
 
-  it("does not show one member's job to another member", async () => {
-    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "noop", name: "alice only", input: {} });
+  it("does not show one member's job to another member, neither in pages nor live", async () => {
     const page = await newPage();
     await signIn(page, bobToken);
+    await liveAndListed(page);
+    const alicePage = await newPage();
+    await signIn(alicePage, aliceToken);
+    await liveAndListed(alicePage);
+    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "alice only", input: { durationMs: 1500 } });
+    // Alice's page hears of it live; by then Bob's has had every chance to, and must not have.
+    await alicePage.getByRole("button", { name: /new job/ }).waitFor();
+    await expect.poll(() => alicePage.getByTestId("active-running").textContent(), soon).toBe("1 running");
+    await system.waitForStatus(aliceToken, job.id, "completed");
+    await alicePage.getByRole("button", { name: /new job/ }).click();
+    await alicePage.locator(`tr[data-job-id="${job.id}"] .badge`, { hasText: "completed" }).waitFor();
+    expect(await page.getByRole("button", { name: /new job/ }).count()).toBe(0);
+    expect(await page.getByTestId("active-running").textContent()).toBe("0 running");
     await page.goto(`${system.apiUrl}/dashboard/jobs/${job.id}`);
     await page.getByRole("alert").filter({ hasText: "Not found" }).waitFor();
     await page.goto(`${system.apiUrl}/dashboard/jobs`);
@@ -175,6 +198,7 @@ describe("dashboard in Chromium", () => {
     await admin.getByRole("button", { name: "Sign out" }).click();
     await admin.getByLabel("Access token").waitFor();
     await expect.poll(async () => (await admin.context().cookies()).some((c) => c.name === "jobstream_session"), soon).toBe(false);
+    expect((await admin.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(401);
   });
 
   it("shows stats as charts to an admin, readable at 1280 and 390 px", async () => {

@@ -25,15 +25,22 @@ function bearerOf(req: Request): string {
   return match[1];
 }
 
-function cookie(req: Request, value: string, maxAgeSeconds: number): string {
+/**
+ * A browser-session cookie (no Max-Age: it goes when the browser closes, and the token inside
+ * stops working when it expires). `Secure` when the request came over HTTPS, directly or through
+ * a TLS-terminating proxy: the forwarded header is not trusted for anything else, and it can only
+ * make the cookie stricter.
+ */
+function cookie(req: Request, value: string, clear = false): string {
+  const https = req.secure || req.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
   return stringifySetCookie({
-    name: SESSION_COOKIE, value, path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: "strict", secure: req.secure, maxAge: maxAgeSeconds,
+    name: SESSION_COOKIE, value, path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: "strict", secure: https, ...(clear ? { maxAge: 0 } : {}),
   });
 }
 
 /**
- * `GET /v1/session` says who the token is; `POST` does the same and sets the bull-board cookie
- * (until the token expires); `DELETE` clears it and needs no token, so an expired one can sign out.
+ * `GET /v1/session` says who the token is; `POST` does the same and sets the bull-board cookie;
+ * `DELETE` clears it and needs no token, so an expired one can sign out.
  */
 export function sessionRouter(): { signOut: Router; session: Router } {
   const describe = (req: Request) => {
@@ -41,7 +48,7 @@ export function sessionRouter(): { signOut: Router; session: Router } {
     if (principal.kind !== "token") throw new ApiError("unauthorized", "a bearer token is required");
     // authenticate() verified the token already; only its expiry is read here.
     const exp = decodeJwt(bearerOf(req)).exp ?? 0;
-    return { view: { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() }, exp };
+    return { view: { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() } };
   };
 
   const session = Router();
@@ -49,15 +56,13 @@ export function sessionRouter(): { signOut: Router; session: Router } {
     res.json(describe(req).view);
   });
   session.post("/v1/session", (req, res) => {
-    const { view, exp } = describe(req);
-    const maxAge = Math.max(0, Math.floor(exp - Date.now() / 1000));
-    res.setHeader("set-cookie", cookie(req, bearerOf(req), maxAge));
-    res.json(view);
+    res.setHeader("set-cookie", cookie(req, bearerOf(req)));
+    res.json(describe(req).view);
   });
 
   const signOut = Router();
   signOut.delete("/v1/session", (req, res) => {
-    res.setHeader("set-cookie", cookie(req, "", 0));
+    res.setHeader("set-cookie", cookie(req, "", true));
     res.status(204).end();
   });
   return { signOut, session };

@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { isFinal, type JobView } from "../api/types";
 import { useApp, useJobChanges } from "../context";
 import { Link } from "../router";
@@ -6,7 +6,15 @@ import { useLoad } from "../use-load";
 import { ProgressBar } from "./progress-bar";
 import { StatusBadge } from "./status-badge";
 
-/** The "1 running" counter: the caller's active jobs, kept live by the shared stream. */
+/** Keeps a map of unfinished jobs: a finished one leaves it, so it stays as small as the work in flight. */
+function withChange(jobs: ReadonlyMap<string, JobView>, job: JobView): Map<string, JobView> {
+  const next = new Map(jobs);
+  if (isFinal(job.status)) next.delete(job.id);
+  else next.set(job.id, job);
+  return next;
+}
+
+/** The "1 running" counter: the caller's unfinished jobs, kept live by the shared stream. */
 export function ActiveWidget() {
   const { client } = useApp();
   const [open, setOpen] = useState(false);
@@ -15,26 +23,40 @@ export function ActiveWidget() {
   const { load } = useLoad("active", async (signal) => {
     const body = await client.get<{ jobs: JobView[] }>("/v1/jobs/active", signal);
     setJobs((current) => {
-      const next = new Map(body.jobs.map((j) => [j.id, j]));
+      let next = new Map(body.jobs.filter((j) => !isFinal(j.status)).map((j) => [j.id, j]));
       // Changes that arrived while the list loaded are newer than it.
-      for (const [id, job] of current) next.set(id, job);
-      return next;
+      for (const job of arrived.current) next = withChange(next, job);
+      arrived.current = [];
+      return new Map([...next, ...current]);
     });
     return body;
   });
+  const arrived = useRef<JobView[]>([]);
   useJobChanges((job) => {
-    setJobs((current) => new Map(current).set(job.id, job));
+    if (load.state === "loading") arrived.current.push(job);
+    setJobs((current) => withChange(current, job));
   });
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => { document.removeEventListener("keydown", onKey); };
+  }, [open]);
 
   const all = [...jobs.values()];
   const running = all.filter((j) => j.status === "running").length;
   const waiting = all.filter((j) => j.status === "pending" || j.status === "queued" || j.status === "delayed").length;
-  const shown = all.filter((j) => !isFinal(j.status)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 10);
+  const shown = all.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 10);
   const label = load.state === "loading" ? "…" : `${String(running)} running`;
 
   return (
     <div className="active-widget">
-      <button type="button" className="active-button" aria-expanded={open} aria-controls={panelId} onClick={() => { setOpen(!open); }}>
+      <button ref={button} type="button" className="active-button" aria-expanded={open} aria-controls={panelId} onClick={() => { setOpen(!open); }}>
         <span className={running > 0 ? "pulse" : "idle"} aria-hidden="true" />
         <span data-testid="active-running">{label}</span>
         {waiting > 0 && <span className="muted"> · {waiting} waiting</span>}

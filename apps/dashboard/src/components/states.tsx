@@ -48,11 +48,14 @@ function describe(error: Error): string {
 }
 
 /** "Load more" under a keyset-paged list; nothing once the last page is shown. */
-export function LoadMore({ nextCursor, loading, onLoad, what }: { nextCursor: string | null; loading: boolean; onLoad: () => Promise<void>; what: string }) {
+export function LoadMore({ nextCursor, loading, error, onLoad, what }: { nextCursor: string | null; loading: boolean; error: Error | null; onLoad: () => Promise<void>; what: string }) {
   if (nextCursor === null) return null;
   return (
-    <button type="button" className="secondary" disabled={loading} onClick={() => void onLoad()}>
-      {loading ? "Loading…" : `Load more ${what}`}
-    </button>
+    <div className="load-more">
+      {error !== null && <ErrorBox error={error} />}
+      <button type="button" className="secondary" disabled={loading} onClick={() => void onLoad()}>
+        {loading ? "Loading…" : `Load more ${what}`}
+      </button>
+    </div>
   );
 }

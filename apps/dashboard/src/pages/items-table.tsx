@@ -5,17 +5,20 @@ import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { useApp } from "../context";
 import { json } from "../format";
-import { usePaged } from "../use-load";
+import { usePaged, useReloadOn } from "../use-load";
 
 /** Per-item outcomes with their before / after state side by side, filtered by status, paged. */
-export function ItemsTable({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
+export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; refreshKey: string; processed: number }) {
   const { client } = useApp();
   const id = useId();
   const [status, setStatus] = useState("");
-  const { load, rows, nextCursor, loadMore, loadingMore, reload } = usePaged(`${jobId}|${status}|${refreshKey}`, async (cursor, signal) => {
+  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(`${jobId}|${status}`, async (cursor, signal) => {
     const page = await client.get<{ items: ItemView[]; nextCursor: string | null }>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100, cursor })}`, signal);
     return { rows: page.items, nextCursor: page.nextCursor };
   });
+  // New outcomes arrive while the job runs: re-read at every step and, during one, every 2 s.
+  useReloadOn(refreshKey, reload);
+  useReloadOn(String(processed), reload, 2000);
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel">
@@ -72,7 +75,7 @@ export function ItemsTable({ jobId, refreshKey }: { jobId: string; refreshKey: s
           </table>
         </div>
       )}
-      <LoadMore nextCursor={nextCursor} loading={loadingMore} onLoad={loadMore} what="items" />
+      <LoadMore nextCursor={nextCursor} loading={loadingMore} error={moreError} onLoad={loadMore} what="items" />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { followStream } from "../api/event-stream";
 import { isFinal, type JobView } from "../api/types";
 import { ProgressBar } from "../components/progress-bar";
@@ -18,16 +18,25 @@ export function JobDetail({ id }: { id: string }) {
   const [streamRun, setStreamRun] = useState(0);
   const { load, reload, update } = useLoad(id, (signal) => client.get<JobView>(`/v1/jobs/${id}`, signal));
   const ready = load.state === "ready";
+  const lastStatus = useRef<JobView["status"]>("pending");
+  if (load.state === "ready") lastStatus.current = load.data.status;
+  const name = load.state === "ready" ? load.data.name : null;
+  useEffect(() => {
+    if (name !== null) document.title = `${name} — Jobstream`;
+  }, [name]);
 
-  // The job's own stream: its current state, then each change until it is final.
+  // The job's own stream: its current state, then each change until it is final. A stream that
+  // ends before that (its API process stopped) is resumed from the last version seen.
   useEffect(() => {
     if (!ready) return;
     const abort = new AbortController();
     void followStream(`/v1/jobs/${id}/stream`, {
       authorization: client.authorization,
       signal: abort.signal,
+      reconnectOnEnd: () => !isFinal(lastStatus.current),
       onEvent: (data) => {
         const job = JSON.parse(data) as JobView;
+        lastStatus.current = job.status;
         update(() => job);
       },
     });
@@ -113,7 +122,7 @@ export function JobDetail({ id }: { id: string }) {
         <dd>{formatDuration(job.durationMs)}</dd>
       </dl>
       <Timeline jobId={job.id} refreshKey={refreshKey} />
-      <ItemsTable jobId={job.id} refreshKey={refreshKey} />
+      <ItemsTable jobId={job.id} refreshKey={refreshKey} processed={job.items.processed} />
       <details className="panel">
         <summary>Input, output and metadata</summary>
         <div className="side-by-side">

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { queryString } from "../api/client";
 import type { JobView } from "../api/types";
 import { ProgressBar } from "../components/progress-bar";
@@ -27,29 +27,48 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   // Ids, not a count: a new job announces itself as pending and then as queued.
   const [newJobs, setNewJobs] = useState<ReadonlySet<string>>(new Set());
   const types = useLoad("types", (signal) => client.get<{ jobTypes: { type: string }[] }>("/v1/job-types", signal));
-  const { load, rows, nextCursor, loadMore, loadingMore, reload, updateRows } = usePaged(key, async (cursor, signal) => {
-    if (cursor === null) setNewJobs(new Set());
+  // Changes that arrive while a page loads are applied once it is shown: a change older than
+  // the page is followed by the newer ones, so the rows converge; dropping them could not.
+  const held = useRef<JobView[]>([]);
+  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload, updateRows } = usePaged(key, async (cursor, signal) => {
+    if (cursor === null) {
+      setNewJobs(new Set());
+      held.current = [];
+    }
     const page = await client.get<{ jobs: JobView[]; nextCursor: string | null }>(`/v1/jobs${queryString({ ...filters, limit: 50, cursor })}`, signal);
     return { rows: page.jobs, nextCursor: page.nextCursor };
   });
 
-  useJobChanges((job) => {
-    if (load.state !== "ready") return;
-    if (rows.some((j) => j.id === job.id)) {
+  const apply = (job: JobView, shown: readonly JobView[]) => {
+    if (shown.some((j) => j.id === job.id)) {
       updateRows((current) => current.map((j) => (j.id === job.id ? job : j)));
-    } else if ((job.status === "pending" || job.status === "queued") && matches(job, filters)) {
+    } else if (matches(job, filters) && (shown.length === 0 || job.createdAt > (shown[0]?.createdAt ?? ""))) {
+      // Newer than the newest row shown, whatever state it is first seen in (fast jobs may
+      // already be running or done): offered with a button rather than shifting the list.
       setNewJobs((ids) => new Set(ids).add(job.id));
     }
+  };
+  useJobChanges((job) => {
+    if (load.state === "ready") apply(job, rows);
+    else held.current.push(job);
   });
+  useEffect(() => {
+    if (load.state !== "ready" || held.current.length === 0) return;
+    const jobs = held.current;
+    held.current = [];
+    for (const job of jobs) apply(job, load.data.rows);
+    // Runs when a page arrives; `apply` only reads what that page holds.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [load]);
 
-  const apply = (next: Filters) => {
+  const applyFilters = (next: Filters) => {
     navigate(`/jobs${queryString(next)}`, { replace: true });
   };
 
   return (
     <section aria-labelledby="jobs-heading">
       <h1 id="jobs-heading">Jobs</h1>
-      <JobFilters key={key} filters={filters} types={types.load.state === "ready" ? types.load.data.jobTypes.map((t) => t.type) : []} onApply={apply} onOpenJob={(id) => { navigate(`/jobs/${id}`); }} />
+      <JobFilters key={key} filters={filters} types={types.load.state === "ready" ? types.load.data.jobTypes.map((t) => t.type) : []} onApply={applyFilters} onOpenJob={(id) => { navigate(`/jobs/${id}`); }} />
       {newJobs.size > 0 && (
         <button type="button" className="banner" onClick={reload}>
           {newJobs.size} new {newJobs.size === 1 ? "job" : "jobs"} — show
@@ -97,7 +116,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           </table>
         </div>
       )}
-      <LoadMore nextCursor={nextCursor} loading={loadingMore} onLoad={loadMore} what="jobs" />
+      <LoadMore nextCursor={nextCursor} loading={loadingMore} error={moreError} onLoad={loadMore} what="jobs" />
     </section>
   );
 }

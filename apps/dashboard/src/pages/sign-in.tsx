@@ -1,4 +1,4 @@
-import { useId, useState, type SyntheticEvent } from "react";
+import { useEffect, useId, useState, type SyntheticEvent } from "react";
 import { ApiRequestError } from "../api/client";
 import { signIn, type SignedIn } from "../session";
 
@@ -8,6 +8,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (s: SignedIn) => vo
   const [token, setToken] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = "Sign in — Jobstream";
+  }, []);
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     setBusy(true);

@@ -2,7 +2,7 @@ import type { EventView } from "../api/types";
 import { Empty, ErrorBox, Loading } from "../components/states";
 import { useApp } from "../context";
 import { formatTime } from "../format";
-import { useLoad } from "../use-load";
+import { useLoad, useReloadOn } from "../use-load";
 
 function detail(event: EventView): string {
   const d = event.data;
@@ -17,7 +17,8 @@ function detail(event: EventView): string {
 /** The job's timeline (created, queued, started, each step, retries, the outcome). */
 export function Timeline({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
   const { client } = useApp();
-  const { load, reload } = useLoad(`${jobId}|${refreshKey}`, (signal) => client.get<{ events: EventView[] }>(`/v1/jobs/${jobId}/events`, signal));
+  const { load, reload } = useLoad(jobId, (signal) => client.get<{ events: EventView[] }>(`/v1/jobs/${jobId}/events`, signal));
+  useReloadOn(refreshKey, reload);
   return (
     <section aria-labelledby="timeline-heading" className="panel">
       <h2 id="timeline-heading">Timeline</h2>
