@@ -2,11 +2,12 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
+import { runDbFloor } from "./db-floor";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
@@ -38,6 +39,9 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
 }
 
 const wants = (part: string) => only === undefined || only === part;
+// The pipeline's Postgres statements alone (no HTTP, Redis or handlers): an upper bound for it here.
+const dbFloor = pipelines.length > 0 || only === "dbfloor" ? await runDbFloor(n, items) : null;
+if (dbFloor) console.log(`db floor: ${dbFloor.jobsPerSec.toFixed(0)} jobs/s`);
 // Memory should not grow with the number of jobs: the same pipeline once more with 2N.
 const doubled = pipelines.length > 0 && !process.argv.includes("--no-double") ? await runPipeline(2 * n, items, concurrency) : null;
 if (doubled) console.log(`2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`);
@@ -54,7 +58,11 @@ const result = {
   at: new Date().toISOString(),
   machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   settings: { n, itemsPerJob: items, concurrency, rounds },
-  pipeline: { jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws },
+  pipeline: {
+    jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws,
+    dbFloorJobsPerSec: dbFloor?.jobsPerSec ?? null,
+    ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
+  },
   mirrorLag: mirrorLag && { p50Ms: mirrorLag.p50Ms, p99Ms: mirrorLag.p99Ms, maxMs: mirrorLag.maxMs, targetJobsPerSec: mirrorLag.targetJobsPerSec, seconds: mirrorLag.seconds, jobs: mirrorLag.jobs },
   items: itemRate && { perSec: itemRate.perSec, items: itemRate.items, seconds: itemRate.seconds },
   api: api && {
@@ -94,6 +102,8 @@ console.table({
         "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
         "ratio": result.pipeline.ratio.toFixed(3),
         "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
+        "db floor: the pipeline's SQL alone (jobs/s)": result.pipeline.dbFloorJobsPerSec?.toFixed(0) ?? "—",
+        "pipeline ÷ db floor": result.pipeline.ofDbFloor?.toFixed(3) ?? "—",
         "worker (role work) peak RSS (MB)": result.memory.workerPeakMb,
         "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
