@@ -76,6 +76,10 @@ console.table({
         "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
         "worker peak RSS (MB)": result.memory.workerPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+        "CPU % in the pipeline (api / worker / postgres / redis / whole machine)": (() => {
+          const cpu = pipelines.at(-1)?.cpuPercent ?? {};
+          return `${cpu.api} / ${cpu.worker} / ${cpu.postgres} / ${cpu.redis} / ${cpu.machine}`;
+        })(),
       }
     : {}),
   ...(result.mirrorLag
