@@ -50,7 +50,7 @@ if (mirrorLag) console.log(`mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: 
 const itemRate = wants("items") ? await runItemRate(quick ? 20_000 : 100_000) : null;
 if (itemRate) console.log(`items: ${itemRate.items} in ${itemRate.seconds.toFixed(2)} s`);
 const api = wants("api") ? await runApiLatency(apiRows, quick ? 5 : 10) : null;
-if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)}`);
+if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)} floor ${JSON.stringify(api.floor.statusCodes)}`);
 
 const jobsPerSec = median(pipelines.map((p) => p.jobsPerSec));
 const rawJobsPerSec = median(raws.map((r) => r.jobsPerSec));
@@ -69,7 +69,10 @@ const result = {
     rows: api.rows,
     jobP50Ms: api.job.p50Ms, jobP99Ms: api.job.p99Ms, jobRequestsPerSec: api.job.requestsPerSec,
     activeP50Ms: api.active.p50Ms, activeP99Ms: api.active.p99Ms, activeRequestsPerSec: api.active.requestsPerSec,
-    errors: api.job.errors + api.active.errors, non2xx: api.job.non2xx + api.active.non2xx,
+    floorP50Ms: api.floor.p50Ms, floorP99Ms: api.floor.p99Ms, floorRequestsPerSec: api.floor.requestsPerSec,
+    jobVsFloor: api.job.requestsPerSec / api.floor.requestsPerSec,
+    errors: api.job.errors + api.active.errors + api.floor.errors, non2xx: api.job.non2xx + api.active.non2xx + api.floor.non2xx,
+    cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   memory: memoryOf(pipelines, raws, doubled),
 };
@@ -110,6 +113,10 @@ console.table({
         ...(result.memory.doubled
           ? { [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth?.toFixed(2) ?? "?"} / ${result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?"}` }
           : {}),
+        "CPU % in the pipeline (api / worker / mirror / postgres / redis / whole machine)": (() => {
+          const cpu = pipelines.at(-1)?.cpuPercent ?? {};
+          return `${String(cpu.api)} / ${String(cpu.worker)} / ${String(cpu.mirror)} / ${String(cpu.postgres)} / ${String(cpu.redis)} / ${String(cpu.machine)}`;
+        })(),
       }
     : {}),
   ...(result.mirrorLag
@@ -122,6 +129,13 @@ console.table({
         "GET /v1/jobs/:id req/s": result.api.jobRequestsPerSec.toFixed(0),
         "GET /v1/jobs/active p50 / p99 (ms)": `${result.api.activeP50Ms} / ${result.api.activeP99Ms}`,
         "GET /v1/jobs/active req/s": result.api.activeRequestsPerSec.toFixed(0),
+        "floor (node:http + pg, same by-id SQL) p50 / p99 (ms)": `${result.api.floorP50Ms} / ${result.api.floorP99Ms}`,
+        "floor req/s": result.api.floorRequestsPerSec.toFixed(0),
+        "GET /v1/jobs/:id req/s ÷ floor req/s": result.api.jobVsFloor.toFixed(3),
+        ...Object.fromEntries(Object.entries(result.api.cpuPercent).map(([run, cpu]) => [
+          `CPU % during ${run} (server / postgres / redis / autocannon / whole machine)`,
+          `${cpu.server} / ${cpu.postgres} / ${cpu.redis} / ${cpu.self} / ${cpu.machine}`,
+        ])),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
       }
     : {}),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
+import { profileEnv } from "./profile";
 
 export interface MirrorLagResult {
   readonly targetJobsPerSec: number;
@@ -25,8 +26,8 @@ export async function runMirrorLag(rate: number, seconds: number): Promise<Mirro
   const sys = new System();
   await sys.init();
   try {
-    await sys.startApi({ BODY_LIMIT: "10mb", RATE_LIMIT_PER_MINUTE: "1000000" });
-    await sys.startWorker("work,mirror,housekeep");
+    await sys.startApi({ BODY_LIMIT: "10mb", RATE_LIMIT_PER_MINUTE: "1000000", ...profileEnv() });
+    await sys.startWorker("work,mirror,housekeep", profileEnv());
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
     const tickMs = 100;
     const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
@@ -61,8 +62,8 @@ export async function runItemRate(items: number): Promise<ItemRateResult> {
   const sys = new System();
   await sys.init();
   try {
-    await sys.startApi();
-    await sys.startWorker("work,mirror,housekeep");
+    await sys.startApi(profileEnv());
+    await sys.startWorker("work,mirror,housekeep", profileEnv());
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
     const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items } });
     const started = performance.now();

@@ -52,26 +52,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
-  app.use(healthRouter(deps));
-  app.use(metrics.router);
-  app.use(openApiRouter());
-  app.use(dashboardRouter(deps.dashboardDir));
   app.use(jsonBodyGuard);
-  // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
-  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireAdmin);
-  app.use(bullBoardRouter(deps.producer));
   const session = sessionRouter();
   app.use(session.signOut);
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
+  // The routes frontends poll come first: Express tries every earlier route of a request in turn.
+  // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
+  app.use(listRouter(deps));
+  app.use(readRouter(deps));
+  app.use(streamRouter({ db: deps.db, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken }));
+  app.use(healthRouter(deps));
+  app.use(metrics.router);
+  app.use(openApiRouter());
+  app.use(dashboardRouter(deps.dashboardDir));
+  // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
+  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireAdmin);
+  app.use(bullBoardRouter(deps.producer));
   app.use(session.session);
   app.use(jobTypesRouter());
   app.use(statsRouter(deps));
-  // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
-  app.use(listRouter(deps));
-  app.use(streamRouter({ db: deps.db, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken }));
-  app.use(readRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
   app.use(notFoundHandler);

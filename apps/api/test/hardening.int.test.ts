@@ -26,6 +26,17 @@ describe("hardening", () => {
     expect((await sys.request("GET", "/v1/jobs", { token: other })).status).toBe(200);
   });
 
+  it("shares each token's budget between API processes", async () => {
+    const other = await sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "5" });
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    const get = async (url: string) => (await fetch(`${url}/v1/jobs`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const first = [await get(sys.apiUrl), await get(sys.apiUrl), await get(sys.apiUrl)];
+    // Each process adds what it counted to the shared counter every 50 ms (the documented tolerance).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const second = [await get(other.url), await get(other.url), await get(other.url)];
+    expect([...first, ...second]).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
   it("sends security headers", async () => {
     const res = await fetch(`${sys.apiUrl}/healthz`);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");

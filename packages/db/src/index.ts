@@ -4,6 +4,7 @@ export { Prisma } from "./generated/prisma/client";
 export { createPool, inTransaction, type CreatePoolOptions, type Queryable } from "./pg";
 export * from "./repositories/dispatch";
 export * from "./repositories/health";
+export * from "./repositories/hot-reads";
 export * from "./repositories/jobs";
 export * from "./repositories/mirror";
 export * from "./repositories/reads";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 
 /**
  * Hands out the job's next sequence numbers (above `floor`, the row's last applied sequence when
@@ -41,6 +41,11 @@ export interface JobstreamCommands {
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
 }
 
+/** The same commands queued on a pipeline of a connection `withScripts` prepared. */
+export interface JobstreamPipeline extends ChainableCommander {
+  jobstreamForget(seqKey: string, jobId: string, seq: number): this;
+}
+
 const registered = new WeakSet<Redis>();
 
 /** Defines the Lua commands on a connection once (ioredis caches them with EVALSHA). */
@@ -52,4 +57,9 @@ export function withScripts(redis: Redis): Redis & JobstreamCommands {
     registered.add(redis);
   }
   return redis as Redis & JobstreamCommands;
+}
+
+/** A pipeline that can queue the Lua commands too (ioredis defines them on pipelines at run time). */
+export function scriptPipeline(redis: Redis & JobstreamCommands): JobstreamPipeline {
+  return redis.pipeline() as JobstreamPipeline;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Job, NewJobRow } from "@jobstream/db";
+import type { Job, JobViewRow, NewJobRow } from "@jobstream/db";
 import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 
 const isoDate = z.iso.datetime();
@@ -37,7 +37,12 @@ export type JobView = z.infer<typeof jobViewSchema>;
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-export function toJobView(job: Job): JobView {
+/** A Prisma row or a plain-SQL row (numeric progress as a Decimal or a number). */
+export type JobViewSource =
+  | Job
+  | (Omit<JobViewRow, "progressPercent" | "status"> & { readonly progressPercent: number; readonly status: string });
+
+export function toJobView(job: JobViewSource): JobView {
   return {
     id: job.id,
     type: job.type,

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { listActiveJobs, listJobs, type Db } from "@jobstream/db";
+import { listActiveJobViewRows, listJobs, type Db, type Queryable } from "@jobstream/db";
 import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
@@ -8,7 +8,7 @@ import { toJobView } from "./job-view";
 import { activeQuerySchema, listQuerySchema } from "./schemas";
 
 /** `GET /v1/jobs` (filters, keyset pages) and `GET /v1/jobs/active` (the "active jobs" widget). */
-export function listRouter(deps: { readonly db: Db }): Router {
+export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }): Router {
   const router = Router();
 
   router.get("/v1/jobs", async (req, res) => {
@@ -30,7 +30,7 @@ export function listRouter(deps: { readonly db: Db }): Router {
 
   router.get("/v1/jobs/active", async (req, res) => {
     const q = parseOr400(activeQuerySchema, req.query);
-    const jobs = await listActiveJobs(deps.db, scopeOf(principalOf(req), q.orgId), q);
+    const jobs = await listActiveJobViewRows(deps.pool, scopeOf(principalOf(req), q.orgId), q);
     res.json({ jobs: jobs.map(toJobView), running: jobs.filter((j) => j.status === "running").length });
   });
   return router;

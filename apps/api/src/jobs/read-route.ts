@@ -1,5 +1,5 @@
 import { Router, type Request } from "express";
-import { listJobEvents, listJobItems, type Db, type Job, type JobEvent, type JobItem } from "@jobstream/db";
+import { findJobViewRow, listJobEvents, listJobItems, type Db, type JobEvent, type JobItem, type JobViewRow, type Queryable } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
@@ -24,11 +24,11 @@ function eventView(event: JobEvent) {
 }
 
 /** One job, its items and its timeline; 404 for jobs the caller may not see. */
-export function readRouter(deps: { readonly db: Db }): Router {
+export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }): Router {
   const router = Router();
-  const load = async (req: Request): Promise<Job> => {
+  const load = async (req: Request): Promise<JobViewRow> => {
     const { id } = parseOr400(jobIdParamsSchema, req.params);
-    const row = await deps.db.job.findUnique({ where: { id } });
+    const row = await findJobViewRow(deps.pool, id);
     if (!row || !canAccessJob(principalOf(req), row)) throw new ApiError("not_found", "no such job");
     return row;
   };

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
-import { applyMirrorBatch, inTransaction, isFinalStatus, type MirrorEntry } from "@jobstream/db";
+import { applyMirrorBatch, isFinalStatus, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
-import { announceChanges, decodeStreamEntry, keysFor, MIRROR_CONSUMER, MIRROR_GROUP, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
+import { announceChanges, decodeStreamEntry, keysFor, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
 
@@ -150,18 +150,19 @@ export class MirrorRole {
     }
     if (entries.length === 0 && byStream.size === 0) return;
 
-    if (entries.length > 0) await inTransaction(this.options.pool, (client) => applyMirrorBatch(client, entries));
+    // One statement, atomic on its own: no BEGIN/COMMIT round trips.
+    if (entries.length > 0) await applyMirrorBatch(this.options.pool, entries);
     const committed = Date.now();
-    const pipeline = this.redis.pipeline();
+    const pipeline = scriptPipeline(this.redis);
     for (const [key, list] of byStream) {
       if (list.length === 0) continue;
       pipeline.xack(key, MIRROR_GROUP, ...list);
       pipeline.xdel(key, ...list);
     }
     // Finished jobs no longer need their sequence counter (a retry re-seeds it from the row).
+    for (const f of finished) pipeline.jobstreamForget(f.seqKey, f.jobId, f.seq);
     await pipeline.exec();
     await announceChanges(this.redis, this.options.prefix, entries.map((e) => e.jobId));
-    await Promise.all(finished.map((f) => this.redis.jobstreamForget(f.seqKey, f.jobId, f.seq)));
     // A stream entry id starts with the Redis time (ms) it was added at.
     const lagsMs = [...byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
     this.options.onBatch?.({ entries: entries.length, lagsMs });

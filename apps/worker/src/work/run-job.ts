@@ -5,6 +5,7 @@ import { type EventPublisher, keysFor, queuedJobDataSchema } from "@jobstream/qu
 import type { Logger } from "@jobstream/runtime";
 import type { JobContext } from "./context";
 import { handlerFor, type HandlerMap } from "./handler-map";
+import { AttemptSignal } from "./attempt-signal";
 import { abortReasons, JobError } from "./job-error";
 import { JobRun } from "./job-run";
 
@@ -63,13 +64,12 @@ export function createProcessor(deps: RunDeps) {
       throw new UnrecoverableError(abortReasons.cancel);
     }
 
-    const timeout = AbortSignal.timeout(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs);
-    const signals = [timeout, deps.shutdown, ...(bullSignal ? [bullSignal] : [])];
-    const signal = AbortSignal.any(signals);
+    const attemptSignal = new AttemptSignal(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs, [deps.shutdown, ...(bullSignal ? [bullSignal] : [])]);
+    const signal = attemptSignal.signal;
     const reason = (): string | null => {
       if (bullSignal?.aborted) return abortReasons.cancel;
       if (deps.shutdown.aborted) return abortReasons.shutdown;
-      if (timeout.aborted) return abortReasons.timeout;
+      if (attemptSignal.timedOut) return abortReasons.timeout;
       return null;
     };
     const ctx: JobContext<unknown, unknown> = {
@@ -117,6 +117,8 @@ export function createProcessor(deps: RunDeps) {
       deps.onOutcome?.(type, "retrying", (Date.now() - started) / 1000);
       logger.warn({ subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
       throw error instanceof Error ? error : new Error(message);
+    } finally {
+      attemptSignal.dispose();
     }
   };
 }

@@ -1,0 +1,134 @@
+import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
+import type { Redis } from "@jobstream/runtime";
+
+/**
+ * Adds a process's hits to the shared counter of a window and answers the window's total and the
+ * milliseconds left. A missing or expired key starts a new window of `ARGV[2]` ms.
+ */
+const ADD_HITS = `
+local total = redis.call("INCRBY", KEYS[1], ARGV[1])
+local ttl = redis.call("PTTL", KEYS[1])
+if ttl < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return { total, ttl }`;
+
+interface Window {
+  /** The shared total at the last exchange with Redis (this process's hits included). */
+  shared: number;
+  /** Hits counted here since then, not yet added in Redis. */
+  unsent: number;
+  /** Hits being added by the exchange in flight. */
+  sending: number;
+  resetAt: number;
+}
+
+export interface SharedRateStoreOptions {
+  readonly redis: Redis;
+  readonly prefix: string;
+  /**
+   * How often a process adds the hits it counted locally to the shared counter.
+   * @defaultValue 50
+   */
+  readonly syncMs?: number;
+}
+
+/**
+ * A fixed-window counter shared by every API process through Redis, with local pre-counting: a
+ * key's first hit in a window asks Redis (so a budget spent on other processes is seen at once),
+ * later hits are counted in memory and added to Redis every `syncMs` in one pipeline, instead of
+ * one Redis round trip per request.
+ *
+ * Tolerance: within one process the limit is exact. Across P processes a key can exceed the limit
+ * by at most what the other P - 1 processes admitted for it during one `syncMs` before they saw
+ * the shared total. If Redis does not answer, the first hit of a window fails and express-rate-limit
+ * lets it pass (`passOnStoreError`), so no new window starts and the limit is not enforced
+ * (windows already open keep counting locally).
+ */
+export class SharedRateStore implements Store {
+  readonly localKeys = false;
+  private readonly windows = new Map<string, Window>();
+  private windowMs = 60_000;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly options: SharedRateStoreOptions) {}
+
+  get prefix(): string {
+    return this.options.prefix;
+  }
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+    this.timer = setInterval(() => { void this.flush(); }, this.options.syncMs ?? 50);
+    this.timer.unref();
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (window !== undefined && window.resetAt > now) {
+      window.unsent += 1;
+      return { totalHits: window.shared + window.sending + window.unsent, resetTime: new Date(window.resetAt) };
+    }
+    this.windows.delete(key);
+    const [total, ttl] = await this.add(key, 1);
+    // Hits counted while this answer travelled were counted on a window that has since started.
+    const fresh: Window = { shared: total, unsent: 0, sending: 0, resetAt: Date.now() + ttl };
+    const raced = this.windows.get(key);
+    if (raced !== undefined) fresh.unsent = raced.unsent + raced.sending;
+    this.windows.set(key, fresh);
+    return { totalHits: fresh.shared + fresh.unsent, resetTime: new Date(fresh.resetAt) };
+  }
+
+  decrement(key: string): void {
+    const window = this.windows.get(key);
+    if (window !== undefined) window.unsent -= 1;
+  }
+
+  resetKey(key: string): Promise<void> {
+    this.windows.delete(key);
+    return this.options.redis.del(this.options.prefix + key).then(() => undefined);
+  }
+
+  shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    return this.flush();
+  }
+
+  /** Adds the hits counted locally to Redis and takes back each key's shared total. */
+  flush(): Promise<void> {
+    this.flushing ??= this.send().finally(() => { this.flushing = null; });
+    return this.flushing;
+  }
+
+  private async send(): Promise<void> {
+    const now = Date.now();
+    const batch: [string, Window][] = [];
+    for (const [key, window] of this.windows) {
+      if (window.resetAt <= now) this.windows.delete(key);
+      else if (window.unsent !== 0) {
+        window.sending = window.unsent;
+        window.unsent = 0;
+        batch.push([key, window]);
+      }
+    }
+    if (batch.length === 0) return;
+    const pipeline = this.options.redis.pipeline();
+    for (const [key, window] of batch) pipeline.eval(ADD_HITS, 1, this.options.prefix + key, window.sending, this.windowMs);
+    const replies = await pipeline.exec().catch(() => null);
+    batch.forEach(([, window], i) => {
+      const reply = replies?.[i];
+      const answer = reply?.[0] === null ? (reply[1] as [number, number]) : null;
+      if (answer === null) window.unsent += window.sending; // Redis did not take them: send again later.
+      else window.shared = answer[0];
+      window.sending = 0;
+    });
+  }
+
+  private async add(key: string, hits: number): Promise<[number, number]> {
+    const reply = (await this.options.redis.eval(ADD_HITS, 1, this.options.prefix + key, hits, this.windowMs)) as [number, number];
+    return reply;
+  }
+}

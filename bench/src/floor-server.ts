@@ -1,0 +1,36 @@
+// The "floor" of the API benchmark: the least a process can do to answer GET /v1/jobs/:id on
+// this machine — node:http, the same by-id SQL through pg with the API's pool size, JSON out.
+// No routing, auth, rate limiting, headers or view mapping. Started by api-latency.ts:
+//   node --import tsx src/floor-server.ts <databaseUrl> <poolSize>
+import { createServer } from "node:http";
+import { createPool, findJobViewRow } from "@jobstream/db";
+
+const [databaseUrl, poolSize] = process.argv.slice(2);
+if (databaseUrl === undefined) throw new Error("usage: floor-server.ts <databaseUrl> <poolSize>");
+const pool = createPool({ connectionString: databaseUrl, max: Number(poolSize ?? 4) });
+const UUID_PATH = /^\/v1\/jobs\/([0-9a-f-]{36})$/;
+
+const server = createServer((req, res) => {
+  const id = UUID_PATH.exec(req.url ?? "")?.[1];
+  if (id === undefined) {
+    res.writeHead(404).end();
+    return;
+  }
+  findJobViewRow(pool, id).then(
+    (row) => {
+      res.writeHead(row === null ? 404 : 200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(row));
+    },
+    (error: unknown) => {
+      res.writeHead(500).end(String(error));
+    },
+  );
+});
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(JSON.stringify({ msg: "floor listening", port: typeof address === "object" && address !== null ? address.port : 0 }));
+});
+process.on("SIGTERM", () => {
+  server.close();
+  void pool.end();
+});

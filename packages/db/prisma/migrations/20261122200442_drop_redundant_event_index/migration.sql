@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "job_events_job_idx";
+

@@ -1,0 +1,103 @@
+import type { Queryable } from "../pg";
+import { nonFinalJobStatuses, type JobStatusName } from "../status";
+import type { JobScope } from "./reads";
+
+/**
+ * What the job view and the access check need of a row, read with plain SQL: the two endpoints
+ * frontends poll (`GET /v1/jobs/:id`, `GET /v1/jobs/active`) skip Prisma's query layer, which
+ * cost more CPU per request than the query itself, and the columns nobody shows (options,
+ * queue, idempotency key, bookkeeping) are not read at all.
+ */
+export interface JobViewRow {
+  readonly id: string;
+  readonly orgId: string;
+  readonly userId: string | null;
+  readonly accessTokenHash: string | null;
+  readonly type: string;
+  readonly subtype: string | null;
+  readonly name: string;
+  readonly status: JobStatusName;
+  readonly priority: number;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly progressPercent: number;
+  readonly progressMessage: string | null;
+  readonly currentStep: string | null;
+  readonly totalItems: number;
+  readonly processedItems: number;
+  readonly failedItems: number;
+  readonly skippedItems: number;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly metadata: unknown;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly errorStack: string | null;
+  readonly parentId: string | null;
+  readonly groupId: string | null;
+  readonly createdAt: Date;
+  readonly queuedAt: Date | null;
+  readonly startedAt: Date | null;
+  readonly completedAt: Date | null;
+  readonly cancelledAt: Date | null;
+  readonly durationMs: number | null;
+  readonly expiresAt: Date;
+}
+
+/** The view's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
+const VIEW_COLUMNS = `id, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+  type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
+  progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
+  total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
+  input, output, metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
+  parent_id AS "parentId", group_id AS "groupId", created_at AS "createdAt", queued_at AS "queuedAt",
+  started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
+  duration_ms AS "durationMs", expires_at AS "expiresAt"`;
+
+// Named statements are parsed and planned once per connection, not once per request.
+const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} FROM jobs WHERE id = $1` };
+
+/** One job for its view and access check, or null. Callers check the id is a UUID. */
+export async function findJobViewRow(db: Queryable, id: string): Promise<JobViewRow | null> {
+  const { rows } = await db.query<JobViewRow>(BY_ID, [id]);
+  return rows[0] ?? null;
+}
+
+/**
+ * One statement per scope shape, not `($1 IS NULL OR org_id = $1)`: a prepared statement may
+ * switch to a generic plan, and a generic plan cannot use the scope's index for an optional
+ * condition. Members are served by jobs_org_user_created_idx, admins by jobs_org_created_idx.
+ */
+function activeStatement(scope: JobScope): { name: string; text: string; scopeValues: string[] } {
+  const conditions: string[] = [];
+  const scopeValues: string[] = [];
+  if (scope.orgId !== null) { scopeValues.push(scope.orgId); conditions.push(`org_id = $${scopeValues.length}`); }
+  if (scope.userId !== null) { scopeValues.push(scope.userId); conditions.push(`user_id = $${scopeValues.length}`); }
+  const n = scopeValues.length;
+  const text = `SELECT ${VIEW_COLUMNS} FROM jobs
+  WHERE ${[...conditions, `created_at >= $${n + 1}`].join(" AND ")}
+    AND (status = ANY($${n + 2}::job_status[])
+      OR (status IN ('completed', 'failed') AND completed_at >= $${n + 3})
+      OR (status = 'cancelled' AND cancelled_at >= $${n + 3}))
+  ORDER BY created_at DESC, id DESC
+  LIMIT $${n + 4}`;
+  return { name: `jobstream_active_jobs_${scope.orgId !== null ? "org" : "all"}${scope.userId !== null ? "_user" : ""}`, text, scopeValues };
+}
+
+/**
+ * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
+ * in the last `hours`; newest first. Same answer as {@link listActiveJobs}, without Prisma.
+ */
+export async function listActiveJobViewRows(
+  db: Queryable,
+  scope: JobScope,
+  window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },
+): Promise<JobViewRow[]> {
+  const now = window.now ?? new Date();
+  const { name, text, scopeValues } = activeStatement(scope);
+  const { rows } = await db.query<JobViewRow>({ name, text }, [
+    ...scopeValues, new Date(now.getTime() - window.hours * 3_600_000),
+    nonFinalJobStatuses, new Date(now.getTime() - window.recentMinutes * 60_000), window.limit,
+  ]);
+  return rows;
+}

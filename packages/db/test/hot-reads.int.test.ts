@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, createPool, findJobById, findJobViewRow, listActiveJobs, listActiveJobViewRows, type Db, type JobScope } from "../src/index";
+import { createTestDatabase, type TestDatabase } from "../src/test-database";
+import { ADMIN_URL } from "./env";
+import { newJob } from "./fixtures";
+
+let database: TestDatabase;
+let pool: pg.Pool;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase(ADMIN_URL);
+  pool = createPool({ connectionString: database.url, max: 2 });
+  db = createDb({ connectionString: database.url, max: 2 });
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await pool.end();
+  await database.drop();
+});
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+describe("plain-SQL reads agree with the Prisma reads", () => {
+  it("reads every field of the job view the same way", async () => {
+    const job = newJob({
+      userId: randomUUID(), subtype: null, status: "failed", priority: 7, attempts: 2, progressPercent: "33.33",
+      progressMessage: "half", currentStep: "load", totalItems: 9, processedItems: 5, failedItems: 2, skippedItems: 1,
+      input: { a: [1, { b: null }] }, output: { ok: false }, metadata: { tag: "x" }, errorCode: "boom", errorMessage: "it broke",
+      errorStack: "Error: it broke\n    at x", accessTokenHash: "ab".repeat(32), parentId: null, groupId: "g1",
+      queuedAt: minutesAgo(3), startedAt: minutesAgo(2), completedAt: minutesAgo(1), durationMs: 61_000,
+    });
+    await db.job.create({ data: job });
+    const prisma = await findJobById(db, job.id);
+    const sql = await findJobViewRow(pool, job.id);
+    expect(prisma).not.toBeNull();
+    expect(sql).not.toBeNull();
+    if (prisma === null || sql === null) return;
+    for (const [key, value] of Object.entries(sql)) {
+      const expected = (prisma as Record<string, unknown>)[key];
+      expect(key === "progressPercent" ? Number(expected) : expected, key).toEqual(value);
+    }
+    expect(await findJobViewRow(pool, randomUUID())).toBeNull();
+  });
+
+  it("lists the same active jobs in the same order for every scope shape", async () => {
+    const org = randomUUID();
+    const user = randomUUID();
+    const createdAt = minutesAgo(10);
+    await db.job.createMany({
+      data: [
+        newJob({ orgId: org, userId: user, status: "running", createdAt: minutesAgo(20) }),
+        newJob({ orgId: org, userId: user, status: "completed", createdAt: minutesAgo(30), completedAt: minutesAgo(2) }),
+        newJob({ orgId: org, userId: user, status: "completed", createdAt: minutesAgo(30), completedAt: minutesAgo(9) }),
+        newJob({ orgId: org, userId: user, status: "cancelled", createdAt: minutesAgo(40), cancelledAt: minutesAgo(1) }),
+        newJob({ orgId: org, userId: user, status: "queued", createdAt: minutesAgo(90) }),
+        // Same created_at: the id breaks the tie.
+        newJob({ orgId: org, userId: user, status: "queued", createdAt }),
+        newJob({ orgId: org, userId: user, status: "pending", createdAt }),
+        newJob({ orgId: org, userId: randomUUID(), status: "delayed", createdAt: minutesAgo(5) }),
+        newJob({ orgId: randomUUID(), status: "queued", createdAt: minutesAgo(5) }),
+      ],
+    });
+    const window = { recentMinutes: 5, hours: 1, limit: 200 };
+    const scopes: JobScope[] = [{ orgId: org, userId: user }, { orgId: org, userId: null }, { orgId: null, userId: null }];
+    for (const scope of scopes) {
+      const expected = (await listActiveJobs(db, scope, window)).map((j) => j.id);
+      const actual = (await listActiveJobViewRows(pool, scope, window)).map((j) => j.id);
+      expect(actual, JSON.stringify(scope)).toEqual(expected);
+      expect(actual.length).toBeGreaterThan(0);
+    }
+    expect((await listActiveJobViewRows(pool, { orgId: org, userId: user }, { ...window, limit: 2 })).length).toBe(2);
+  });
+});
