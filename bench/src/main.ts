@@ -52,6 +52,18 @@ if (itemRate) console.log(`items: ${itemRate.items} in ${itemRate.seconds.toFixe
 const api = wants("api") ? await runApiLatency(apiRows, quick ? 5 : 10) : null;
 if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)} floor ${JSON.stringify(api.floor.statusCodes)}`);
 
+/**
+ * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
+ * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
+ * bounds the ratio from above.
+ */
+function cpuMicrosPerJob(run: { readonly cpuPercent: Record<string, number>; readonly seconds: number }, jobs: number): number {
+  const percent = Object.entries(run.cpuPercent).filter(([group]) => group !== "machine").reduce((sum, [, v]) => sum + v, 0);
+  return (percent / 100) * run.seconds * 1e6 / jobs;
+}
+const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
+const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
+
 const jobsPerSec = median(pipelines.map((p) => p.jobsPerSec));
 const rawJobsPerSec = median(raws.map((r) => r.jobsPerSec));
 const result = {
@@ -61,6 +73,7 @@ const result = {
   pipeline: {
     jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws,
     dbFloorJobsPerSec: dbFloor?.jobsPerSec ?? null,
+    cpuMicrosPerJob: jobCpuUs, rawCpuMicrosPerJob: rawCpuUs, ratioBoundByCpu: rawCpuUs / jobCpuUs,
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
   mirrorLag: mirrorLag && { p50Ms: mirrorLag.p50Ms, p99Ms: mirrorLag.p99Ms, maxMs: mirrorLag.maxMs, targetJobsPerSec: mirrorLag.targetJobsPerSec, seconds: mirrorLag.seconds, jobs: mirrorLag.jobs },
@@ -107,6 +120,8 @@ console.table({
         "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
         "db floor: the pipeline's SQL alone (jobs/s)": result.pipeline.dbFloorJobsPerSec?.toFixed(0) ?? "—",
         "pipeline ÷ db floor": result.pipeline.ofDbFloor?.toFixed(3) ?? "—",
+        "CPU per job, own processes (core-µs): raw / Jobstream": `${rawCpuUs.toFixed(0)} / ${jobCpuUs.toFixed(0)}`,
+        "ratio bound by CPU per job (raw ÷ Jobstream)": (rawCpuUs / jobCpuUs).toFixed(3),
         "worker (role work) peak RSS (MB)": result.memory.workerPeakMb,
         "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,

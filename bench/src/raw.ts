@@ -4,12 +4,15 @@ import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { deletePrefix, testEnv, testQueuePrefix, waitFor } from "@jobstream/testing";
+import { measureCpu, processGroups } from "./cpu";
 import { peakRssMb } from "./measure";
 
 export interface RawResult {
   readonly jobsPerSec: number;
   readonly seconds: number;
   readonly workerPeakMb: number | null;
+  /** CPU used from the first add to the last completion, in % of one core (see measureCpu). */
+  readonly cpuPercent: Record<string, number>;
 }
 
 /** The same N jobs through bare BullMQ: addBulk by 1,000, one worker process, same concurrency. */
@@ -22,14 +25,17 @@ export async function runRaw(n: number, items: number, concurrency: number): Pro
   const queue = new Queue("synthetic", { connection, prefix });
   try {
     const started = performance.now();
-    for (let sent = 0; sent < n; sent += 1000) {
-      const size = Math.min(1000, n - sent);
-      await queue.addBulk(Array.from({ length: size }, () => ({ name: "noop", data: { type: "synthetic", subtype: "noop", input: { items } } })));
-    }
-    await waitFor("raw jobs completed", async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= n ? true : undefined, { timeoutMs: 600_000, intervalMs: 20 });
+    const groups = { worker: () => (child.pid === undefined ? [] : [child.pid]), redis: processGroups.redis, self: processGroups.self };
+    const { cpuPercent } = await measureCpu(groups, async () => {
+      for (let sent = 0; sent < n; sent += 1000) {
+        const size = Math.min(1000, n - sent);
+        await queue.addBulk(Array.from({ length: size }, () => ({ name: "noop", data: { type: "synthetic", subtype: "noop", input: { items } } })));
+      }
+      await waitFor("raw jobs completed", async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= n ? true : undefined, { timeoutMs: 600_000, intervalMs: 20 });
+    });
     const seconds = (performance.now() - started) / 1000;
     const workerPeakMb = peakRssMb(child.pid);
-    return { jobsPerSec: n / seconds, seconds, workerPeakMb };
+    return { jobsPerSec: n / seconds, seconds, workerPeakMb, cpuPercent };
   } finally {
     child.kill("SIGTERM");
     await once(child, "exit");
