@@ -21,6 +21,15 @@ export interface MirrorRoleOptions {
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
+/** What one read returned, grouped for the apply and the acknowledgement. */
+interface Batch {
+  /** Queues whose pending entries (left by an earlier owner or a failed batch) were read. */
+  readonly recovering: readonly string[];
+  readonly byStream: ReadonlyMap<string, string[]>;
+  readonly entries: MirrorEntry[];
+  readonly finished: readonly { seqKey: string; jobId: string; seq: number }[];
+}
+
 const LEASE_TTL_MS = 10_000;
 
 /**
@@ -95,6 +104,10 @@ export class MirrorRole {
   }
 
   private async run(): Promise<void> {
+    // While a batch is applied, the next one is already being read, and the previous one is
+    // being acknowledged: Redis round trips overlap the Postgres statement instead of adding to it.
+    let prefetched: { queues: string; batch: Promise<Batch> } | null = null;
+    let finishing: Promise<void> = Promise.resolve();
     while (!this.stopping) {
       const queues = [...this.owned];
       if (queues.length === 0) {
@@ -102,22 +115,46 @@ export class MirrorRole {
         continue;
       }
       try {
-        await this.step(queues);
+        const key = queues.join(",");
+        if (prefetched !== null && prefetched.queues !== key) {
+          // The owned queues changed: what was read ahead stays pending, so read pending entries first.
+          await prefetched.batch.catch(() => undefined);
+          prefetched = null;
+          this.pendingDone.clear();
+        }
+        const batch = prefetched?.batch !== undefined ? await prefetched.batch : await this.read(queues);
+        prefetched = null;
+        // Only new entries ('>') can be read ahead: re-reading pending ones would return these again.
+        if (batch.recovering.length === 0 && batch.entries.length > 0) prefetched = { queues: key, batch: this.read(queues) };
+        // One statement, atomic on its own: no BEGIN/COMMIT round trips.
+        if (batch.entries.length > 0) await applyMirrorBatch(this.options.pool, batch.entries);
+        const committed = Date.now();
+        await finishing;
+        finishing = this.finish(batch, committed);
       } catch (error) {
+        // A batch read ahead, or not acknowledged, stays pending in the group: read those again first.
+        await prefetched?.batch.catch(() => undefined);
+        prefetched = null;
+        await finishing.catch(() => undefined);
+        finishing = Promise.resolve();
+        this.pendingDone.clear();
         const message = (error as Error).message;
         if (message.includes("NOGROUP")) {
           // The stream was deleted (Redis lost data): recreate it; the reconciler repairs the rest.
-          for (const queue of queues) { await this.ensureGroup(queue); this.pendingDone.delete(queue); }
+          for (const queue of queues) await this.ensureGroup(queue);
         } else {
           this.options.logger.error({ err: error }, "mirror batch failed; retrying");
           await new Promise((r) => setTimeout(r, 500));
         }
       }
     }
+    await finishing.catch((error: unknown) => { this.options.logger.warn({ err: (error as Error).message }, "last acknowledgement failed; its entries are re-read"); });
+    // A batch read ahead but not applied stays pending: the next owner reads it again.
+    await prefetched?.batch.catch(() => undefined);
   }
 
   /** One batch: entries left unacknowledged by an earlier owner first, then new ones. */
-  private async step(queues: string[]): Promise<void> {
+  private async read(queues: string[]): Promise<Batch> {
     const count = this.options.batchSize ?? 2000;
     const recovering = queues.filter((q) => !this.pendingDone.has(q));
     const streams = (recovering.length > 0 ? recovering : queues).map((q) => this.keys.events(q));
@@ -142,29 +179,30 @@ export class MirrorRole {
         if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status)) finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
-    if (recovering.length > 0) {
-      for (const queue of recovering) {
-        const list = byStream.get(this.keys.events(queue)) ?? [];
-        if (list.length === 0) this.pendingDone.add(queue);
-      }
+    for (const queue of recovering) {
+      const list = byStream.get(this.keys.events(queue)) ?? [];
+      if (list.length === 0) this.pendingDone.add(queue);
     }
-    if (entries.length === 0 && byStream.size === 0) return;
+    return { recovering, byStream, entries, finished };
+  }
 
-    // One statement, atomic on its own: no BEGIN/COMMIT round trips.
-    if (entries.length > 0) await applyMirrorBatch(this.options.pool, entries);
-    const committed = Date.now();
+  /** After the batch is committed: acknowledge and delete its entries, then announce the changes. */
+  private async finish(batch: Batch, committed: number): Promise<void> {
     const pipeline = scriptPipeline(this.redis);
-    for (const [key, list] of byStream) {
+    let commands = 0;
+    for (const [key, list] of batch.byStream) {
       if (list.length === 0) continue;
       pipeline.xack(key, MIRROR_GROUP, ...list);
       pipeline.xdel(key, ...list);
+      commands++;
     }
     // Finished jobs no longer need their sequence counter (a retry re-seeds it from the row).
-    for (const f of finished) pipeline.jobstreamForget(f.seqKey, f.jobId, f.seq);
+    for (const f of batch.finished) pipeline.jobstreamForget(f.seqKey, f.jobId, f.seq);
+    if (commands === 0 && batch.finished.length === 0) return;
     await pipeline.exec();
-    await announceChanges(this.redis, this.options.prefix, entries.map((e) => e.jobId));
+    await announceChanges(this.redis, this.options.prefix, batch.entries.map((e) => e.jobId));
     // A stream entry id starts with the Redis time (ms) it was added at.
-    const lagsMs = [...byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
-    this.options.onBatch?.({ entries: entries.length, lagsMs });
+    const lagsMs = [...batch.byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
+    this.options.onBatch?.({ entries: batch.entries.length, lagsMs });
   }
 }
