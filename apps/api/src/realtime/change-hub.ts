@@ -51,6 +51,9 @@ export class ChangeHub {
       this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");
     });
     this.subscriber.on("message", (_channel, message: string) => {
+      // No stream open in this process: nothing to deliver, so not even worth parsing (enqueue
+      // batches announce a thousand full job states at a time).
+      if (this.everything.size === 0 && this.byJob.size === 0) return;
       const parsed = announcementSchema.safeParse(safeJson(message));
       if (!parsed.success) return;
       for (const state of parsed.data.states ?? []) this.dispatch(fromAnnounced(state));
