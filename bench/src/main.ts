@@ -77,7 +77,7 @@ const result = {
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
   mirrorLag: mirrorLag && { p50Ms: mirrorLag.p50Ms, p99Ms: mirrorLag.p99Ms, maxMs: mirrorLag.maxMs, targetJobsPerSec: mirrorLag.targetJobsPerSec, seconds: mirrorLag.seconds, jobs: mirrorLag.jobs },
-  items: itemRate && { perSec: itemRate.perSec, items: itemRate.items, seconds: itemRate.seconds },
+  items: itemRate && { perSec: itemRate.perSec, items: itemRate.items, seconds: itemRate.seconds, cpuPercent: itemRate.cpuPercent },
   api: api && {
     rows: api.rows,
     jobP50Ms: api.job.p50Ms, jobP99Ms: api.job.p99Ms, jobRequestsPerSec: api.job.requestsPerSec,
@@ -137,7 +137,12 @@ console.table({
   ...(result.mirrorLag
     ? { [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: p50 / p99 / max (ms)`]: `${result.mirrorLag.p50Ms.toFixed(1)} / ${result.mirrorLag.p99Ms.toFixed(1)} / ${result.mirrorLag.maxMs.toFixed(0)}` }
     : {}),
-  ...(result.items ? { [`item rate, one job with ${result.items.items} items (items/s)`]: result.items.perSec.toFixed(0) } : {}),
+  ...(result.items
+    ? {
+        [`item rate, one job with ${result.items.items} items (items/s)`]: result.items.perSec.toFixed(0),
+        "CPU % during the items (worker / postgres / redis / whole machine)": `${String(result.items.cpuPercent.worker)} / ${String(result.items.cpuPercent.postgres)} / ${String(result.items.cpuPercent.redis)} / ${String(result.items.cpuPercent.machine)}`,
+      }
+    : {}),
   ...(result.api
     ? {
         [`GET /v1/jobs/:id p50 / p99 (ms), ${result.api.rows} rows`]: `${result.api.jobP50Ms} / ${result.api.jobP99Ms}`,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
+import { measureCpu, processGroups } from "./cpu";
 import { profileEnv } from "./profile";
 
 export interface MirrorLagResult {
@@ -15,6 +16,8 @@ export interface ItemRateResult {
   readonly items: number;
   readonly seconds: number;
   readonly perSec: number;
+  /** CPU while the items were written, in % of one core (worker = work + mirror roles). */
+  readonly cpuPercent: Record<string, number>;
 }
 
 /**
@@ -63,17 +66,21 @@ export async function runItemRate(items: number): Promise<ItemRateResult> {
   await sys.init();
   try {
     await sys.startApi(profileEnv());
-    await sys.startWorker("work,mirror,housekeep", profileEnv());
+    const worker = await sys.startWorker("work,mirror,housekeep", profileEnv());
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-    const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items } });
+    const groups = { worker: () => (worker.child.pid === undefined ? [] : [worker.child.pid]), postgres: processGroups.postgres, redis: processGroups.redis };
     const started = performance.now();
-    await waitFor("every item row", async () => {
-      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items WHERE job_id = $1`, [job.id]);
-      return row?.n === items ? true : undefined;
-    }, { timeoutMs: 600_000, intervalMs: 50 });
+    const { result: job, cpuPercent } = await measureCpu(groups, async () => {
+      const enqueued = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items } });
+      await waitFor("every item row", async () => {
+        const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items WHERE job_id = $1`, [enqueued.id]);
+        return row?.n === items ? true : undefined;
+      }, { timeoutMs: 600_000, intervalMs: 50 });
+      return enqueued;
+    });
     const seconds = (performance.now() - started) / 1000;
     await sys.waitForStatus(token, job.id, "completed", 60_000);
-    return { items, seconds, perSec: items / seconds };
+    return { items, seconds, perSec: items / seconds, cpuPercent };
   } finally {
     await sys.stop();
   }
