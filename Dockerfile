@@ -12,4 +12,7 @@ RUN corepack install \
  && chmod -R a+rX /corepack
 USER node
 EXPOSE 3000 3001
-CMD ["pnpm", "--filter", "@jobstream/api", "start"]
+# node itself as the main process, not pnpm: pnpm does not pass SIGTERM on to its children, so
+# `docker stop` would skip the graceful shutdown (jobs handed back, mirror flushed).
+WORKDIR /app/apps/api
+CMD ["node", "--import", "tsx", "src/main.ts"]
