@@ -59,3 +59,21 @@ export function LoadMore({ nextCursor, loading, error, onLoad, what }: { nextCur
     </div>
   );
 }
+
+/** A table's caption and column headers (screen readers announce both). */
+export function TableHead({ caption, columns, hiddenCaption = false }: { caption: string; columns: readonly string[]; hiddenCaption?: boolean }) {
+  return (
+    <>
+      <caption className={hiddenCaption ? "visually-hidden" : undefined}>{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+    </>
+  );
+}

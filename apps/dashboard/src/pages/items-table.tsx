@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { queryString } from "../api/client";
 import { itemStatuses, type ItemView } from "../api/types";
-import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
+import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { useApp } from "../context";
 import { json } from "../format";
@@ -43,16 +43,7 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="items-table">
-            <caption className="visually-hidden">Item outcomes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Item</th>
-                <th scope="col">Status</th>
-                <th scope="col">Message</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
+            <TableHead hiddenCaption caption="Item outcomes" columns={["Item", "Status", "Message", "Before", "After"]} />
             <tbody>
               {rows.map((item) => (
                 <tr key={item.ref}>

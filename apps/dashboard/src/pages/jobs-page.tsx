@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { queryString } from "../api/client";
 import type { JobView } from "../api/types";
 import { ProgressBar } from "../components/progress-bar";
-import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
+import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { useApp, useJobChanges } from "../context";
 import { formatDuration, formatTime, shortId } from "../format";
@@ -80,17 +80,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="jobs-table">
-            <caption className="visually-hidden">Jobs, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Created</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
+            <TableHead hiddenCaption caption="Jobs, newest first" columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]} />
             <tbody>
               {rows.map((job) => (
                 <tr key={job.id} data-job-id={job.id}>

@@ -1,6 +1,6 @@
 import type { FailedJob, QueueDepth, QueueStat, TypeStat } from "../api/types";
 import { BarChart } from "../components/bar-chart";
-import { Empty, ErrorBox, Loading } from "../components/states";
+import { Empty, ErrorBox, Loading, TableHead } from "../components/states";
 import { useApp } from "../context";
 import { formatDuration, formatPercent, formatTime } from "../format";
 import { Link } from "../router";
@@ -66,19 +66,7 @@ function StatsCharts({ stats }: { stats: Stats }) {
       </div>
       <div className="table-wrap">
         <table>
-          <caption>Jobs by type (7 days)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Total</th>
-              <th scope="col">Completed</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Cancelled</th>
-              <th scope="col">Unfinished</th>
-              <th scope="col">Success rate</th>
-              <th scope="col">Avg duration</th>
-            </tr>
-          </thead>
+          <TableHead caption="Jobs by type (7 days)" columns={["Type", "Total", "Completed", "Failed", "Cancelled", "Unfinished", "Success rate", "Avg duration"]} />
           <tbody>
             {stats.types.map((t) => (
               <tr key={t.type}>
