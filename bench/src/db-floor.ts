@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { applyMirrorBatch, inTransaction, insertPendingJobs, markDispatched, type MirrorEntry, type NewJobRow } from "@jobstream/db";
+import { applyMirrorBatch, insertPendingJobs, markDispatched, type MirrorEntry, type NewJobRow } from "@jobstream/db";
 import { testDatabase } from "@jobstream/testing";
 
 export interface DbFloorResult {
@@ -49,6 +49,7 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
     // The mirror side waits here for the next stored batch.
     const signal: { wake: () => void } = { wake: () => undefined };
     const started = performance.now();
+    let failed: unknown = null;
     const enqueue = (async () => {
       for (let sent = 0; sent < n; sent += BATCH) {
         const rows = newRows(orgId, Math.min(BATCH, n - sent));
@@ -58,15 +59,20 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
         enqueued += rows.length;
         signal.wake();
       }
-    })();
+    })().catch((error: unknown) => {
+      failed = error;
+      signal.wake();
+    });
     let mirrored = 0;
     while (mirrored < n) {
+      if (failed !== null) throw failed instanceof Error ? failed : new Error("db floor: storing jobs failed", { cause: failed });
       const ids = stored.shift();
       if (ids === undefined) {
         await new Promise<void>((resolve) => { signal.wake = resolve; });
         continue;
       }
-      await inTransaction(pool, (client) => applyMirrorBatch(client, ids.map((id) => finishedEntry(id, items))));
+      // One statement, as the mirror runs it (no transaction around it).
+      await applyMirrorBatch(pool, ids.map((id) => finishedEntry(id, items)));
       mirrored += ids.length;
     }
     await enqueue;

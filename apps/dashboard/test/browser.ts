@@ -3,9 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumPath } from "./env";
 
 /** Debian's Chromium (scripts/ensure-chromium.sh installs it); playwright-core never downloads one. */
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const executablePath = chromiumPath;
 
 /** The flags the browser tests run Chromium with (Playwright adds a fresh temporary profile). */
 export const CHROMIUM_FLAGS = [
