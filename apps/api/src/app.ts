@@ -15,7 +15,7 @@ import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
 import { streamRouter } from "./realtime/stream-routes";
-import { BULL_BOARD_PATH, bullBoardRouter, requireAdmin } from "./routes/bull-board";
+import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
 import { healthRouter } from "./routes/health";
@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter());
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
-  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireAdmin);
+  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireOperator);
   app.use(bullBoardRouter(deps.producer));
   app.use(session.session);
   app.use(jobTypesRouter());

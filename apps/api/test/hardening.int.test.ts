@@ -51,12 +51,15 @@ describe("hardening", () => {
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("opens bull-board to admins only", async () => {
+  it("opens bull-board to operators only (org admins and members 403, anonymous 401)", async () => {
     const org = randomUUID();
     const member = await sys.token({ sub: randomUUID(), org, role: "member" });
-    const admin = await sys.token({ sub: randomUUID(), org, role: "admin" });
+    const orgAdmin = await sys.token({ sub: randomUUID(), org, role: "admin" });
+    const admin = await sys.token({ sub: randomUUID(), org, role: "operator" });
     expect((await fetch(`${sys.apiUrl}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${member}` } })).status).toBe(403);
+    expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${orgAdmin}` } })).status).toBe(403);
+    expect((await fetch(`${sys.apiUrl}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${orgAdmin}` } })).status).toBe(403);
     const page = await fetch(`${sys.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${admin}` } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);

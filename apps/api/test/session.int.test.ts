@@ -47,13 +47,15 @@ describe("dashboard sign-in session", () => {
     expect(who).toMatchObject({ status: 200, body: { userId: sub, orgId: org, role: "admin" } });
   });
 
-  it("lets the cookie open bull-board for admins only, and never the v1 API", async () => {
-    const admin = await sys.token({ role: "admin" });
+  it("lets the cookie open bull-board for operators only, and never the v1 API", async () => {
+    const admin = await sys.token({ role: "operator" });
     const member = await sys.token({ role: "member" });
+    const orgAdmin = await sys.token({ role: "admin" });
     const adminCookie = `jobstream_session=${admin}`;
     const memberCookie = `jobstream_session=${member}`;
     expect((await fetch(`${sys.apiUrl}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: memberCookie } })).status).toBe(403);
+    expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: `jobstream_session=${orgAdmin}` } })).status).toBe(403);
     const page = await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: adminCookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("__UI_CONFIG__");

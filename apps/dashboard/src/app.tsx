@@ -51,7 +51,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     }
     main.current?.focus();
   }, [where, route.page]);
-  const operator = session.role !== "member";
+  const canSeeStats = session.role !== "member";
   return (
     <>
       <a className="skip-link" href="#main">
@@ -65,12 +65,12 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <Link to="/jobs" aria-current={route.page === "jobs" ? "page" : undefined}>
             Jobs
           </Link>
-          {operator && (
+          {canSeeStats && (
             <Link to="/stats" aria-current={route.page === "stats" ? "page" : undefined}>
               Stats
             </Link>
           )}
-          {operator && <a href="/admin/queues">Queues (bull-board)</a>}
+          {session.role === "operator" && <a href="/admin/queues">Queues (bull-board)</a>}
           <a href="/docs">API docs</a>
         </nav>
         <ActiveWidget />

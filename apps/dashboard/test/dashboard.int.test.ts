@@ -12,6 +12,7 @@ const bob = randomUUID();
 let aliceToken: string;
 let bobToken: string;
 let adminToken: string;
+let operatorToken: string;
 const contexts: BrowserContext[] = [];
 /** How long the page may take to show a change (expect.poll's default is 1 s). */
 const soon = { timeout: 20_000, interval: 100 };
@@ -22,10 +23,11 @@ beforeAll(async () => {
   await system.init();
   await system.startApi();
   await system.startWorker("work,mirror,housekeep");
-  [aliceToken, bobToken, adminToken] = await Promise.all([
+  [aliceToken, bobToken, adminToken, operatorToken] = await Promise.all([
     system.token({ org, sub: alice, role: "member" }),
     system.token({ org, sub: bob, role: "member" }),
     system.token({ org, role: "admin" }),
+    system.token({ role: "operator" }),
   ]);
   browser = await launchBrowser();
 });
@@ -177,7 +179,7 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("alert").filter({ hasText: "validation_failed" }).filter({ hasText: "userId" }).waitFor();
   });
 
-  it("bull-board refuses a member and anonymous callers and opens for an admin signed in to the dashboard", async () => {
+  it("bull-board refuses members, org admins and anonymous callers and opens for an operator signed in to the dashboard", async () => {
     const anonymous = await newPage();
     expect((await anonymous.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(401);
 
@@ -186,12 +188,17 @@ describe("dashboard in Chromium", () => {
     expect(await member.getByRole("link", { name: /bull-board/ }).count()).toBe(0);
     expect((await member.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(403);
 
+    const orgAdmin = await newPage();
+    await signIn(orgAdmin, adminToken);
+    expect(await orgAdmin.getByRole("link", { name: /bull-board/ }).count()).toBe(0);
+    expect((await orgAdmin.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(403);
+
     const admin = await newPage();
-    await signIn(admin, adminToken);
+    await signIn(admin, operatorToken);
     await admin.getByRole("link", { name: /bull-board/ }).click();
     await admin.waitForURL(`${system.apiUrl}/admin/queues**`);
     await admin.getByText("synthetic", { exact: false }).first().waitFor();
-    await screenshot(admin, "bull-board-admin");
+    await screenshot(admin, "bull-board-operator");
 
     // Signing out clears the cookie: bull-board refuses the browser again.
     await admin.goto(`${system.apiUrl}/dashboard/`);

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 
-export type Role = "member" | "admin" | "service";
+import type { Role } from "@jobstream/contract";
+
+export type { Role };
 
 /** Signs an HS256 bearer token as the API expects; `expiresIn` negative makes an expired one. */
 export async function signToken(

@@ -15,14 +15,15 @@ function sameHash(a: string, b: string): boolean {
 }
 
 /**
- * The one access rule, for every endpoint and stream: `service` sees every job, `admin` its
- * org's, `member` its own; an anonymous caller sees the one job its access token belongs to.
+ * The one access rule, for every endpoint and stream: `service` and `operator` see every job,
+ * `admin` its org's, `member` its own; an anonymous caller sees the one job its access token belongs to.
  * Callers answer 404 (never 403) when this is false, so other tenants' ids stay unknowable.
  */
 export function canAccessJob(principal: Principal, job: JobOwnership): boolean {
   if (principal.kind === "job-token") return job.accessTokenHash !== null && sameHash(principal.tokenHash, job.accessTokenHash);
   switch (principal.role) {
     case "service":
+    case "operator":
       return true;
     case "admin":
       return job.orgId === principal.orgId;

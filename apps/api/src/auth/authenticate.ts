@@ -79,7 +79,7 @@ export function authenticate(secret: string, options: { jobTokenPaths?: RegExp; 
       throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new ApiError("unauthorized", "token claims are invalid (sub, org: uuid; role: member|admin|service; exp)");
+    if (!claims.success) throw new ApiError("unauthorized", "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)");
     const principal: Principal = { kind: "token", userId: claims.data.sub, orgId: claims.data.org, role: claims.data.role };
     verified.set(match[1], principal, claims.data.exp);
     principals.set(req, principal);

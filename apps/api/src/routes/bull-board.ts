@@ -8,10 +8,10 @@ import { ApiError } from "../http/errors";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
-/** bull-board is for admins (and services): it shows every org's Redis state. */
-export const requireAdmin: RequestHandler = (req, _res, next) => {
+/** bull-board shows and changes every org's Redis state: platform operators only. */
+export const requireOperator: RequestHandler = (req, _res, next) => {
   const principal = principalOf(req);
-  if (principal.kind !== "token" || principal.role === "member") throw new ApiError("forbidden", "bull-board is for admin tokens");
+  if (principal.kind !== "token" || principal.role !== "operator") throw new ApiError("forbidden", "bull-board is for operator tokens");
   next();
 };
 

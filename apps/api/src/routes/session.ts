@@ -2,6 +2,7 @@ import { stringifySetCookie } from "cookie";
 import { Router, type Request } from "express";
 import { decodeJwt } from "jose";
 import { z } from "zod";
+import { roles } from "../auth/principal";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 
@@ -14,7 +15,7 @@ export const sessionSchema = z
   .object({
     userId: z.guid(),
     orgId: z.guid(),
-    role: z.enum(["member", "admin", "service"]),
+    role: z.enum(roles),
     expiresAt: z.iso.datetime(),
   })
   .meta({ id: "Session" });

@@ -54,7 +54,7 @@ export interface EventView {
 export interface Session {
   userId: string;
   orgId: string;
-  role: "member" | "admin" | "service";
+  role: "member" | "admin" | "operator" | "service";
   expiresAt: string;
 }
 

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/**
+ * Bearer-token roles. `member` acts on its own jobs, `admin` on its org's; `operator` is platform
+ * staff (bull-board, system job types, queue controls, every org); `service` is a trusted backend
+ * that may act on any org and enqueue on behalf of a user. What each may do is decided in one place,
+ * the API's access rules (apps/api/src/auth/access.ts).
+ */
+export const roles = ["member", "admin", "operator", "service"] as const;
+export type Role = (typeof roles)[number];
+
+/** Claims of a Jobstream bearer token (HS256). */
+export const claimsSchema = z.object({
+  sub: z.guid(),
+  org: z.guid(),
+  role: z.enum(roles),
+  exp: z.number(),
+});
+export type Claims = z.infer<typeof claimsSchema>;
+
+/** The org and user of development tokens (`pnpm token` defaults, the sign-in link of `pnpm start`). */
+export const DEV_ORG_ID = "00000000-0000-4000-8000-00000000d0e0";
+export const DEV_USER_ID = "00000000-0000-4000-8000-00000000d0e1";
