@@ -1,1 +1,4 @@
 export * from "./auth";
+export * from "./errors";
+export * from "./job";
+export * from "./status";

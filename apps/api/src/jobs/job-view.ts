@@ -1,39 +1,7 @@
-import { z } from "zod";
+import { jobViewSchema, type JobStatusName, type JobView } from "@jobstream/contract";
 import type { Job, JobViewRow, NewJobRow } from "@jobstream/db";
-import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 
-const isoDate = z.iso.datetime();
-
-/** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export const jobViewSchema = z
-  .object({
-    id: z.uuid(),
-    type: z.string(),
-    subtype: z.string().nullable(),
-    name: z.string(),
-    status: z.enum(jobStatuses),
-    priority: z.number().int(),
-    attempts: z.number().int(),
-    maxAttempts: z.number().int(),
-    progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
-    items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
-    input: z.unknown(),
-    output: z.unknown(),
-    /** `stack` only for admin and service callers. */
-    error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
-    parentId: z.uuid().nullable(),
-    groupId: z.string().nullable(),
-    metadata: z.unknown(),
-    createdAt: isoDate,
-    queuedAt: isoDate.nullable(),
-    startedAt: isoDate.nullable(),
-    completedAt: isoDate.nullable(),
-    cancelledAt: isoDate.nullable(),
-    durationMs: z.number().int().nullable(),
-    expiresAt: isoDate,
-  })
-  .meta({ id: "Job" });
-export type JobView = z.infer<typeof jobViewSchema>;
+export { jobViewSchema, type JobView };
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

@@ -1,24 +1,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { listJobKinds } from "@jobstream/job-types";
+import { errorBodySchema, enqueueAnswerSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
 import { sessionSchema } from "../routes/session";
 import { activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
 
-const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus, ...(keyof typeof errorStatus)[]]),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  })
-  .meta({ id: "Error" });
-
-const enqueueAnswer = z
-  .object({ job: jobViewSchema, pollUrl: z.string(), streamUrl: z.string(), accessToken: z.string().nullable() })
-  .meta({ id: "EnqueueAnswer" });
+const errorSchema = errorBodySchema;
+const enqueueAnswer = enqueueAnswerSchema;
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
 const errors = (...codes: (keyof typeof errorStatus)[]) =>

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { jobItemStatuses, jobStatuses } from "./status";
+
+const isoDate = z.iso.datetime();
+
+const jobFields = {
+  id: z.uuid(),
+  type: z.string(),
+  subtype: z.string().nullable(),
+  name: z.string(),
+  status: z.enum(jobStatuses),
+  priority: z.number().int(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
+  items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+  /** `stack` only for admin, operator and service callers. */
+  error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
+  parentId: z.uuid().nullable(),
+  groupId: z.string().nullable(),
+  metadata: z.unknown(),
+  createdAt: isoDate,
+  queuedAt: isoDate.nullable(),
+  startedAt: isoDate.nullable(),
+  completedAt: isoDate.nullable(),
+  cancelledAt: isoDate.nullable(),
+  durationMs: z.number().int().nullable(),
+  /** When the finished job is deleted; null while it has not finished. */
+  expiresAt: isoDate.nullable(),
+};
+
+/** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
+export const jobViewSchema = z
+  .object({ ...jobFields, input: z.unknown(), output: z.unknown() })
+  .meta({ id: "Job" });
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/**
+ * A job in lists and the all-jobs stream: the view without `input` and `output`, which may be
+ * megabytes each (`include=input,output` on a list adds them back, with a smaller page cap).
+ */
+export const jobSummarySchema = z
+  .object({ ...jobFields, input: z.unknown().optional(), output: z.unknown().optional() })
+  .meta({ id: "JobSummary" });
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+
+export const jobItemViewSchema = z
+  .object({
+    ref: z.string(),
+    status: z.enum(jobItemStatuses),
+    message: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    attempt: z.number().int(),
+    processedAt: isoDate.nullable(),
+  })
+  .meta({ id: "JobItem" });
+export type JobItemView = z.infer<typeof jobItemViewSchema>;
+
+export const jobEventViewSchema = z
+  .object({ type: z.string(), data: z.unknown(), at: isoDate })
+  .meta({ id: "JobEvent" });
+export type JobEventView = z.infer<typeof jobEventViewSchema>;
+
+export const jobPageSchema = z
+  .object({ jobs: z.array(jobSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: "JobPage" });
+export type JobPage = z.infer<typeof jobPageSchema>;
+
+export const activeJobsSchema = z
+  .object({ jobs: z.array(jobSummarySchema), running: z.number().int() })
+  .meta({ id: "ActiveJobs" });
+export type ActiveJobs = z.infer<typeof activeJobsSchema>;
+
+export const itemPageSchema = z
+  .object({ items: z.array(jobItemViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: "JobItemPage" });
+export type ItemPage = z.infer<typeof itemPageSchema>;
+
+export const eventListSchema = z.object({ events: z.array(jobEventViewSchema) }).meta({ id: "JobEventList" });
+export type EventList = z.infer<typeof eventListSchema>;
+
+/** What `POST /v1/jobs` answers (and each element of a batch answer). `accessToken` is shown once. */
+export const enqueueAnswerSchema = z
+  .object({ job: jobViewSchema, pollUrl: z.string(), streamUrl: z.string(), accessToken: z.string().nullable() })
+  .meta({ id: "EnqueueAnswer" });
+export type EnqueueAnswer = z.infer<typeof enqueueAnswerSchema>;
+
+export const batchAnswerSchema = z.object({ jobs: z.array(enqueueAnswerSchema) }).meta({ id: "BatchAnswer" });
+export type BatchAnswer = z.infer<typeof batchAnswerSchema>;
