@@ -1,0 +1,20 @@
+export { createClient } from "./create-client.ts";
+export type { ClientOptions, ItemsFilter, JobList, JobstreamClient, ListFilter, RequestExtras } from "./create-client.ts";
+export type { EnqueueOptions, EnqueueRequest, JobInput, JobOutput, JobTypeName, SubtypeName } from "./enqueue-request.ts";
+export {
+  ConflictError,
+  errorFromResponse,
+  ForbiddenError,
+  JobstreamError,
+  NotFoundError,
+  QuotaExceededError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from "./errors.ts";
+export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+export type { FetchLike, TokenSource } from "./transport.ts";
+export { isFinalJob, type WatchOptions } from "./watch.ts";
+export { errorStatus, finalJobStatuses, jobItemStatuses, jobStatuses, roles } from "./generated/types.ts";
+export type * from "./generated/types.ts";
