@@ -54,6 +54,9 @@ export function renderTypes(): string {
     "export type ErrorCode = keyof typeof errorStatus;",
     `export const roles = ${JSON.stringify(contract.roles)} as const;`,
     "export type Role = (typeof roles)[number];",
+    "/** The org and user of development tokens (`pnpm token` defaults). */",
+    `export const DEV_ORG_ID = ${JSON.stringify(contract.DEV_ORG_ID)};`,
+    `export const DEV_USER_ID = ${JSON.stringify(contract.DEV_USER_ID)};`,
     "",
   ];
   for (const [name, schema] of Object.entries(answerSchemas)) {

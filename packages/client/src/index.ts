@@ -16,5 +16,5 @@ export {
 export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export type { FetchLike, TokenSource } from "./transport.ts";
 export { isFinalJob, type WatchOptions } from "./watch.ts";
-export { errorStatus, finalJobStatuses, jobItemStatuses, jobStatuses, roles } from "./generated/types.ts";
+export { DEV_ORG_ID, DEV_USER_ID, errorStatus, finalJobStatuses, jobItemStatuses, jobStatuses, roles } from "./generated/types.ts";
 export type * from "./generated/types.ts";

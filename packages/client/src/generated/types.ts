@@ -37,6 +37,9 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus;
 export const roles = ["member", "admin", "operator", "service"] as const;
 export type Role = (typeof roles)[number];
+/** The org and user of development tokens (`pnpm token` defaults). */
+export const DEV_ORG_ID = "00000000-0000-4000-8000-00000000d0e0";
+export const DEV_USER_ID = "00000000-0000-4000-8000-00000000d0e1";
 
 export type JobView = {
   id: string;

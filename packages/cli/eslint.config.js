@@ -1,0 +1,3 @@
+import base from "@jobstream/eslint-config";
+
+export default base;
