@@ -3,7 +3,10 @@ import { text } from "node:stream/consumers";
 import { UsageError } from "./usage-error.ts";
 
 /** `--input` as JSON text, `@file` (JSON in a file) or `-` (JSON on stdin). */
-export async function readInput(value: string | undefined, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> {
+export async function readInput(
+  value: string | undefined,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<unknown> {
   if (value === undefined) return {};
   let source = "--input";
   let raw = value;

@@ -49,7 +49,7 @@ export function renderTypes(): string {
     `export const jobItemStatuses = ${JSON.stringify(contract.jobItemStatuses)} as const;`,
     "export type JobItemStatus = (typeof jobItemStatuses)[number];",
     "",
-    "/** Error codes of the API's `{\"error\": {\"code\", \"message\", \"details\"}}` answers, with their HTTP status. */",
+    '/** Error codes of the API\'s `{"error": {"code", "message", "details"}}` answers, with their HTTP status. */',
     `export const errorStatus = ${JSON.stringify(contract.errorStatus, null, 2)} as const;`,
     "export type ErrorCode = keyof typeof errorStatus;",
     `export const roles = ${JSON.stringify(contract.roles)} as const;`,

@@ -51,7 +51,9 @@ export function createEmitter(): Emitter {
 
   const union = (parts: string[]): string => {
     const unique = [...new Set(parts)];
-    return unique.length === 1 ? (unique[0] ?? "never") : unique.map((p) => (p.includes("=>") ? `(${p})` : p)).join(" | ");
+    return unique.length === 1
+      ? (unique[0] ?? "never")
+      : unique.map((p) => (p.includes("=>") ? `(${p})` : p)).join(" | ");
   };
 
   const objectType = (schema: JsonSchema): string => {
@@ -59,8 +61,7 @@ export function createEmitter(): Emitter {
     const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
     const lines = Object.entries(properties).map(([key, value]) => {
       if (!isSchema(value)) throw new Error(`property ${key} has no schema`);
-      // zod infers `unknown` fields as optional; say the same.
-      const optional = !required.has(key) || isUnknown(value);
+      const optional = !required.has(key);
       const doc = typeof value.description === "string" ? `/** ${value.description} */ ` : "";
       return `${doc}\n${propertyKey(key)}${optional ? "?" : ""}: ${convert(value)};`;
     });
@@ -93,7 +94,8 @@ export function createEmitter(): Emitter {
       case "null":
         return "null";
       case "array": {
-        if (Array.isArray(schema.prefixItems)) return `[${schema.prefixItems.map((i) => convert(i as JsonSchema)).join(", ")}]`;
+        if (Array.isArray(schema.prefixItems))
+          return `[${schema.prefixItems.map((i) => convert(i as JsonSchema)).join(", ")}]`;
         const item = isSchema(schema.items) ? convert(schema.items) : "unknown";
         return /^[\w.]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
       }

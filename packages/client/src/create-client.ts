@@ -11,7 +11,14 @@ import type {
   JobTypeList,
   JobView,
 } from "./generated/types.ts";
-import type { EnqueueRequest } from "./enqueue-request.ts";
+import type {
+  DefaultSubtypeOf,
+  EnqueueRequest,
+  JobTypeName,
+  SubtypeName,
+  TypedEnqueueRequest,
+  UncheckedEnqueueRequest,
+} from "./enqueue-request.ts";
 import { resolveRetry, type RetryOptions } from "./retry-policy.ts";
 import { createTransport, type FetchLike, type TokenSource } from "./transport.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
@@ -68,7 +75,15 @@ export interface JobList extends AsyncIterable<JobSummary> {
 export interface JobstreamClient {
   readonly jobs: {
     /** Enqueues one job. `created` is false when the idempotency key named an existing job. */
-    enqueue(job: EnqueueRequest, extras?: RequestExtras): Promise<EnqueueAnswer & { created: boolean }>;
+    enqueue<T extends JobTypeName, S extends SubtypeName<T> = DefaultSubtypeOf<T>>(
+      job: TypedEnqueueRequest<T, S>,
+      extras?: RequestExtras,
+    ): Promise<EnqueueAnswer & { created: boolean }>;
+    /** `enqueue` for a type and input known only at run time: no compile-time check, the API's only. */
+    enqueueUnchecked(
+      job: UncheckedEnqueueRequest,
+      extras?: RequestExtras,
+    ): Promise<EnqueueAnswer & { created: boolean }>;
     /** Enqueues up to 1,000 jobs at once: all or none. */
     enqueueBatch(jobs: readonly EnqueueRequest[], extras?: RequestExtras): Promise<BatchAnswer>;
     get(id: string, extras?: RequestExtras): Promise<JobView>;
@@ -129,23 +144,28 @@ export function createClient(options: ClientOptions): JobstreamClient {
     };
   };
 
+  const enqueue = async (job: UncheckedEnqueueRequest, extras: RequestExtras = {}) => {
+    const body = { ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() };
+    let created = true;
+    const answer = (await transport.request("POST", "v1/jobs", {
+      body,
+      retryNetworkErrors: true,
+      signal: extras.signal,
+      onStatus: (status) => {
+        created = status === 202;
+      },
+    })) as EnqueueAnswer;
+    return { ...answer, created };
+  };
+
   return {
     jobs: {
-      async enqueue(job, extras = {}) {
-        const body = { ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() };
-        let created = true;
-        const answer = (await transport.request("POST", "v1/jobs", {
-          body,
-          retryNetworkErrors: true,
-          signal: extras.signal,
-          onStatus: (status) => {
-            created = status === 202;
-          },
-        })) as EnqueueAnswer;
-        return { ...answer, created };
-      },
+      enqueue,
+      enqueueUnchecked: enqueue,
       async enqueueBatch(jobs, extras = {}) {
-        const body = { jobs: jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() })) };
+        const body = {
+          jobs: jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() })),
+        };
         return (await transport.request("POST", "v1/jobs/batch", {
           body,
           retryNetworkErrors: true,

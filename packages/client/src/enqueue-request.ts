@@ -36,15 +36,25 @@ export interface EnqueueOptions {
   userId?: string;
 }
 
-type ForSubtype<T extends JobTypeName, S extends SubtypeName<T>> = {
-  type: T;
-  input: JobInput<T, S>;
-} & (S extends (T extends keyof DefaultSubtypes ? DefaultSubtypes[T] : never) ? { subtype?: S } : { subtype: S });
+/** The subtype an enqueue of `T` gets when it names none (`never` for a type without a default). */
+export type DefaultSubtypeOf<T extends JobTypeName> = T extends keyof DefaultSubtypes
+  ? DefaultSubtypes[T] & SubtypeName<T>
+  : never;
 
 /**
- * One job to enqueue: `type`, `subtype` (optional for a type's default subtype) and an `input`
- * typed by the job-type registry, so a wrong input is a compile error.
+ * One job of type `T`, subtype `S` (optional for the type's default subtype), with `input` typed by
+ * the job-type registry, so a wrong input is a compile error naming the field.
  */
+export type TypedEnqueueRequest<T extends JobTypeName, S extends SubtypeName<T> = DefaultSubtypeOf<T>> = {
+  type: T;
+  subtype?: S;
+  input: JobInput<T, S>;
+} & EnqueueOptions;
+
+/** Any job of any registered type/subtype (what `enqueueBatch` takes). */
 export type EnqueueRequest = {
-  [T in JobTypeName]: { [S in SubtypeName<T>]: ForSubtype<T, S> & EnqueueOptions }[SubtypeName<T>];
+  [T in JobTypeName]: { [S in SubtypeName<T>]: TypedEnqueueRequest<T, S> }[SubtypeName<T>];
 }[JobTypeName];
+
+/** A job whose type and input are known only at run time (a CLI, a proxy); the API validates it. */
+export type UncheckedEnqueueRequest = { type: string; subtype?: string; input: unknown } & EnqueueOptions;

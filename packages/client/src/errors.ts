@@ -98,5 +98,7 @@ export function errorFromResponse(status: number, body: unknown, retryAfterMs: n
   }
   const text = typeof body === "string" ? body.slice(0, 200) : JSON.stringify(body).slice(0, 200);
   if (status === 503) return new UnavailableError("unavailable", `HTTP 503: ${text}`, { status });
-  return new JobstreamError("invalid_response", `HTTP ${String(status)} without an API error body: ${text}`, { status });
+  return new JobstreamError("invalid_response", `HTTP ${String(status)} without an API error body: ${text}`, {
+    status,
+  });
 }

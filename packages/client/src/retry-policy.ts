@@ -38,6 +38,8 @@ export function parseRetryAfter(header: string | null, now: number): number | nu
   if (header === null || header.trim() === "") return null;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date names its weekday and month; `Date.parse` would also take "-1" as a year.
+  if (!/[a-z]{3}/i.test(trimmed)) return null;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

@@ -65,7 +65,12 @@ describe("@jobstream/client against a running API", () => {
   });
 
   it("returns the existing job for a repeated idempotency key (created: false)", async () => {
-    const job = { type: "synthetic", subtype: "noop", input: { items: 1 }, idempotencyKey: `key-${randomUUID()}` } as const;
+    const job = {
+      type: "synthetic",
+      subtype: "noop",
+      input: { items: 1 },
+      idempotencyKey: `key-${randomUUID()}`,
+    } as const;
     const first = await client.jobs.enqueue(job);
     const second = await client.jobs.enqueue(job);
     expect(first.created).toBe(true);
@@ -86,12 +91,17 @@ describe("@jobstream/client against a running API", () => {
     expect(pages.map((p) => p.jobs.length)).toEqual([3, 3, 1]);
     const ids = (await collect(list)).map((j) => j.id);
     expect(new Set(ids)).toEqual(new Set(batch.jobs.map((a) => a.job.id)));
-    const statuses = await collect(client.jobs.list({ groupId, status: ["completed", "failed", "cancelled", "running", "queued", "pending"] }));
+    const statuses = await collect(
+      client.jobs.list({ groupId, status: ["completed", "failed", "cancelled", "running", "queued", "pending"] }),
+    );
     expect(statuses).toHaveLength(7);
   });
 
   it("cancels a running job and retries it", async () => {
-    const { job } = await client.jobs.enqueue({ type: "synthetic", input: { durationMs: 20_000, steps: ["a", "b", "c"] } });
+    const { job } = await client.jobs.enqueue({
+      type: "synthetic",
+      input: { durationMs: 20_000, steps: ["a", "b", "c"] },
+    });
     let seen: JobView | undefined;
     for await (const view of client.jobs.watch(job.id)) {
       seen = view;

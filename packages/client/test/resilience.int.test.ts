@@ -77,7 +77,8 @@ describe("retries and reconnects across API restarts", () => {
     for await (const view of client.jobs.watch(job.id, { maxReconnectDelayMs: 1000 })) {
       views.push(view);
       // Once it runs, take the API down hard: the stream drops mid-job.
-      if (view.status === "running" && restarted === undefined) restarted = sys.restartApi("SIGKILL", undefined, SYSTEM_ENV);
+      if (view.status === "running" && restarted === undefined)
+        restarted = sys.restartApi("SIGKILL", undefined, SYSTEM_ENV);
     }
     await restarted;
 

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import type { EnqueueRequest } from "@jobstream/client";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -20,10 +19,12 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
     },
   });
   const [kind, ...rest] = positionals;
-  if (kind === undefined || rest.length > 0) throw new UsageError("usage: jobstream enqueue <type>[/<subtype>] --input <json|@file|->");
+  if (kind === undefined || rest.length > 0)
+    throw new UsageError("usage: jobstream enqueue <type>[/<subtype>] --input <json|@file|->");
   const [type = "", subtype] = kind.split("/", 2);
   const priority = values.priority === undefined ? undefined : Number(values.priority);
-  if (priority !== undefined && !Number.isInteger(priority)) throw new UsageError(`--priority "${values.priority ?? ""}" is not an integer`);
+  if (priority !== undefined && !Number.isInteger(priority))
+    throw new UsageError(`--priority "${values.priority ?? ""}" is not an integer`);
   const body = {
     type,
     ...(subtype === undefined ? {} : { subtype }),
@@ -35,7 +36,7 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
   };
   // Type and input come from the command line as text: the API validates them against the
   // registry and answers field issues, which is the check a CLI user gets.
-  const answer = await ctx.client().jobs.enqueue(body as unknown as EnqueueRequest);
+  const answer = await ctx.client().jobs.enqueueUnchecked(body);
   if (values.wait) {
     if (values.json) ctx.stdout.write(`${JSON.stringify(answer.job)}\n`);
     else ctx.stderr.write(`${answer.job.id}\n`);

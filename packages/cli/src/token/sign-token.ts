@@ -8,7 +8,11 @@ export interface SigningKey {
 }
 
 /** An HS256 bearer token with `sub`, `org`, `role`, `iat`, `exp` (and `iss`/`aud` when configured). */
-export async function signToken(request: TokenRequest, key: SigningKey, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signToken(
+  request: TokenRequest,
+  key: SigningKey,
+  now = Math.floor(Date.now() / 1000),
+): Promise<string> {
   let jwt = new SignJWT({ org: request.org, role: request.role })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(request.user)

@@ -11,7 +11,10 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
 /** `3600`, `90s`, `15m`, `1h`, `7d` → seconds; refuses zero, garbage and more than 30 days. */
 export function parseTtl(text: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(text.trim());
-  if (!match?.[1]) throw new UsageError(`--ttl "${text}" is not a duration: use seconds or a number with s, m, h or d (e.g. 3600, 1h, 7d)`);
+  if (!match?.[1])
+    throw new UsageError(
+      `--ttl "${text}" is not a duration: use seconds or a number with s, m, h or d (e.g. 3600, 1h, 7d)`,
+    );
   const seconds = Number(match[1]) * (UNIT_SECONDS[match[2] ?? ""] ?? 1);
   if (seconds <= 0) throw new UsageError("--ttl must be at least 1 second");
   if (seconds > MAX_TTL_SECONDS) {

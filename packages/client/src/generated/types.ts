@@ -68,7 +68,7 @@ export type JobView = {
   } | null;
   parentId: string | null;
   groupId: string | null;
-  metadata?: unknown;
+  metadata: unknown;
   createdAt: string;
   queuedAt: string | null;
   startedAt: string | null;
@@ -76,8 +76,8 @@ export type JobView = {
   cancelledAt: string | null;
   durationMs: number | null;
   expiresAt: string | null;
-  input?: unknown;
-  output?: unknown;
+  input: unknown;
+  output: unknown;
 };
 export type JobSummary = {
   id: string;
@@ -106,7 +106,7 @@ export type JobSummary = {
   } | null;
   parentId: string | null;
   groupId: string | null;
-  metadata?: unknown;
+  metadata: unknown;
   createdAt: string;
   queuedAt: string | null;
   startedAt: string | null;
@@ -126,8 +126,8 @@ export type JobItemView = {
   status: "pending" | "success" | "error" | "skipped";
   message: string | null;
   errorCode: string | null;
-  before?: unknown;
-  after?: unknown;
+  before: unknown;
+  after: unknown;
   attempt: number;
   processedAt: string | null;
 };
@@ -137,7 +137,7 @@ export type ItemPage = {
 };
 export type JobEventView = {
   type: string;
-  data?: unknown;
+  data: unknown;
   at: string;
 };
 export type EventList = {
@@ -265,7 +265,7 @@ export type JobTypeDescription = {
   type: string;
   description: string;
   defaultSubtype: string | null;
-  defaults?: unknown;
+  defaults: unknown;
   subtypes: SubtypeDescription[];
 };
 export type SubtypeDescription = {
@@ -275,9 +275,9 @@ export type SubtypeDescription = {
     name: string;
     weight: number;
   }>;
-  inputSchema?: unknown;
-  outputSchema?: unknown;
-  itemSchema?: unknown;
+  inputSchema: unknown;
+  outputSchema: unknown;
+  itemSchema: unknown;
   examples: unknown[];
 };
 export type FieldIssue = {
