@@ -59,6 +59,8 @@ describe("the built package", () => {
     expect(result.output).toMatch(
       /rejected\.ts\(7,\d+\): error TS2322: Type '"sleep"' is not assignable to type 'SubtypeName<"synthetic"> \| undefined'/,
     );
-    expect(result.output).toMatch(/rejected\.ts\(8,\d+\): error TS2739: Type '\{ csv: string; \}' is missing the following properties .*: columns, keyColumn/);
+    expect(result.output).toMatch(
+      /rejected\.ts\(8,\d+\): error TS2739: Type '\{ csv: string; \}' is missing the following properties .*: columns, keyColumn/,
+    );
   });
 });
