@@ -1,3 +1,4 @@
 import base from "@jobstream/eslint-config";
 
-export default base;
+// bin/ holds three-line plain-JavaScript launchers outside the TypeScript project.
+export default [...base, { ignores: ["bin/**"] }];

@@ -8,7 +8,7 @@ describe("progressLine", () => {
       { status: "running", progress: { percent: 50, step: "load", message: "row 5 of 10" } },
       60,
     );
-    expect(line).toMatch(/^\[#+-+\]  50% running · load · row 5 of 10$/);
+    expect(line).toMatch(/^\[#+-+\] {2}50% running · load · row 5 of 10$/);
     const bar = /^\[([#-]+)\]/.exec(line)?.[1] ?? "";
     expect(bar.split("#").length - 1).toBe(Math.round(bar.length / 2));
     expect(line.length).toBeLessThan(60);

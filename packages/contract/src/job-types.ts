@@ -26,7 +26,5 @@ export const jobTypeDescriptionSchema = z
 export type JobTypeDescriptionView = z.infer<typeof jobTypeDescriptionSchema>;
 
 /** What `GET /v1/job-types` answers. */
-export const jobTypeListSchema = z
-  .object({ jobTypes: z.array(jobTypeDescriptionSchema) })
-  .meta({ id: "JobTypeList" });
+export const jobTypeListSchema = z.object({ jobTypes: z.array(jobTypeDescriptionSchema) }).meta({ id: "JobTypeList" });
 export type JobTypeList = z.infer<typeof jobTypeListSchema>;
