@@ -13,12 +13,7 @@ const jobFields = {
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
-  items: z.object({
-    total: z.number().int(),
-    processed: z.number().int(),
-    failed: z.number().int(),
-    skipped: z.number().int(),
-  }),
+  items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
   /** `stack` only for admin, operator and service callers. */
   error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
   parentId: z.uuid().nullable(),
@@ -35,7 +30,9 @@ const jobFields = {
 };
 
 /** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export const jobViewSchema = z.object({ ...jobFields, input: z.unknown(), output: z.unknown() }).meta({ id: "Job" });
+export const jobViewSchema = z
+  .object({ ...jobFields, input: z.unknown(), output: z.unknown() })
+  .meta({ id: "Job" });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /**
