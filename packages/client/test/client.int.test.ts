@@ -6,6 +6,7 @@ import {
   createClient,
   JobstreamError,
   NotFoundError,
+  RateLimitedError,
   UnauthorizedError,
   ValidationError,
   type JobstreamClient,
@@ -138,10 +139,31 @@ describe("@jobstream/client against a running API", () => {
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).name).toBe("NotFoundError");
 
+    const unknown = await collect(client.jobs.watch(randomUUID())).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(NotFoundError);
+
     const anonymous = createClient({ baseUrl: sys.apiUrl, token: "not-a-jwt" });
     const denied = await anonymous.jobs.get(randomUUID()).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(UnauthorizedError);
     expect((denied as UnauthorizedError).status).toBe(401);
+  });
+
+  it("throws RateLimitedError with the API's Retry-After when it is longer than the client waits", async () => {
+    const limited = await sys.startExtraApi({ ...SYSTEM_ENV, RATE_LIMIT_PER_MINUTE: "2" });
+    const token = await sys.token({ sub: randomUUID(), org, role: "member" });
+    const tight = createClient({ baseUrl: limited.url, token, retry: { attempts: 3, maxDelayMs: 5000 } });
+    const error = await (async () => {
+      for (let i = 0; i < 10; i++)
+        await tight.jobs
+          .get(randomUUID())
+          .catch((e: unknown) => (e instanceof NotFoundError ? null : Promise.reject(e)));
+      return undefined;
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    const limitedError = error as RateLimitedError;
+    expect(limitedError.name).toBe("RateLimitedError");
+    expect(limitedError.status).toBe(429);
+    expect(limitedError.retryAfterMs).toBeGreaterThan(5000);
   });
 
   it("lists the registered job types", async () => {
