@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { System } from "@jobstream/testing";
-import { cli } from "./run-cli.ts";
+import { cli, cliOnTerminal } from "./run-cli.ts";
 
 const SYSTEM_ENV = { ENABLE_SYNTHETIC_JOBS: "true", RATE_LIMIT_PER_MINUTE: "100000" };
 const sys = new System();
@@ -52,6 +52,19 @@ describe("jobstream CLI", () => {
     expect(lines.every((l) => l.id === id)).toBe(true);
     expect(lines.at(-1)).toMatchObject({ status: "completed", output: { echo: "hi", items: 0 } });
     expect(lines.length).toBeGreaterThan(1);
+  });
+
+  it("watch on a terminal redraws one progress line with step and message, and exits 0 on completed", async () => {
+    const id = (
+      await cli(["enqueue", "synthetic", "--input", '{"durationMs":3000,"steps":["fetch","load"]}'], env)
+    ).stdout.trim();
+    const result = await cliOnTerminal(["watch", id], env);
+    expect(result.code).toBe(0);
+    const frames = result.stdout.split("\r\x1b[2K").slice(1);
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.some((f) => /^\[#*-+\] +\d+% running · (fetch|load)/.test(f))).toBe(true);
+    expect(frames.at(-1)).toMatch(/^\[#+\] 100% completed/);
+    expect(result.stdout).not.toContain('{"id"'); // no JSON lines on a terminal
   });
 
   it("enqueue --json prints the whole view; input from a file and from stdin", async () => {

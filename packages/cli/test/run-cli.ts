@@ -45,3 +45,9 @@ export function run(
 export function cli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   return run(process.execPath, [devBin, ...args], { env, ...(input === undefined ? {} : { input }) });
 }
+
+/** `jobstream <args>` with stdout on a pseudo-terminal (util-linux `script`), as a user sees it. */
+export function cliOnTerminal(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const command = [process.execPath, devBin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  return run("script", ["-qec", command, "/dev/null"], { env: { ...env, TERM: "xterm", COLUMNS: "100" } });
+}

@@ -18,7 +18,8 @@ export async function watchCommand(ctx: CommandContext, id: string): Promise<num
   let last: JobView | undefined;
   for await (const job of ctx.client().jobs.watch(id)) {
     last = job;
-    if (stdout.isTTY) stdout.write(`\r\x1b[2K${progressLine(job, stdout.columns)}`);
+    // A pseudo-terminal without a size (CI, `script`) reports 0 columns.
+    if (stdout.isTTY) stdout.write(`\r\x1b[2K${progressLine(job, stdout.columns > 0 ? stdout.columns : 80)}`);
     else stdout.write(`${JSON.stringify(job)}\n`);
   }
   if (!last) return EXIT.apiError;
