@@ -53,6 +53,8 @@ export interface ListFilter {
   q?: string;
   /** Jobs per page (1–500). */
   limit?: number;
+  /** Lists carry job summaries; ask for `input` / `output` too (the API then caps pages lower). */
+  include?: readonly ("input" | "output")[];
   /** Start after this cursor (from an earlier page's `nextCursor`). */
   cursor?: string;
 }
@@ -130,7 +132,8 @@ export function createClient(options: ClientOptions): JobstreamClient {
       let cursor = filter.cursor;
       for (;;) {
         const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
-        const page = (await read("v1/jobs", { ...filter, status, cursor })) as JobPage;
+        const include = filter.include?.join(",");
+        const page = (await read("v1/jobs", { ...filter, status, include, cursor })) as JobPage;
         yield page;
         if (page.nextCursor === null || page.jobs.length === 0) return;
         cursor = page.nextCursor;
