@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { errorFromResponse, UnavailableError } from "./errors.ts";
+import { errorFromResponse, JobstreamError, UnavailableError } from "./errors.ts";
 import { finalJobStatuses, type JobView } from "./generated/types.ts";
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
 import { sleep, type Transport } from "./transport.ts";
@@ -91,9 +91,8 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
       }
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (error instanceof Error && "status" in error && typeof error.status === "number" && error.status > 0) {
-        throw error;
-      }
+      // An API answer that retrying cannot change (404, 401, 403, 400).
+      if (error instanceof JobstreamError && error.status > 0) throw error;
       lastProblem = String(error);
     }
     failures++;
