@@ -89,3 +89,7 @@ export type EnqueueAnswer = z.infer<typeof enqueueAnswerSchema>;
 
 export const batchAnswerSchema = z.object({ jobs: z.array(enqueueAnswerSchema) }).meta({ id: "BatchAnswer" });
 export type BatchAnswer = z.infer<typeof batchAnswerSchema>;
+
+/** What `POST /v1/jobs/:id/cancel` and `/retry` answer. */
+export const jobAnswerSchema = z.object({ job: jobViewSchema }).meta({ id: "JobAnswer" });
+export type JobAnswer = z.infer<typeof jobAnswerSchema>;

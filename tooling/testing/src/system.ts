@@ -63,6 +63,22 @@ export class System {
     this.apiUrl = `http://127.0.0.1:${String(listening.port)}`;
   }
 
+  /**
+   * Stops the API process (SIGKILL: as if it crashed; SIGTERM: a graceful shutdown) and starts a
+   * new one on the same port, so clients holding `apiUrl` reconnect to it. `beforeStart` runs
+   * while no API listens.
+   */
+  async restartApi(signal: NodeJS.Signals = "SIGKILL", beforeStart?: () => Promise<void>, extra: Record<string, string> = {}): Promise<void> {
+    const old = this.api;
+    if (!old) throw new Error("no API process to restart");
+    const port = new URL(this.apiUrl).port;
+    old.kill(signal);
+    await old.exited(15_000);
+    await beforeStart?.();
+    this.api = startApp(apiDir, this.env({ PORT: port, HOST: "127.0.0.1", ...extra }));
+    await this.api.waitForLog("api listening");
+  }
+
   /** Another API process on the same database and Redis (for multi-process checks). */
   async startExtraApi(extra: Record<string, string> = {}): Promise<{ process: AppProcess; url: string }> {
     const api = startApp(apiDir, this.env({ PORT: "0", HOST: "127.0.0.1", ...extra }));

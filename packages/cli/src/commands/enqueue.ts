@@ -1,0 +1,47 @@
+import { parseArgs } from "node:util";
+import { EXIT, type CommandContext } from "../context.ts";
+import { readInput } from "../read-input.ts";
+import { UsageError } from "../usage-error.ts";
+import { watchCommand } from "./watch.ts";
+
+export async function enqueueCommand(ctx: CommandContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      input: { type: "string", short: "i" },
+      name: { type: "string" },
+      priority: { type: "string" },
+      "idempotency-key": { type: "string" },
+      group: { type: "string" },
+      json: { type: "boolean", default: false },
+      wait: { type: "boolean", short: "w", default: false },
+    },
+  });
+  const [kind, ...rest] = positionals;
+  if (kind === undefined || rest.length > 0)
+    throw new UsageError("usage: jobstream enqueue <type>[/<subtype>] --input <json|@file|->");
+  const [type = "", subtype] = kind.split("/", 2);
+  const priority = values.priority === undefined ? undefined : Number(values.priority);
+  if (priority !== undefined && !Number.isInteger(priority))
+    throw new UsageError(`--priority "${values.priority ?? ""}" is not an integer`);
+  const body = {
+    type,
+    ...(subtype === undefined ? {} : { subtype }),
+    input: await readInput(values.input),
+    ...(values.name === undefined ? {} : { name: values.name }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(values["idempotency-key"] === undefined ? {} : { idempotencyKey: values["idempotency-key"] }),
+    ...(values.group === undefined ? {} : { groupId: values.group }),
+  };
+  // Type and input come from the command line as text: the API validates them against the
+  // registry and answers field issues, which is the check a CLI user gets.
+  const answer = await ctx.client().jobs.enqueueUnchecked(body);
+  if (values.wait) {
+    if (values.json) ctx.stdout.write(`${JSON.stringify(answer.job)}\n`);
+    else ctx.stderr.write(`${answer.job.id}\n`);
+    return watchCommand(ctx, answer.job.id);
+  }
+  ctx.stdout.write(values.json ? `${JSON.stringify(answer.job, null, 2)}\n` : `${answer.job.id}\n`);
+  return EXIT.ok;
+}

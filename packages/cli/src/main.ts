@@ -1,0 +1,77 @@
+import { JobstreamError } from "@jobstream/client";
+import { enqueueCommand } from "./commands/enqueue.ts";
+import { jobActionCommand } from "./commands/job-actions.ts";
+import { listCommand } from "./commands/list.ts";
+import { tokenCommand } from "./commands/token.ts";
+import { typesCommand } from "./commands/types.ts";
+import { watchCommand } from "./commands/watch.ts";
+import { commandContext, EXIT, type CommandContext } from "./context.ts";
+import { loadEnv } from "./env.ts";
+import { describeApiError } from "./render.ts";
+import { UsageError } from "./usage-error.ts";
+
+const USAGE = `usage: jobstream <command> [options]
+
+  enqueue <type>[/<subtype>] --input <json|@file|->  [--json] [--wait] [--name n] [--priority n]
+  get <id>                       the job as JSON
+  list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--limit n] [--json]
+  watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
+  cancel <id> | retry <id>       [--json]
+  types [--json]                 registered job types
+  token [--role r] [--org uuid] [--user uuid] [--ttl 3600|1h|7d]
+
+environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
+(else the development secret in .data/dev-jwt-secret), JWT_ISSUER, JWT_AUDIENCE`;
+
+async function run(ctx: CommandContext, argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "enqueue":
+      return enqueueCommand(ctx, args);
+    case "get":
+    case "cancel":
+    case "retry":
+      return jobActionCommand(ctx, command, args);
+    case "list":
+      return listCommand(ctx, args);
+    case "watch": {
+      const [id, ...rest] = args;
+      if (id === undefined || rest.length > 0) throw new UsageError("usage: jobstream watch <job id>");
+      return watchCommand(ctx, id);
+    }
+    case "types":
+      return typesCommand(ctx, args);
+    case "token":
+      return tokenCommand(ctx, args);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      ctx.stdout.write(`${USAGE}\n`);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+/** Runs one command line and returns the exit code; errors go to stderr. */
+export async function main(argv: string[]): Promise<number> {
+  const ctx = commandContext(loadEnv());
+  try {
+    return await run(ctx, argv);
+  } catch (error) {
+    if (error instanceof JobstreamError) {
+      ctx.stderr.write(`${describeApiError(error)}\n`);
+      return EXIT.apiError;
+    }
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed flags.
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof UsageError || (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS"))) {
+      ctx.stderr.write(`jobstream: ${(error as Error).message}\nrun "jobstream help" for usage\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,4 @@
+/** A mistake in the command line (unknown command, bad flag value): printed with the usage hint. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

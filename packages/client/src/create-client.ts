@@ -1,0 +1,200 @@
+import type {
+  BatchAnswer,
+  EnqueueAnswer,
+  EventList,
+  ItemPage,
+  JobAnswer,
+  JobItemStatus,
+  JobPage,
+  JobStatus,
+  JobSummary,
+  JobTypeList,
+  JobView,
+} from "./generated/types.ts";
+import type {
+  DefaultSubtypeOf,
+  EnqueueRequest,
+  JobTypeName,
+  SubtypeName,
+  TypedEnqueueRequest,
+  UncheckedEnqueueRequest,
+} from "./enqueue-request.ts";
+import { resolveRetry, type RetryOptions } from "./retry-policy.ts";
+import { createTransport, type FetchLike, type TokenSource } from "./transport.ts";
+import { watchJob, type WatchOptions } from "./watch.ts";
+
+export interface ClientOptions {
+  /** Where the API listens, e.g. `http://localhost:3000`. */
+  readonly baseUrl: string;
+  /** Bearer token (`pnpm token` prints a development one), or a function returning the current one. */
+  readonly token: TokenSource;
+  /**
+   * The `fetch` to use (tests, proxies, instrumentation).
+   * @defaultValue globalThis.fetch
+   */
+  readonly fetch?: FetchLike;
+  /** Back-off for network errors, 429 and 503; `false` sends each request once. */
+  readonly retry?: RetryOptions | false;
+}
+
+/** Filters of `GET /v1/jobs`. */
+export interface ListFilter {
+  status?: JobStatus | readonly JobStatus[];
+  type?: string;
+  subtype?: string;
+  userId?: string;
+  groupId?: string;
+  parentId?: string;
+  orgId?: string;
+  /** ISO date-times bounding `createdAt`. */
+  createdFrom?: string;
+  createdTo?: string;
+  /** Search in names. */
+  q?: string;
+  /** Jobs per page (1–500). */
+  limit?: number;
+  /** Lists carry job summaries; ask for `input` / `output` too (the API then caps pages lower). */
+  include?: readonly ("input" | "output")[];
+  /** Start after this cursor (from an earlier page's `nextCursor`). */
+  cursor?: string;
+}
+
+export interface ItemsFilter {
+  status?: JobItemStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RequestExtras {
+  readonly signal?: AbortSignal;
+}
+
+/** Pages of jobs; iterate it for jobs one by one, or use `.pages()`. */
+export interface JobList extends AsyncIterable<JobSummary> {
+  pages(): AsyncIterable<JobPage>;
+}
+
+export interface JobstreamClient {
+  readonly jobs: {
+    /** Enqueues one job. `created` is false when the idempotency key named an existing job. */
+    enqueue<T extends JobTypeName, S extends SubtypeName<T> = DefaultSubtypeOf<T>>(
+      job: TypedEnqueueRequest<T, S>,
+      extras?: RequestExtras,
+    ): Promise<EnqueueAnswer & { created: boolean }>;
+    /** `enqueue` for a type and input known only at run time: no compile-time check, the API's only. */
+    enqueueUnchecked(
+      job: UncheckedEnqueueRequest,
+      extras?: RequestExtras,
+    ): Promise<EnqueueAnswer & { created: boolean }>;
+    /** Enqueues up to 1,000 jobs at once: all or none. */
+    enqueueBatch(jobs: readonly EnqueueRequest[], extras?: RequestExtras): Promise<BatchAnswer>;
+    get(id: string, extras?: RequestExtras): Promise<JobView>;
+    /** Every job matching `filter`, following `nextCursor` page after page. */
+    list(filter?: ListFilter): JobList;
+    /** Asks the job to stop; a running one stops when its handler notices. */
+    cancel(id: string, extras?: RequestExtras): Promise<JobView>;
+    /** Runs a failed or cancelled job again. */
+    retry(id: string, extras?: RequestExtras): Promise<JobView>;
+    /** One page of the job's item outcomes. */
+    items(id: string, filter?: ItemsFilter, extras?: RequestExtras): Promise<ItemPage>;
+    /** The job's event timeline. */
+    events(id: string, extras?: RequestExtras): Promise<EventList>;
+    /** The job's view on every change, until it is final (resumes across dropped connections). */
+    watch(id: string, options?: WatchOptions): AsyncIterable<JobView>;
+  };
+  /** Every registered job type with JSON Schemas of its input, output and items. */
+  jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
+}
+
+function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function jobPath(id: string, suffix = ""): string {
+  return `v1/jobs/${encodeURIComponent(id)}${suffix}`;
+}
+
+/** A client for one Jobstream API and token. Uses only `fetch`: Node 20+, browsers, Deno, Bun. */
+export function createClient(options: ClientOptions): JobstreamClient {
+  const transport = createTransport({
+    baseUrl: options.baseUrl,
+    token: options.token,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    retry: resolveRetry(options.retry),
+  });
+  const read = (path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+    transport.request("GET", path, { query, retryNetworkErrors: true, signal });
+  const act = (path: string, signal?: AbortSignal) =>
+    transport.request("POST", path, { retryNetworkErrors: false, signal });
+
+  const list = (filter: ListFilter = {}): JobList => {
+    const pages = async function* (): AsyncGenerator<JobPage> {
+      let cursor = filter.cursor;
+      for (;;) {
+        const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
+        const include = filter.include?.join(",");
+        const page = (await read("v1/jobs", { ...filter, status, include, cursor })) as JobPage;
+        yield page;
+        if (page.nextCursor === null || page.jobs.length === 0) return;
+        cursor = page.nextCursor;
+      }
+    };
+    return {
+      pages,
+      async *[Symbol.asyncIterator]() {
+        for await (const page of pages()) yield* page.jobs;
+      },
+    };
+  };
+
+  const enqueue = async (job: UncheckedEnqueueRequest, extras: RequestExtras = {}) => {
+    const body = { ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() };
+    let created = true;
+    const answer = (await transport.request("POST", "v1/jobs", {
+      body,
+      retryNetworkErrors: true,
+      signal: extras.signal,
+      onStatus: (status) => {
+        created = status === 202;
+      },
+    })) as EnqueueAnswer;
+    return { ...answer, created };
+  };
+
+  return {
+    jobs: {
+      enqueue,
+      enqueueUnchecked: enqueue,
+      async enqueueBatch(jobs, extras = {}) {
+        const body = {
+          jobs: jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() })),
+        };
+        return (await transport.request("POST", "v1/jobs/batch", {
+          body,
+          retryNetworkErrors: true,
+          signal: extras.signal,
+        })) as BatchAnswer;
+      },
+      async get(id, extras = {}) {
+        return (await read(jobPath(id), undefined, extras.signal)) as JobView;
+      },
+      list,
+      async cancel(id, extras = {}) {
+        return ((await act(jobPath(id, "/cancel"), extras.signal)) as JobAnswer).job;
+      },
+      async retry(id, extras = {}) {
+        return ((await act(jobPath(id, "/retry"), extras.signal)) as JobAnswer).job;
+      },
+      async items(id, filter = {}, extras = {}) {
+        return (await read(jobPath(id, "/items"), { ...filter }, extras.signal)) as ItemPage;
+      },
+      async events(id, extras = {}) {
+        return (await read(jobPath(id, "/events"), undefined, extras.signal)) as EventList;
+      },
+      watch: (id, watchOptions) => watchJob(transport, id, watchOptions),
+    },
+    async jobTypes(extras = {}) {
+      return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
+    },
+  };
+}

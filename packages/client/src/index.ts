@@ -1,0 +1,45 @@
+export { createClient } from "./create-client.ts";
+export type {
+  ClientOptions,
+  ItemsFilter,
+  JobList,
+  JobstreamClient,
+  ListFilter,
+  RequestExtras,
+} from "./create-client.ts";
+export type {
+  DefaultSubtypeOf,
+  EnqueueOptions,
+  EnqueueRequest,
+  JobInput,
+  JobOutput,
+  JobTypeName,
+  SubtypeName,
+  TypedEnqueueRequest,
+  UncheckedEnqueueRequest,
+} from "./enqueue-request.ts";
+export {
+  ConflictError,
+  errorFromResponse,
+  ForbiddenError,
+  JobstreamError,
+  NotFoundError,
+  QuotaExceededError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from "./errors.ts";
+export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
+export type { FetchLike, TokenSource } from "./transport.ts";
+export { isFinalJob, type WatchOptions } from "./watch.ts";
+export {
+  DEV_ORG_ID,
+  DEV_USER_ID,
+  errorStatus,
+  finalJobStatuses,
+  jobItemStatuses,
+  jobStatuses,
+  roles,
+} from "./generated/types.ts";
+export type * from "./generated/types.ts";

@@ -1,0 +1,105 @@
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { errorFromResponse, JobstreamError, UnavailableError } from "./errors.ts";
+import { finalJobStatuses, type JobView } from "./generated/types.ts";
+import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
+import { sleep, type Transport } from "./transport.ts";
+
+export interface WatchOptions {
+  /** Stops watching (the iterator then throws the signal's reason). */
+  readonly signal?: AbortSignal;
+  /**
+   * Reconnections in a row without receiving anything before giving up with `UnavailableError`.
+   * @defaultValue 30
+   */
+  readonly maxReconnects?: number;
+  /**
+   * Longest wait between reconnections.
+   * @defaultValue 5000
+   */
+  readonly maxReconnectDelayMs?: number;
+}
+
+export function isFinalJob(job: Pick<JobView, "status">): boolean {
+  return (finalJobStatuses as readonly string[]).includes(job.status);
+}
+
+/** Reads SSE messages from a response body as they arrive. */
+async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<EventSourceMessage> {
+  const queue: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => queue.push(event) });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(decoder.decode(value, { stream: true }));
+      while (queue.length > 0) {
+        const next = queue.shift();
+        if (next) yield next;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * Job views from `GET /v1/jobs/:id/stream` until the job is final. A dropped connection (or an
+ * API restart) is resumed with `Last-Event-ID`, so no state is repeated and none is skipped.
+ */
+export async function* watchJob(transport: Transport, id: string, options: WatchOptions = {}): AsyncGenerator<JobView> {
+  const policy = {
+    attempts: (options.maxReconnects ?? 30) + 1,
+    baseDelayMs: 500,
+    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
+  };
+  let lastEventId: string | undefined;
+  let failures = 0;
+  let lastProblem = "";
+  for (;;) {
+    let retryAfterMs: number | null = null;
+    try {
+      const headers: Record<string, string> = { accept: "text/event-stream" };
+      if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
+      const response = await transport.open(`v1/jobs/${encodeURIComponent(id)}/stream`, {
+        headers,
+        signal: options.signal,
+      });
+      if (!response.ok) {
+        const text = await response.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          /* not JSON */
+        }
+        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+        const error = errorFromResponse(response.status, body, retryAfterMs);
+        if (!isRetryableStatus(response.status) && response.status < 500) throw error;
+        lastProblem = error.message;
+      } else if (response.body) {
+        for await (const message of messages(response.body)) {
+          if (message.event !== "job") continue;
+          const view = JSON.parse(message.data) as JobView;
+          if (message.id !== undefined) lastEventId = message.id;
+          failures = 0;
+          yield view;
+          if (isFinalJob(view)) return;
+        }
+        lastProblem = "the stream ended before the job finished";
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // An API answer that retrying cannot change (404, 401, 403, 400).
+      if (error instanceof JobstreamError && error.status > 0) throw error;
+      lastProblem = String(error);
+    }
+    failures++;
+    const delay = retryDelayMs(failures, retryAfterMs, policy);
+    if (delay === null) {
+      throw new UnavailableError("network", `watching job ${id} failed ${String(failures)} times: ${lastProblem}`);
+    }
+    await sleep(delay, options.signal);
+  }
+}
