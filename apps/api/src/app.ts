@@ -6,7 +6,7 @@ import type { Logger, Redis } from "@jobstream/runtime";
 import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
-import { jsonBodyGuard } from "./http/json-guards";
+import { jsonBodyGuard, textGuard } from "./http/json-guards";
 import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(jsonBodyGuard);
+  app.use(textGuard);
   const session = sessionRouter();
   app.use(session.signOut);
   // Reads of one job accept its access token too; everything else needs a bearer token.
