@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
-import { authenticate } from "./auth/authenticate";
+import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard, textGuard } from "./http/json-guards";
@@ -29,7 +29,8 @@ export interface AppDeps {
   readonly producer: Producer;
   readonly publisher: EventPublisher;
   readonly logger: Logger;
-  readonly jwtSecret: string;
+  /** Bearer-token rules: HS256 key, and the issuer, audience and longest lifetime required. */
+  readonly tokenRules: TokenRules;
   readonly prefix: string;
   readonly bodyLimit: string;
   readonly hub: ChangeHub;
@@ -57,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   const session = sessionRouter();
   app.use(session.signOut);
   // Reads of one job accept its access token too; everything else needs a bearer token.
-  app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
+  app.use("/v1", authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS }));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
   // The routes frontends poll come first: Express tries every earlier route of a request in turn.
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter());
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
-  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireOperator);
+  app.use(BULL_BOARD_PATH, authenticate(deps.tokenRules, { cookie: SESSION_COOKIE }), requireOperator);
   app.use(bullBoardRouter(deps.producer));
   app.use(session.session);
   app.use(jobTypesRouter());

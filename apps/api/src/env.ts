@@ -1,12 +1,25 @@
 import { dashboardDistDir } from "@jobstream/dashboard/dist-dir";
+import { secretWeakness } from "@jobstream/contract";
 import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
 import { z } from "zod";
 
 const apiEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  /** HS256 key for bearer tokens; at least 32 characters. */
-  JWT_SECRET: z.string({ error: "is required (HS256 key, at least 32 characters)" }).min(32, "must be at least 32 characters"),
+  /** HS256 key for bearer tokens; at least 32 characters, random (not the .env.example placeholder). */
+  JWT_SECRET: z
+    .string({ error: "is required (HS256 key, at least 32 characters)" })
+    .min(32, "must be at least 32 characters")
+    .superRefine((secret, ctx) => {
+      const weakness = secretWeakness(secret);
+      if (weakness !== null) ctx.addIssue({ code: "custom", message: weakness });
+    }),
+  /** When set, bearer tokens must carry this `iss`. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  /** When set, bearer tokens must carry this `aud`. */
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`); default 30 days. */
+  JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 86_400).default(2_592_000),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
   /** Browser origins allowed to call the API (comma list); empty: no cross-origin access. */

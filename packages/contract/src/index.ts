@@ -1,4 +1,5 @@
 export * from "./auth";
 export * from "./errors";
 export * from "./job";
+export * from "./secret-strength";
 export * from "./status";
