@@ -5,7 +5,7 @@ import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
 import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
-import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
+import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard, textGuard } from "./http/json-guards";
 import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
@@ -38,6 +38,8 @@ export interface AppDeps {
   readonly sseMaxPerToken: number;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
+  readonly trustProxy: boolean | number | string;
   /** The built dashboard (apps/dashboard/dist). */
   readonly dashboardDir: string;
 }
@@ -48,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", deps.trustProxy);
   app.set("query parser", "simple");
   app.use(securityHeaders());
   app.use(corsFor(deps.corsOrigins));
@@ -57,8 +59,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(textGuard);
   const session = sessionRouter();
   app.use(session.signOut);
+  // Callers without a valid bearer token are counted by address before any lookup (wrong job tokens too).
+  const byAddress = addressLimits(deps.redis, deps.prefix, deps.rateLimitPerMinute);
+  app.use("/v1", byAddress.anonymous);
   // Reads of one job accept its access token too; everything else needs a bearer token.
-  app.use("/v1", authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS }));
+  app.use("/v1", byAddress.countingRefusals(authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS })));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
   // The routes frontends poll come first: Express tries every earlier route of a request in turn.
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.

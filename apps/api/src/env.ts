@@ -30,6 +30,19 @@ const apiEnvSchema = baseEnvSchema.extend({
     .pipe(z.array(z.url())),
   /** Requests per minute per token, shared by every API process. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits by address).
+   * Off by default; `true`, a hop count, or a comma list of addresses/subnets (`loopback, 10.0.0.0/8`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v): boolean | number | string => {
+      const value = v.trim();
+      if (value === "" || value === "false") return false;
+      if (value === "true") return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
   /** Comment sent on idle event streams so proxies keep them open. */
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** Open event streams allowed per token (or per job access token). */
