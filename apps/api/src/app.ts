@@ -40,6 +40,8 @@ export interface AppDeps {
   readonly rateLimitPerMinute: number;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
   readonly trustProxy: boolean | number | string;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  readonly metricsToken?: string;
   /** The built dashboard (apps/dashboard/dist). */
   readonly dashboardDir: string;
 }
@@ -47,7 +49,7 @@ export interface AppDeps {
 /** The Express app, without listening: tests mount it on an ephemeral port. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const metrics = createApiMetrics(deps);
+  const metrics = createApiMetrics({ producer: deps.producer, db: deps.db, metricsToken: deps.metricsToken });
   app.use(metrics.middleware);
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);

@@ -27,6 +27,14 @@ export type JobSummaryRow = Omit<Job, "input" | "output">;
 /** Columns lists leave out unless asked: Prisma then does not even select them. */
 const WITHOUT_DATA = { input: true, output: true } as const;
 
+/**
+ * A search text as a LIKE pattern matching it literally: Prisma's `contains` wraps it in `%…%` but
+ * leaves `%`, `_` and `\` (Postgres's default escape character) as wildcards.
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Position after the last job of a page: newest first, ties broken by id. */
 export interface JobCursor {
   readonly createdAt: Date;
@@ -74,8 +82,7 @@ export async function listJobs(
       filter.parentId !== undefined ? { parentId: filter.parentId } : {},
       filter.createdFrom !== undefined ? { createdAt: { gte: filter.createdFrom } } : {},
       filter.createdTo !== undefined ? { createdAt: { lt: filter.createdTo } } : {},
-      // `contains` escapes LIKE's wildcards itself: a `%` or `_` in the search matches only itself.
-      filter.search !== undefined ? { name: { contains: filter.search, mode: "insensitive" } } : {},
+      filter.search !== undefined ? { name: { contains: escapeLike(filter.search), mode: "insensitive" } } : {},
       page.after !== undefined
         ? { OR: [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }] }
         : {},
