@@ -84,7 +84,10 @@ export function openApiDocument(): object {
   }
   registry.registerPath({ method: "get", path: "/v1/job-types", summary: "Registered job types with JSON Schema", security: bearer, responses: { 200: { description: "Job types", content: { "application/json": { schema: z.object({ jobTypes: z.array(z.unknown()) }) } } } } });
   for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
-    registry.registerPath({ method: "get", path, summary: "Monitoring view (admin, service)", security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
+    const summary = path === "/v1/stats/queues"
+      ? "Counts by type and status; queueDepths of the caller's org for admins (from Postgres, depthsScope org), of every org for operators and services (from BullMQ, depthsScope all)"
+      : "Monitoring view (admin, operator, service)";
+    registry.registerPath({ method: "get", path, summary, security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
   }
   registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
   registry.registerPath({
