@@ -9,22 +9,78 @@ export const unsafeText: readonly [string, string][] = [
 
 /** Strings that look like numbers, specials or prototype keys: a 4xx, or accepted as plain text. */
 export const oddText: readonly string[] = [
-  "__proto__", "constructor", "prototype", "1e400", "-1e400", "18446744073709551616", "-0", "NaN", "Infinity", "0x10", "",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "1e400",
+  "-1e400",
+  "18446744073709551616",
+  "-0",
+  "NaN",
+  "Infinity",
+  "0x10",
+  "",
 ];
 
 /** Number literals JSON allows but no field should take: sent as raw JSON (JSON.stringify cannot write them). */
-export const rawNumbers: readonly string[] = ["1e400", "-1e400", "18446744073709551616", "-18446744073709551616", "-0", "1e-400", "0.5", "-1"];
+export const rawNumbers: readonly string[] = [
+  "1e400",
+  "-1e400",
+  "18446744073709551616",
+  "-18446744073709551616",
+  "-0",
+  "1e-400",
+  "0.5",
+  "-1",
+];
 
 /** Every body field of an enqueue request (dotted paths into the body). */
 export const enqueueFields: readonly string[] = [
-  "type", "subtype", "name", "runAt", "idempotencyKey", "parentId", "groupId", "orgId", "userId",
-  "priority", "delayMs", "maxAttempts", "timeoutMs", "expiresInSeconds", "backoff.type", "backoff.delayMs",
-  "input.items", "input.durationMs", "input.failAttempts", "input.steps.0", "input.output", "input.output.k", "metadata.k",
+  "type",
+  "subtype",
+  "name",
+  "runAt",
+  "idempotencyKey",
+  "parentId",
+  "groupId",
+  "orgId",
+  "userId",
+  "priority",
+  "delayMs",
+  "maxAttempts",
+  "timeoutMs",
+  "expiresInSeconds",
+  "backoff.type",
+  "backoff.delayMs",
+  "input.items",
+  "input.durationMs",
+  "input.failAttempts",
+  "input.steps.0",
+  "input.output",
+  "input.output.k",
+  "metadata.k",
 ];
 
 /** Query parameters of each GET endpoint (job ids are filled in by the test). */
 export const queryFields: readonly [string, readonly string[]][] = [
-  ["/v1/jobs", ["status", "type", "subtype", "userId", "groupId", "parentId", "orgId", "createdFrom", "createdTo", "q", "limit", "cursor", "include"]],
+  [
+    "/v1/jobs",
+    [
+      "status",
+      "type",
+      "subtype",
+      "userId",
+      "groupId",
+      "parentId",
+      "orgId",
+      "createdFrom",
+      "createdTo",
+      "q",
+      "limit",
+      "cursor",
+      "include",
+    ],
+  ],
   ["/v1/jobs/active", ["recentMinutes", "hours", "limit", "orgId"]],
   ["/v1/jobs/:id", ["token"]],
   ["/v1/jobs/:id/items", ["status", "limit", "cursor", "token"]],
@@ -40,8 +96,12 @@ export const queryFields: readonly [string, readonly string[]][] = [
 
 /** Routes with a job id in the path. */
 export const idRoutes: readonly [string, string][] = [
-  ["GET", "/v1/jobs/:id"], ["GET", "/v1/jobs/:id/items"], ["GET", "/v1/jobs/:id/events"], ["GET", "/v1/jobs/:id/stream"],
-  ["POST", "/v1/jobs/:id/cancel"], ["POST", "/v1/jobs/:id/retry"],
+  ["GET", "/v1/jobs/:id"],
+  ["GET", "/v1/jobs/:id/items"],
+  ["GET", "/v1/jobs/:id/events"],
+  ["GET", "/v1/jobs/:id/stream"],
+  ["POST", "/v1/jobs/:id/cancel"],
+  ["POST", "/v1/jobs/:id/retry"],
 ];
 
 const PLACEHOLDER = "\u0001raw\u0001";
@@ -70,5 +130,7 @@ export function bodyWith(base: unknown, path: string, value: { text: string } | 
 
 /** JSON nested `depth` levels deep, as text (objects or arrays). */
 export function deepJson(depth: number, kind: "object" | "array"): string {
-  return kind === "object" ? `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}` : `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+  return kind === "object"
+    ? `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`
+    : `${"[".repeat(depth)}1${"]".repeat(depth)}`;
 }

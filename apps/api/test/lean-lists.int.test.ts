@@ -39,7 +39,11 @@ afterAll(async () => {
 const get = async (path: string) => {
   const res = await fetch(`${sys.apiUrl}${path}`, { headers: { authorization: `Bearer ${member}` } });
   const text = await res.text();
-  return { status: res.status, bytes: Buffer.byteLength(text), body: JSON.parse(text) as { jobs: Record<string, unknown>[]; error?: { details: { path: string }[] } } };
+  return {
+    status: res.status,
+    bytes: Buffer.byteLength(text),
+    body: JSON.parse(text) as { jobs: Record<string, unknown>[]; error?: { details: { path: string }[] } },
+  };
 };
 
 describe("lean lists", () => {
@@ -56,7 +60,9 @@ describe("lean lists", () => {
       largest = Math.max(largest, page.bytes);
     }
     const after = rss(pid);
-    console.log(`GET /v1/jobs?limit=500 over ${String(JOBS)} jobs x 1 MB input: ${String(largest)} bytes; API RSS before ${String(before.now)} MB (peak ${String(before.peak)} MB), after 5 calls ${String(after.now)} MB (peak ${String(after.peak)} MB)`);
+    console.log(
+      `GET /v1/jobs?limit=500 over ${String(JOBS)} jobs x 1 MB input: ${String(largest)} bytes; API RSS before ${String(before.now)} MB (peak ${String(before.peak)} MB), after 5 calls ${String(after.now)} MB (peak ${String(after.peak)} MB)`,
+    );
     expect(largest).toBeLessThan(1_048_576 / 2);
     for (const job of (await get(`/v1/jobs?limit=${String(JOBS)}`)).body.jobs) {
       expect(job).not.toHaveProperty("input");
@@ -67,7 +73,9 @@ describe("lean lists", () => {
     // For comparison (reported, not asserted): one page of 50 whole jobs, as every list page was before.
     const whole = await get("/v1/jobs?include=input,output&limit=50");
     const withData = rss(pid);
-    console.log(`GET /v1/jobs?include=input,output&limit=50: ${String(whole.bytes)} bytes; API RSS now ${String(withData.now)} MB (peak ${String(withData.peak)} MB)`);
+    console.log(
+      `GET /v1/jobs?include=input,output&limit=50: ${String(whole.bytes)} bytes; API RSS now ${String(withData.now)} MB (peak ${String(withData.peak)} MB)`,
+    );
   }, 60_000);
 
   it("adds input and output only when asked, with at most 50 jobs a page", async () => {
@@ -104,6 +112,6 @@ describe("lean lists", () => {
     const one = await openSse(`${sys.apiUrl}/v1/jobs/${String(first?.id)}/stream`, auth);
     await one.waitFor("the job's state", (events) => events.length >= 1, 30_000);
     one.close();
-    expect(((one.events[0]?.data as { input: { blob: string } }).input.blob).length).toBe(INPUT_BYTES);
+    expect((one.events[0]?.data as { input: { blob: string } }).input.blob.length).toBe(INPUT_BYTES);
   });
 });

@@ -9,19 +9,27 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 describe("JWT_SECRET strength at start", () => {
   const sys = new System();
-  beforeAll(async () => { await sys.init(); }, 60_000);
-  afterAll(async () => { await sys.stop(); }, 60_000);
+  beforeAll(async () => {
+    await sys.init();
+  }, 60_000);
+  afterAll(async () => {
+    await sys.stop();
+  }, 60_000);
 
   it.each([
     ["the .env.example placeholder", EXAMPLE_JWT_SECRET, /JWT_SECRET: is the \.env\.example placeholder/],
     ["one character repeated", "s".repeat(48), /JWT_SECRET: has only 1 distinct characters/],
     ["a repeated pattern", "0123456789abcdef".repeat(3), /JWT_SECRET: is too weak.*repeats a 16-character pattern/],
-  ])("refuses %s, naming the variable", async (_what, secret, message) => {
-    const app = startApp(appDir, { ...sys.env({ JWT_SECRET: secret }), PORT: "0", HOST: "127.0.0.1" });
-    expect(await app.exited()).toBe(1);
-    expect(app.output()).toMatch(message);
-    expect(app.output()).not.toContain(secret);
-  }, 30_000);
+  ])(
+    "refuses %s, naming the variable",
+    async (_what, secret, message) => {
+      const app = startApp(appDir, { ...sys.env({ JWT_SECRET: secret }), PORT: "0", HOST: "127.0.0.1" });
+      expect(await app.exited()).toBe(1);
+      expect(app.output()).toMatch(message);
+      expect(app.output()).not.toContain(secret);
+    },
+    30_000,
+  );
 });
 
 describe("token issuer, audience and lifetime", () => {
@@ -30,11 +38,15 @@ describe("token issuer, audience and lifetime", () => {
     await sys.init();
     await sys.startApi({ JWT_ISSUER: "https://auth.test", JWT_AUDIENCE: "jobstream", JWT_MAX_TTL_SECONDS: "3600" });
   }, 60_000);
-  afterAll(async () => { await sys.stop(); }, 60_000);
+  afterAll(async () => {
+    await sys.stop();
+  }, 60_000);
 
   const sign = async (options: { iss?: string; aud?: string; ttl: number; iat?: boolean }) => {
     const now = Math.floor(Date.now() / 1000);
-    let jwt = new SignJWT({ org: randomUUID(), role: "member" }).setProtectedHeader({ alg: "HS256" }).setSubject(randomUUID())
+    let jwt = new SignJWT({ org: randomUUID(), role: "member" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(randomUUID())
       .setExpirationTime(now + options.ttl);
     if (options.iat !== false) jwt = jwt.setIssuedAt(now);
     if (options.iss !== undefined) jwt = jwt.setIssuer(options.iss);

@@ -12,8 +12,17 @@ afterAll(async () => {
   await sys.stop();
 }, 60_000);
 
-interface Depth { type: string; waiting: number; prioritized: number; active: number; delayed: number }
-interface QueuesAnswer { queueDepths: Depth[] | null; depthsScope: string }
+interface Depth {
+  type: string;
+  waiting: number;
+  prioritized: number;
+  active: number;
+  delayed: number;
+}
+interface QueuesAnswer {
+  queueDepths: Depth[] | null;
+  depthsScope: string;
+}
 
 describe("queue depths in /v1/stats/queues", () => {
   it("shows an org admin its own org's depths, and operators and services every org's", async () => {

@@ -27,7 +27,8 @@ export function secretWeakness(secret: string): string | null {
   if (secret === EXAMPLE_JWT_SECRET || /change[-_ ]?me/i.test(secret)) {
     return "is the .env.example placeholder; generate a secret (e.g. `openssl rand -base64 32`)";
   }
-  const chars = [...secret];
+  // Code points, not UTF-16 units: what a secret is typed in.
+  const chars = Array.from(secret);
   const distinct = new Set(chars).size;
   if (distinct < MIN_SECRET_DISTINCT) {
     return `has only ${distinct} distinct characters (at least ${MIN_SECRET_DISTINCT}); generate one (e.g. \`openssl rand -base64 32\`)`;

@@ -20,7 +20,11 @@ export interface ApiMetricsDeps {
 }
 
 /** The API process's Prometheus metrics: HTTP timings, queue depths and outbox backlog (cached), process. */
-export function createApiMetrics(deps: ApiMetricsDeps): { registry: Registry; middleware: RequestHandler; router: Router } {
+export function createApiMetrics(deps: ApiMetricsDeps): {
+  registry: Registry;
+  middleware: RequestHandler;
+  router: Router;
+} {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const http = new Histogram({
@@ -31,14 +35,18 @@ export function createApiMetrics(deps: ApiMetricsDeps): { registry: Registry; mi
     registers: [registry],
   });
   // A scrape costs no Redis or Postgres round trip: the counts are refreshed in the background.
-  const depths = new RefreshedValue(async () => {
-    const all = new Map<string, Partial<Record<QueueState, number>>>();
-    for (const [type, queue] of deps.producer.queues) {
-      const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
-      if (counts) all.set(type, counts);
-    }
-    return all;
-  }, new Map<string, Partial<Record<QueueState, number>>>(), REFRESH_MS);
+  const depths = new RefreshedValue(
+    async () => {
+      const all = new Map<string, Partial<Record<QueueState, number>>>();
+      for (const [type, queue] of deps.producer.queues) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
+        if (counts) all.set(type, counts);
+      }
+      return all;
+    },
+    new Map<string, Partial<Record<QueueState, number>>>(),
+    REFRESH_MS,
+  );
   const backlog = new RefreshedValue(() => countPendingJobs(deps.db), 0, REFRESH_MS);
   new Gauge({
     name: "jobstream_queue_jobs",
@@ -46,7 +54,8 @@ export function createApiMetrics(deps: ApiMetricsDeps): { registry: Registry; mi
     labelNames: ["type", "state"],
     registers: [registry],
     async collect() {
-      for (const [type, counts] of await depths.get()) for (const state of QUEUE_STATES) this.set({ type, state }, counts[state] ?? 0);
+      for (const [type, counts] of await depths.get())
+        for (const state of QUEUE_STATES) this.set({ type, state }, counts[state] ?? 0);
     },
   });
   new Gauge({

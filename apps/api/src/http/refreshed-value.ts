@@ -24,7 +24,9 @@ export class RefreshedValue<T> {
 
   private refresh(): Promise<void> {
     this.refreshing ??= this.load()
-      .then((value) => { this.value = value; })
+      .then((value) => {
+        this.value = value;
+      })
       .catch(() => undefined)
       .finally(() => {
         this.readAt = Date.now();

@@ -3,8 +3,12 @@ import { findUnsafeText } from "./unsafe-text";
 
 describe("findUnsafeText", () => {
   it("names every value and key holding NUL or a lone surrogate, by dotted path", () => {
-    const value = JSON.parse('{"a":"ok","b":{"c":["x","y\\u0000"]},"d":"\\ud800","e":"\\udc00z","k\\u0000":1}') as unknown;
-    const paths = findUnsafeText(value).map((i) => i.path).sort();
+    const value = JSON.parse(
+      '{"a":"ok","b":{"c":["x","y\\u0000"]},"d":"\\ud800","e":"\\udc00z","k\\u0000":1}',
+    ) as unknown;
+    const paths = findUnsafeText(value)
+      .map((i) => i.path)
+      .sort();
     expect(paths).toEqual(["b.c.1", "d", "e", "k\ufffd"]);
   });
 
@@ -18,6 +22,12 @@ describe("findUnsafeText", () => {
   });
 
   it("stops after max findings", () => {
-    expect(findUnsafeText(Array.from({ length: 50 }, () => "\u0000"), "", 10)).toHaveLength(10);
+    expect(
+      findUnsafeText(
+        Array.from({ length: 50 }, () => "\u0000"),
+        "",
+        10,
+      ),
+    ).toHaveLength(10);
   });
 });

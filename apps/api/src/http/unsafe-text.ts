@@ -1,6 +1,7 @@
 import type { FieldIssue } from "@jobstream/job-types";
 
 /** NUL (Postgres text and jsonb refuse it) or a UTF-16 surrogate without its pair (not encodable as UTF-8). */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const describe = (text: string): string =>

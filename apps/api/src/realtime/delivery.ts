@@ -20,19 +20,35 @@ export interface Delivery {
   readonly complete?: boolean;
 }
 
-const ownershipOf = (row: JobSummaryRow): JobOwnership => ({ orgId: row.orgId, userId: row.userId, accessTokenHash: row.accessTokenHash });
+const ownershipOf = (row: JobSummaryRow): JobOwnership => ({
+  orgId: row.orgId,
+  userId: row.userId,
+  accessTokenHash: row.accessTokenHash,
+});
 
 export function deliveryFromRow(row: Job): Delivery {
   return {
-    id: row.id, version: row.version, status: row.status, type: row.type, groupId: row.groupId,
-    ownership: ownershipOf(row), view: toJobView(row), complete: true,
+    id: row.id,
+    version: row.version,
+    status: row.status,
+    type: row.type,
+    groupId: row.groupId,
+    ownership: ownershipOf(row),
+    view: toJobView(row),
+    complete: true,
   };
 }
 
 export function deliveryFromSummary(row: JobSummaryRow): Delivery {
   return {
-    id: row.id, version: row.version, status: row.status, type: row.type, groupId: row.groupId,
-    ownership: ownershipOf(row), view: toJobSummary(row), complete: false,
+    id: row.id,
+    version: row.version,
+    status: row.status,
+    type: row.type,
+    groupId: row.groupId,
+    ownership: ownershipOf(row),
+    view: toJobSummary(row),
+    complete: false,
   };
 }
 
