@@ -3,10 +3,10 @@ import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
-import { authenticate } from "./auth/authenticate";
+import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
-import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
-import { jsonBodyGuard } from "./http/json-guards";
+import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
+import { jsonBodyGuard, textGuard } from "./http/json-guards";
 import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
@@ -29,7 +29,8 @@ export interface AppDeps {
   readonly producer: Producer;
   readonly publisher: EventPublisher;
   readonly logger: Logger;
-  readonly jwtSecret: string;
+  /** Bearer-token rules: HS256 key, and the issuer, audience and longest lifetime required. */
+  readonly tokenRules: TokenRules;
   readonly prefix: string;
   readonly bodyLimit: string;
   readonly hub: ChangeHub;
@@ -37,6 +38,10 @@ export interface AppDeps {
   readonly sseMaxPerToken: number;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-For names the client. */
+  readonly trustProxy: boolean | number | string;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  readonly metricsToken?: string;
   /** The built dashboard (apps/dashboard/dist). */
   readonly dashboardDir: string;
 }
@@ -44,19 +49,23 @@ export interface AppDeps {
 /** The Express app, without listening: tests mount it on an ephemeral port. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  const metrics = createApiMetrics(deps);
+  const metrics = createApiMetrics({ producer: deps.producer, db: deps.db, metricsToken: deps.metricsToken });
   app.use(metrics.middleware);
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", deps.trustProxy);
   app.set("query parser", "simple");
   app.use(securityHeaders());
   app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(jsonBodyGuard);
+  app.use(textGuard);
   const session = sessionRouter();
   app.use(session.signOut);
+  // Callers without a valid bearer token are counted by address before any lookup (wrong job tokens too).
+  const byAddress = addressLimits(deps.redis, deps.prefix, deps.rateLimitPerMinute);
+  app.use("/v1", byAddress.anonymous);
   // Reads of one job accept its access token too; everything else needs a bearer token.
-  app.use("/v1", authenticate(deps.jwtSecret, { jobTokenPaths: JOB_TOKEN_PATHS }));
+  app.use("/v1", byAddress.countingRefusals(authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS })));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
   // The routes frontends poll come first: Express tries every earlier route of a request in turn.
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
@@ -68,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter());
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
-  app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireOperator);
+  app.use(BULL_BOARD_PATH, authenticate(deps.tokenRules, { cookie: SESSION_COOKIE }), requireOperator);
   app.use(bullBoardRouter(deps.producer));
   app.use(session.session);
   app.use(jobTypesRouter());

@@ -1,12 +1,25 @@
 import { dashboardDistDir } from "@jobstream/dashboard/dist-dir";
+import { secretWeakness } from "@jobstream/contract";
 import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
 import { z } from "zod";
 
 const apiEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  /** HS256 key for bearer tokens; at least 32 characters. */
-  JWT_SECRET: z.string({ error: "is required (HS256 key, at least 32 characters)" }).min(32, "must be at least 32 characters"),
+  /** HS256 key for bearer tokens; at least 32 characters, random (not the .env.example placeholder). */
+  JWT_SECRET: z
+    .string({ error: "is required (HS256 key, at least 32 characters)" })
+    .min(32, "must be at least 32 characters")
+    .superRefine((secret, ctx) => {
+      const weakness = secretWeakness(secret);
+      if (weakness !== null) ctx.addIssue({ code: "custom", message: weakness });
+    }),
+  /** When set, bearer tokens must carry this `iss`. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  /** When set, bearer tokens must carry this `aud`. */
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`); default 30 days. */
+  JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 86_400).default(2_592_000),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
   /** Browser origins allowed to call the API (comma list); empty: no cross-origin access. */
@@ -17,6 +30,19 @@ const apiEnvSchema = baseEnvSchema.extend({
     .pipe(z.array(z.url())),
   /** Requests per minute per token, shared by every API process. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /**
+   * Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits by address).
+   * Off by default; `true`, a hop count, or a comma list of addresses/subnets (`loopback, 10.0.0.0/8`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v): boolean | number | string => {
+      const value = v.trim();
+      if (value === "" || value === "false") return false;
+      if (value === "true") return true;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
   /** Comment sent on idle event streams so proxies keep them open. */
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(1000).max(300_000).default(15_000),
   /** Open event streams allowed per token (or per job access token). */

@@ -29,9 +29,11 @@ async function main(): Promise<void> {
 
   const app = createApp({
     db, pool, redis, producer, publisher, logger, hub,
-    jwtSecret: env.JWT_SECRET, prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
+    tokenRules: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, maxTtlSeconds: env.JWT_MAX_TTL_SECONDS },
+    prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
     sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
-    corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, dashboardDir: env.DASHBOARD_DIR,
+    corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN, dashboardDir: env.DASHBOARD_DIR,
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");

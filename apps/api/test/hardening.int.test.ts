@@ -68,4 +68,30 @@ describe("hardening", () => {
     const body = (await queues.json()) as { queues: { name: string }[] };
     expect(body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
   });
+
+  it("limits callers without a valid token by address, counting wrong job tokens and refused bearer tokens", async () => {
+    // Every guess is a fresh token: each must still spend this address's budget.
+    const guesses: number[] = [];
+    for (let i = 0; i < 6; i++) guesses.push((await sys.request("GET", `/v1/jobs/${randomUUID()}?token=guess-${String(i)}`)).status);
+    expect(guesses).toEqual([404, 404, 404, 404, 404, 429]);
+    // No token at all, or another header naming a different client: the same address, the same budget (no proxy is trusted).
+    expect((await sys.request("GET", `/v1/jobs/${randomUUID()}`)).status).toBe(429);
+    expect((await sys.request("GET", `/v1/jobs/${randomUUID()}?token=x`, { headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(429);
+
+    const forged: number[] = [];
+    for (let i = 0; i < 6; i++) forged.push((await sys.request("GET", "/v1/jobs", { headers: { authorization: `Bearer forged.${String(i)}.x` } })).status);
+    expect(forged).toEqual([401, 401, 401, 401, 401, 429]);
+    // A caller with a valid token is counted per token, not by the address others abused.
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    expect((await sys.request("GET", "/v1/jobs", { token })).status).toBe(200);
+  });
+
+  it("names the client by X-Forwarded-For only from a trusted proxy (TRUST_PROXY)", async () => {
+    const behindProxy = await sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "3", TRUST_PROXY: "loopback" });
+    const get = async (client: string) =>
+      (await fetch(`${behindProxy.url}/v1/jobs/${randomUUID()}?token=t`, { headers: { "x-forwarded-for": client } })).status;
+    const a = [await get("198.51.100.1"), await get("198.51.100.1"), await get("198.51.100.1"), await get("198.51.100.1")];
+    expect(a).toEqual([404, 404, 404, 429]);
+    expect(await get("198.51.100.2")).toBe(404);
+  });
 });

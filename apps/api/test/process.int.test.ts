@@ -1,10 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-const secret = "x".repeat(40);
+const secret = randomBytes(32).toString("base64url");
 let database: TestDatabase;
 
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import type { ApiClient } from "./api/client";
 import { followStream } from "./api/event-stream";
-import type { JobView, Session } from "./api/types";
+import type { JobSummary, Session } from "./api/types";
 
-type Listener = (job: JobView) => void;
+type Listener = (job: JobSummary) => void;
 export type LiveState = "connecting" | "open" | "reconnecting" | "ended";
 
 interface AppContextValue {
@@ -48,7 +48,7 @@ export function AppProvider({ client, session, children }: { client: ApiClient; 
       reconnectOnEnd: () => true,
       onState: setLive,
       onEvent: (data) => {
-        const job = JSON.parse(data) as JobView;
+        const job = JSON.parse(data) as JobSummary;
         for (const listener of listeners) listener(job);
       },
     });

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Db } from "@jobstream/db";
 import type { Registry } from "prom-client";
-import { checkReadiness, readinessAnswer, type Redis } from "@jobstream/runtime";
+import { checkReadiness, metricsAuthorized, readinessAnswer, type Redis } from "@jobstream/runtime";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -10,7 +10,11 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. */
-export async function startHealthServer(deps: { db: Db; redis: Redis; port: number; host: string; registry: Registry }): Promise<Server> {
+export async function startHealthServer(deps: {
+  db: Db; redis: Redis; port: number; host: string; registry: Registry;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string | undefined;
+}): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
@@ -20,6 +24,8 @@ export async function startHealthServer(deps: { db: Db; redis: Redis; port: numb
         const answer = readinessAnswer(readiness);
         send(res, answer.status, answer.body);
       });
+    } else if (req.method === "GET" && path === "/metrics" && !metricsAuthorized(req.headers.authorization, deps.metricsToken)) {
+      send(res, 401, { error: { code: "unauthorized", message: "metrics need `Authorization: Bearer <METRICS_TOKEN>`" } });
     } else if (req.method === "GET" && path === "/metrics") {
       void deps.registry.metrics().then((text) => {
         res.writeHead(200, { "content-type": deps.registry.contentType });

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   await work?.start();
   housekeeper?.start();
 
-  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry });
+  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN });
   const address = health.address();
   logger.info({ roles, healthPort: typeof address === "object" && address ? address.port : env.HEALTH_PORT }, "worker started");
 

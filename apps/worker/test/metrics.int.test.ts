@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { System, waitFor } from "@jobstream/testing";
@@ -57,7 +57,9 @@ describe("Prometheus metrics", () => {
     const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 600_000 });
     await sys.waitForStatus(member, job.id, "delayed");
     await sys.query(`UPDATE jobs SET status = 'pending', queued_at = NULL WHERE id = $1`, [job.id]);
-    expect(value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog")).toBe(1);
+    // The API refreshes the backlog in the background (at most every 5 s), not on every scrape.
+    await waitFor("the backlog to show the pending row", async () =>
+      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 1 ? true : undefined);
 
     const housekeeper = await sys.startWorker("housekeep");
     const started = await housekeeper.waitForLog("worker started");
@@ -78,5 +80,20 @@ describe("Prometheus metrics", () => {
       value(await (await fetch(metricsUrl)).text(), requeued) >= 1 ? true : undefined, { timeoutMs: 30_000 });
     const events = await sys.query<{ type: string }>(`SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY id`, [job.id]);
     expect(events.map((e) => e.type)).toContain("requeued");
+  });
+
+  it("require the bearer METRICS_TOKEN when it is set, on the API and the worker", async () => {
+    const token = randomBytes(24).toString("hex");
+    const api = await sys.startExtraApi({ METRICS_TOKEN: token });
+    const worker = await sys.startWorker("work", { METRICS_TOKEN: token });
+    const started = await worker.waitForLog("worker started");
+    for (const url of [`${api.url}/metrics`, `http://127.0.0.1:${String(started.healthPort)}/metrics`]) {
+      expect((await fetch(url)).status, url).toBe(401);
+      expect((await fetch(url, { headers: { authorization: `Bearer ${token.slice(1)}` } })).status, url).toBe(401);
+      expect((await fetch(url, { headers: { authorization: `Basic ${token}` } })).status, url).toBe(401);
+      const ok = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status, url).toBe(200);
+      expect(await ok.text()).toContain("process_resident_memory_bytes");
+    }
   });
 });

@@ -2,4 +2,5 @@ export * from "./auth";
 export * from "./errors";
 export * from "./job";
 export * from "./job-types";
+export * from "./secret-strength";
 export * from "./status";

@@ -7,3 +7,4 @@ export * from "./readiness";
 export * from "./redis";
 export * from "./roles";
 export * from "./shutdown";
+export * from "./metrics-auth";

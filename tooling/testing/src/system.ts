@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { testDatabase, type TestDatabase } from "./database";
@@ -35,7 +36,8 @@ export interface JobViewBody {
  * process and worker processes started like `pnpm start` does, and helpers to talk to them.
  */
 export class System {
-  readonly secret = "s".repeat(48);
+  /** Random like a production key: the API refuses low-entropy secrets. */
+  readonly secret = randomBytes(32).toString("base64url");
   readonly prefix = testQueuePrefix();
   readonly workers: AppProcess[] = [];
   api: AppProcess | undefined;

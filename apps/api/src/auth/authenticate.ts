@@ -40,14 +40,41 @@ function jobToken(req: Request): string | undefined {
   return typeof req.query.token === "string" ? req.query.token : undefined;
 }
 
+/** How bearer tokens are checked: the HS256 key, and the issuer, audience and longest lifetime required. */
+export interface TokenRules {
+  readonly secret: string;
+  /** Required `iss` when set. */
+  readonly issuer?: string;
+  /** Required `aud` when set. */
+  readonly audience?: string;
+  /**
+   * Longest lifetime: `exp - iat`, or `exp - now` for a token without `iat`.
+   * @defaultValue 2592000 (30 days)
+   */
+  readonly maxTtlSeconds?: number;
+}
+
+/** Whether a token lives longer than allowed (a pure decision: `now` in seconds). */
+export function outlivesMaxTtl(claims: { readonly exp: number; readonly iat?: unknown }, maxTtlSeconds: number, now: number): boolean {
+  const issuedAt = typeof claims.iat === "number" ? claims.iat : now;
+  return claims.exp - issuedAt > maxTtlSeconds;
+}
+
 /**
  * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
  * refused) and attaches the principal. On GETs of `jobTokenPaths`, a caller without a bearer token
  * may present one job's access token; only its hash is kept, and the route compares it with the row.
  * With `cookie`, a browser's session cookie (set by `POST /v1/session`) stands in for the header.
  */
-export function authenticate(secret: string, options: { jobTokenPaths?: RegExp; cookie?: string } = {}): RequestHandler {
-  const key = new TextEncoder().encode(secret);
+export function authenticate(rules: TokenRules, options: { jobTokenPaths?: RegExp; cookie?: string } = {}): RequestHandler {
+  const key = new TextEncoder().encode(rules.secret);
+  const maxTtlSeconds = rules.maxTtlSeconds ?? 2_592_000;
+  const verifyOptions = {
+    algorithms: ["HS256"],
+    requiredClaims: ["exp", "sub"],
+    ...(rules.issuer !== undefined ? { issuer: rules.issuer } : {}),
+    ...(rules.audience !== undefined ? { audience: rules.audience } : {}),
+  };
   const verified = new VerifiedTokens();
   const fromCookie = (req: Request): string | undefined => {
     const raw = options.cookie === undefined ? undefined : req.get("cookie");
@@ -74,12 +101,15 @@ export function authenticate(secret: string, options: { jobTokenPaths?: RegExp; 
     }
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(match[1], key, { algorithms: ["HS256"], requiredClaims: ["exp", "sub"] }));
+      ({ payload } = await jwtVerify(match[1], key, verifyOptions));
     } catch (error) {
       throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new ApiError("unauthorized", "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)");
+    if (outlivesMaxTtl({ exp: claims.data.exp, iat: (payload as { iat?: unknown }).iat }, maxTtlSeconds, Math.floor(Date.now() / 1000))) {
+      throw new ApiError("unauthorized", `token lifetime exceeds ${maxTtlSeconds} seconds`);
+    }
     const principal: Principal = { kind: "token", userId: claims.data.sub, orgId: claims.data.org, role: claims.data.role };
     verified.set(match[1], principal, claims.data.exp);
     principals.set(req, principal);

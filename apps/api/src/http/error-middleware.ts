@@ -40,7 +40,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
           ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
           : isBodyParserError(error)
             ? fromBodyParser(error)
-            : null;
+            : error instanceof URIError
+              ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
+                new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [{ path: "", message: "bad percent-encoding" }])
+              : null;
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");
       res.end();

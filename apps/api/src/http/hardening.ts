@@ -1,11 +1,11 @@
 import cors from "cors";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
 import type { Redis } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
-import { errorBody } from "./errors";
+import { ApiError, errorBody } from "./errors";
 import { SharedRateStore } from "./shared-rate-store";
 
 /** Security headers; the CSP allows the API docs page's own assets and nothing else. */
@@ -33,10 +33,11 @@ export function callerKey(principal: Principal): string {
 }
 
 /**
- * Requests per minute per token (or per job access token), counted in Redis so every API
- * process shares the budget (counted locally and added in Redis every 50 ms: see
- * SharedRateStore for the tolerance). If Redis is down no new window starts, so the limit is not
- * enforced: enqueueing must keep working then (the outbox catches up).
+ * Requests per minute per bearer token, counted in Redis so every API process shares the budget
+ * (counted locally and added in Redis every 50 ms: see SharedRateStore for the tolerance). If
+ * Redis is down no new window starts, so the limit is not enforced: enqueueing must keep working
+ * then (the outbox catches up). Job-token callers are counted by address instead
+ * ({@link rateLimitByAddress}): a bucket per presented token would give every guess a fresh one.
  */
 export function rateLimitPerToken(redis: Redis, prefix: string, perMinute: number): RequestHandler {
   return rateLimit({
@@ -45,10 +46,62 @@ export function rateLimitPerToken(redis: Redis, prefix: string, perMinute: numbe
     standardHeaders: "draft-8",
     legacyHeaders: false,
     passOnStoreError: true,
+    skip: (req) => principalOf(req).kind !== "token",
     keyGenerator: (req) => callerKey(principalOf(req)),
     store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit:` }),
     handler: (_req, res, _next, options) => {
       res.status(429).json(errorBody("rate_limited", `at most ${String(options.limit)} requests per minute per token`));
     },
   });
+}
+
+const hasBearer = (req: Request): boolean => req.get("authorization") !== undefined;
+
+/** The client's address: the socket's, or the forwarded one as far as Express's `trust proxy` allows. */
+const addressOf = (req: Request): string => `addr:${req.ip ?? req.socket.remoteAddress ?? "unknown"}`;
+
+/** Limits by client address for callers without a verified bearer token (see {@link addressLimits}). */
+export interface AddressLimits {
+  /** Before `authenticate`: counts every request without a bearer token, before any lookup. */
+  readonly anonymous: RequestHandler;
+  /** Wraps `authenticate`: a bearer token it refuses spends the address's budget (429 once spent). */
+  countingRefusals(authenticate: RequestHandler): RequestHandler;
+}
+
+/**
+ * Requests per minute per client address for callers without a verified bearer token, counted
+ * before any lookup so that failed ones spend the budget too: every request without a bearer
+ * token (anonymous, or holding a job access token, right or wrong), and every bearer token that
+ * fails authentication. A valid bearer token is never held back by its address (it has its own
+ * budget). The address honours `trust proxy` (`TRUST_PROXY`): behind a proxy configure it, or
+ * every caller shares the proxy's address.
+ */
+export function addressLimits(redis: Redis, prefix: string, perMinute: number): AddressLimits {
+  const common = {
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    passOnStoreError: true,
+    keyGenerator: addressOf,
+    // The address is req.ip as Express resolves it; a forwarded header is honoured only when trusted.
+    validate: { xForwardedForHeader: false },
+    handler: (_req, res, _next, options) => {
+      res.status(429).json(errorBody("rate_limited", `at most ${String(options.limit)} requests per minute from this address without a valid token`));
+    },
+  } satisfies Parameters<typeof rateLimit>[0];
+  const anonymous = rateLimit({ ...common, skip: hasBearer, store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-anon:` }) });
+  const refused = rateLimit({ ...common, store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-refused:` }) });
+  return {
+    anonymous,
+    countingRefusals: (authenticate) => async (req, res, next) => {
+      try {
+        await Promise.resolve(authenticate(req, res, next));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== "unauthorized" || !hasBearer(req)) throw error;
+        // Under the budget the refusal is answered as usual; over it, the limiter answers 429.
+        await refused(req, res, () => { next(error); });
+      }
+    },
+  };
 }

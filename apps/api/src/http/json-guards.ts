@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import { ApiError } from "./errors";
+import { findUnsafeText } from "./unsafe-text";
 
 /** Deepest nesting a request body may have; deeper bodies are refused before any schema runs. */
 export const MAX_JSON_DEPTH = 32;
@@ -30,5 +31,16 @@ export const jsonBodyGuard: RequestHandler = (req, _res, next) => {
       throw new ApiError("validation_failed", `body is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: "", message: "too deep" }]);
     }
   }
+  next();
+};
+
+/**
+ * One rule for every route: a NUL byte or a lone surrogate in any body or query string (value or
+ * key) is a 400 naming the field, before any route runs. Route parameters are checked by
+ * `parseOr400`, which applies the same rule.
+ */
+export const textGuard: RequestHandler = (req, _res, next) => {
+  const issues = [...findUnsafeText(req.query), ...findUnsafeText(req.body)];
+  if (issues.length > 0) throw new ApiError("validation_failed", "request holds text that cannot be stored", issues);
   next();
 };

@@ -1,12 +1,30 @@
 import { Router, type RequestHandler } from "express";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Queryable } from "@jobstream/db";
+import { countPendingJobs, type Db } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
+import { metricsAuthorized } from "@jobstream/runtime";
+import { errorBody } from "./errors";
+import { RefreshedValue } from "./refreshed-value";
 
 const QUEUE_STATES = ["waiting", "prioritized", "active", "delayed", "completed", "failed"] as const;
+type QueueState = (typeof QUEUE_STATES)[number];
 
-/** The API process's Prometheus metrics: HTTP timings, live queue depths, outbox backlog, process. */
-export function createApiMetrics(deps: { readonly producer: Producer; readonly pool: Queryable }): { registry: Registry; middleware: RequestHandler; router: Router } {
+/** Queue depths and the outbox backlog are read at most this often, whatever the scrape rate. */
+const REFRESH_MS = 5000;
+
+export interface ApiMetricsDeps {
+  readonly producer: Producer;
+  readonly db: Db;
+  /** When set, scrapes need `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
+}
+
+/** The API process's Prometheus metrics: HTTP timings, queue depths and outbox backlog (cached), process. */
+export function createApiMetrics(deps: ApiMetricsDeps): {
+  registry: Registry;
+  middleware: RequestHandler;
+  router: Router;
+} {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const http = new Histogram({
@@ -16,25 +34,36 @@ export function createApiMetrics(deps: { readonly producer: Producer; readonly p
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [registry],
   });
+  // A scrape costs no Redis or Postgres round trip: the counts are refreshed in the background.
+  const depths = new RefreshedValue(
+    async () => {
+      const all = new Map<string, Partial<Record<QueueState, number>>>();
+      for (const [type, queue] of deps.producer.queues) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
+        if (counts) all.set(type, counts);
+      }
+      return all;
+    },
+    new Map<string, Partial<Record<QueueState, number>>>(),
+    REFRESH_MS,
+  );
+  const backlog = new RefreshedValue(() => countPendingJobs(deps.db), 0, REFRESH_MS);
   new Gauge({
     name: "jobstream_queue_jobs",
-    help: "Jobs in BullMQ by type (queue) and state, read when scraped",
+    help: `Jobs in BullMQ by type (queue) and state, refreshed at most every ${REFRESH_MS / 1000} s`,
     labelNames: ["type", "state"],
     registers: [registry],
     async collect() {
-      for (const [type, queue] of deps.producer.queues) {
-        const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => null);
-        if (counts) for (const state of QUEUE_STATES) this.set({ type, state }, counts[state] ?? 0);
-      }
+      for (const [type, counts] of await depths.get())
+        for (const state of QUEUE_STATES) this.set({ type, state }, counts[state] ?? 0);
     },
   });
   new Gauge({
     name: "jobstream_outbox_backlog",
-    help: "Jobs stored as pending, not yet in Redis",
+    help: `Jobs stored as pending, not yet in Redis, refreshed at most every ${REFRESH_MS / 1000} s`,
     registers: [registry],
     async collect() {
-      const { rows } = await deps.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'pending'`);
-      this.set(rows[0]?.n ?? 0);
+      this.set(await backlog.get());
     },
   });
 
@@ -48,7 +77,11 @@ export function createApiMetrics(deps: { readonly producer: Producer; readonly p
     next();
   };
   const router = Router();
-  router.get("/metrics", async (_req, res) => {
+  router.get("/metrics", async (req, res) => {
+    if (!metricsAuthorized(req.get("authorization"), deps.metricsToken)) {
+      res.status(401).json(errorBody("unauthorized", "metrics need `Authorization: Bearer <METRICS_TOKEN>`"));
+      return;
+    }
     res.setHeader("content-type", registry.contentType);
     res.send(await registry.metrics());
   });

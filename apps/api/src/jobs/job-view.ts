@@ -1,7 +1,7 @@
-import { jobViewSchema, type JobStatusName, type JobView } from "@jobstream/contract";
+import { jobViewSchema, type JobStatusName, type JobSummary, type JobView } from "@jobstream/contract";
 import type { Job, JobViewRow, NewJobRow } from "@jobstream/db";
 
-export { jobViewSchema, type JobView };
+export { jobViewSchema, type JobSummary, type JobView };
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
@@ -10,7 +10,15 @@ export type JobViewSource =
   | Job
   | (Omit<JobViewRow, "progressPercent" | "status"> & { readonly progressPercent: number; readonly status: string });
 
+/** What a summary needs of a row: any source, `input` and `output` not read. */
+export type JobSummarySource = Omit<JobViewSource, "input" | "output">;
+
 export function toJobView(job: JobViewSource): JobView {
+  return { ...toJobSummary(job), input: job.input, output: job.output };
+}
+
+/** The view without `input` and `output` (lists and the all-jobs stream). */
+export function toJobSummary(job: JobSummarySource): JobSummary {
   return {
     id: job.id,
     type: job.type,
@@ -22,8 +30,6 @@ export function toJobView(job: JobViewSource): JobView {
     maxAttempts: job.maxAttempts,
     progress: { percent: Number(job.progressPercent), message: job.progressMessage, step: job.currentStep },
     items: { total: job.totalItems, processed: job.processedItems, failed: job.failedItems, skipped: job.skippedItems },
-    input: job.input,
-    output: job.output,
     error: job.errorCode === null ? null : { code: job.errorCode, message: job.errorMessage ?? "" },
     parentId: job.parentId,
     groupId: job.groupId,
@@ -65,4 +71,10 @@ export function newJobView(row: NewJobRow, status: JobStatusName, queuedAt: Date
     durationMs: null,
     expiresAt: row.expiresAt.toISOString(),
   };
+}
+
+/** A view cut down to its summary (what `/v1/stream` sends). */
+export function summaryOf(view: JobSummary): JobSummary {
+  const { input: _input, output: _output, ...summary } = view;
+  return summary;
 }

@@ -1,10 +1,10 @@
 import { Router } from "express";
-import { listActiveJobViewRows, listJobs, type Db, type Queryable } from "@jobstream/db";
+import { listActiveJobViewRows, listJobs, type Db, type JobCursor, type Queryable } from "@jobstream/db";
 import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 import { decodeJobCursor, encodeJobCursor } from "./cursor";
-import { toJobView } from "./job-view";
+import { toJobSummary, type JobSummary } from "./job-view";
 import { activeQuerySchema, listQuerySchema } from "./schemas";
 
 /** `GET /v1/jobs` (filters, keyset pages) and `GET /v1/jobs/active` (the "active jobs" widget). */
@@ -14,24 +14,37 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
   router.get("/v1/jobs", async (req, res) => {
     const q = parseOr400(listQuerySchema, req.query);
     const scope = scopeOf(principalOf(req), q.orgId);
-    const { jobs, next } = await listJobs(
-      deps.db,
-      scope,
-      {
-        statuses: q.status, type: q.type, subtype: q.subtype, userId: q.userId, groupId: q.groupId, parentId: q.parentId,
-        createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
-        createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
-        search: q.q,
-      },
-      { limit: q.limit, after: q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined },
-    );
-    res.json({ jobs: jobs.map(toJobView), nextCursor: next ? encodeJobCursor(next) : null });
+    const filter = {
+      statuses: q.status, type: q.type, subtype: q.subtype, userId: q.userId, groupId: q.groupId, parentId: q.parentId,
+      createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
+      createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
+      search: q.q,
+    };
+    const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
+    const include = new Set(q.include ?? []);
+    // Summaries unless the caller names the payload fields: those are read only then (smaller page cap).
+    let jobs: JobSummary[];
+    let next: JobCursor | null;
+    if (include.size === 0) {
+      const page = await listJobs(deps.db, scope, filter, { limit: q.limit, after });
+      next = page.next;
+      jobs = page.jobs.map(toJobSummary);
+    } else {
+      const full = await listJobs(deps.db, scope, filter, { limit: q.limit, after, withData: true });
+      next = full.next;
+      jobs = full.jobs.map((job) => ({
+        ...toJobSummary(job),
+        ...(include.has("input") ? { input: job.input } : {}),
+        ...(include.has("output") ? { output: job.output } : {}),
+      }));
+    }
+    res.json({ jobs, nextCursor: next ? encodeJobCursor(next) : null });
   });
 
   router.get("/v1/jobs/active", async (req, res) => {
     const q = parseOr400(activeQuerySchema, req.query);
     const jobs = await listActiveJobViewRows(deps.pool, scopeOf(principalOf(req), q.orgId), q);
-    res.json({ jobs: jobs.map(toJobView), running: jobs.filter((j) => j.status === "running").length });
+    res.json({ jobs: jobs.map(toJobSummary), running: jobs.filter((j) => j.status === "running").length });
   });
   return router;
 }

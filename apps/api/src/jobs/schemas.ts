@@ -51,6 +51,15 @@ const statusList = z
   .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
   .pipe(z.array(z.enum(jobStatuses)).max(8));
 
+/** Largest page of `GET /v1/jobs` with `include=input,output` (each job may carry megabytes). */
+export const MAX_PAGE_WITH_DATA = 50;
+
+/** `include=input,output`: the list adds the named (potentially large) fields. */
+const includeList = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+  .pipe(z.array(z.enum(["input", "output"])).max(2));
+
 export const listQuerySchema = z
   .object({
     status: statusList.optional(),
@@ -65,8 +74,13 @@ export const listQuerySchema = z
     q: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(200).optional(),
+    include: includeList.optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.include === undefined || q.include.length === 0 || q.limit <= MAX_PAGE_WITH_DATA, {
+    message: `at most ${MAX_PAGE_WITH_DATA} with include=input,output`,
+    path: ["limit"],
+  });
 
 export const activeQuerySchema = z
   .object({

@@ -1,11 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { listJobKinds } from "@jobstream/job-types";
-import { errorBodySchema, enqueueAnswerSchema } from "@jobstream/contract";
+import { activeJobsSchema, enqueueAnswerSchema, errorBodySchema, jobPageSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
 import { sessionSchema } from "../routes/session";
-import { activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
+import { MAX_PAGE_WITH_DATA, activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
 
 const errorSchema = errorBodySchema;
 const enqueueAnswer = enqueueAnswerSchema;
@@ -47,11 +47,12 @@ export function openApiDocument(): object {
   });
   registry.registerPath({
     method: "get", path: "/v1/jobs", summary: "List jobs (newest first, keyset pages)", security: bearer, request: { query: listQuerySchema },
-    responses: { 200: json(z.object({ jobs: z.array(jobViewSchema), nextCursor: z.string().nullable() }), "A page of jobs"), ...errors("validation_failed", "unauthorized", "rate_limited") },
+    description: `Job summaries: the job without \`input\` and \`output\`. \`include=input,output\` (either or both) adds them, with \`limit\` at most ${MAX_PAGE_WITH_DATA}.`,
+    responses: { 200: json(jobPageSchema, "A page of job summaries"), ...errors("validation_failed", "unauthorized", "rate_limited") },
   });
   registry.registerPath({
     method: "get", path: "/v1/jobs/active", summary: "Unfinished and recently finished jobs", security: bearer, request: { query: activeQuerySchema },
-    responses: { 200: json(z.object({ jobs: z.array(jobViewSchema), running: z.number().int() }), "Active jobs"), ...errors("validation_failed", "unauthorized") },
+    responses: { 200: json(activeJobsSchema, "Active jobs (summaries: no input or output)"), ...errors("validation_failed", "unauthorized") },
   });
   registry.registerPath({
     method: "get", path: "/v1/jobs/{id}", summary: "One job", security: bearerOrJobToken, request: id,
@@ -68,11 +69,11 @@ export function openApiDocument(): object {
     method: "get", path: "/v1/jobs/{id}/events", summary: "A job's timeline", security: bearerOrJobToken, request: id,
     responses: { 200: json(z.object({ events: z.array(z.object({ type: z.string(), data: z.unknown(), at: z.string() })) }), "Timeline"), ...errors("unauthorized", "not_found") },
   });
-  for (const [path, summary] of [["/v1/jobs/{id}/stream", "Server-Sent Events of one job until it is final (event `job`, id = version)"], ["/v1/stream", "Server-Sent Events of every job the caller may see (id = jobId:version)"]] as const) {
+  for (const [path, summary, data] of [["/v1/jobs/{id}/stream", "Server-Sent Events of one job until it is final (event `job`, id = version)", "Job"], ["/v1/stream", "Server-Sent Events of every job the caller may see (id = jobId:version)", "JobSummary (no input or output)"]] as const) {
     registry.registerPath({
       method: "get", path, summary, security: path === "/v1/stream" ? bearer : bearerOrJobToken,
       ...(path === "/v1/stream" ? {} : { request: id }),
-      responses: { 200: { description: "text/event-stream of `job` events whose data is a Job", content: { "text/event-stream": { schema: z.string() } } }, ...errors("unauthorized", "not_found", "rate_limited") },
+      responses: { 200: { description: `text/event-stream of \`job\` events whose data is a ${data}`, content: { "text/event-stream": { schema: z.string() } } }, ...errors("unauthorized", "not_found", "rate_limited") },
     });
   }
   for (const action of ["cancel", "retry"] as const) {
@@ -83,7 +84,10 @@ export function openApiDocument(): object {
   }
   registry.registerPath({ method: "get", path: "/v1/job-types", summary: "Registered job types with JSON Schema", security: bearer, responses: { 200: { description: "Job types", content: { "application/json": { schema: z.object({ jobTypes: z.array(z.unknown()) }) } } } } });
   for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
-    registry.registerPath({ method: "get", path, summary: "Monitoring view (admin, service)", security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
+    const summary = path === "/v1/stats/queues"
+      ? "Counts by type and status; queueDepths of the caller's org for admins (from Postgres, depthsScope org), of every org for operators and services (from BullMQ, depthsScope all)"
+      : "Monitoring view (admin, operator, service)";
+    registry.registerPath({ method: "get", path, summary, security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
   }
   registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
   registry.registerPath({

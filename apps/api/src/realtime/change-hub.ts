@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Db } from "@jobstream/db";
+import { findJobsByIds, type Db } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
 import { createRedis, type Logger, type Redis } from "@jobstream/runtime";
-import { announcedStateSchema, deliveryFromRow, fromAnnounced, type Delivery } from "./delivery";
+import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
 const announcementSchema = z.object({ ids: z.array(z.string()).optional(), states: z.array(announcedStateSchema).optional() });
 
@@ -27,7 +27,8 @@ export interface Listener {
  * Fans row changes out to this process's SSE listeners. Writers announce changed job ids on a
  * Redis channel after they commit; every API process hears every announcement, re-reads the
  * changed rows from Postgres at most once per tick (so progress bursts coalesce), and hands them
- * to its listeners. Several API processes therefore stream the same changes.
+ * to its listeners. Several API processes therefore stream the same changes. It reads only what
+ * streams send: `input` and `output` only for jobs someone streams by id, summaries otherwise.
  */
 export class ChangeHub {
   private readonly subscriber: Redis;
@@ -52,28 +53,33 @@ export class ChangeHub {
     });
     this.subscriber.on("message", (_channel, message: string) => {
       // No stream open in this process: nothing to deliver, so not even worth parsing (enqueue
-      // batches announce a thousand full job states at a time).
+      // batches announce a thousand job states at a time).
       if (this.everything.size === 0 && this.byJob.size === 0) return;
       const parsed = announcementSchema.safeParse(safeJson(message));
       if (!parsed.success) return;
       for (const state of parsed.data.states ?? []) this.dispatch(fromAnnounced(state));
-      const now = Date.now();
-      let urgent = false;
-      for (const id of parsed.data.ids ?? []) {
-        if (this.everything.size === 0 && !this.byJob.has(id)) continue;
-        this.pending.add(id);
-        // Per job, a throttle with a leading edge: a job's first change in a tick is read at
-        // once (so short-lived states such as `queued` reach clients), later ones coalesce.
-        if (now - (this.lastRead.get(id) ?? 0) >= this.deps.tickMs) urgent = true;
-      }
-      if (this.pending.size === 0) return;
-      if (urgent) {
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => { void this.flush(); }, 0);
-      } else {
-        this.timer ??= setTimeout(() => { void this.flush(); }, this.deps.tickMs);
-      }
+      this.schedule(parsed.data.ids ?? []);
     });
+  }
+
+  /** Reads these jobs soon: a job's first change in a tick at once, later ones coalesced. */
+  private schedule(ids: readonly string[]): void {
+    const now = Date.now();
+    let urgent = false;
+    for (const id of ids) {
+      if (this.everything.size === 0 && !this.byJob.has(id)) continue;
+      this.pending.add(id);
+      // Per job, a throttle with a leading edge: a job's first change in a tick is read at
+      // once (so short-lived states such as `queued` reach clients), later ones coalesce.
+      if (now - (this.lastRead.get(id) ?? 0) >= this.deps.tickMs) urgent = true;
+    }
+    if (this.pending.size === 0) return;
+    if (urgent) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => { void this.flush(); }, 0);
+    } else {
+      this.timer ??= setTimeout(() => { void this.flush(); }, this.deps.tickMs);
+    }
   }
 
   /** Ends every open stream and stops listening. */
@@ -101,9 +107,16 @@ export class ChangeHub {
     };
   }
 
-  /** Hands a state to this process's listeners of the job. */
+  /**
+   * Hands a state to this process's listeners of the job. A summary (an announced state) cannot
+   * serve a per-job stream, which sends the whole view: the row is read for those instead.
+   */
   dispatch(delivery: Delivery): void {
-    for (const listener of this.byJob.get(delivery.id) ?? []) listener.deliver(delivery);
+    const ofJob = this.byJob.get(delivery.id);
+    if (ofJob !== undefined && ofJob.size > 0) {
+      if (delivery.complete === true) for (const listener of ofJob) listener.deliver(delivery);
+      else this.schedule([delivery.id]);
+    }
     for (const listener of this.everything) listener.deliver(delivery);
   }
 
@@ -122,8 +135,10 @@ export class ChangeHub {
     for (const [id, at] of this.lastRead) if (now - at >= this.deps.tickMs) this.lastRead.delete(id);
     for (const id of ids) this.lastRead.set(id, now);
     try {
-      const rows = await this.deps.db.job.findMany({ where: { id: { in: ids } } });
-      for (const row of rows) this.dispatch(deliveryFromRow(row));
+      const streamedById = new Set(ids.filter((id) => this.byJob.has(id)));
+      const { full, summaries } = await findJobsByIds(this.deps.db, ids, streamedById);
+      for (const row of full) this.dispatch(deliveryFromRow(row));
+      for (const row of summaries) this.dispatch(deliveryFromSummary(row));
     } catch (error) {
       this.deps.logger.warn({ err: (error as Error).message }, "could not read changed jobs");
     }

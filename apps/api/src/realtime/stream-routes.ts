@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { isFinalStatus, listActiveJobs, type Db } from "@jobstream/db";
+import { findJobsByIds, isFinalStatus, listActiveJobs, type Db } from "@jobstream/db";
 import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
@@ -11,7 +11,8 @@ import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
 import { jobIdParamsSchema, tokenOnlyQuerySchema } from "../jobs/schemas";
 import type { ChangeHub } from "./change-hub";
-import { deliveryFromRow, type Delivery } from "./delivery";
+import { summaryOf } from "../jobs/job-view";
+import { deliveryFromRow, deliveryFromSummary, type Delivery } from "./delivery";
 import { ConnectionLimiter, SseStream } from "./sse";
 
 export interface StreamDeps {
@@ -50,14 +51,15 @@ export function streamRouter(deps: StreamDeps): Router {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const { id } = parseOr400(jobIdParamsSchema, req.params);
     const principal = principalOf(req);
-    const row = await deps.db.job.findUnique({ where: { id } });
+    const [row] = (await findJobsByIds(deps.db, [id])).summaries;
     if (!row || !canAccessJob(principal, row)) throw new ApiError("not_found", "no such job");
     const release = admit(principal);
     let sent = lastVersion(req);
     let unsubscribe: () => void = () => undefined;
     const stream = new SseStream(res, deps.keepAliveMs, () => { release(); unsubscribe(); });
     const deliver = (job: Delivery) => {
-      if (job.version <= sent || stream.isClosed) return;
+      // The hub reads the whole row for this stream when it only has a summary.
+      if (job.complete !== true || job.version <= sent || stream.isClosed) return;
       sent = job.version;
       stream.send("job", job.version.toString(), job.view);
       if (isFinalStatus(job.status as JobStatusName)) stream.end();
@@ -89,10 +91,10 @@ export function streamRouter(deps: StreamDeps): Router {
       sent.set(job.id, job.version);
       // Forget finished jobs so a long-lived stream does not grow without bound.
       if (isFinalStatus(job.status as JobStatusName)) sent.delete(job.id);
-      stream.send("job", `${job.id}:${job.version.toString()}`, job.view);
+      stream.send("job", `${job.id}:${job.version.toString()}`, summaryOf(job.view));
     };
     unsubscribe = deps.hub.add({ jobId: null, deliver, close: () => { stream.end(); } });
-    for (const job of (await listActiveJobs(deps.db, scope, { recentMinutes: 5, hours: 1, limit: 200 })).reverse()) deliver(deliveryFromRow(job));
+    for (const job of (await listActiveJobs(deps.db, scope, { recentMinutes: 5, hours: 1, limit: 200 })).reverse()) deliver(deliveryFromSummary(job));
   });
   return router;
 }

@@ -1,12 +1,44 @@
 import { Router } from "express";
 import { z } from "zod";
-import { failedJobsNeedingAttention, queueStats, typeStats, type Db } from "@jobstream/db";
+import { failedJobsNeedingAttention, queueStats, typeStats, unfinishedJobCounts, type Db, type QueueStat } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 
 const statsQuery = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+
+type Depth = { type: string } & Record<"waiting" | "prioritized" | "active" | "delayed" | "failed" | "completed", number>;
+
+/** Live depths of every org, from BullMQ (null while Redis does not answer). */
+function globalDepths(producer: Producer): Promise<Depth[] | null> {
+  return Promise.all(
+    [...producer.queues].map(async ([type, queue]) => {
+      const c = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
+      return { type, waiting: c.waiting ?? 0, prioritized: c.prioritized ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
+    }),
+  ).catch(() => null);
+}
+
+/**
+ * One org's depths in the same shape, from Postgres: unfinished jobs now (waiting counts pending,
+ * queued and waiting-for-children jobs; prioritized ones are among them), finished ones over the window.
+ */
+async function orgDepths(db: Db, orgId: string, types: readonly string[], window: readonly QueueStat[]): Promise<Depth[]> {
+  const counts = await unfinishedJobCounts(db, orgId);
+  const count = (type: string, statuses: readonly string[]) =>
+    counts.filter((c) => c.type === type && statuses.includes(c.status)).reduce((n, c) => n + c.jobs, 0);
+  const finished = (type: string, status: string) => window.filter((s) => s.type === type && s.status === status).reduce((n, s) => n + s.jobs, 0);
+  return types.map((type) => ({
+    type,
+    waiting: count(type, ["pending", "queued", "waiting_children"]),
+    prioritized: 0,
+    active: count(type, ["running"]),
+    delayed: count(type, ["delayed"]),
+    failed: finished(type, "failed"),
+    completed: finished(type, "completed"),
+  }));
+}
 
 /** The monitoring views, scoped to the caller's org (admin) or any org (service). */
 export function statsRouter(deps: { readonly db: Db; readonly producer: Producer }): Router {
@@ -15,17 +47,11 @@ export function statsRouter(deps: { readonly db: Db; readonly producer: Producer
   router.get("/v1/stats/queues", async (req, res) => {
     const q = parseOr400(statsQuery, req.query);
     const scope = statsScopeOf(principalOf(req), q.orgId);
-    const [stats, depths] = await Promise.all([
-      queueStats(deps.db, scope),
-      // Live depths come from BullMQ and span every org sharing the queue.
-      Promise.all(
-        [...deps.producer.queues].map(async ([type, queue]) => ({
-          type,
-          ...(await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed")),
-        })),
-      ).catch(() => null),
-    ]);
-    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths });
+    const stats = await queueStats(deps.db, scope);
+    // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
+    // an org's own depths come from its rows in Postgres.
+    const depths = scope.orgId === null ? await globalDepths(deps.producer) : await orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats);
+    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org" });
   });
 
   router.get("/v1/stats/failed", async (req, res) => {

@@ -31,6 +31,9 @@ export interface JobView {
   expiresAt: string;
 }
 
+/** A job in lists, the active widget and the all-jobs stream: no `input` or `output` (see the detail page). */
+export type JobSummary = Omit<JobView, "input" | "output">;
+
 export const itemStatuses = ["success", "error", "skipped"] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
 

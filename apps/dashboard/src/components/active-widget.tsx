@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { isFinal, type JobView } from "../api/types";
+import { isFinal, type JobSummary } from "../api/types";
 import { useApp, useJobChanges } from "../context";
 import { Link } from "../router";
 import { useLoad } from "../use-load";
@@ -7,7 +7,7 @@ import { ProgressBar } from "./progress-bar";
 import { StatusBadge } from "./status-badge";
 
 /** Keeps a map of unfinished jobs: a finished one leaves it, so it stays as small as the work in flight. */
-function withChange(jobs: ReadonlyMap<string, JobView>, job: JobView): Map<string, JobView> {
+function withChange(jobs: ReadonlyMap<string, JobSummary>, job: JobSummary): Map<string, JobSummary> {
   const next = new Map(jobs);
   if (isFinal(job.status)) next.delete(job.id);
   else next.set(job.id, job);
@@ -19,9 +19,9 @@ export function ActiveWidget() {
   const { client } = useApp();
   const [open, setOpen] = useState(false);
   const panelId = useId();
-  const [jobs, setJobs] = useState(new Map<string, JobView>());
+  const [jobs, setJobs] = useState(new Map<string, JobSummary>());
   const { load } = useLoad("active", async (signal) => {
-    const body = await client.get<{ jobs: JobView[] }>("/v1/jobs/active", signal);
+    const body = await client.get<{ jobs: JobSummary[] }>("/v1/jobs/active", signal);
     setJobs((current) => {
       let next = new Map(body.jobs.filter((j) => !isFinal(j.status)).map((j) => [j.id, j]));
       // Changes that arrived while the list loaded are newer than it.
@@ -31,7 +31,7 @@ export function ActiveWidget() {
     });
     return body;
   });
-  const arrived = useRef<JobView[]>([]);
+  const arrived = useRef<JobSummary[]>([]);
   useJobChanges((job) => {
     if (load.state === "loading") arrived.current.push(job);
     setJobs((current) => withChange(current, job));

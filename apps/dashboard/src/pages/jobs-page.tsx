@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { queryString } from "../api/client";
-import type { JobView } from "../api/types";
+import type { JobSummary } from "../api/types";
 import { ProgressBar } from "../components/progress-bar";
 import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
@@ -10,7 +10,7 @@ import { Link, navigate } from "../router";
 import { useLoad, usePaged } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
 
-function matches(job: JobView, filters: Filters): boolean {
+function matches(job: JobSummary, filters: Filters): boolean {
   if (filters.type !== undefined && job.type !== filters.type) return false;
   if (filters.subtype !== undefined && job.subtype !== filters.subtype) return false;
   if (filters.status !== undefined && job.status !== filters.status) return false;
@@ -29,17 +29,17 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   const types = useLoad("types", (signal) => client.get<{ jobTypes: { type: string }[] }>("/v1/job-types", signal));
   // Changes that arrive while a page loads are applied once it is shown: a change older than
   // the page is followed by the newer ones, so the rows converge; dropping them could not.
-  const held = useRef<JobView[]>([]);
+  const held = useRef<JobSummary[]>([]);
   const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload, updateRows } = usePaged(key, async (cursor, signal) => {
     if (cursor === null) {
       setNewJobs(new Set());
       held.current = [];
     }
-    const page = await client.get<{ jobs: JobView[]; nextCursor: string | null }>(`/v1/jobs${queryString({ ...filters, limit: 50, cursor })}`, signal);
+    const page = await client.get<{ jobs: JobSummary[]; nextCursor: string | null }>(`/v1/jobs${queryString({ ...filters, limit: 50, cursor })}`, signal);
     return { rows: page.jobs, nextCursor: page.nextCursor };
   });
 
-  const apply = (job: JobView, shown: readonly JobView[]) => {
+  const apply = (job: JobSummary, shown: readonly JobSummary[]) => {
     if (shown.some((j) => j.id === job.id)) {
       updateRows((current) => current.map((j) => (j.id === job.id ? job : j)));
     } else if (matches(job, filters) && (shown.length === 0 || job.createdAt > (shown[0]?.createdAt ?? ""))) {

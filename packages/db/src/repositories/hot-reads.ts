@@ -44,15 +44,20 @@ export interface JobViewRow {
   readonly expiresAt: Date;
 }
 
-/** The view's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
-const VIEW_COLUMNS = `id, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+/** A {@link JobViewRow} without `input` and `output`: what lists show. */
+export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
+
+/** The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
+const SUMMARY_COLUMNS = `id, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
   total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
-  input, output, metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
+  metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
   parent_id AS "parentId", group_id AS "groupId", created_at AS "createdAt", queued_at AS "queuedAt",
   started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
   duration_ms AS "durationMs", expires_at AS "expiresAt"`;
+
+const VIEW_COLUMNS = `${SUMMARY_COLUMNS}, input, output`;
 
 // Named statements are parsed and planned once per connection, not once per request.
 const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} FROM jobs WHERE id = $1` };
@@ -74,28 +79,29 @@ function activeStatement(scope: JobScope): { name: string; text: string; scopeVa
   if (scope.orgId !== null) { scopeValues.push(scope.orgId); conditions.push(`org_id = $${scopeValues.length}`); }
   if (scope.userId !== null) { scopeValues.push(scope.userId); conditions.push(`user_id = $${scopeValues.length}`); }
   const n = scopeValues.length;
-  const text = `SELECT ${VIEW_COLUMNS} FROM jobs
+  const text = `SELECT ${SUMMARY_COLUMNS} FROM jobs
   WHERE ${[...conditions, `created_at >= $${n + 1}`].join(" AND ")}
     AND (status = ANY($${n + 2}::job_status[])
       OR (status IN ('completed', 'failed') AND completed_at >= $${n + 3})
       OR (status = 'cancelled' AND cancelled_at >= $${n + 3}))
   ORDER BY created_at DESC, id DESC
   LIMIT $${n + 4}`;
-  return { name: `jobstream_active_jobs_${scope.orgId !== null ? "org" : "all"}${scope.userId !== null ? "_user" : ""}`, text, scopeValues };
+  return { name: `jobstream_active_summaries_${scope.orgId !== null ? "org" : "all"}${scope.userId !== null ? "_user" : ""}`, text, scopeValues };
 }
 
 /**
  * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
- * in the last `hours`; newest first. Same answer as {@link listActiveJobs}, without Prisma.
+ * in the last `hours`; newest first, without `input` and `output`. Same answer as {@link listActiveJobs},
+ * without Prisma.
  */
 export async function listActiveJobViewRows(
   db: Queryable,
   scope: JobScope,
   window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },
-): Promise<JobViewRow[]> {
+): Promise<JobSummaryViewRow[]> {
   const now = window.now ?? new Date();
   const { name, text, scopeValues } = activeStatement(scope);
-  const { rows } = await db.query<JobViewRow>({ name, text }, [
+  const { rows } = await db.query<JobSummaryViewRow>({ name, text }, [
     ...scopeValues, new Date(now.getTime() - window.hours * 3_600_000),
     nonFinalJobStatuses, new Date(now.getTime() - window.recentMinutes * 60_000), window.limit,
   ]);

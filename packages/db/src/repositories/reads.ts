@@ -21,6 +21,20 @@ export interface JobListFilter {
   readonly search?: string;
 }
 
+/** A job row without `input` and `output` (lists and the all-jobs stream never read them: they may be megabytes). */
+export type JobSummaryRow = Omit<Job, "input" | "output">;
+
+/** Columns lists leave out unless asked: Prisma then does not even select them. */
+const WITHOUT_DATA = { input: true, output: true } as const;
+
+/**
+ * A search text as a LIKE pattern matching it literally: Prisma's `contains` wraps it in `%…%` but
+ * leaves `%`, `_` and `\` (Postgres's default escape character) as wildcards.
+ */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Position after the last job of a page: newest first, ties broken by id. */
 export interface JobCursor {
   readonly createdAt: Date;
@@ -37,14 +51,26 @@ function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
 /**
  * A page of jobs, newest first, with keyset pagination on (created_at, id): jobs created while
  * a client pages land before its cursor, so the pages it has not read yet neither repeat nor
- * skip a job.
+ * skip a job. `input` and `output` are read only with `withData` (callers cap such pages smaller).
  */
 export async function listJobs(
   db: DbOrTx,
   scope: JobScope,
   filter: JobListFilter,
-  page: { readonly limit: number; readonly after?: JobCursor },
-): Promise<{ jobs: Job[]; next: JobCursor | null }> {
+  page: { readonly limit: number; readonly after?: JobCursor; readonly withData: true },
+): Promise<{ jobs: Job[]; next: JobCursor | null }>;
+export async function listJobs(
+  db: DbOrTx,
+  scope: JobScope,
+  filter: JobListFilter,
+  page: { readonly limit: number; readonly after?: JobCursor; readonly withData?: false },
+): Promise<{ jobs: JobSummaryRow[]; next: JobCursor | null }>;
+export async function listJobs(
+  db: DbOrTx,
+  scope: JobScope,
+  filter: JobListFilter,
+  page: { readonly limit: number; readonly after?: JobCursor; readonly withData?: boolean },
+): Promise<{ jobs: JobSummaryRow[]; next: JobCursor | null }> {
   const where: Prisma.JobWhereInput = {
     AND: [
       scopeWhere(scope),
@@ -56,13 +82,14 @@ export async function listJobs(
       filter.parentId !== undefined ? { parentId: filter.parentId } : {},
       filter.createdFrom !== undefined ? { createdAt: { gte: filter.createdFrom } } : {},
       filter.createdTo !== undefined ? { createdAt: { lt: filter.createdTo } } : {},
-      filter.search !== undefined ? { name: { contains: filter.search, mode: "insensitive" } } : {},
+      filter.search !== undefined ? { name: { contains: escapeLike(filter.search), mode: "insensitive" } } : {},
       page.after !== undefined
         ? { OR: [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }] }
         : {},
     ],
   };
-  const rows = await db.job.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: page.limit + 1 });
+  const query = { where, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: page.limit + 1 };
+  const rows: JobSummaryRow[] = page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA });
   const jobs = rows.slice(0, page.limit);
   const last = jobs.at(-1);
   return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
@@ -70,13 +97,13 @@ export async function listJobs(
 
 /**
  * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
- * in the last `hours`; newest first.
+ * in the last `hours`; newest first; without `input` and `output`.
  */
 export function listActiveJobs(
   db: DbOrTx,
   scope: JobScope,
   window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },
-): Promise<Job[]> {
+): Promise<JobSummaryRow[]> {
   const now = window.now ?? new Date();
   const recent = new Date(now.getTime() - window.recentMinutes * 60_000);
   return db.job.findMany({
@@ -91,6 +118,7 @@ export function listActiveJobs(
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: window.limit,
+    omit: WITHOUT_DATA,
   });
 }
 
@@ -119,3 +147,18 @@ export function listJobEvents(db: DbOrTx, jobId: string, limit = 1000): Promise<
   });
 }
 
+
+/** Jobs by id (any order; unknown ids are skipped), with `input` and `output` only for the ids in `withData`. */
+export async function findJobsByIds(
+  db: DbOrTx,
+  ids: readonly string[],
+  withData: ReadonlySet<string> = new Set(),
+): Promise<{ full: Job[]; summaries: JobSummaryRow[] }> {
+  const fullIds = ids.filter((id) => withData.has(id));
+  const summaryIds = ids.filter((id) => !withData.has(id));
+  const [full, summaries] = await Promise.all([
+    fullIds.length === 0 ? [] : db.job.findMany({ where: { id: { in: fullIds } } }),
+    summaryIds.length === 0 ? [] : db.job.findMany({ where: { id: { in: summaryIds } }, omit: WITHOUT_DATA }),
+  ]);
+  return { full, summaries };
+}

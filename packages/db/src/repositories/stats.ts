@@ -109,3 +109,22 @@ export async function typeStats(db: DbOrTx, scope: StatsScope): Promise<TypeStat
     };
   });
 }
+
+/** Unfinished jobs of one org by type and status (live queue depths as that org sees them). */
+export async function unfinishedJobCounts(
+  db: DbOrTx,
+  orgId: string,
+): Promise<{ type: string; status: (typeof jobStatuses)[number]; jobs: number }[]> {
+  const rows: unknown[] = await db.$queryRaw`
+    SELECT type, status::text AS status, count(*)::int AS jobs
+    FROM jobs
+    WHERE org_id = ${orgId}::uuid AND status IN ('pending', 'queued', 'delayed', 'waiting_children', 'running')
+    GROUP BY type, status`;
+  return rows.map((raw) => z.object({ type: z.string(), status: z.enum(jobStatuses), jobs: z.number().int() }).parse(raw));
+}
+
+/** Jobs stored as `pending`, not yet sent to Redis (the outbox backlog). */
+export async function countPendingJobs(db: DbOrTx): Promise<number> {
+  const rows: { n: number }[] = await db.$queryRaw`SELECT count(*)::int AS n FROM jobs WHERE status = 'pending'`;
+  return rows[0]?.n ?? 0;
+}

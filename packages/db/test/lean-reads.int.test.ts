@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createDb,
+  createPool,
+  findJobsByIds,
+  listActiveJobs,
+  listActiveJobViewRows,
+  listJobs,
+  type Db,
+} from "../src/index";
+import { createTestDatabase, type TestDatabase } from "../src/test-database";
+import { ADMIN_URL } from "./env";
+import { newJob } from "./fixtures";
+
+let database: TestDatabase;
+let pool: pg.Pool;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase(ADMIN_URL);
+  pool = createPool({ connectionString: database.url, max: 2 });
+  db = createDb({ connectionString: database.url, max: 2 });
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await pool.end();
+  await database.drop();
+});
+
+describe("lists read no payloads unless asked", () => {
+  it("leaves input and output out of list rows, active rows and summaries by id", async () => {
+    const org = randomUUID();
+    const job = newJob({ orgId: org, status: "running", input: { big: "x".repeat(1000) }, output: { done: true } });
+    await db.job.create({ data: job });
+    const scope = { orgId: org, userId: null };
+    const [listed] = (await listJobs(db, scope, {}, { limit: 10 })).jobs;
+    expect(listed?.id).toBe(job.id);
+    expect(listed).not.toHaveProperty("input");
+    expect(listed).not.toHaveProperty("output");
+    const [withData] = (await listJobs(db, scope, {}, { limit: 10, withData: true })).jobs;
+    expect(withData?.input).toEqual({ big: "x".repeat(1000) });
+    expect(withData?.output).toEqual({ done: true });
+    const window = { recentMinutes: 5, hours: 1, limit: 10 };
+    expect((await listActiveJobs(db, scope, window))[0]).not.toHaveProperty("input");
+    expect((await listActiveJobViewRows(pool, scope, window))[0]).not.toHaveProperty("input");
+    const byId = await findJobsByIds(db, [job.id, randomUUID()]);
+    expect(byId.full).toEqual([]);
+    expect(byId.summaries.map((r) => r.id)).toEqual([job.id]);
+    expect(byId.summaries[0]).not.toHaveProperty("output");
+    const full = await findJobsByIds(db, [job.id], new Set([job.id]));
+    expect(full.full[0]?.input).toEqual({ big: "x".repeat(1000) });
+  });
+
+  it("matches LIKE wildcards in the name search literally", async () => {
+    const org = randomUUID();
+    const names = ["100% done", "100 x done", "a_b", "axb", "back\\slash", "backslash"];
+    await db.job.createMany({ data: names.map((name) => newJob({ orgId: org, name })) });
+    const search = async (q: string) =>
+      (await listJobs(db, { orgId: org, userId: null }, { search: q }, { limit: 10 })).jobs.map((j) => j.name).sort();
+    expect(await search("100%")).toEqual(["100% done"]);
+    expect(await search("a_b")).toEqual(["a_b"]);
+    expect(await search("k\\s")).toEqual(["back\\slash"]);
+    expect(await search("%")).toEqual(["100% done"]);
+    expect(await search("_")).toEqual(["a_b"]);
+    expect(await search("DONE")).toEqual(["100 x done", "100% done"]);
+  });
+});
