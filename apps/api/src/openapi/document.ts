@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { listJobKinds } from "@jobstream/job-types";
+import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
 import { errorBodySchema, enqueueAnswerSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
@@ -14,10 +14,13 @@ const json = <S extends z.ZodType>(schema: S, description: string) => ({ descrip
 const errors = (...codes: (keyof typeof errorStatus)[]) =>
   Object.fromEntries(codes.map((code) => [errorStatus[code], json(errorSchema, code)]));
 
-/** Every documented enqueue body: one per example input of every registered type/subtype. */
-export function enqueueExamples(): Record<string, { value: unknown }> {
+/**
+ * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
+ * in this deployment (system types and, unless enabled, development types stay out of public docs).
+ */
+export function enqueueExamples(developmentTypes = false): Record<string, { value: unknown }> {
   const examples: Record<string, { value: unknown }> = {};
-  for (const kind of listJobKinds()) {
+  for (const kind of listJobKinds().filter((k) => isJobTypeOpenTo(k.definition, { role: "member", developmentTypes }))) {
     kind.spec.examples.input.forEach((input, i) => {
       examples[`${kind.type}-${kind.subtype}-${i}`] = { value: { type: kind.type, subtype: kind.subtype, input } };
     });
@@ -26,7 +29,7 @@ export function enqueueExamples(): Record<string, { value: unknown }> {
 }
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the routes validate with. */
-export function openApiDocument(): object {
+export function openApiDocument(developmentTypes = false): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   registry.registerComponent("securitySchemes", "jobToken", { type: "apiKey", in: "header", name: "X-Job-Token" });
@@ -37,7 +40,7 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: "post", path: "/v1/jobs", summary: "Enqueue a job", security: bearer,
     description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
-    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples() } } } },
+    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } } } },
     responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited") },
   });
   registry.registerPath({
