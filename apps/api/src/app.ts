@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
   app.use(BULL_BOARD_PATH, authenticate(deps.jwtSecret, { cookie: SESSION_COOKIE }), requireOperator);
-  app.use(bullBoardRouter(deps.producer));
+  app.use(bullBoardRouter(deps));
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));

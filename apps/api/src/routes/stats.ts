@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { failedJobsNeedingAttention, queueStats, typeStats, type Db } from "@jobstream/db";
+import { failedJobsNeedingAttention, listQueueStates, queueStats, typeStats, type Db, type Queryable } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
@@ -9,14 +9,16 @@ import { parseOr400 } from "../http/validate";
 const statsQuery = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
 /** The monitoring views, scoped to the caller's org (admin) or any org (service). */
-export function statsRouter(deps: { readonly db: Db; readonly producer: Producer }): Router {
+export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; readonly producer: Producer }): Router {
   const router = Router();
 
   router.get("/v1/stats/queues", async (req, res) => {
     const q = parseOr400(statsQuery, req.query);
     const scope = statsScopeOf(principalOf(req), q.orgId);
-    const [stats, depths] = await Promise.all([
+    const [stats, states, depths] = await Promise.all([
       queueStats(deps.db, scope),
+      // Pauses operators took (bull-board), as Postgres recorded them; a queue without a row runs.
+      listQueueStates(deps.pool),
       // Live depths come from BullMQ and span every org sharing the queue.
       Promise.all(
         [...deps.producer.queues].map(async ([type, queue]) => ({
@@ -25,7 +27,11 @@ export function statsRouter(deps: { readonly db: Db; readonly producer: Producer
         })),
       ).catch(() => null),
     ]);
-    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths });
+    const paused = new Map(states.map((s) => [s.queue, s]));
+    const queueStates = [...deps.producer.queues.keys()].map((queue) => ({
+      queue, paused: paused.get(queue)?.paused ?? false, changedAt: paused.get(queue)?.changedAt.toISOString() ?? null,
+    }));
+    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths, queueStates });
   });
 
   router.get("/v1/stats/failed", async (req, res) => {
