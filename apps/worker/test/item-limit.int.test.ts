@@ -18,11 +18,18 @@ afterAll(async () => {
 });
 
 /** Items of one job that reached its queue's event stream (what the mirror would store). */
-async function publishedItems(queue: string, jobId: string): Promise<{ refs: string[]; status: string | undefined; code: string | undefined }> {
+async function publishedItems(
+  queue: string,
+  jobId: string,
+): Promise<{ refs: string[]; status: string | undefined; code: string | undefined }> {
   const entries = await redis.xrange(keysFor(prefix).events(queue), "-", "+");
   const decoded = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === jobId);
   const last = decoded.at(-1)?.snapshot;
-  return { refs: decoded.flatMap((e) => e?.items.map((i) => i.ref) ?? []), status: last?.status, code: last?.error?.code };
+  return {
+    refs: decoded.flatMap((e) => e?.items.map((i) => i.ref) ?? []),
+    status: last?.status,
+    code: last?.error?.code,
+  };
 }
 
 describe("a job type's maximum items per job, at run time", () => {
@@ -41,12 +48,18 @@ describe("a job type's maximum items per job, at run time", () => {
     // A handler that swallowed the error cannot make it go away.
     expect(run.overLimit).toBe(thrown);
     await run.fail("too_many_items", (thrown as JobError).message, null);
-    expect(await publishedItems("synthetic", run.jobId)).toEqual({ refs: ["item-0", "item-1", "item-2"], status: "failed", code: "too_many_items" });
+    expect(await publishedItems("synthetic", run.jobId)).toEqual({
+      refs: ["item-0", "item-1", "item-2"],
+      status: "failed",
+      code: "too_many_items",
+    });
   });
 
   it("refuses a declared total over the limit", () => {
     const run = new JobRun(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
-    expect(() => { run.setTotal(11); }).toThrow(/at most 10/);
+    expect(() => {
+      run.setTotal(11);
+    }).toThrow(/at most 10/);
     expect(run.overLimit?.code).toBe("too_many_items");
     const fine = new JobRun(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
     fine.setTotal(10);

@@ -130,8 +130,8 @@ describe("items per job", () => {
   it("declares a maximum every kind's itemsOf is checked against", () => {
     for (const kind of listJobKinds()) {
       expect(kind.definition.limits.maxItems).toBeGreaterThan(0);
-      expect(kind.spec.itemsOf, `${kind.type}/${kind.subtype}`).toBeTypeOf("function");
+      expect(kind.spec.itemsOf?.(kind.spec.input.parse(kind.spec.examples.input[0])), `${kind.type}/${kind.subtype}`).toBeTypeOf("number");
     }
-    expect(jobTypes.synthetic.subtypes.noop.itemsOf?.({ items: 7 })).toBe(7);
+    expect(jobTypes.synthetic.subtypes.noop.itemsOf({ items: 7 })).toBe(7);
   });
 });

@@ -13,6 +13,8 @@ describe("hashEnqueueRequest", () => {
     const base = hashEnqueueRequest({ type: "import", input: { a: 1 } });
     expect(hashEnqueueRequest({ type: "import", input: { a: 2 } })).not.toBe(base);
     expect(hashEnqueueRequest({ type: "import", input: { a: 1 }, priority: 5 })).not.toBe(base);
-    expect(hashEnqueueRequest({ type: "import", input: [1, 2] })).not.toBe(hashEnqueueRequest({ type: "import", input: [2, 1] }));
+    expect(hashEnqueueRequest({ type: "import", input: [1, 2] })).not.toBe(
+      hashEnqueueRequest({ type: "import", input: [2, 1] }),
+    );
   });
 });

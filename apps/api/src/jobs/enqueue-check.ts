@@ -36,12 +36,21 @@ export async function checkEnqueue(
   const items = kind.kind.spec.itemsOf?.(input.data) ?? 0;
   const maxItems = kind.kind.definition.limits.maxItems;
   if (items > maxItems) {
-    return { ok: false, issues: [{ path: at("input"), message: `asks for ${items} items; a ${kind.kind.type} job may have at most ${maxItems}` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: at("input"), message: `asks for ${items} items; a ${kind.kind.type} job may have at most ${maxItems}` },
+      ],
+    };
   }
 
   if (principal.role !== "service" && (b.orgId !== undefined || b.userId !== undefined)) {
     const field = b.orgId !== undefined ? "orgId" : "userId";
-    return { ok: false, forbidden: true, issues: [{ path: at(field), message: "only service tokens may enqueue for another org or user" }] };
+    return {
+      ok: false,
+      forbidden: true,
+      issues: [{ path: at(field), message: "only service tokens may enqueue for another org or user" }],
+    };
   }
   const orgId = b.orgId ?? principal.orgId;
   // Tokens cannot name the system org (claims refuse it); a service cannot enqueue into it either,
@@ -51,26 +60,47 @@ export async function checkEnqueue(
   }
   const userId = principal.role === "service" ? (b.userId ?? null) : principal.userId;
   if (b.parentId !== undefined) {
-    const parent = await db.job.findUnique({ where: { id: b.parentId }, select: { orgId: true, userId: true, accessTokenHash: true } });
+    const parent = await db.job.findUnique({
+      where: { id: b.parentId },
+      select: { orgId: true, userId: true, accessTokenHash: true },
+    });
     if (!parent || !canAccessJob(principal, parent) || parent.orgId !== orgId) {
       return { ok: false, issues: [{ path: at("parentId"), message: "no such job" }] };
     }
   }
-  const runAt = b.runAt !== undefined ? new Date(b.runAt) : b.delayMs !== undefined && b.delayMs > 0 ? new Date(Date.now() + b.delayMs) : null;
+  const runAt =
+    b.runAt !== undefined
+      ? new Date(b.runAt)
+      : b.delayMs !== undefined && b.delayMs > 0
+        ? new Date(Date.now() + b.delayMs)
+        : null;
   const name = b.name ?? `${kind.kind.type}/${kind.kind.subtype}`;
   // The request as the caller meant it (defaults applied, delay as sent, not as a moving runAt).
   const requestHash = hashEnqueueRequest({
-    orgId, userId, type: kind.kind.type, subtype: kind.kind.subtype, name, input: input.data,
-    priority: b.priority, maxAttempts: b.maxAttempts, backoff: b.backoff, timeoutMs: b.timeoutMs,
-    runAt: b.runAt === undefined ? undefined : new Date(b.runAt).toISOString(), delayMs: b.delayMs,
-    parentId: b.parentId, groupId: b.groupId, metadata: b.metadata, expiresInSeconds: b.expiresInSeconds,
+    orgId,
+    userId,
+    type: kind.kind.type,
+    subtype: kind.kind.subtype,
+    name,
+    input: input.data,
+    priority: b.priority,
+    maxAttempts: b.maxAttempts,
+    backoff: b.backoff,
+    timeoutMs: b.timeoutMs,
+    runAt: b.runAt === undefined ? undefined : new Date(b.runAt).toISOString(),
+    delayMs: b.delayMs,
+    parentId: b.parentId,
+    groupId: b.groupId,
+    metadata: b.metadata,
+    expiresInSeconds: b.expiresInSeconds,
   });
   return {
     ok: true,
     checked: {
       prefix,
       request: {
-        orgId, userId,
+        orgId,
+        userId,
         type: kind.kind.type,
         subtype: kind.kind.subtype,
         name,

@@ -11,7 +11,11 @@ export type IdempotencyOutcome = "replay" | "in_use" | "reused";
  * - same request → `replay` (200 with the existing job).
  * Rows stored before request hashes existed (null) compare as equal: they answer as they used to.
  */
-export function idempotencyOutcome(principal: Principal, existing: IdempotentJob, requestHash: string): IdempotencyOutcome {
+export function idempotencyOutcome(
+  principal: Principal,
+  existing: IdempotentJob,
+  requestHash: string,
+): IdempotencyOutcome {
   if (!canAccessJob(principal, existing)) return "in_use";
   if (existing.requestHash !== null && existing.requestHash !== requestHash) return "reused";
   return "replay";

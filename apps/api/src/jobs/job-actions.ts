@@ -34,7 +34,10 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-bo
   let removed = job === undefined;
   if (job) {
     // A waiting or delayed job is removed; a running one is locked and cannot be.
-    removed = await job.remove().then(() => true, () => false);
+    removed = await job.remove().then(
+      () => true,
+      () => false,
+    );
   }
   if (removed) {
     await writeTransition(deps, row, { status: "cancelled" }, { type: "cancelled", data: { by }, at: Date.now() });
@@ -52,10 +55,14 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-bo
 export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<void> {
   const keys = keysFor(deps.prefix);
   const id = row.id;
-  if (row.status !== "failed" && row.status !== "cancelled") throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
+  if (row.status !== "failed" && row.status !== "cancelled")
+    throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
   const existing = await deps.producer.queue(row.type).getJob(id);
   if (existing) {
-    const removed = await existing.remove().then(() => true, () => false);
+    const removed = await existing.remove().then(
+      () => true,
+      () => false,
+    );
     if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
   }
   await deps.redis.del(keys.cancelFlag(id));
@@ -65,14 +72,34 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
   await writeTransition(
     deps,
     row,
-    { status: "queued", progress: 0, message: null, step: null, output: null, error: null, startedAt: null, finishedAt: null, durationMs: null, reopen: true },
-    { type: "retried", data: by === "api" ? { attempts: row.attempts } : { attempts: row.attempts, by }, at: Date.now() },
+    {
+      status: "queued",
+      progress: 0,
+      message: null,
+      step: null,
+      output: null,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      reopen: true,
+    },
+    {
+      type: "retried",
+      data: by === "api" ? { attempts: row.attempts } : { attempts: row.attempts, by },
+      at: Date.now(),
+    },
   );
   await deps.db.job.update({ where: { id }, data: { maxAttempts: row.attempts + perRun, queuedAt: new Date() } });
   await deps.producer.add([
     {
-      id, type: row.type, subtype: row.subtype ?? "", input: row.input, priority: row.priority,
-      attemptBase: row.attempts, attempts: perRun,
+      id,
+      type: row.type,
+      subtype: row.subtype ?? "",
+      input: row.input,
+      priority: row.priority,
+      attemptBase: row.attempts,
+      attempts: perRun,
       backoff: (stored.success ? stored.data.backoff : undefined) ?? { type: "fixed", delayMs: 1000 },
       timeoutMs: stored.success ? stored.data.timeoutMs : undefined,
       runAt: null,

@@ -30,7 +30,13 @@ if ttl < 0 then
 end
 return { 1, ttl }`;
 
-function exceeded(limit: "maxUnfinishedJobs" | "enqueuePerMinute", value: number, orgId: string, requested: number, retryAfterS: number) {
+function exceeded(
+  limit: "maxUnfinishedJobs" | "enqueuePerMinute",
+  value: number,
+  orgId: string,
+  requested: number,
+  retryAfterS: number,
+) {
   const what = limit === "maxUnfinishedJobs" ? "unfinished jobs" : "jobs enqueued per minute";
   return new ApiError(
     "quota_exceeded",
@@ -67,7 +73,14 @@ export async function admitEnqueue(
   const taken: [string, number][] = [];
   try {
     for (const [orgId, n] of counts) {
-      const [admitted, ttl] = (await deps.redis.eval(TAKE, 1, keys.enqueueQuota(orgId), n, limits.enqueuePerMinute, WINDOW_MS)) as [number, number];
+      const [admitted, ttl] = (await deps.redis.eval(
+        TAKE,
+        1,
+        keys.enqueueQuota(orgId),
+        n,
+        limits.enqueuePerMinute,
+        WINDOW_MS,
+      )) as [number, number];
       if (admitted !== 1) {
         // Give back what this batch took for the orgs before: it enqueues nothing.
         for (const [org, m] of taken) await deps.redis.decrby(keys.enqueueQuota(org), m);

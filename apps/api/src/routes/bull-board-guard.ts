@@ -19,7 +19,10 @@ import { cancelJob, retryJob, type ActionDeps } from "../jobs/job-actions";
  * - concurrency, rate-limit: limits come from configuration (job type defaults, CONCURRENCY_*);
  * - job schedulers: Jobstream defines none, and a scheduler run would add a job with no row.
  */
-export const REFUSED_BULL_BOARD_ROUTES: readonly { readonly method: "post" | "put" | "patch"; readonly path: string }[] = [
+export const REFUSED_BULL_BOARD_ROUTES: readonly {
+  readonly method: "post" | "put" | "patch";
+  readonly path: string;
+}[] = [
   { method: "post", path: "/api/queues/:queueName/add" },
   { method: "patch", path: "/api/queues/:queueName/:jobId/update-data" },
   { method: "patch", path: "/api/queues/:queueName/:jobId/delay" },
@@ -42,7 +45,9 @@ const RETRY_ALL_LIMIT = 1000;
 
 const queueParams = z.object({ queueName: z.string().min(1).max(100) }).loose();
 const jobParams = z.object({ queueName: z.string().min(1).max(100), jobId: z.uuid() }).loose();
-const statusParams = z.object({ queueName: z.string().min(1).max(100), queueStatus: z.string().min(1).max(40) }).loose();
+const statusParams = z
+  .object({ queueName: z.string().min(1).max(100), queueStatus: z.string().min(1).max(40) })
+  .loose();
 
 /**
  * Sits in front of bull-board (operators only, see requireOperator): refuses the routes above, and
@@ -72,7 +77,7 @@ export function bullBoardGuard(deps: ActionDeps): Router {
   };
   const rowOf = async (queueName: string, jobId: string) => {
     const row = await deps.db.job.findUnique({ where: { id: jobId } });
-    if (!row || row.queue !== queueName) throw new ApiError("not_found", "no such job");
+    if (row?.queue !== queueName) throw new ApiError("not_found", "no such job");
     return row;
   };
   const operatorId = (req: Request) => {
@@ -92,9 +97,15 @@ export function bullBoardGuard(deps: ActionDeps): Router {
     if (queueStatus !== "failed") throw new ApiError("forbidden", "only failed jobs can be retried");
     const failed = await queueOf(queueName).getFailed(0, RETRY_ALL_LIMIT - 1);
     const ids = failed.map((j) => j.id).filter((id): id is string => id !== undefined);
-    const rows = await deps.db.job.findMany({ where: { id: { in: ids }, queue: queueName, status: { in: ["failed", "cancelled"] } } });
+    const rows = await deps.db.job.findMany({
+      where: { id: { in: ids }, queue: queueName, status: { in: ["failed", "cancelled"] } },
+    });
     for (const row of rows) await retryJob(deps, row, "bull-board");
-    await announceChanges(deps.redis, deps.prefix, rows.map((r) => r.id));
+    await announceChanges(
+      deps.redis,
+      deps.prefix,
+      rows.map((r) => r.id),
+    );
     res.status(200).json({});
   });
 
@@ -113,7 +124,11 @@ export function bullBoardGuard(deps: ActionDeps): Router {
 
   router.put("/api/queues/:queueName/clean/:queueStatus", (req, _res, next) => {
     const { queueStatus } = parseOr400(statusParams, req.params);
-    if (!FINAL_CLEAN_STATES.has(queueStatus)) throw new ApiError("forbidden", "only completed or failed jobs can be cleaned in bulk; cancel others through the v1 API");
+    if (!FINAL_CLEAN_STATES.has(queueStatus))
+      throw new ApiError(
+        "forbidden",
+        "only completed or failed jobs can be cleaned in bulk; cancel others through the v1 API",
+      );
     next();
   });
 
