@@ -555,4 +555,13 @@ describe("bull-board", () => {
     expect((await call("GET", "/v1/stats/queues", await headersOf("admin", t, o))).status).toBe(200);
     expect((await call("GET", "/v1/stats/queues", await headersOf("member", t, o))).status).toBe(403);
   });
+
+  // Last of the file: "promote all" also starts the matrix's delayed jobs.
+  it("promotes every delayed job of a queue, and Postgres follows them all", async () => {
+    const token = await ownerOf();
+    const operator = await operatorHeaders();
+    const jobs = await Promise.all([1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 })));
+    expect((await call("PUT", `${board}/api/queues/synthetic/promote`, operator)).status).toBeLessThan(300);
+    for (const j of jobs) await sys.waitForStatus(token, j.id, "completed");
+  });
 });

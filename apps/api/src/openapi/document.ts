@@ -14,6 +14,12 @@ const json = <S extends z.ZodType>(schema: S, description: string) => ({ descrip
 const errors = (...codes: (keyof typeof errorStatus)[]) =>
   Object.fromEntries(codes.map((code) => [errorStatus[code], json(errorSchema, code)]));
 
+/** Answers an enqueue shares: two codes each for 409 and 429. */
+const enqueueRefusals = {
+  409: json(errorSchema, "idempotency_key_in_use (the key names a job the caller may not read) or idempotency_key_reused (another request)"),
+  429: json(errorSchema, "rate_limited (per token) or quota_exceeded (per org: details {limit, value, orgId, requested}); see Retry-After"),
+};
+
 /**
  * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
  * in this deployment (system types and, unless enabled, development types stay out of public docs).
@@ -41,12 +47,12 @@ export function openApiDocument(developmentTypes = false): object {
     method: "post", path: "/v1/jobs", summary: "Enqueue a job", security: bearer,
     description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
     request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } } } },
-    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited") },
+    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type"), ...enqueueRefusals },
   });
   registry.registerPath({
     method: "post", path: "/v1/jobs/batch", summary: "Enqueue up to 1,000 jobs, all or nothing", security: bearer,
     request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
-    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "rate_limited") },
+    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large"), ...enqueueRefusals },
   });
   registry.registerPath({
     method: "get", path: "/v1/jobs", summary: "List jobs (newest first, keyset pages)", security: bearer, request: { query: listQuerySchema },
