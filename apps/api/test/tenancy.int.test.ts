@@ -526,6 +526,16 @@ describe("bull-board", () => {
     }
   });
 
+  it("cleans a Redis-only job (no row) away, and answers 404 to retrying one", async () => {
+    const token = await ownerOf();
+    const operator = await operatorHeaders();
+    const job = await sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 });
+    await sys.query(`DELETE FROM jobs WHERE id = $1`, [job.id]);
+    expect((await call("PUT", `${board}/api/queues/synthetic/${job.id}/retry`, operator)).status).toBe(404);
+    expect((await call("PUT", `${board}/api/queues/synthetic/${job.id}/clean`, operator)).status).toBeLessThan(300);
+    expect((await call("GET", `${board}/api/queues/synthetic/${job.id}`, operator)).status).toBe(404);
+  });
+
   it("promotes a delayed job, and Postgres follows it to the end", async () => {
     const token = await ownerOf();
     const operator = await operatorHeaders();

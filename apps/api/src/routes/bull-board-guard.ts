@@ -45,6 +45,7 @@ const RETRY_ALL_LIMIT = 1000;
 
 const queueParams = z.object({ queueName: z.string().min(1).max(100) }).loose();
 const jobParams = z.object({ queueName: z.string().min(1).max(100), jobId: z.uuid() }).loose();
+const anyJobParams = z.object({ queueName: z.string().min(1).max(100), jobId: z.string().min(1).max(200) }).loose();
 const statusParams = z
   .object({ queueName: z.string().min(1).max(100), queueStatus: z.string().min(1).max(40) })
   .loose();
@@ -110,10 +111,11 @@ export function bullBoardGuard(deps: ActionDeps): Router {
   });
 
   router.put("/api/queues/:queueName/:jobId/clean", async (req, res, next) => {
-    const { queueName, jobId } = parseOr400(jobParams, req.params);
-    const row = await rowOf(queueName, jobId);
-    // A final job's Redis copy may go (bull-board removes it); Postgres keeps the record.
-    if (isFinalStatus(row.status)) {
+    const { queueName, jobId } = parseOr400(anyJobParams, req.params);
+    const row = z.uuid().safeParse(jobId).success ? await deps.db.job.findUnique({ where: { id: jobId } }) : null;
+    // A final job's Redis copy may go (bull-board removes it; Postgres keeps the record), and so
+    // may a Redis-only job without a row (it has no record to disagree with).
+    if (row?.queue !== queueName || isFinalStatus(row.status)) {
       next();
       return;
     }
