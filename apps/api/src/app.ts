@@ -10,7 +10,7 @@ import { jsonBodyGuard, textGuard } from "./http/json-guards";
 import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
-import { enqueueRouter } from "./jobs/enqueue-route";
+import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
@@ -44,6 +44,8 @@ export interface AppDeps {
   readonly metricsToken?: string;
   /** The built dashboard (apps/dashboard/dist). */
   readonly dashboardDir: string;
+  /** Development types on or off, per-org quotas. */
+  readonly enqueuePolicy: EnqueuePolicy;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -74,13 +76,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(streamRouter({ db: deps.db, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken }));
   app.use(healthRouter(deps));
   app.use(metrics.router);
-  app.use(openApiRouter());
+  app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
   app.use(BULL_BOARD_PATH, authenticate(deps.tokenRules, { cookie: SESSION_COOKIE }), requireOperator);
-  app.use(bullBoardRouter(deps.producer));
+  app.use(bullBoardRouter(deps));
   app.use(session.session);
-  app.use(jobTypesRouter());
+  app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

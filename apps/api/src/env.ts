@@ -3,6 +3,9 @@ import { secretWeakness } from "@jobstream/contract";
 import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
 import { z } from "zod";
 
+/** "true" or "false" (anything else is refused, so a typo does not silently mean false). */
+const flag = z.enum(["true", "false"]).default("false").transform((v) => v === "true");
+
 const apiEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -51,6 +54,12 @@ const apiEnvSchema = baseEnvSchema.extend({
   DASHBOARD_DIR: z.string().min(1).default(dashboardDistDir),
   /** Changes are re-read and sent at most this often (progress bursts coalesce). */
   SSE_TICK_MS: z.coerce.number().int().min(10).max(5000).default(100),
+  /** Development job types (synthetic) exist only when true: tests, benchmarks, `pnpm start`'s dev mode. */
+  ENABLE_SYNTHETIC_JOBS: flag,
+  /** Unfinished jobs one org may have; an enqueue over it answers 429 quota_exceeded. 0: unlimited. */
+  ORG_MAX_UNFINISHED_JOBS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+  /** Jobs one org may enqueue per minute, over all API processes (429 quota_exceeded above). 0: unlimited. */
+  ORG_ENQUEUE_PER_MINUTE: z.coerce.number().int().min(0).max(100_000_000).default(6000),
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

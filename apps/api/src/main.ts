@@ -34,6 +34,11 @@ async function main(): Promise<void> {
     sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
     corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN, dashboardDir: env.DASHBOARD_DIR,
+    enqueuePolicy: {
+      developmentTypes: env.ENABLE_SYNTHETIC_JOBS,
+      maxUnfinishedJobs: env.ORG_MAX_UNFINISHED_JOBS,
+      enqueuePerMinute: env.ORG_ENQUEUE_PER_MINUTE,
+    },
   });
   const server = app.listen(env.PORT, env.HOST);
   await once(server, "listening");

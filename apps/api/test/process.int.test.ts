@@ -46,6 +46,13 @@ describe("api process", () => {
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("refuses a flag that is not true or false, and negative quotas", async () => {
+    const app = startApp(appDir, { ...baseEnv(), ENABLE_SYNTHETIC_JOBS: "yes", ORG_MAX_UNFINISHED_JOBS: "-1", ORG_ENQUEUE_PER_MINUTE: "lots" });
+    expect(await app.exited()).toBe(1);
+    const out = app.output();
+    for (const name of ["ENABLE_SYNTHETIC_JOBS", "ORG_MAX_UNFINISHED_JOBS", "ORG_ENQUEUE_PER_MINUTE"]) expect(out).toMatch(new RegExp(`${name}:`));
+  });
+
   it("answers /healthz and /readyz, then stops on SIGTERM with exit 0", async () => {
     const app = startApp(appDir, baseEnv());
     const listening = await app.waitForLog("api listening");

@@ -10,6 +10,8 @@ const concurrencyOverrides = Object.fromEntries(
 );
 
 const workerEnvSchema = baseEnvSchema.extend({
+  /** Development job types (synthetic) get a queue worker only when true; elsewhere nothing runs them. */
+  ENABLE_SYNTHETIC_JOBS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   ROLES: rolesSchema,
   /** Port of this process's /healthz and /readyz; 0 picks a free port. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),

@@ -1,5 +1,5 @@
 import { createDb, createPool } from "@jobstream/db";
-import { jobTypeNames, type JobTypeName } from "@jobstream/job-types";
+import { enabledJobTypeNames, jobTypeNames, type JobTypeName } from "@jobstream/job-types";
 import { closeHttpServer, closeRedis, createLogger, createRedis, EnvError, onShutdown, runMain, type Role } from "@jobstream/runtime";
 import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const work = roles.includes("work")
     ? new WorkRole({
         ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS,
+        types: enabledJobTypeNames(env.ENABLE_SYNTHETIC_JOBS),
         onOutcome: (type, outcome, seconds) => { metrics.jobDuration.observe({ type, outcome }, seconds); },
       })
     : undefined;

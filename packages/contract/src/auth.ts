@@ -9,10 +9,17 @@ import { z } from "zod";
 export const roles = ["member", "admin", "operator", "service"] as const;
 export type Role = (typeof roles)[number];
 
+/**
+ * The org of Jobstream's own jobs (the housekeeper's retention sweeps and their idempotency keys).
+ * No token may belong to it and no service may enqueue into it, so no tenant can read those jobs
+ * or take their keys first.
+ */
+export const SYSTEM_ORG_ID = "00000000-0000-0000-0000-000000000000";
+
 /** Claims of a Jobstream bearer token (HS256). */
 export const claimsSchema = z.object({
   sub: z.guid(),
-  org: z.guid(),
+  org: z.guid().refine((org) => org !== SYSTEM_ORG_ID, "is reserved for Jobstream's own jobs"),
   role: z.enum(roles),
   exp: z.number(),
 });

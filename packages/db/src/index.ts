@@ -10,3 +10,6 @@ export * from "./repositories/mirror";
 export * from "./repositories/reads";
 export * from "./repositories/stats";
 export * from "./status";
+export * from "./repositories/quotas";
+export * from "./repositories/queue-states";
+export { SYSTEM_ORG_ID } from "@jobstream/contract";

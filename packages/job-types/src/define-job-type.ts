@@ -44,6 +44,14 @@ export interface InvalidExample {
   readonly path: string;
 }
 
+/**
+ * Roles of bearer tokens (mirrors `@jobstream/contract`'s `roles`; this package stays a zod-only leaf).
+ * A job type lists the roles that may enqueue it; for any other role the type does not exist.
+ */
+export type EnqueueRole = "member" | "admin" | "operator" | "service";
+/** Everyone with a bearer token: the default for product job types. */
+export const EVERY_ROLE: readonly EnqueueRole[] = ["member", "admin", "operator", "service"];
+
 export interface SubtypeDefinition<
   I extends z.ZodType = z.ZodType,
   O extends z.ZodType = z.ZodType,
@@ -57,6 +65,12 @@ export interface SubtypeDefinition<
   /** Before/after state of one item outcome. */
   readonly item: S;
   readonly steps?: readonly StepDefinition[];
+  /**
+   * How many items a job with this (parsed) input will report, when the input tells; checked
+   * against the type's `limits.maxItems` at enqueue. An upper bound is fine: over it is refused.
+   */
+  // Method syntax on purpose: each subtype annotates its own parsed input type.
+  itemsOf?(input: z.output<I>): number;
   /** Documented payloads: accepted ones appear in the API docs; tests check all of them. */
   readonly examples: {
     readonly input: readonly z.input<I>[];
@@ -76,6 +90,17 @@ export interface JobTypeDefinition<
   readonly defaultSubtype?: string;
   readonly defaults: JobDefaults;
   readonly subtypes: S;
+  /** Roles that may enqueue (and see, in `GET /v1/job-types`) this type. */
+  readonly enqueueRoles: readonly EnqueueRole[];
+  /**
+   * A type for tests, demos and benchmarks: it exists only where the deployment turns development
+   * types on (`ENABLE_SYNTHETIC_JOBS=true`); elsewhere the API treats it as unknown and no worker runs it.
+   */
+  readonly development?: boolean;
+  readonly limits: {
+    /** Items one job may report: checked at enqueue (subtype `itemsOf`) and enforced by the worker at run time. */
+    readonly maxItems: number;
+  };
 }
 
 /** Identity function that keeps the literal subtype names for the typed registry. */
@@ -83,6 +108,9 @@ export function defineJobType<const S extends Record<string, SubtypeDefinition>>
   definition: JobTypeDefinition<S> & { readonly defaultSubtype?: keyof S & string },
 ): JobTypeDefinition<S> {
   jobDefaultsSchema.parse(definition.defaults);
+  if (!Number.isInteger(definition.limits.maxItems) || definition.limits.maxItems < 0) {
+    throw new Error(`job type ${definition.type}: limits.maxItems must be a non-negative integer`);
+  }
   return definition;
 }
 

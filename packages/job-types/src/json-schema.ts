@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { JobTypeDefinition } from "./define-job-type";
-import { jobTypes } from "./registry";
+import { isJobTypeOpenTo, jobTypes, type JobTypeAudience } from "./registry";
 
 export interface SubtypeDescription {
   readonly subtype: string;
@@ -17,17 +17,20 @@ export interface JobTypeDescription {
   readonly description: string;
   readonly defaultSubtype: string | null;
   readonly defaults: unknown;
+  readonly limits: { readonly maxItems: number };
   readonly subtypes: readonly SubtypeDescription[];
 }
 
-/** The registry as JSON Schema (what `GET /v1/job-types` serves). */
-export function describeJobTypes(): JobTypeDescription[] {
+/** The registry as JSON Schema (what `GET /v1/job-types` serves), limited to the types open to `audience`. */
+export function describeJobTypes(audience?: JobTypeAudience): JobTypeDescription[] {
   const definitions: readonly JobTypeDefinition[] = Object.values(jobTypes);
-  return definitions.map((definition) => ({
+  const open = audience === undefined ? definitions : definitions.filter((d) => isJobTypeOpenTo(d, audience));
+  return open.map((definition) => ({
     type: definition.type,
     description: definition.description,
     defaultSubtype: definition.defaultSubtype ?? null,
     defaults: definition.defaults,
+    limits: definition.limits,
     subtypes: Object.entries(definition.subtypes).map(([subtype, spec]) => ({
       subtype,
       description: spec.description,

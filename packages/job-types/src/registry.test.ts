@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { describeJobTypes } from "./json-schema";
 import { toFieldIssues } from "./issues";
-import { jobTypes, listJobKinds, resolveJobKind } from "./registry";
+import { enabledJobTypeNames, jobTypes, listJobKinds, resolveJobKind } from "./registry";
+import { csvRowsUpperBound } from "./types/import";
 
 const kinds = listJobKinds().map((kind) => ({ name: `${kind.type}/${kind.subtype}`, spec: kind.spec }));
 
@@ -80,5 +81,57 @@ describe("describeJobTypes", () => {
       expect.arrayContaining(["durationMs", "items", "failItems", "failAttempts", "steps", "output"]),
     );
     expect(described.flatMap((t) => t.subtypes)).toHaveLength(4);
+  });
+});
+
+describe("who sees which type", () => {
+  const names = (role: "member" | "admin" | "operator" | "service" | null, developmentTypes: boolean) =>
+    describeJobTypes({ role, developmentTypes }).map((d) => d.type);
+
+  it.each([
+    ["member", false, ["import"]],
+    ["admin", false, ["import"]],
+    ["member", true, ["synthetic", "import"]],
+    ["operator", false, ["import", "maintenance"]],
+    ["service", true, ["synthetic", "import", "maintenance"]],
+    [null, false, ["import", "maintenance"]],
+  ] as const)("%s (development types %s) sees %j", (role, developmentTypes, expected) => {
+    expect(names(role, developmentTypes)).toEqual(expected);
+  });
+
+  it("answers a hidden type exactly like a name that does not exist", () => {
+    const audience = { role: "member", developmentTypes: false } as const;
+    const hidden = resolveJobKind("maintenance", null, audience);
+    const missing = resolveJobKind("nope", null, audience);
+    expect(hidden.ok || missing.ok).toBe(false);
+    if (!hidden.ok && !missing.ok) {
+      expect(hidden.field).toBe("type");
+      expect(hidden.message.replace("maintenance", "X")).toBe(missing.message.replace("nope", "X"));
+      expect(hidden.message).not.toContain("known: import, maintenance");
+    }
+    expect(resolveJobKind("maintenance", null, { role: "service", developmentTypes: false }).ok).toBe(true);
+  });
+
+  it("runs development types only where enabled", () => {
+    expect(enabledJobTypeNames(false)).toEqual(["import", "maintenance"]);
+    expect(enabledJobTypeNames(true)).toEqual(["synthetic", "import", "maintenance"]);
+  });
+});
+
+describe("items per job", () => {
+  it("bounds CSV rows by lines, never below the real count", () => {
+    expect(csvRowsUpperBound("a\n1\n2\n", true)).toBe(2);
+    expect(csvRowsUpperBound("a\n1\n2", true)).toBe(2);
+    expect(csvRowsUpperBound("1\n2", false)).toBe(2);
+    expect(csvRowsUpperBound("", true)).toBe(0);
+    expect(csvRowsUpperBound('a\n"x\ny"\n', true)).toBe(2);
+  });
+
+  it("declares a maximum every kind's itemsOf is checked against", () => {
+    for (const kind of listJobKinds()) {
+      expect(kind.definition.limits.maxItems).toBeGreaterThan(0);
+      expect(kind.spec.itemsOf?.(kind.spec.input.parse(kind.spec.examples.input[0])), `${kind.type}/${kind.subtype}`).toBeTypeOf("number");
+    }
+    expect(jobTypes.synthetic.subtypes.noop.itemsOf({ items: 7 })).toBe(7);
   });
 });

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { JobTypeDefinition, SubtypeDefinition } from "./define-job-type";
+import type { EnqueueRole, JobTypeDefinition, SubtypeDefinition } from "./define-job-type";
 import { importJobType } from "./types/import";
 import { maintenance } from "./types/maintenance";
 import { synthetic } from "./types/synthetic";
@@ -27,6 +27,25 @@ export function isJobTypeName(value: string): value is JobTypeName {
   return Object.hasOwn(jobTypes, value);
 }
 
+/** Which types exist for a caller: development types only where enabled, others by enqueue role. */
+export interface JobTypeAudience {
+  /** The caller's role; `null` for Jobstream's own processes (the housekeeper), which see every type. */
+  readonly role: EnqueueRole | null;
+  /** `ENABLE_SYNTHETIC_JOBS`: whether development types (synthetic) exist in this deployment. */
+  readonly developmentTypes: boolean;
+}
+
+/** Whether a type exists for this audience. A type that does not is unknown to it, never "forbidden". */
+export function isJobTypeOpenTo(definition: JobTypeDefinition, audience: JobTypeAudience): boolean {
+  if (definition.development === true && !audience.developmentTypes) return false;
+  return audience.role === null || definition.enqueueRoles.includes(audience.role);
+}
+
+/** Names of the types a deployment runs (workers start one queue worker per name). */
+export function enabledJobTypeNames(developmentTypes: boolean): JobTypeName[] {
+  return jobTypeNames.filter((name) => developmentTypes || jobTypes[name].development !== true);
+}
+
 export interface ResolvedJobKind {
   readonly definition: JobTypeDefinition;
   readonly type: JobTypeName;
@@ -38,10 +57,16 @@ export type ResolveResult =
   | { readonly ok: true; readonly kind: ResolvedJobKind }
   | { readonly ok: false; readonly field: "type" | "subtype"; readonly message: string };
 
-/** Finds a type and subtype by name; a missing subtype falls back to the type's default. */
-export function resolveJobKind(type: string, subtype?: string | null): ResolveResult {
-  if (!isJobTypeName(type)) {
-    return { ok: false, field: "type", message: `unknown job type "${type}"; known: ${jobTypeNames.join(", ")}` };
+/**
+ * Finds a type and subtype by name; a missing subtype falls back to the type's default. With an
+ * audience, types not open to it answer exactly like names that do not exist (and are not listed
+ * as known), so a caller learns nothing about types it may not use.
+ */
+export function resolveJobKind(type: string, subtype?: string | null, audience?: JobTypeAudience): ResolveResult {
+  const open = (name: JobTypeName) => audience === undefined || isJobTypeOpenTo(jobTypes[name], audience);
+  if (!isJobTypeName(type) || !open(type)) {
+    const known = jobTypeNames.filter(open).join(", ");
+    return { ok: false, field: "type", message: `unknown job type "${type}"; known: ${known}` };
   }
   const definition: JobTypeDefinition = jobTypes[type];
   const name = subtype ?? definition.defaultSubtype;

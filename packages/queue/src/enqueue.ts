@@ -19,6 +19,8 @@ export interface EnqueueRequest {
   readonly timeoutMs?: number;
   readonly runAt?: Date | null;
   readonly idempotencyKey?: string | null;
+  /** `hashEnqueueRequest` of the normalized request, stored with the key (see the API's idempotency rule). */
+  readonly requestHash?: string | null;
   readonly parentId?: string | null;
   readonly groupId?: string | null;
   readonly metadata?: Record<string, unknown>;
@@ -88,6 +90,7 @@ export async function enqueueJobs(
       name: req.name,
       queue: resolved.kind.definition.type,
       idempotencyKey: req.idempotencyKey ?? null,
+      requestHash: req.requestHash ?? null,
       parentId: req.parentId ?? null,
       groupId: req.groupId ?? null,
       priority: req.priority ?? defaults.priority,

@@ -4,5 +4,6 @@ export * from "./job-data";
 export * from "./keys";
 export * from "./producer";
 export * from "./publisher";
+export * from "./request-hash";
 export * from "./scripts";
 export * from "./wire";

@@ -17,6 +17,8 @@ export interface Keys {
   mirrorLease(queue: string): string;
   /** Leader lease of the housekeeper. */
   housekeeperLeader(): string;
+  /** Jobs an org enqueued in the current one-minute window (API quota). */
+  enqueueQuota(orgId: string): string;
 }
 
 export function keysFor(prefix: string): Keys {
@@ -28,6 +30,7 @@ export function keysFor(prefix: string): Keys {
     changesChannel: () => `${prefix}:~changes`,
     mirrorLease: (queue) => `${prefix}:~lease:mirror:${queue}`,
     housekeeperLeader: () => `${prefix}:~lease:housekeeper`,
+    enqueueQuota: (orgId) => `${prefix}:~quota:enqueue:${orgId}`,
   };
 }
 

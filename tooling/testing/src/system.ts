@@ -11,6 +11,16 @@ import { waitFor } from "./wait";
 const workerDir = fileURLToPath(new URL("../../../apps/worker", import.meta.url));
 const apiDir = fileURLToPath(new URL("../../../apps/api", import.meta.url));
 
+/**
+ * What tests and benchmarks (which start their systems through this class) need on: the synthetic
+ * job types, and no per-org quotas (tests that check quotas set them).
+ */
+export const TEST_FEATURES = {
+  ENABLE_SYNTHETIC_JOBS: "true",
+  ORG_MAX_UNFINISHED_JOBS: "0",
+  ORG_ENQUEUE_PER_MINUTE: "0",
+};
+
 /** Settings that make recovery paths fast enough for tests (production defaults are slower). */
 export const FAST_RECOVERY = {
   WORKER_LOCK_MS: "2000",
@@ -55,7 +65,7 @@ export class System {
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
       DATABASE_URL: this.database.url, REDIS_URL: this.redisUrl, QUEUE_PREFIX: this.prefix, JWT_SECRET: this.secret,
-      LOG_LEVEL: "info", DATABASE_POOL_SIZE: "4", ...FAST_RECOVERY, ...extra,
+      LOG_LEVEL: "info", DATABASE_POOL_SIZE: "4", ...TEST_FEATURES, ...FAST_RECOVERY, ...extra,
     };
   }
 

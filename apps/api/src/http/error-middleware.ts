@@ -50,6 +50,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (known) {
+      if (known.headers) res.set(known.headers);
       res.status(known.status).json(errorBody(known.code, known.message, known.details));
       return;
     }

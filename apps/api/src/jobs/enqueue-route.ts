@@ -1,70 +1,33 @@
 import { Router, type Request } from "express";
-import type { Db, NewJobRow, Queryable } from "@jobstream/db";
-import { resolveJobKind, toFieldIssues, type FieldIssue } from "@jobstream/job-types";
-import { announceStates, enqueueJobs, type EnqueueRequest, type EnqueueResult, type Producer } from "@jobstream/queue";
-import type { Logger } from "@jobstream/runtime";
-import { canAccessJob } from "../auth/access";
+import { findIdempotentJobs, type Db, type IdempotentJob, type NewJobRow, type Queryable } from "@jobstream/db";
+import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
+import { announceStates, enqueueJobs, type EnqueueResult, type Producer } from "@jobstream/queue";
+import type { Logger, Redis } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
 import { toAnnounced, type Delivery } from "../realtime/delivery";
+import { checkEnqueue, type CheckedRequest } from "./enqueue-check";
+import { idempotencyMessages, idempotencyOutcome } from "./idempotency";
 import { newJobView, toJobView, type JobView } from "./job-view";
-import { batchBodySchema, enqueueBodySchema } from "./schemas";
+import { admitEnqueue, type QuotaLimits } from "./quota";
+import { batchBodySchema } from "./schemas";
+
+/** Who may enqueue what, and how much: from the API's environment. */
+export interface EnqueuePolicy extends QuotaLimits {
+  /** `ENABLE_SYNTHETIC_JOBS`. */
+  readonly developmentTypes: boolean;
+}
 
 export interface EnqueueDeps {
   readonly db: Db;
   readonly pool: Queryable;
+  readonly redis: Redis;
+  readonly prefix: string;
   readonly producer: Producer;
   readonly logger: Logger;
-}
-
-type Checked = { ok: true; request: EnqueueRequest } | { ok: false; issues: FieldIssue[]; forbidden?: boolean };
-
-/** Validates one enqueue body for the caller; every problem is reported with its field path. */
-async function check(deps: EnqueueDeps, principal: Principal & { kind: "token" }, body: unknown, prefix: string): Promise<Checked> {
-  const at = (path: string) => (prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`);
-  const parsed = enqueueBodySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error, prefix) };
-  const b = parsed.data;
-  const kind = resolveJobKind(b.type, b.subtype);
-  if (!kind.ok) return { ok: false, issues: [{ path: at(kind.field), message: kind.message }] };
-  const input = kind.kind.spec.input.safeParse(b.input);
-  if (!input.success) return { ok: false, issues: toFieldIssues(input.error, at("input")) };
-
-  if (principal.role !== "service" && (b.orgId !== undefined || b.userId !== undefined)) {
-    const field = b.orgId !== undefined ? "orgId" : "userId";
-    return { ok: false, forbidden: true, issues: [{ path: at(field), message: "only service tokens may enqueue for another org or user" }] };
-  }
-  const orgId = b.orgId ?? principal.orgId;
-  const userId = principal.role === "service" ? (b.userId ?? null) : principal.userId;
-  if (b.parentId !== undefined) {
-    const parent = await deps.db.job.findUnique({ where: { id: b.parentId }, select: { orgId: true, userId: true, accessTokenHash: true } });
-    if (!parent || !canAccessJob(principal, parent) || parent.orgId !== orgId) {
-      return { ok: false, issues: [{ path: at("parentId"), message: "no such job" }] };
-    }
-  }
-  const runAt = b.runAt !== undefined ? new Date(b.runAt) : b.delayMs !== undefined && b.delayMs > 0 ? new Date(Date.now() + b.delayMs) : null;
-  return {
-    ok: true,
-    request: {
-      orgId, userId,
-      type: kind.kind.type,
-      subtype: kind.kind.subtype,
-      name: b.name ?? `${kind.kind.type}/${kind.kind.subtype}`,
-      input: input.data,
-      priority: b.priority,
-      maxAttempts: b.maxAttempts,
-      backoff: b.backoff,
-      timeoutMs: b.timeoutMs,
-      runAt,
-      idempotencyKey: b.idempotencyKey ?? null,
-      parentId: b.parentId ?? null,
-      groupId: b.groupId ?? null,
-      metadata: b.metadata,
-      expiresInSeconds: b.expiresInSeconds,
-    },
-  };
+  readonly enqueuePolicy: EnqueuePolicy;
 }
 
 function tokenPrincipal(req: Request): Principal & { kind: "token" } {
@@ -118,28 +81,117 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
   const onStored = (rows: readonly NewJobRow[]) =>
     announceStates(deps.producer.connection, deps.producer.prefix, rows.map((r) => toAnnounced(pendingDelivery(r))));
 
-  router.post("/v1/jobs", async (req, res) => {
+  const enqueue = (checked: readonly CheckedRequest[]) =>
+    enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, checked.map((c) => c.request));
+
+  /** Validates every body, settles idempotency keys, checks quotas, then stores what is new. */
+  const run = async (req: Request, bodies: readonly { body: unknown; prefix: string }[]): Promise<EnqueueResult[]> => {
     const principal = tokenPrincipal(req);
-    const checked = await check(deps, principal, req.body, "");
-    if (!checked.ok) throw new ApiError(checked.forbidden ? "forbidden" : "validation_failed", "request is invalid", checked.issues);
-    const [result] = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, [checked.request]);
+    const audience: JobTypeAudience = { role: principal.role, developmentTypes: deps.enqueuePolicy.developmentTypes };
+    const results = await Promise.all(bodies.map(({ body, prefix }) => checkEnqueue(deps.db, principal, audience, body, prefix)));
+    const issues = results.flatMap((c) => (c.ok ? [] : c.issues));
+    if (issues.length > 0) {
+      const forbidden = results.some((c) => !c.ok && c.forbidden === true);
+      const message = bodies.length === 1 && bodies[0]?.prefix === "" ? "request is invalid" : "batch is invalid; nothing was enqueued";
+      throw new ApiError(forbidden ? "forbidden" : "validation_failed", message, issues);
+    }
+    const checked = results.flatMap((c) => (c.ok ? [c.checked] : []));
+    const { fresh, replays } = await settleKeys(deps.pool, principal, checked);
+    const counts = new Map<string, number>();
+    for (const c of fresh) counts.set(c.request.orgId, (counts.get(c.request.orgId) ?? 0) + 1);
+    if (fresh.length > 0) await admitEnqueue(deps, deps.enqueuePolicy, counts);
+    const stored = await enqueue(fresh);
+    await refuseLostRaces(deps, principal, fresh, stored);
+    const byIndex = new Map(fresh.map((c, i) => [c, stored[i]]));
+    return checked.map((c) => {
+      const existing = replays.get(c);
+      if (existing !== undefined) return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
+      const result = byIndex.get(c);
+      if (!result) throw new Error("enqueue returned fewer results than requests");
+      return result;
+    });
+  };
+
+  router.post("/v1/jobs", async (req, res) => {
+    const [result] = await run(req, [{ body: req.body, prefix: "" }]);
     if (!result) throw new Error("enqueue returned nothing");
     const [answer] = await answers(deps, [result]);
     res.status(result.created ? 202 : 200).json(answer);
   });
 
   router.post("/v1/jobs/batch", async (req, res) => {
-    const principal = tokenPrincipal(req);
+    tokenPrincipal(req);
     const { jobs } = parseOr400(batchBodySchema, req.body);
-    const checked = await Promise.all(jobs.map((body, i) => check(deps, principal, body, `jobs.${i}`)));
-    const issues = checked.flatMap((c) => (c.ok ? [] : c.issues));
-    if (issues.length > 0) {
-      const forbidden = checked.some((c) => !c.ok && c.forbidden === true);
-      throw new ApiError(forbidden ? "forbidden" : "validation_failed", "batch is invalid; nothing was enqueued", issues);
-    }
-    const requests = checked.flatMap((c) => (c.ok ? [c.request] : []));
-    const results = await enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, requests);
+    const results = await run(req, jobs.map((body, i) => ({ body, prefix: `jobs.${String(i)}` })));
     res.status(202).json({ jobs: await answers(deps, results) });
   });
   return router;
+}
+
+const keyOf = (c: CheckedRequest) => `${c.request.orgId}/${c.request.idempotencyKey ?? ""}`;
+
+/**
+ * Splits requests into new ones and replays of jobs their idempotency keys already name (answered
+ * with that job), or refuses the whole enqueue with 409 when a key names a job the caller may not
+ * read (`idempotency_key_in_use`) or was used with another request (`idempotency_key_reused`, also
+ * for one key twice in a batch with different requests).
+ */
+async function settleKeys(
+  pool: Queryable,
+  principal: Principal,
+  checked: readonly CheckedRequest[],
+): Promise<{ fresh: CheckedRequest[]; replays: Map<CheckedRequest, string> }> {
+  const keyed = checked.filter((c) => c.request.idempotencyKey !== null);
+  const existing = new Map<string, IdempotentJob>();
+  for (const orgId of new Set(keyed.map((c) => c.request.orgId))) {
+    const keys = keyed.filter((c) => c.request.orgId === orgId).map((c) => c.request.idempotencyKey ?? "");
+    for (const job of await findIdempotentJobs(pool, orgId, keys)) existing.set(`${orgId}/${job.idempotencyKey}`, job);
+  }
+  const fresh: CheckedRequest[] = [];
+  const replays = new Map<CheckedRequest, string>();
+  const inBatch = new Map<string, string>();
+  const conflicts: { outcome: "in_use" | "reused"; issue: FieldIssue }[] = [];
+  const at = (c: CheckedRequest) => (c.prefix === "" ? "idempotencyKey" : `${c.prefix}.idempotencyKey`);
+  for (const c of checked) {
+    if (c.request.idempotencyKey === null) {
+      fresh.push(c);
+      continue;
+    }
+    const job = existing.get(keyOf(c));
+    const outcome = job ? idempotencyOutcome(principal, job, c.request.requestHash) : inBatch.has(keyOf(c)) && inBatch.get(keyOf(c)) !== c.request.requestHash ? "reused" : null;
+    if (outcome === "in_use" || outcome === "reused") conflicts.push({ outcome, issue: { path: at(c), message: idempotencyMessages[outcome] } });
+    else if (job) replays.set(c, job.id);
+    else {
+      inBatch.set(keyOf(c), c.request.requestHash);
+      fresh.push(c);
+    }
+  }
+  if (conflicts.length > 0) {
+    // "In use" reveals the least, so it wins when both apply.
+    const code = conflicts.some((c) => c.outcome === "in_use") ? "idempotency_key_in_use" : "idempotency_key_reused";
+    throw new ApiError(code, conflicts.length === 1 ? (conflicts[0]?.issue.message ?? code) : "idempotency keys conflict; nothing was enqueued", conflicts.map((c) => c.issue));
+  }
+  return { fresh, replays };
+}
+
+/**
+ * A key taken by a concurrent enqueue between `settleKeys` and the insert comes back as an
+ * existing job: apply the same rule to it. (The rest of such a batch is stored by then; this
+ * race needs two clients sending one key at the same moment.)
+ */
+async function refuseLostRaces(
+  deps: { readonly pool: Queryable; readonly logger: Logger },
+  principal: Principal,
+  fresh: readonly CheckedRequest[],
+  stored: readonly EnqueueResult[],
+): Promise<void> {
+  const lost = fresh.filter((c, i) => stored[i]?.created === false && c.request.idempotencyKey !== null);
+  for (const c of lost) {
+    const [job] = await findIdempotentJobs(deps.pool, c.request.orgId, [c.request.idempotencyKey ?? ""]);
+    const outcome = job ? idempotencyOutcome(principal, job, c.request.requestHash) : "replay";
+    if (outcome !== "replay") {
+      deps.logger.info({ outcome }, "idempotency key taken by a concurrent enqueue");
+      throw new ApiError(`idempotency_key_${outcome}`, idempotencyMessages[outcome], [{ path: c.prefix === "" ? "idempotencyKey" : `${c.prefix}.idempotencyKey`, message: idempotencyMessages[outcome] }]);
+    }
+  }
 }

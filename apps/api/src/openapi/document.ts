@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { listJobKinds } from "@jobstream/job-types";
+import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
 import { activeJobsSchema, enqueueAnswerSchema, errorBodySchema, jobPageSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
@@ -14,10 +14,19 @@ const json = <S extends z.ZodType>(schema: S, description: string) => ({ descrip
 const errors = (...codes: (keyof typeof errorStatus)[]) =>
   Object.fromEntries(codes.map((code) => [errorStatus[code], json(errorSchema, code)]));
 
-/** Every documented enqueue body: one per example input of every registered type/subtype. */
-export function enqueueExamples(): Record<string, { value: unknown }> {
+/** Answers an enqueue shares: two codes each for 409 and 429. */
+const enqueueRefusals = {
+  409: json(errorSchema, "idempotency_key_in_use (the key names a job the caller may not read) or idempotency_key_reused (another request)"),
+  429: json(errorSchema, "rate_limited (per token) or quota_exceeded (per org: details {limit, value, orgId, requested}); see Retry-After"),
+};
+
+/**
+ * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
+ * in this deployment (system types and, unless enabled, development types stay out of public docs).
+ */
+export function enqueueExamples(developmentTypes = false): Record<string, { value: unknown }> {
   const examples: Record<string, { value: unknown }> = {};
-  for (const kind of listJobKinds()) {
+  for (const kind of listJobKinds().filter((k) => isJobTypeOpenTo(k.definition, { role: "member", developmentTypes }))) {
     kind.spec.examples.input.forEach((input, i) => {
       examples[`${kind.type}-${kind.subtype}-${i}`] = { value: { type: kind.type, subtype: kind.subtype, input } };
     });
@@ -26,7 +35,7 @@ export function enqueueExamples(): Record<string, { value: unknown }> {
 }
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the routes validate with. */
-export function openApiDocument(): object {
+export function openApiDocument(developmentTypes = false): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   registry.registerComponent("securitySchemes", "jobToken", { type: "apiKey", in: "header", name: "X-Job-Token" });
@@ -37,13 +46,13 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: "post", path: "/v1/jobs", summary: "Enqueue a job", security: bearer,
     description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
-    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples() } } } },
-    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited") },
+    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } } } },
+    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type"), ...enqueueRefusals },
   });
   registry.registerPath({
     method: "post", path: "/v1/jobs/batch", summary: "Enqueue up to 1,000 jobs, all or nothing", security: bearer,
     request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
-    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "rate_limited") },
+    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large"), ...enqueueRefusals },
   });
   registry.registerPath({
     method: "get", path: "/v1/jobs", summary: "List jobs (newest first, keyset pages)", security: bearer, request: { query: listQuerySchema },

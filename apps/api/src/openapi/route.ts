@@ -3,8 +3,8 @@ import swaggerUi from "swagger-ui-express";
 import { openApiDocument } from "./document";
 
 /** `/openapi.json` and the rendered `/docs` (swagger-ui assets come from the npm package). */
-export function openApiRouter(): Router {
-  const document = openApiDocument();
+export function openApiRouter(developmentTypes = false): Router {
+  const document = openApiDocument(developmentTypes);
   const router = Router();
   router.get("/openapi.json", (_req, res) => {
     res.json(document);

@@ -2,9 +2,10 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { ExpressAdapter } from "@bull-board/express";
 import { Router, type RequestHandler } from "express";
-import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
+import type { ActionDeps } from "../jobs/job-actions";
+import { bullBoardGuard } from "./bull-board-guard";
 
 export const BULL_BOARD_PATH = "/admin/queues";
 
@@ -15,12 +16,20 @@ export const requireOperator: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** bull-board over every queue of the registry, mounted at /admin/queues. */
-export function bullBoardRouter(producer: Producer): Router {
+/**
+ * bull-board over every queue of the registry, mounted at /admin/queues, behind a guard that
+ * refuses the actions Postgres could not follow and records the kept ones (bull-board-guard.ts).
+ */
+export function bullBoardRouter(deps: ActionDeps): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({ queues: [...producer.queues.values()].map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter });
+  // Completed jobs are not run twice: the base adapter hides that retry button when told so (its
+  // BullMQ subclass's option type omits the flag, the constructor passes it on); the guard refuses it too.
+  const options = { allowCompletedRetries: false } as Partial<ConstructorParameters<typeof BullMQAdapter>[1]>;
+  const queues = [...deps.producer.queues.values()].map((queue) => new BullMQAdapter(queue, options));
+  createBullBoard({ queues, serverAdapter: adapter });
   const router = Router();
+  router.use(BULL_BOARD_PATH, bullBoardGuard(deps));
   router.use(BULL_BOARD_PATH, adapter.getRouter() as Router);
   return router;
 }

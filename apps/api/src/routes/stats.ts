@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { failedJobsNeedingAttention, queueStats, typeStats, unfinishedJobCounts, type Db, type QueueStat } from "@jobstream/db";
+import { failedJobsNeedingAttention, listQueueStates, queueStats, typeStats, unfinishedJobCounts, type Db, type QueueStat, type Queryable } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
@@ -41,7 +41,7 @@ async function orgDepths(db: Db, orgId: string, types: readonly string[], window
 }
 
 /** The monitoring views, scoped to the caller's org (admin) or any org (service). */
-export function statsRouter(deps: { readonly db: Db; readonly producer: Producer }): Router {
+export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; readonly producer: Producer }): Router {
   const router = Router();
 
   router.get("/v1/stats/queues", async (req, res) => {
@@ -50,8 +50,16 @@ export function statsRouter(deps: { readonly db: Db; readonly producer: Producer
     const stats = await queueStats(deps.db, scope);
     // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
     // an org's own depths come from its rows in Postgres.
-    const depths = scope.orgId === null ? await globalDepths(deps.producer) : await orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats);
-    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org" });
+    const [depths, states] = await Promise.all([
+      scope.orgId === null ? globalDepths(deps.producer) : orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats),
+      // Pauses operators took (bull-board), as Postgres recorded them; a queue without a row runs.
+      listQueueStates(deps.pool),
+    ]);
+    const paused = new Map(states.map((s) => [s.queue, s]));
+    const queueStates = [...deps.producer.queues.keys()].map((queue) => ({
+      queue, paused: paused.get(queue)?.paused ?? false, changedAt: paused.get(queue)?.changedAt.toISOString() ?? null,
+    }));
+    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org", queueStates });
   });
 
   router.get("/v1/stats/failed", async (req, res) => {

@@ -1,14 +1,11 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
-import { findPendingJobs, markDispatched } from "@jobstream/db";
+import { findPendingJobs, markDispatched, SYSTEM_ORG_ID } from "@jobstream/db";
 import { announceChanges, enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { reconcile } from "./reconcile";
 import { specFromRow } from "./spec-from-row";
-
-/** Org that owns Jobstream's own maintenance jobs. */
-export const SYSTEM_ORG_ID = "00000000-0000-0000-0000-000000000000";
 
 export interface HousekeeperOptions {
   readonly redisUrl: string;

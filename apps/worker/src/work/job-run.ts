@@ -2,6 +2,7 @@ import type { ItemOutcome, JobSnapshot, TimelineEntry } from "@jobstream/db";
 import type { EventPayload, EventPublisher } from "@jobstream/queue";
 import type { StepDefinition } from "@jobstream/job-types";
 import type { ItemReporter } from "./context";
+import { JobError } from "./job-error";
 
 /** Items buffered before a flush is forced; progress alone waits for the timer. */
 const ITEM_FLUSH_THRESHOLD = 500;
@@ -22,6 +23,9 @@ export class JobRun {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private publishError: unknown;
+  private reported = 0;
+  /** Set once the handler reported (or declared) more items than its type allows. */
+  overLimit: JobError | undefined;
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -29,6 +33,8 @@ export class JobRun {
     readonly jobId: string,
     readonly attempt: number,
     private readonly steps: readonly StepDefinition[] = [],
+    /** The type's `limits.maxItems`: more items in one attempt fail the job without retry. */
+    private readonly maxItems: number = Number.POSITIVE_INFINITY,
   ) {
     this.snapshot = {
       status: "running", attempts: attempt, progress: 0, message: null, step: null, total: null,
@@ -61,12 +67,15 @@ export class JobRun {
   }
 
   setTotal(total: number): void {
+    if (total > this.maxItems) this.refuse(`declared ${String(total)} items`);
     if (Number.isInteger(total) && total >= 0) this.snapshot.total = total;
     this.touch();
   }
 
   item<S>(ref: string): ItemReporter<S> {
     const record = (status: ItemOutcome["status"], fields: Partial<ItemOutcome>) => {
+      // The item over the limit is not published: nothing past the limit reaches Postgres.
+      if (++this.reported > this.maxItems) this.refuse(`reported more than ${String(this.maxItems)} items`);
       this.items.push({ ref: ref.slice(0, 500), status, message: null, errorCode: null, attempt: this.attempt, at: Date.now(), ...fields });
       if (this.items.length >= ITEM_FLUSH_THRESHOLD) this.flush();
       else this.touch();
@@ -76,6 +85,12 @@ export class JobRun {
       error: (code, message) => { record("error", { errorCode: code.slice(0, 100), message: message.slice(0, 1000) }); },
       skip: (reason) => { record("skipped", { message: reason.slice(0, 1000) }); },
     };
+  }
+
+  /** Throws (and remembers, should the handler catch it) a non-retryable `too_many_items` failure. */
+  private refuse(what: string): never {
+    this.overLimit ??= new JobError("too_many_items", `the handler ${what}; this job type allows at most ${String(this.maxItems)} per job`, { unrecoverable: true });
+    throw this.overLimit;
   }
 
   /** The attempt succeeded: publishes the final state and waits until it is in Redis. */

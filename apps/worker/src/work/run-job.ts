@@ -44,7 +44,11 @@ export function createProcessor(deps: RunDeps) {
     // One queue per type: the queue name is the job's type.
     const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
-    const run = new JobRun(deps.publisher, job.queueName, jobId, attempt, kind?.ok ? (kind.kind.spec.steps ?? []) : []);
+    const run = new JobRun(
+      deps.publisher, job.queueName, jobId, attempt,
+      kind?.ok ? (kind.kind.spec.steps ?? []) : [],
+      kind?.ok ? kind.kind.definition.limits.maxItems : undefined,
+    );
     run.start();
 
     if (!data.success || !kind?.ok) {
@@ -82,13 +86,18 @@ export function createProcessor(deps: RunDeps) {
     const started = Date.now();
     logger.debug({ subtype }, "job started");
     try {
-      const output = kind.kind.spec.output.safeParse(await handler(ctx));
+      const result = await handler(ctx);
+      // A handler that caught the limit's error still fails: the limit is not the handler's to waive.
+      if (run.overLimit) throw run.overLimit;
+      const output = kind.kind.spec.output.safeParse(result);
       if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });
       await run.complete(output.data);
       deps.onOutcome?.(type, "completed", (Date.now() - started) / 1000);
       logger.info({ subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
       return output.data;
-    } catch (error) {
+    } catch (thrown) {
+      // The item limit's failure wins over whatever the handler made of it.
+      const error: unknown = run.overLimit ?? thrown;
       const why = reason();
       if (why === abortReasons.cancel) {
         await run.cancel();

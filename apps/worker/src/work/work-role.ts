@@ -12,6 +12,11 @@ export interface WorkRoleOptions {
   readonly prefix: string;
   readonly db: Queryable;
   readonly logger: Logger;
+  /**
+   * The types this process runs (one BullMQ worker each). Development types are left out unless
+   * enabled: their jobs, if any reached Redis, wait untouched rather than run in production.
+   */
+  readonly types: readonly JobTypeName[];
   /** Per-type concurrency overrides. */
   readonly concurrency: Partial<Record<JobTypeName, number>>;
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
@@ -45,7 +50,7 @@ export class WorkRole {
       shutdown: this.shutdown.signal,
       onOutcome: options.onOutcome,
     });
-    for (const type of Object.keys(jobTypes) as JobTypeName[]) {
+    for (const type of options.types) {
       const worker = new Worker(type, processor, {
         connection: this.connection,
         prefix: options.prefix,

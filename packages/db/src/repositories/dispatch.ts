@@ -10,6 +10,8 @@ export interface NewJobRow {
   readonly name: string;
   readonly queue: string;
   readonly idempotencyKey: string | null;
+  /** sha256 of the normalized request, compared when the idempotency key is sent again. */
+  readonly requestHash?: string | null;
   readonly parentId: string | null;
   readonly groupId: string | null;
   readonly priority: number;
@@ -26,14 +28,16 @@ export interface NewJobRow {
 const INSERT_PENDING = `
 WITH ins AS (
   INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-                    max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, updated_at, status)
+                    max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, updated_at, status,
+                    request_hash)
   SELECT id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, created_at, 'pending'
+         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, created_at, 'pending',
+         request_hash
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[],
               $10::text[], $11::int[], $12::int[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[],
-              $18::timestamptz[], $19::timestamptz[])
+              $18::timestamptz[], $19::timestamptz[], $20::text[])
     AS t(id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at)
+         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, request_hash)
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
   RETURNING id, queue, created_at
 ),
@@ -68,6 +72,7 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
     rows.map((r) => r.runAt?.toISOString() ?? null),
     rows.map((r) => r.expiresAt.toISOString()),
     rows.map((r) => r.createdAt.toISOString()),
+    rows.map((r) => r.requestHash ?? null),
   ]);
   return new Set(inserted.map((r) => r.id));
 }
@@ -80,6 +85,28 @@ export async function findIdsByIdempotencyKeys(db: Queryable, orgId: string, key
     [orgId, keys],
   );
   return new Map(rows.map((r) => [r.idempotency_key, r.id]));
+}
+
+/** A job found by its idempotency key: enough to decide whether the caller may have it back. */
+export interface IdempotentJob {
+  readonly id: string;
+  readonly idempotencyKey: string;
+  readonly orgId: string;
+  readonly userId: string | null;
+  readonly accessTokenHash: string | null;
+  readonly requestHash: string | null;
+}
+
+/** An org's jobs by idempotency key, with what the idempotency decision needs. */
+export async function findIdempotentJobs(db: Queryable, orgId: string, keys: readonly string[]): Promise<IdempotentJob[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await db.query<IdempotentJob>(
+    `SELECT id::text, idempotency_key AS "idempotencyKey", org_id::text AS "orgId", user_id::text AS "userId",
+            access_token_hash AS "accessTokenHash", request_hash AS "requestHash"
+     FROM jobs WHERE org_id = $1::uuid AND idempotency_key = ANY($2::text[])`,
+    [orgId, keys],
+  );
+  return rows;
 }
 
 /**

@@ -1,8 +1,21 @@
 import { z } from "zod";
-import { defineJobType } from "../define-job-type";
+import { defineJobType, EVERY_ROLE } from "../define-job-type";
 
 /** Largest CSV text accepted in one job (characters). */
 export const CSV_MAX_LENGTH = 1_000_000;
+
+/** Rows one import job may hold. */
+export const IMPORT_MAX_ROWS = 100_000;
+
+/**
+ * An upper bound of the data rows in a CSV text: its line count (minus the header). Quoted
+ * fields with line breaks make it overcount, never undercount, so it is safe to refuse over it.
+ */
+export function csvRowsUpperBound(csv: string, hasHeader: boolean): number {
+  let lines = csv.length === 0 ? 0 : 1;
+  for (let i = csv.indexOf("\n"); i !== -1; i = csv.indexOf("\n", i + 1)) if (i < csv.length - 1) lines++;
+  return Math.max(0, lines - (hasHeader ? 1 : 0));
+}
 
 export const csvColumnTypeSchema = z.enum(["string", "integer", "number", "boolean", "date"]);
 export type CsvColumnType = z.infer<typeof csvColumnTypeSchema>;
@@ -72,6 +85,8 @@ export const importJobType = defineJobType({
   type: "import",
   description: "Imports records from a file into the product's storage, one item per record.",
   defaultSubtype: "csv",
+  enqueueRoles: EVERY_ROLE,
+  limits: { maxItems: IMPORT_MAX_ROWS },
   defaults: {
     attempts: 3,
     backoff: { type: "exponential", delayMs: 1000 },
@@ -85,6 +100,7 @@ export const importJobType = defineJobType({
       description:
         "Parses CSV text with a typed column spec. Each row becomes an item `row-<line>`: the normalized row as after-state, or an error with a code.",
       input: csvInput,
+      itemsOf: (input: z.output<typeof csvInput>) => csvRowsUpperBound(input.csv, input.hasHeader),
       output: csvOutput,
       item: csvItem,
       steps: [

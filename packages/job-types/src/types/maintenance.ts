@@ -27,6 +27,9 @@ export const maintenance = defineJobType({
   type: "maintenance",
   description: "Jobstream's own housekeeping work.",
   defaultSubtype: "cleanup",
+  // A system type: its retention delete spans every org, so only platform staff and backends start it.
+  enqueueRoles: ["operator", "service"],
+  limits: { maxItems: 10_000 },
   defaults: {
     attempts: 2,
     backoff: { type: "fixed", delayMs: 5000 },
@@ -39,6 +42,8 @@ export const maintenance = defineJobType({
     cleanup: {
       description: "Retention sweep: deletes finished jobs whose expires_at has passed, in batches.",
       input: cleanupInput,
+      // One item per batch.
+      itemsOf: (input: z.output<typeof cleanupInput>) => input.maxBatches,
       output: cleanupOutput,
       item: cleanupItem,
       examples: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJobType, jsonValueSchema } from "../define-job-type";
+import { defineJobType, EVERY_ROLE, jsonValueSchema } from "../define-job-type";
 
 /** Largest item count one synthetic job may report (the item-rate benchmark uses 100,000). */
 export const SYNTHETIC_MAX_ITEMS = 100_000;
@@ -35,6 +35,9 @@ export const synthetic = defineJobType({
   type: "synthetic",
   description: "Built-in job type for tests, demos and benchmarks.",
   defaultSubtype: "work",
+  enqueueRoles: EVERY_ROLE,
+  development: true,
+  limits: { maxItems: SYNTHETIC_MAX_ITEMS },
   defaults: {
     attempts: 3,
     backoff: { type: "fixed", delayMs: 100 },
@@ -48,6 +51,7 @@ export const synthetic = defineJobType({
       description:
         "Sleeps durationMs over its steps, reports `items` outcomes (failItems as errors), throws on its first failAttempts attempts, returns { echo: output, items }.",
       input: workInput,
+      itemsOf: (input: z.output<typeof workInput>) => input.items ?? 0,
       output,
       item,
       examples: {
@@ -70,6 +74,7 @@ export const synthetic = defineJobType({
     noop: {
       description: "Does no work (reports `items` outcomes if asked); for throughput.",
       input: noopInput,
+      itemsOf: (input: z.output<typeof noopInput>) => input.items ?? 0,
       output,
       item,
       examples: {

@@ -1,0 +1,122 @@
+import { SYSTEM_ORG_ID, type Db } from "@jobstream/db";
+import { resolveJobKind, toFieldIssues, type FieldIssue, type JobTypeAudience } from "@jobstream/job-types";
+import { hashEnqueueRequest, type EnqueueRequest } from "@jobstream/queue";
+import { canAccessJob } from "../auth/access";
+import type { Principal } from "../auth/principal";
+import { enqueueBodySchema } from "./schemas";
+
+/** A request ready to store, with its hash (idempotency) and the field prefix of its body (`jobs.3`). */
+export interface CheckedRequest {
+  readonly request: EnqueueRequest & { readonly requestHash: string; readonly orgId: string };
+  readonly prefix: string;
+}
+
+export type Checked = { ok: true; checked: CheckedRequest } | { ok: false; issues: FieldIssue[]; forbidden?: boolean };
+
+/**
+ * Validates one enqueue body for the caller; every problem is reported with its field path. Job
+ * types not open to the caller (role, development types off) are unknown types, exactly like
+ * names that do not exist.
+ */
+export async function checkEnqueue(
+  db: Db,
+  principal: Principal & { kind: "token" },
+  audience: JobTypeAudience,
+  body: unknown,
+  prefix: string,
+): Promise<Checked> {
+  const at = (path: string) => (prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`);
+  const parsed = enqueueBodySchema.safeParse(body);
+  if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error, prefix) };
+  const b = parsed.data;
+  const kind = resolveJobKind(b.type, b.subtype, audience);
+  if (!kind.ok) return { ok: false, issues: [{ path: at(kind.field), message: kind.message }] };
+  const input = kind.kind.spec.input.safeParse(b.input);
+  if (!input.success) return { ok: false, issues: toFieldIssues(input.error, at("input")) };
+  const items = kind.kind.spec.itemsOf?.(input.data) ?? 0;
+  const maxItems = kind.kind.definition.limits.maxItems;
+  if (items > maxItems) {
+    return {
+      ok: false,
+      issues: [
+        { path: at("input"), message: `asks for ${items} items; a ${kind.kind.type} job may have at most ${maxItems}` },
+      ],
+    };
+  }
+
+  if (principal.role !== "service" && (b.orgId !== undefined || b.userId !== undefined)) {
+    const field = b.orgId !== undefined ? "orgId" : "userId";
+    return {
+      ok: false,
+      forbidden: true,
+      issues: [{ path: at(field), message: "only service tokens may enqueue for another org or user" }],
+    };
+  }
+  const orgId = b.orgId ?? principal.orgId;
+  // Tokens cannot name the system org (claims refuse it); a service cannot enqueue into it either,
+  // so the housekeeper's jobs and idempotency keys stay out of every tenant's reach.
+  if (orgId === SYSTEM_ORG_ID) {
+    return { ok: false, forbidden: true, issues: [{ path: at("orgId"), message: "this org id is reserved" }] };
+  }
+  const userId = principal.role === "service" ? (b.userId ?? null) : principal.userId;
+  if (b.parentId !== undefined) {
+    const parent = await db.job.findUnique({
+      where: { id: b.parentId },
+      select: { orgId: true, userId: true, accessTokenHash: true },
+    });
+    if (!parent || !canAccessJob(principal, parent) || parent.orgId !== orgId) {
+      return { ok: false, issues: [{ path: at("parentId"), message: "no such job" }] };
+    }
+  }
+  const runAt =
+    b.runAt !== undefined
+      ? new Date(b.runAt)
+      : b.delayMs !== undefined && b.delayMs > 0
+        ? new Date(Date.now() + b.delayMs)
+        : null;
+  const name = b.name ?? `${kind.kind.type}/${kind.kind.subtype}`;
+  // The request as the caller meant it (defaults applied, delay as sent, not as a moving runAt).
+  const requestHash = hashEnqueueRequest({
+    orgId,
+    userId,
+    type: kind.kind.type,
+    subtype: kind.kind.subtype,
+    name,
+    input: input.data,
+    priority: b.priority,
+    maxAttempts: b.maxAttempts,
+    backoff: b.backoff,
+    timeoutMs: b.timeoutMs,
+    runAt: b.runAt === undefined ? undefined : new Date(b.runAt).toISOString(),
+    delayMs: b.delayMs,
+    parentId: b.parentId,
+    groupId: b.groupId,
+    metadata: b.metadata,
+    expiresInSeconds: b.expiresInSeconds,
+  });
+  return {
+    ok: true,
+    checked: {
+      prefix,
+      request: {
+        orgId,
+        userId,
+        type: kind.kind.type,
+        subtype: kind.kind.subtype,
+        name,
+        input: input.data,
+        priority: b.priority,
+        maxAttempts: b.maxAttempts,
+        backoff: b.backoff,
+        timeoutMs: b.timeoutMs,
+        runAt,
+        idempotencyKey: b.idempotencyKey ?? null,
+        requestHash,
+        parentId: b.parentId ?? null,
+        groupId: b.groupId ?? null,
+        metadata: b.metadata,
+        expiresInSeconds: b.expiresInSeconds,
+      },
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type pg from "pg";
+import { cancelPendingJob, isFinalStatus, type Db, type Job } from "@jobstream/db";
+import { keysFor, storedOptionsSchema, type EventPublisher, type Producer } from "@jobstream/queue";
+import type { Redis } from "@jobstream/runtime";
+import { ApiError } from "../http/errors";
+import { writeTransition } from "./transition";
+
+export interface ActionDeps {
+  readonly db: Db;
+  readonly pool: pg.Pool;
+  readonly redis: Redis;
+  readonly producer: Producer;
+  readonly publisher: EventPublisher;
+  readonly prefix: string;
+}
+
+/** A cancel request outlives the answer so a worker that picks the job up later still sees it. */
+const CANCEL_FLAG_TTL_S = 86_400;
+
+/**
+ * Cancels a job (API or bull-board "clean" of an unfinished job): a pending, waiting or delayed job
+ * is removed and recorded `cancelled` at once ("done"); a running one is asked to stop and its
+ * worker records the cancel ("stopping").
+ */
+export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
+  const keys = keysFor(deps.prefix);
+  if (isFinalStatus(row.status)) throw new ApiError("conflict", `job is already ${row.status}`);
+  if (row.status === "pending" && (await cancelPendingJob(deps.db, row.id))) {
+    await deps.redis.set(keys.cancelFlag(row.id), "1", "EX", CANCEL_FLAG_TTL_S).catch(() => undefined);
+    return "done";
+  }
+  await deps.redis.set(keys.cancelFlag(row.id), "1", "EX", CANCEL_FLAG_TTL_S);
+  const job = await deps.producer.queue(row.type).getJob(row.id);
+  let removed = job === undefined;
+  if (job) {
+    // A waiting or delayed job is removed; a running one is locked and cannot be.
+    removed = await job.remove().then(
+      () => true,
+      () => false,
+    );
+  }
+  if (removed) {
+    await writeTransition(deps, row, { status: "cancelled" }, { type: "cancelled", data: { by }, at: Date.now() });
+    return "done";
+  }
+  // Running: whichever worker process holds it aborts its handler and records the cancel.
+  await deps.redis.publish(keys.cancelChannel(), row.id);
+  return "stopping";
+}
+
+/**
+ * Runs a failed or cancelled job again (API or bull-board retry): Postgres reopens it first, with
+ * a new attempt budget, then it is added to its queue again.
+ */
+export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<void> {
+  const keys = keysFor(deps.prefix);
+  const id = row.id;
+  if (row.status !== "failed" && row.status !== "cancelled")
+    throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
+  const existing = await deps.producer.queue(row.type).getJob(id);
+  if (existing) {
+    const removed = await existing.remove().then(
+      () => true,
+      () => false,
+    );
+    if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
+  }
+  await deps.redis.del(keys.cancelFlag(id));
+  const stored = storedOptionsSchema.safeParse(row.options);
+  const perRun = (stored.success ? stored.data.attemptsPerRun : undefined) ?? row.maxAttempts;
+  // Reopen in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it.
+  await writeTransition(
+    deps,
+    row,
+    {
+      status: "queued",
+      progress: 0,
+      message: null,
+      step: null,
+      output: null,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      reopen: true,
+    },
+    {
+      type: "retried",
+      data: by === "api" ? { attempts: row.attempts } : { attempts: row.attempts, by },
+      at: Date.now(),
+    },
+  );
+  await deps.db.job.update({ where: { id }, data: { maxAttempts: row.attempts + perRun, queuedAt: new Date() } });
+  await deps.producer.add([
+    {
+      id,
+      type: row.type,
+      subtype: row.subtype ?? "",
+      input: row.input,
+      priority: row.priority,
+      attemptBase: row.attempts,
+      attempts: perRun,
+      backoff: (stored.success ? stored.data.backoff : undefined) ?? { type: "fixed", delayMs: 1000 },
+      timeoutMs: stored.success ? stored.data.timeoutMs : undefined,
+      runAt: null,
+    },
+  ]);
+}

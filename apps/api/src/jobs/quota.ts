@@ -1,0 +1,96 @@
+import { countUnfinishedJobs, type Queryable } from "@jobstream/db";
+import { keysFor } from "@jobstream/queue";
+import type { Logger, Redis } from "@jobstream/runtime";
+import { ApiError } from "../http/errors";
+
+/** Per-org enqueue limits (API env); 0 means unlimited. */
+export interface QuotaLimits {
+  readonly maxUnfinishedJobs: number;
+  readonly enqueuePerMinute: number;
+}
+
+const WINDOW_MS = 60_000;
+/** No finish time can be predicted: clients come back after this long. */
+const UNFINISHED_RETRY_AFTER_S = 30;
+
+/**
+ * Takes `ARGV[1]` jobs from an org's window of `ARGV[3]` ms only if all of them fit under the limit
+ * `ARGV[2]` (a batch is admitted whole or not at all). Answers { admitted (1/0), ms left in the window }.
+ */
+const TAKE = `
+local used = tonumber(redis.call("GET", KEYS[1]) or "0")
+local ttl = redis.call("PTTL", KEYS[1])
+if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
+  return { 0, ttl }
+end
+redis.call("INCRBY", KEYS[1], ARGV[1])
+if ttl < 0 then
+  redis.call("PEXPIRE", KEYS[1], ARGV[3])
+  ttl = tonumber(ARGV[3])
+end
+return { 1, ttl }`;
+
+function exceeded(
+  limit: "maxUnfinishedJobs" | "enqueuePerMinute",
+  value: number,
+  orgId: string,
+  requested: number,
+  retryAfterS: number,
+) {
+  const what = limit === "maxUnfinishedJobs" ? "unfinished jobs" : "jobs enqueued per minute";
+  return new ApiError(
+    "quota_exceeded",
+    `the org's limit of ${value} ${what} would be exceeded; nothing was enqueued`,
+    { limit, value, orgId, requested },
+    { "retry-after": String(Math.max(1, retryAfterS)) },
+  );
+}
+
+/**
+ * Checks an enqueue of `counts` new jobs per org against the quotas, and takes them from the
+ * enqueue-rate budget. Throws 429 quota_exceeded (nothing taken) when any org is over a limit.
+ *
+ * The unfinished-jobs check is a bounded count (index `jobs_org_status_idx`, at most `limit` rows);
+ * concurrent enqueues of one org can each pass it, so the limit may be overshot by what they add
+ * together (it is a guard against runaway producers, not an exact budget). If Redis does not
+ * answer, the rate is not enforced: enqueue keeps working through the outbox.
+ */
+export async function admitEnqueue(
+  deps: { readonly pool: Queryable; readonly redis: Redis; readonly prefix: string; readonly logger: Logger },
+  limits: QuotaLimits,
+  counts: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (limits.maxUnfinishedJobs > 0) {
+    for (const [orgId, n] of counts) {
+      const unfinished = await countUnfinishedJobs(deps.pool, orgId, limits.maxUnfinishedJobs);
+      if (unfinished + n > limits.maxUnfinishedJobs) {
+        throw exceeded("maxUnfinishedJobs", limits.maxUnfinishedJobs, orgId, n, UNFINISHED_RETRY_AFTER_S);
+      }
+    }
+  }
+  if (limits.enqueuePerMinute <= 0) return;
+  const keys = keysFor(deps.prefix);
+  const taken: [string, number][] = [];
+  try {
+    for (const [orgId, n] of counts) {
+      const [admitted, ttl] = (await deps.redis.eval(
+        TAKE,
+        1,
+        keys.enqueueQuota(orgId),
+        n,
+        limits.enqueuePerMinute,
+        WINDOW_MS,
+      )) as [number, number];
+      if (admitted !== 1) {
+        // Give back what this batch took for the orgs before: it enqueues nothing.
+        for (const [org, m] of taken) await deps.redis.decrby(keys.enqueueQuota(org), m);
+        const retryAfterS = Math.ceil((ttl > 0 ? ttl : WINDOW_MS) / 1000);
+        throw exceeded("enqueuePerMinute", limits.enqueuePerMinute, orgId, n, retryAfterS);
+      }
+      taken.push([orgId, n]);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    deps.logger.warn({ err: (error as Error).message }, "enqueue rate quota not checked: redis unavailable");
+  }
+}
