@@ -21,7 +21,7 @@ function row(): NewJobRow {
   return {
     id: randomUUID(), orgId: randomUUID(), userId: null, type: "synthetic", subtype: "work", name: "t", queue: "synthetic",
     idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: {}, metadata: {}, options: {},
-    accessTokenHash: null, runAt: null, expiresAt: new Date(Date.now() + 86_400_000), createdAt: new Date(),
+    accessTokenHash: null, runAt: null, retentionSeconds: 86_400, createdAt: new Date(),
   };
 }
 

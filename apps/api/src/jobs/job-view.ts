@@ -34,7 +34,7 @@ export function toJobView(job: JobViewSource): JobView {
     completedAt: iso(job.completedAt),
     cancelledAt: iso(job.cancelledAt),
     durationMs: job.durationMs,
-    expiresAt: job.expiresAt.toISOString(),
+    expiresAt: iso(job.expiresAt),
   };
 }
 
@@ -63,6 +63,7 @@ export function newJobView(row: NewJobRow, status: JobStatusName, queuedAt: Date
     completedAt: null,
     cancelledAt: null,
     durationMs: null,
-    expiresAt: row.expiresAt.toISOString(),
+    // Set when the job reaches a final status (retention counts from the finish).
+    expiresAt: null,
   };
 }

@@ -41,7 +41,8 @@ export interface JobViewRow {
   readonly completedAt: Date | null;
   readonly cancelledAt: Date | null;
   readonly durationMs: number | null;
-  readonly expiresAt: Date;
+  /** Null until the job reached a final status. */
+  readonly expiresAt: Date | null;
 }
 
 /** The view's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
