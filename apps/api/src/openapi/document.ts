@@ -1,10 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { listJobKinds } from "@jobstream/job-types";
-import { errorBodySchema, enqueueAnswerSchema } from "@jobstream/contract";
+import { deadLetterPageSchema, errorBodySchema, enqueueAnswerSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
 import { sessionSchema } from "../routes/session";
+import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
 import { activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
 
 const errorSchema = errorBodySchema;
@@ -85,6 +86,11 @@ export function openApiDocument(): object {
   for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
     registry.registerPath({ method: "get", path, summary: "Monitoring view (admin, service)", security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
   }
+  registry.registerPath({
+    method: "get", path: DEAD_LETTERS_PATH, summary: "Stream entries the mirror set aside, newest first (operators only)", security: bearer,
+    request: { query: deadLettersQuerySchema },
+    responses: { 200: json(deadLetterPageSchema, "A page of dead letters"), ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited") },
+  });
   registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
   registry.registerPath({
     method: "post", path: "/v1/session", summary: "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)", security: bearer,
