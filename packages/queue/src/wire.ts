@@ -27,7 +27,7 @@ const snapshotSchema = z.object({
 });
 
 const itemSchema = z.object({
-  ref: z.string().min(1),
+  ref: z.string().min(1).max(500),
   status: z.enum(jobItemStatuses),
   message: z.string().nullable(),
   errorCode: z.string().nullable(),
