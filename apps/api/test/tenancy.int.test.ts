@@ -127,7 +127,10 @@ describe("mirror dead letters (GET /v1/admin/mirror/dead-letters): operators onl
       [marker],
     );
     const headers = await bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" });
-    type Page = { deadLetters: { queue: string; streamId: string; jobId: string | null; raw: string; error: string }[]; nextCursor: string | null };
+    interface Page {
+      deadLetters: { queue: string; streamId: string; jobId: string | null; raw: string; error: string }[];
+      nextCursor: string | null;
+    }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -35,7 +35,14 @@ afterAll(async () => {
 
 async function enqueueBatch(n: number): Promise<string[]> {
   const res = await sys.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
-    token: member, body: { jobs: Array.from({ length: n }, () => ({ type: "synthetic", subtype: "work", input: { items: 3, failItems: [1], durationMs: 5 } })) },
+    token: member,
+    body: {
+      jobs: Array.from({ length: n }, () => ({
+        type: "synthetic",
+        subtype: "work",
+        input: { items: 3, failItems: [1], durationMs: 5 },
+      })),
+    },
   });
   if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
   return res.body.jobs.map((j) => j.job.id);
@@ -52,11 +59,26 @@ async function parkedRow(): Promise<string> {
 }
 
 const snapshot = (over: Record<string, unknown> = {}) => ({
-  status: "completed", attempts: 1, progress: 100, message: null, step: null, total: null, output: { ok: true },
-  error: null, startedAt: Date.now() - 10, finishedAt: Date.now(), durationMs: 10, ...over,
+  status: "completed",
+  attempts: 1,
+  progress: 100,
+  message: null,
+  step: null,
+  total: null,
+  output: { ok: true },
+  error: null,
+  startedAt: Date.now() - 10,
+  finishedAt: Date.now(),
+  durationMs: 10,
+  ...over,
 });
 const payload = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ snapshot: snapshot(), items: [], timeline: [{ type: "completed", data: {}, at: Date.now() }], ...over });
+  JSON.stringify({
+    snapshot: snapshot(),
+    items: [],
+    timeline: [{ type: "completed", data: {}, at: Date.now() }],
+    ...over,
+  });
 
 async function inject(jobId: string, seq: string, data: string): Promise<string> {
   const id = await redis.xadd(stream(), "*", "j", jobId, "s", seq, "d", data);
@@ -78,9 +100,19 @@ describe("a mirror fed malformed entries", () => {
     bad.set(await inject("5", "1", payload()), "not a uuid");
     good.push(...(await enqueueBatch(300)));
     bad.set(await inject(nulRow, "1", payload({ snapshot: snapshot({ output: { text: "a\u0000b" } }) })), "NUL");
-    bad.set(await inject(unknownTypeRow, "1", payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] })), "timeline.0.type");
+    bad.set(
+      await inject(unknownTypeRow, "1", payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] })),
+      "timeline.0.type",
+    );
     bad.set(await inject(randomUUID(), "1", payload()), "no job row");
-    bad.set(await inject(refusedRow, "1", payload({ timeline: [{ type: "completed", data: { poison: true }, at: Date.now() }] })), "test_refuses_poison");
+    bad.set(
+      await inject(
+        refusedRow,
+        "1",
+        payload({ timeline: [{ type: "completed", data: { poison: true }, at: Date.now() }] }),
+      ),
+      "test_refuses_poison",
+    );
     // A gap (sequence 50 for a job at 0) is not poison: snapshots carry the whole state.
     const gapId = await inject(gapRow, "50", payload({ timeline: [{ type: "completed", data: {}, at: Date.now() }] }));
     good.push(...(await enqueueBatch(300)));
@@ -90,26 +122,43 @@ describe("a mirror fed malformed entries", () => {
     const stray = await queue.add("stray", { type: "synthetic", subtype: "work", input: {} });
     expect(stray.id).toMatch(/^\d+$/);
 
-    await waitFor("every good job completed", async () => {
-      const [r] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`, [good]);
-      return r?.n === good.length ? true : undefined;
-    }, { timeoutMs: 90_000 });
+    await waitFor(
+      "every good job completed",
+      async () => {
+        const [r] = await sys.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
+          [good],
+        );
+        return r?.n === good.length ? true : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
 
     const [counts] = await sys.query<{ ok: number; items: number }>(
       `SELECT count(*) FILTER (WHERE status = 'completed' AND total_items = 3 AND processed_items = 3 AND failed_items = 1 AND attempts = 1)::int AS ok,
               (SELECT count(*)::int FROM job_items WHERE job_id = ANY($1::uuid[])) AS items
-       FROM jobs WHERE id = ANY($1::uuid[])`, [good]);
+       FROM jobs WHERE id = ANY($1::uuid[])`,
+      [good],
+    );
     expect(counts).toEqual({ ok: good.length, items: 3 * good.length });
 
     // The stream drains: nothing pending in the group, every entry acknowledged and deleted.
-    await waitFor("the stream to drain", async () => {
-      const pending = (await redis.xpending(stream(), MIRROR_GROUP)) as [number, ...unknown[]];
-      return pending[0] === 0 && (await redis.xlen(stream())) === 0 ? true : undefined;
-    }, { timeoutMs: 30_000 });
-
-    const letters = await sys.query<{ stream_id: string; queue: string; error: string; raw: string; job_id: string | null }>(
-      `SELECT stream_id, queue, error, raw, job_id FROM mirror_dead_letters ORDER BY id`,
+    await waitFor(
+      "the stream to drain",
+      async () => {
+        const pending = (await redis.xpending(stream(), MIRROR_GROUP)) as [number, ...unknown[]];
+        return pending[0] === 0 && (await redis.xlen(stream())) === 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
     );
+
+    const letters = await sys.query<{
+      stream_id: string;
+      queue: string;
+      error: string;
+      raw: string;
+      job_id: string | null;
+    }>(`SELECT stream_id, queue, error, raw, job_id FROM mirror_dead_letters ORDER BY id`);
     expect(letters.map((l) => l.stream_id).sort()).toEqual([...bad.keys()].sort());
     for (const letter of letters) {
       expect(letter.queue).toBe("synthetic");
@@ -119,7 +168,8 @@ describe("a mirror fed malformed entries", () => {
     expect(letters.find((l) => l.error.includes("NUL"))?.raw).toContain("a\\\\u0000b");
 
     const parked = await sys.query<{ id: string; status: string; last_event_seq: string }>(
-      `SELECT id::text, status, last_event_seq::text FROM jobs WHERE id = ANY($1::uuid[])`, [[nulRow, unknownTypeRow, refusedRow, gapRow]],
+      `SELECT id::text, status, last_event_seq::text FROM jobs WHERE id = ANY($1::uuid[])`,
+      [[nulRow, unknownTypeRow, refusedRow, gapRow]],
     );
     const byId = new Map(parked.map((p) => [p.id, p]));
     for (const id of [nulRow, unknownTypeRow, refusedRow]) expect(byId.get(id)?.status).toBe("queued");
@@ -127,13 +177,20 @@ describe("a mirror fed malformed entries", () => {
     expect(letters.some((l) => l.stream_id === gapId)).toBe(false);
 
     // The stray BullMQ job is failed without running, and the worker lives on.
-    await waitFor("the stray job to fail", async () => ((await queue.getJobState(stray.id ?? "")) === "failed" ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      "the stray job to fail",
+      async () => ((await queue.getJobState(stray.id ?? "")) === "failed" ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     expect((await queue.getJob(stray.id ?? ""))?.failedReason).toBe("not_a_jobstream_job");
     await queue.close();
     expect(worker.child.exitCode).toBeNull();
 
     // Each dead letter was logged once (a re-read batch would not log it again).
-    const logged = worker.output().split("\n").filter((line) => line.includes("mirror entry set aside as a dead letter"));
+    const logged = worker
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("mirror entry set aside as a dead letter"));
     expect(logged).toHaveLength(bad.size);
     // No bad entry held a batch up: none failed as a whole and was retried.
     expect(worker.output()).not.toContain("mirror batch failed; retrying");

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMirrorBatch, createPool, insertPendingJobs, isDataError, listDeadLetters, recordDeadLetters, type NewJobRow } from "../src/index";
+import {
+  applyMirrorBatch,
+  createPool,
+  insertPendingJobs,
+  isDataError,
+  listDeadLetters,
+  recordDeadLetters,
+  type NewJobRow,
+} from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
 import { ADMIN_URL } from "./env";
 
@@ -17,7 +25,13 @@ afterAll(async () => {
   await database.drop();
 });
 
-const letter = (n: number) => ({ queue: "q", streamId: `${n}-0`, jobId: n % 2 === 0 ? null : "5", raw: JSON.stringify({ j: "5", d: "a\u0000" }), error: `bad ${n}` });
+const letter = (n: number) => ({
+  queue: "q",
+  streamId: `${n}-0`,
+  jobId: n % 2 === 0 ? null : "5",
+  raw: JSON.stringify({ j: "5", d: "a\u0000" }),
+  error: `bad ${n}`,
+});
 
 describe("dead letters", () => {
   it("stores each entry once and returns only those stored now", async () => {
@@ -37,16 +51,38 @@ describe("dead letters", () => {
 
   it("a batch reports the jobs it names that have no row, and applies the others", async () => {
     const r: NewJobRow = {
-      id: randomUUID(), orgId: randomUUID(), userId: null, type: "synthetic", subtype: "work", name: "t", queue: "synthetic",
-      idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: {}, metadata: {}, options: {},
-      accessTokenHash: null, runAt: null, retentionSeconds: 60, createdAt: new Date(),
+      id: randomUUID(),
+      orgId: randomUUID(),
+      userId: null,
+      type: "synthetic",
+      subtype: "work",
+      name: "t",
+      queue: "synthetic",
+      idempotencyKey: null,
+      parentId: null,
+      groupId: null,
+      priority: 50,
+      maxAttempts: 3,
+      input: {},
+      metadata: {},
+      options: {},
+      accessTokenHash: null,
+      runAt: null,
+      retentionSeconds: 60,
+      createdAt: new Date(),
     };
     await insertPendingJobs(pool, [r]);
     const ghost = randomUUID();
     const timeline = [{ type: "started" as const, data: {}, at: Date.now() }];
     const result = await applyMirrorBatch(pool, [
       { jobId: r.id, seq: 1, snapshot: null, items: [], timeline },
-      { jobId: ghost, seq: 1, snapshot: null, items: [{ ref: "a", status: "success", message: null, errorCode: null, attempt: 1, at: Date.now() }], timeline },
+      {
+        jobId: ghost,
+        seq: 1,
+        snapshot: null,
+        items: [{ ref: "a", status: "success", message: null, errorCode: null, attempt: 1, at: Date.now() }],
+        timeline,
+      },
     ]);
     expect(result.missingJobIds).toEqual([ghost]);
     expect(result.eventsInserted).toBe(1);

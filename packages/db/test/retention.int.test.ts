@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMirrorBatch, createPool, deleteExpiredJobs, insertPendingJobs, type JobSnapshot, type MirrorEntry, type NewJobRow } from "../src/index";
+import {
+  applyMirrorBatch,
+  createPool,
+  deleteExpiredJobs,
+  insertPendingJobs,
+  type JobSnapshot,
+  type MirrorEntry,
+  type NewJobRow,
+} from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
 import { ADMIN_URL } from "./env";
 
@@ -21,17 +29,50 @@ const HOUR = 3_600_000;
 
 function row(over: Partial<NewJobRow> = {}): NewJobRow {
   return {
-    id: randomUUID(), orgId: randomUUID(), userId: null, type: "synthetic", subtype: "work", name: "t", queue: "synthetic",
-    idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: {}, metadata: {}, options: {},
-    accessTokenHash: null, runAt: null, retentionSeconds: 3600, createdAt: new Date(), ...over,
+    id: randomUUID(),
+    orgId: randomUUID(),
+    userId: null,
+    type: "synthetic",
+    subtype: "work",
+    name: "t",
+    queue: "synthetic",
+    idempotencyKey: null,
+    parentId: null,
+    groupId: null,
+    priority: 50,
+    maxAttempts: 3,
+    input: {},
+    metadata: {},
+    options: {},
+    accessTokenHash: null,
+    runAt: null,
+    retentionSeconds: 3600,
+    createdAt: new Date(),
+    ...over,
   };
 }
 
 const snap = (over: Partial<JobSnapshot>): JobSnapshot => ({
-  status: "running", attempts: 1, progress: 0, message: null, step: null, total: null, output: null, error: null,
-  startedAt: Date.now() - 3 * HOUR, finishedAt: null, durationMs: null, ...over,
+  status: "running",
+  attempts: 1,
+  progress: 0,
+  message: null,
+  step: null,
+  total: null,
+  output: null,
+  error: null,
+  startedAt: Date.now() - 3 * HOUR,
+  finishedAt: null,
+  durationMs: null,
+  ...over,
 });
-const entry = (jobId: string, seq: number, snapshot: JobSnapshot): MirrorEntry => ({ jobId, seq, snapshot, items: [], timeline: [] });
+const entry = (jobId: string, seq: number, snapshot: JobSnapshot): MirrorEntry => ({
+  jobId,
+  seq,
+  snapshot,
+  items: [],
+  timeline: [],
+});
 
 async function expiresAt(id: string): Promise<Date | null | undefined> {
   const { rows } = await pool.query<{ expires_at: Date | null }>(`SELECT expires_at FROM jobs WHERE id = $1`, [id]);
@@ -55,7 +96,9 @@ describe("retention counted from the finish", () => {
     const r = row({ createdAt: new Date(Date.now() - 90 * 86_400_000), retentionSeconds: 7200 });
     await insertPendingJobs(pool, [r]);
     const firstFinish = Date.now() - 3 * HOUR;
-    await applyMirrorBatch(pool, [entry(r.id, 2, snap({ status: "failed", finishedAt: firstFinish, error: { code: "x", message: "y" } }))]);
+    await applyMirrorBatch(pool, [
+      entry(r.id, 2, snap({ status: "failed", finishedAt: firstFinish, error: { code: "x", message: "y" } })),
+    ]);
     expect((await expiresAt(r.id))?.getTime()).toBe(firstFinish + 2 * HOUR);
 
     // The retry reopens the job: no expiry until it finishes again (the sweep must not take it).
@@ -65,7 +108,9 @@ describe("retention counted from the finish", () => {
     expect(await expiresAt(r.id)).toBeNull();
 
     const secondFinish = Date.now() - 1000;
-    await applyMirrorBatch(pool, [entry(r.id, 5, snap({ status: "completed", attempts: 2, progress: 100, finishedAt: secondFinish }))]);
+    await applyMirrorBatch(pool, [
+      entry(r.id, 5, snap({ status: "completed", attempts: 2, progress: 100, finishedAt: secondFinish })),
+    ]);
     expect((await expiresAt(r.id))?.getTime()).toBe(secondFinish + 2 * HOUR);
     // A late or replayed event changes nothing.
     await applyMirrorBatch(pool, [entry(r.id, 4, snap({ status: "running", attempts: 2 }))]);

@@ -37,7 +37,7 @@ describe("postgresSafe", () => {
   it("sanitizes what toJSON produces and leaves other scalars alone", () => {
     const date = new Date(0);
     expect(postgresSafe({ at: date })).toEqual({ at: date.toJSON() });
-    expect(postgresSafe(undefined)).toBeUndefined();
+    expect(postgresSafe<unknown>(undefined)).toBeUndefined();
     expect(postgresSafe(3)).toBe(3);
   });
 });

@@ -2,7 +2,9 @@
  * Text Postgres refuses: a NUL character (text and jsonb cannot hold one) and a lone UTF-16
  * surrogate (jsonb rejects its `\uD800` escape; as text it would silently become U+FFFD).
  */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSAFE = /[\u0000\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -33,12 +35,13 @@ function sanitize(value: unknown): unknown {
   if (typeof value === "string") return postgresSafeText(value);
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
+    const list: readonly unknown[] = value;
     let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const next = sanitize(value[i]);
-      if (next !== value[i]) (copy ??= [...value])[i] = next;
+    for (let i = 0; i < list.length; i++) {
+      const next = sanitize(list[i]);
+      if (next !== list[i]) (copy ??= [...list])[i] = next;
     }
-    return copy ?? value;
+    return copy ?? list;
   }
   // toJSON (Date and the like) decides what is stored: sanitize that instead.
   const json = (value as { toJSON?: unknown }).toJSON;

@@ -30,7 +30,13 @@ export function deadLettersRouter(deps: { readonly pool: Queryable }): Router {
     const last = page.at(-1);
     const body: DeadLetterPage = {
       deadLetters: page.map((r) => ({
-        id: r.id.toString(), queue: r.queue, streamId: r.streamId, jobId: r.jobId, raw: r.raw, error: r.error, createdAt: r.createdAt.toISOString(),
+        id: r.id.toString(),
+        queue: r.queue,
+        streamId: r.streamId,
+        jobId: r.jobId,
+        raw: r.raw,
+        error: r.error,
+        createdAt: r.createdAt.toISOString(),
       })),
       nextCursor: rows.length > q.limit && last !== undefined ? encodeItemCursor(last.id) : null,
     };

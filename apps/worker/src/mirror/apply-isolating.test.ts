@@ -3,7 +3,9 @@ import type { MirrorEntry } from "@jobstream/db";
 import { applyIsolating, NO_JOB_ROW, type SourcedEntry } from "./apply-isolating";
 
 const entry = (n: number): SourcedEntry => ({
-  queue: "q", streamId: `${n}-0`, fields: ["j", `job-${n}`],
+  queue: "q",
+  streamId: `${n}-0`,
+  fields: ["j", `job-${n}`],
   entry: { jobId: `job-${n}`, seq: n, snapshot: null, items: [], timeline: [] },
 });
 const dataError = Object.assign(new Error("invalid input syntax for type uuid"), { code: "22P02" });
@@ -31,13 +33,21 @@ describe("applyIsolating", () => {
     expect(s.applied).toHaveLength(10);
   });
 
-  it.each([[["job-0"]], [["job-9"]], [["job-3", "job-4"]], [["job-0", "job-5", "job-9"]]])("isolates %j and applies every other entry", async (bad) => {
-    const s = statement(new Set(bad));
-    const rejected = await applyIsolating(s.apply, entries);
-    expect(rejected.map((r) => r.fields[1])).toEqual(bad);
-    expect(rejected[0]?.error).toContain("invalid input syntax");
-    expect(s.applied.sort()).toEqual(entries.map((e) => e.entry.jobId).filter((id) => !bad.includes(id)).sort());
-  });
+  it.each([[["job-0"]], [["job-9"]], [["job-3", "job-4"]], [["job-0", "job-5", "job-9"]]])(
+    "isolates %j and applies every other entry",
+    async (bad) => {
+      const s = statement(new Set(bad));
+      const rejected = await applyIsolating(s.apply, entries);
+      expect(rejected.map((r) => r.fields[1])).toEqual(bad);
+      expect(rejected[0]?.error).toContain("invalid input syntax");
+      expect(s.applied.sort()).toEqual(
+        entries
+          .map((e) => e.entry.jobId)
+          .filter((id) => !bad.includes(id))
+          .sort(),
+      );
+    },
+  );
 
   it("sets aside entries of jobs without a row", async () => {
     const s = statement(new Set(), new Set(["job-2"]));

@@ -40,7 +40,8 @@ export async function applyIsolating(
     return entries.filter((e) => missing.has(e.entry.jobId)).map((e) => rejected(e, NO_JOB_ROW));
   } catch (error) {
     if (!isDataError(error)) throw error;
-    if (entries.length === 1 && entries[0] !== undefined) return [rejected(entries[0], `postgres refused it: ${(error as Error).message}`)];
+    if (entries.length === 1 && entries[0] !== undefined)
+      return [rejected(entries[0], `postgres refused it: ${(error as Error).message}`)];
     const half = Math.ceil(entries.length / 2);
     const first = await applyIsolating(apply, entries.slice(0, half));
     const second = await applyIsolating(apply, entries.slice(half));
@@ -49,5 +50,8 @@ export async function applyIsolating(
 }
 
 const rejected = (e: SourcedEntry, error: string): Rejected => ({
-  queue: e.queue, streamId: e.streamId, fields: e.fields, error: postgresSafeText(error),
+  queue: e.queue,
+  streamId: e.streamId,
+  fields: e.fields,
+  error: postgresSafeText(error),
 });

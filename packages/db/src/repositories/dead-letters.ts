@@ -28,7 +28,13 @@ interface DeadLetterRow {
 }
 
 const toDeadLetter = (r: DeadLetterRow): DeadLetter => ({
-  id: BigInt(r.id), queue: r.queue, streamId: r.stream_id, jobId: r.job_id, raw: r.raw, error: r.error, createdAt: r.created_at,
+  id: BigInt(r.id),
+  queue: r.queue,
+  streamId: r.stream_id,
+  jobId: r.job_id,
+  raw: r.raw,
+  error: r.error,
+  createdAt: r.created_at,
 });
 
 /**
@@ -43,13 +49,22 @@ export async function recordDeadLetters(db: Queryable, letters: readonly NewDead
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
      ON CONFLICT (queue, stream_id) DO NOTHING
      RETURNING id::text, queue, stream_id, job_id, raw, error, created_at`,
-    [letters.map((l) => l.queue), letters.map((l) => l.streamId), letters.map((l) => l.jobId), letters.map((l) => l.raw), letters.map((l) => l.error)],
+    [
+      letters.map((l) => l.queue),
+      letters.map((l) => l.streamId),
+      letters.map((l) => l.jobId),
+      letters.map((l) => l.raw),
+      letters.map((l) => l.error),
+    ],
   );
   return rows.map(toDeadLetter);
 }
 
 /** Dead letters newest first; `beforeId` continues after the last one of the previous page. */
-export async function listDeadLetters(db: Queryable, page: { readonly limit: number; readonly beforeId?: bigint }): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  db: Queryable,
+  page: { readonly limit: number; readonly beforeId?: bigint },
+): Promise<DeadLetter[]> {
   const { rows } = await db.query<DeadLetterRow>(
     `SELECT id::text, queue, stream_id, job_id, raw, error, created_at FROM mirror_dead_letters
      WHERE $2::bigint IS NULL OR id < $2::bigint ORDER BY id DESC LIMIT $1`,
