@@ -94,4 +94,23 @@ describe("dead letters", () => {
     expect(isDataError(nul)).toBe(true);
     expect(isDataError(uuid)).toBe(true);
   });
+
+  it("an outage is not a data error (the mirror retries instead of dead-lettering)", async () => {
+    // Nothing listens on port 1: connection refused.
+    const unreachable = createPool({ connectionString: "postgres://postgres@127.0.0.1:1/none", max: 1 });
+    const refused = await unreachable.query("SELECT 1").catch((e: unknown) => e);
+    await unreachable.end();
+    expect(refused).toBeInstanceOf(Error);
+    expect(isDataError(refused)).toBe(false);
+
+    // A server that ends the session (as on shutdown): 57P01 or a terminated connection.
+    const client = await pool.connect();
+    client.on("error", () => undefined);
+    const [{ pid }] = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+    await pool.query("SELECT pg_terminate_backend($1)", [pid]);
+    const terminated = await client.query("SELECT 1").catch((e: unknown) => e);
+    client.release(true);
+    expect(terminated).toBeInstanceOf(Error);
+    expect(isDataError(terminated)).toBe(false);
+  });
 });
