@@ -200,3 +200,23 @@ describe("a mirror fed malformed entries", () => {
     expect(metrics).toContain(`jobstream_mirror_dead_letters_total{queue="synthetic"} ${String(bad.size)}`);
   }, 180_000);
 });
+
+describe("retention seen through the API", () => {
+  it("shows expiresAt null until the job finished, then finish + the job's own retention", async () => {
+    const enqueued = await sys.request<{ job: { id: string; expiresAt: string | null } }>("POST", "/v1/jobs", {
+      token: member,
+      body: { type: "synthetic", subtype: "work", input: { durationMs: 5 }, delayMs: 1000, expiresInSeconds: 3600 },
+    });
+    expect(enqueued.status).toBe(202);
+    expect(enqueued.body.job.expiresAt).toBeNull();
+    const id = enqueued.body.job.id;
+    expect(
+      (await sys.request<{ expiresAt: string | null }>("GET", `/v1/jobs/${id}`, { token: member })).body.expiresAt,
+    ).toBeNull();
+    await sys.waitForStatus(member, id, "completed");
+    const view = (
+      await sys.request<{ completedAt: string; expiresAt: string }>("GET", `/v1/jobs/${id}`, { token: member })
+    ).body;
+    expect(Date.parse(view.expiresAt) - Date.parse(view.completedAt)).toBe(3_600_000);
+  }, 60_000);
+});

@@ -28,8 +28,10 @@ BEGIN
 END;
 $$;
 
+-- (An enqueue inserts unfinished rows without expires_at: the WHEN skips the function for them.)
 CREATE TRIGGER "jobs_expiry_on_insert" BEFORE INSERT ON "jobs"
-    FOR EACH ROW EXECUTE FUNCTION "jobs_expiry_follows_status"();
+    FOR EACH ROW WHEN (NEW."status" IN ('completed', 'failed', 'cancelled') OR NEW."expires_at" IS NOT NULL)
+    EXECUTE FUNCTION "jobs_expiry_follows_status"();
 CREATE TRIGGER "jobs_expiry_on_status" BEFORE UPDATE OF "status" ON "jobs"
     FOR EACH ROW WHEN (OLD."status" IS DISTINCT FROM NEW."status") EXECUTE FUNCTION "jobs_expiry_follows_status"();
 
