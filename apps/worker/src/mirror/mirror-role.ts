@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Redis } from "ioredis";
 import { applyMirrorBatch, isFinalStatus, recordDeadLetters, type DeadLetter, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
-import { announceChanges, keysFor, parseStreamEntry, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
+import { announceChanges, keysFor, parseStreamEntry, postgresSafeText, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { applyIsolating, type Rejected, type SourcedEntry } from "./apply-isolating";
@@ -177,8 +177,8 @@ export class MirrorRole {
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
     for (const [key, list] of reply ?? []) {
       byStream.set(key, list.map(([id]) => id));
-      const seqKey = this.keys.seq(key.slice(key.lastIndexOf(":") + 1));
       const queue = key.slice(key.lastIndexOf(":") + 1);
+      const seqKey = this.keys.seq(queue);
       for (const [streamId, fields] of list) {
         const decoded = parseStreamEntry(fields);
         if (!decoded.ok) {
@@ -209,7 +209,7 @@ export class MirrorRole {
     if (rejected.length === 0) return;
     const stored = await recordDeadLetters(
       this.options.pool,
-      rejected.map((r) => ({ queue: r.queue, streamId: r.streamId, jobId: jobIdOf(r.fields), raw: rawText(r.fields), error: r.error })),
+      rejected.map((r) => ({ queue: r.queue, streamId: r.streamId, jobId: jobIdOf(r.fields), raw: rawText(r.fields), error: postgresSafeText(r.error) })),
     );
     for (const letter of stored) {
       this.options.logger.error({ queue: letter.queue, streamId: letter.streamId, jobId: letter.jobId, reason: letter.error }, "mirror entry set aside as a dead letter");
@@ -249,5 +249,5 @@ function rawText(fields: readonly string[]): string {
 function jobIdOf(fields: readonly string[]): string | null {
   const index = fields.findIndex((f, i) => i % 2 === 0 && f === "j");
   const id = index >= 0 ? fields[index + 1] : undefined;
-  return id === undefined ? null : JSON.stringify(id).slice(1, -1).slice(0, 200);
+  return id === undefined ? null : postgresSafeText(postgresSafeText(id).slice(0, 200));
 }
