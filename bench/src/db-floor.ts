@@ -16,7 +16,7 @@ function newRows(orgId: string, count: number): NewJobRow[] {
     id: randomUUID(), orgId, userId: null, type: "synthetic", subtype: "noop", name: "synthetic/noop", queue: "synthetic",
     idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: { items: 10 }, metadata: {},
     options: { backoff: { type: "exponential", delayMs: 1000 }, timeoutMs: 600_000, attemptsPerRun: 3 },
-    accessTokenHash: randomUUID().replaceAll("-", ""), runAt: null, expiresAt: new Date(now.getTime() + 86_400_000), createdAt: now,
+    accessTokenHash: randomUUID().replaceAll("-", ""), runAt: null, retentionSeconds: 86_400, createdAt: now,
   }));
 }
 

@@ -18,6 +18,7 @@ import { streamRouter } from "./realtime/stream-routes";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
+import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
 import { SESSION_COOKIE, sessionRouter } from "./routes/session";
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
+  app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
   app.use(notFoundHandler);

@@ -575,3 +575,50 @@ describe("bull-board", () => {
     for (const j of jobs) await sys.waitForStatus(token, j.id, "completed");
   });
 });
+
+describe("mirror dead letters (GET /v1/admin/mirror/dead-letters): operators only", () => {
+  const path = "/v1/admin/mirror/dead-letters";
+
+  it("answers operator 200; admin, member and service 403; job token and anonymous 401", async () => {
+    const t = tenants[0];
+    if (!t) throw new Error("fixture");
+    const cases: [string, Record<string, string>, number][] = [
+      ["operator", await bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" }), 200],
+      ["admin", await bearer({ sub: randomUUID(), org: t.org, role: "admin" }), 403],
+      ["member", await bearer({ sub: t.owner, org: t.org, role: "member" }), 403],
+      ["service", await bearer({ sub: randomUUID(), org: randomUUID(), role: "service" }), 403],
+      ["job token", { "x-job-token": t.job.accessToken }, 401],
+      ["anonymous", {}, 401],
+    ];
+    for (const [name, headers, status] of cases) {
+      expect((await sys.request("GET", path, { headers })).status, name).toBe(status);
+    }
+  });
+
+  it("pages newest first with a cursor", async () => {
+    const marker = randomUUID();
+    await sys.query(
+      `INSERT INTO mirror_dead_letters (queue, stream_id, job_id, raw, error)
+       SELECT 'tenancy-' || $1, n || '-0', 'job-' || n, '{"j":"5"}', 'test entry ' || n FROM generate_series(1, 3) AS n`,
+      [marker],
+    );
+    const headers = await bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" });
+    interface Page {
+      deadLetters: { queue: string; streamId: string; jobId: string | null; raw: string; error: string }[];
+      nextCursor: string | null;
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? "?limit=2" : `?limit=2&cursor=${cursor}`;
+      const page: { status: number; body: Page } = await sys.request<Page>("GET", `${path}${query}`, { headers });
+      expect(page.status).toBe(200);
+      expect(page.body.deadLetters.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.deadLetters.filter((d) => d.queue === `tenancy-${marker}`).map((d) => d.streamId));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(["3-0", "2-0", "1-0"]);
+    expect((await sys.request("GET", `${path}?cursor=not-ours`, { headers })).status).toBe(400);
+    expect((await sys.request("GET", `${path}?limit=0`, { headers })).status).toBe(400);
+  });
+});

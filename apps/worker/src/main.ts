@@ -49,6 +49,7 @@ async function main(): Promise<void> {
           metrics.mirrorEntries.inc(entries);
           for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);
         },
+        onDeadLetter: (letter) => { metrics.mirrorDeadLetters.inc({ queue: letter.queue }); },
       })
     : undefined;
   const housekeeper = roles.includes("housekeep")

@@ -6,6 +6,7 @@ export interface WorkerMetrics {
   readonly jobDuration: Histogram<"type" | "outcome">;
   readonly mirrorLag: Histogram;
   readonly mirrorEntries: Counter;
+  readonly mirrorDeadLetters: Counter<"queue">;
   readonly reconciled: Counter<"kind">;
   readonly outboxDispatched: Counter;
 }
@@ -30,6 +31,12 @@ export function createWorkerMetrics(): WorkerMetrics {
       registers,
     }),
     mirrorEntries: new Counter({ name: "jobstream_mirror_entries_total", help: "Job events applied to Postgres", registers }),
+    mirrorDeadLetters: new Counter({
+      name: "jobstream_mirror_dead_letters_total",
+      help: "Stream entries the mirror set aside (malformed, refused by Postgres as data, or naming no job), by queue",
+      labelNames: ["queue"],
+      registers,
+    }),
     reconciled: new Counter({
       name: "jobstream_reconciler_repairs_total",
       help: "Drift the reconciler found and repaired: requeued (Redis state gone) or repaired (outcome taken from BullMQ)",

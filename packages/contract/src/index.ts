@@ -4,3 +4,4 @@ export * from "./job";
 export * from "./job-types";
 export * from "./secret-strength";
 export * from "./status";
+export * from "./mirror";

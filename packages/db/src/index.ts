@@ -2,6 +2,8 @@ export { createDb, type CreateDbOptions, type Db, type DbOrTx } from "./client";
 export type { Job, JobEvent, JobItem } from "./generated/prisma/client";
 export { Prisma } from "./generated/prisma/client";
 export { createPool, inTransaction, type CreatePoolOptions, type Queryable } from "./pg";
+export { isDataError } from "./data-error";
+export * from "./repositories/dead-letters";
 export * from "./repositories/dispatch";
 export * from "./repositories/health";
 export * from "./repositories/hot-reads";

@@ -12,7 +12,7 @@ export function newJob(overrides: Partial<Prisma.JobCreateManyInput> = {}): Pris
     queue: "synthetic",
     maxAttempts: 3,
     input: {},
-    expiresAt: new Date(Date.now() + 86_400_000),
+    retentionSeconds: 86_400,
     ...overrides,
   };
 }

@@ -21,7 +21,7 @@ function row(): NewJobRow {
   return {
     id: randomUUID(), orgId: randomUUID(), userId: null, type: "synthetic", subtype: "work", name: "t", queue: "synthetic",
     idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: {}, metadata: {}, options: {},
-    accessTokenHash: null, runAt: null, expiresAt: new Date(Date.now() + 86_400_000), createdAt: new Date(),
+    accessTokenHash: null, runAt: null, retentionSeconds: 86_400, createdAt: new Date(),
   };
 }
 
@@ -119,9 +119,9 @@ describe("applyMirrorBatch", () => {
     expect((await state(r.id)).job).toMatchObject({ status: "queued", error_code: null, completed_at: null, started_at: null, total_items: 50 });
   });
 
-  it("ignores events of jobs that no longer exist", async () => {
+  it("ignores events of jobs that no longer exist, and names those jobs (the mirror dead-letters them)", async () => {
     const ghost = randomUUID();
     const result = await apply([{ jobId: ghost, seq: 1, snapshot: snap({}), items: [{ ref: "x", status: "success", message: null, errorCode: null, before: null, after: null, attempt: 1, at: t0 }], timeline: [{ type: "started", data: {}, at: t0 }] }]);
-    expect(result).toEqual({ jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0 });
+    expect(result).toEqual({ jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [ghost] });
   });
 });

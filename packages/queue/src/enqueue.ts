@@ -100,7 +100,7 @@ export async function enqueueJobs(
       options,
       accessTokenHash: hashAccessToken(token),
       runAt: req.runAt ?? null,
-      expiresAt: new Date(now + 1000 * (req.expiresInSeconds ?? defaults.retentionSeconds)),
+      retentionSeconds: req.expiresInSeconds ?? defaults.retentionSeconds,
       createdAt: new Date(now),
     };
   });

@@ -2,6 +2,7 @@ export * from "./changes";
 export * from "./enqueue";
 export * from "./job-data";
 export * from "./keys";
+export * from "./postgres-safe";
 export * from "./producer";
 export * from "./publisher";
 export * from "./request-hash";

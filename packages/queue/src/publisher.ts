@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
 import { withScripts } from "./scripts";
+import { postgresSafe } from "./postgres-safe";
 
 /** Publishes job events to the queue's stream, where the mirror picks them up. */
 export class EventPublisher {
@@ -16,10 +17,12 @@ export class EventPublisher {
   /**
    * Appends one event; returns the job's sequence number of its last timeline entry. `floor` is
    * the row's last applied sequence when the caller read it (after Redis lost its counters).
+   * Every string in the payload (outputs, errors, progress, items, states) is made storable first
+   * (`postgresSafe`), so no handler can publish an entry the mirror would have to refuse.
    */
   publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
     const count = Math.max(1, payload.timeline.length);
-    return this.redis.jobstreamPublish(this.keys.seq(queue), this.keys.events(queue), jobId, count, JSON.stringify(payload), floor);
+    return this.redis.jobstreamPublish(this.keys.seq(queue), this.keys.events(queue), jobId, count, JSON.stringify(postgresSafe(payload)), floor);
   }
 
   /** Reserves `count` sequence numbers above `floor` for a transition written straight to Postgres. */

@@ -40,7 +40,7 @@ export function toJobSummary(job: JobSummarySource): JobSummary {
     completedAt: iso(job.completedAt),
     cancelledAt: iso(job.cancelledAt),
     durationMs: job.durationMs,
-    expiresAt: job.expiresAt.toISOString(),
+    expiresAt: iso(job.expiresAt),
   };
 }
 
@@ -69,7 +69,8 @@ export function newJobView(row: NewJobRow, status: JobStatusName, queuedAt: Date
     completedAt: null,
     cancelledAt: null,
     durationMs: null,
-    expiresAt: row.expiresAt.toISOString(),
+    // Set when the job reaches a final status (retention counts from the finish).
+    expiresAt: null,
   };
 }
 

@@ -1,10 +1,11 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
-import { activeJobsSchema, enqueueAnswerSchema, errorBodySchema, jobPageSchema } from "@jobstream/contract";
+import { activeJobsSchema, deadLetterPageSchema, enqueueAnswerSchema, errorBodySchema, jobPageSchema } from "@jobstream/contract";
 import { errorStatus } from "../http/errors";
 import { jobViewSchema } from "../jobs/job-view";
 import { sessionSchema } from "../routes/session";
+import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
 import { MAX_PAGE_WITH_DATA, activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
 
 const errorSchema = errorBodySchema;
@@ -98,6 +99,11 @@ export function openApiDocument(developmentTypes = false): object {
       : "Monitoring view (admin, operator, service)";
     registry.registerPath({ method: "get", path, summary, security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
   }
+  registry.registerPath({
+    method: "get", path: DEAD_LETTERS_PATH, summary: "Stream entries the mirror set aside, newest first (operators only)", security: bearer,
+    request: { query: deadLettersQuerySchema },
+    responses: { 200: json(deadLetterPageSchema, "A page of dead letters"), ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited") },
+  });
   registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
   registry.registerPath({
     method: "post", path: "/v1/session", summary: "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)", security: bearer,

@@ -28,7 +28,8 @@ export interface JobView {
   completedAt: string | null;
   cancelledAt: string | null;
   durationMs: number | null;
-  expiresAt: string;
+  /** Null until the job finished (retention counts from the finish). */
+  expiresAt: string | null;
 }
 
 /** A job in lists, the active widget and the all-jobs stream: no `input` or `output` (see the detail page). */

@@ -1,10 +1,11 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
-import { applyMirrorBatch, isFinalStatus, type MirrorEntry } from "@jobstream/db";
+import { applyMirrorBatch, isFinalStatus, recordDeadLetters, type DeadLetter, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
-import { announceChanges, decodeStreamEntry, keysFor, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
+import { announceChanges, keysFor, parseStreamEntry, postgresSafeText, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
 import { createRedis, type Logger } from "@jobstream/runtime";
 import { Lease } from "../lease";
+import { applyIsolating, type Rejected, type SourcedEntry } from "./apply-isolating";
 
 export interface MirrorRoleOptions {
   readonly redisUrl: string;
@@ -17,6 +18,8 @@ export interface MirrorRoleOptions {
   readonly blockMs?: number;
   /** Batch committed: how many entries, and each entry's lag from publish (stream id time) to commit. */
   readonly onBatch?: (info: { entries: number; lagsMs: number[] }) => void;
+  /** An entry set aside for good (malformed, refused by Postgres, or naming no job): once per entry. */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
 }
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -27,6 +30,10 @@ interface Batch {
   readonly recovering: readonly string[];
   readonly byStream: ReadonlyMap<string, string[]>;
   readonly entries: MirrorEntry[];
+  /** The decoded entries with their stream ids, in stream order. */
+  readonly sourced: readonly SourcedEntry[];
+  /** Entries that failed to decode: they go straight to the dead letters. */
+  readonly malformed: readonly Rejected[];
   readonly finished: readonly { seqKey: string; jobId: string; seq: number }[];
 }
 
@@ -127,7 +134,7 @@ export class MirrorRole {
         // Only new entries ('>') can be read ahead: re-reading pending ones would return these again.
         if (batch.recovering.length === 0 && batch.entries.length > 0) prefetched = { queues: key, batch: this.read(queues) };
         // One statement, atomic on its own: no BEGIN/COMMIT round trips.
-        if (batch.entries.length > 0) await applyMirrorBatch(this.options.pool, batch.entries);
+        if (batch.sourced.length > 0 || batch.malformed.length > 0) await this.apply(batch);
         const committed = Date.now();
         await finishing;
         finishing = this.finish(batch, committed);
@@ -165,17 +172,22 @@ export class MirrorRole {
 
     const byStream = new Map<string, string[]>();
     const entries: MirrorEntry[] = [];
+    const sourced: SourcedEntry[] = [];
+    const malformed: Rejected[] = [];
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
     for (const [key, list] of reply ?? []) {
       byStream.set(key, list.map(([id]) => id));
-      const seqKey = this.keys.seq(key.slice(key.lastIndexOf(":") + 1));
-      for (const [, fields] of list) {
-        const entry = decodeStreamEntry(fields);
-        if (!entry) {
-          this.options.logger.error({ stream: key }, "dropping malformed event entry");
+      const queue = key.slice(key.lastIndexOf(":") + 1);
+      const seqKey = this.keys.seq(queue);
+      for (const [streamId, fields] of list) {
+        const decoded = parseStreamEntry(fields);
+        if (!decoded.ok) {
+          malformed.push({ queue, streamId, fields, error: decoded.error });
           continue;
         }
+        const entry = decoded.entry;
         entries.push(entry);
+        sourced.push({ queue, streamId, fields, entry });
         if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status)) finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
@@ -183,7 +195,26 @@ export class MirrorRole {
       const list = byStream.get(this.keys.events(queue)) ?? [];
       if (list.length === 0) this.pendingDone.add(queue);
     }
-    return { recovering, byStream, entries, finished };
+    return { recovering, byStream, entries, sourced, malformed, finished };
+  }
+
+  /**
+   * Applies a batch so that no entry can hold it up: what Postgres refuses as data is isolated,
+   * and it, the malformed entries and those naming no job become dead letters — stored before the
+   * batch is acknowledged, so none is lost. An outage throws: the whole batch is read again.
+   */
+  private async apply(batch: Batch): Promise<void> {
+    const refused = await applyIsolating((entries) => applyMirrorBatch(this.options.pool, entries), batch.sourced);
+    const rejected = [...batch.malformed, ...refused];
+    if (rejected.length === 0) return;
+    const stored = await recordDeadLetters(
+      this.options.pool,
+      rejected.map((r) => ({ queue: r.queue, streamId: r.streamId, jobId: jobIdOf(r.fields), raw: rawText(r.fields), error: postgresSafeText(r.error) })),
+    );
+    for (const letter of stored) {
+      this.options.logger.error({ queue: letter.queue, streamId: letter.streamId, jobId: letter.jobId, reason: letter.error }, "mirror entry set aside as a dead letter");
+      this.options.onDeadLetter?.(letter);
+    }
   }
 
   /** After the batch is committed: acknowledge and delete its entries, then announce the changes. */
@@ -205,4 +236,18 @@ export class MirrorRole {
     const lagsMs = [...batch.byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
     this.options.onBatch?.({ entries: batch.entries.length, lagsMs });
   }
+}
+
+/** The entry's fields as JSON text: JSON.stringify escapes NUL and lone surrogates, so Postgres takes it. */
+function rawText(fields: readonly string[]): string {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([fields[i] ?? "", fields[i + 1] ?? ""]);
+  // fromEntries defines own properties: a field named "__proto__" stays a field.
+  return JSON.stringify(Object.fromEntries(pairs));
+}
+
+function jobIdOf(fields: readonly string[]): string | null {
+  const index = fields.findIndex((f, i) => i % 2 === 0 && f === "j");
+  const id = index >= 0 ? fields[index + 1] : undefined;
+  return id === undefined ? null : postgresSafeText(postgresSafeText(id).slice(0, 200));
 }

@@ -1,5 +1,5 @@
 import type { ItemOutcome, JobSnapshot, TimelineEntry } from "@jobstream/db";
-import type { EventPayload, EventPublisher } from "@jobstream/queue";
+import { postgresSafeText, type EventPayload, type EventPublisher } from "@jobstream/queue";
 import type { StepDefinition } from "@jobstream/job-types";
 import type { ItemReporter } from "./context";
 import { JobError } from "./job-error";
@@ -73,10 +73,13 @@ export class JobRun {
   }
 
   item<S>(ref: string): ItemReporter<S> {
+    // Escaping a NUL makes the text longer (and the mirror refuses refs over 500), and cutting
+    // may split a surrogate pair: escape, cut, then mend the cut.
+    const storedRef = postgresSafeText(postgresSafeText(ref).slice(0, 500));
     const record = (status: ItemOutcome["status"], fields: Partial<ItemOutcome>) => {
       // The item over the limit is not published: nothing past the limit reaches Postgres.
       if (++this.reported > this.maxItems) this.refuse(`reported more than ${String(this.maxItems)} items`);
-      this.items.push({ ref: ref.slice(0, 500), status, message: null, errorCode: null, attempt: this.attempt, at: Date.now(), ...fields });
+      this.items.push({ ref: storedRef, status, message: null, errorCode: null, attempt: this.attempt, at: Date.now(), ...fields });
       if (this.items.length >= ITEM_FLUSH_THRESHOLD) this.flush();
       else this.touch();
     };

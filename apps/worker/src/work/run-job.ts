@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
-import { type EventPublisher, keysFor, queuedJobDataSchema } from "@jobstream/queue";
+import { type EventPublisher, isJobId, keysFor, queuedJobDataSchema } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
 import type { JobContext } from "./context";
 import { handlerFor, type HandlerMap } from "./handler-map";
@@ -37,6 +37,12 @@ export function createProcessor(deps: RunDeps) {
   const keys = keysFor(deps.prefix);
   return async (job: Job, token?: string, bullSignal?: AbortSignal): Promise<unknown> => {
     const jobId = job.id ?? "";
+    if (!isJobId(jobId)) {
+      // Not added through the API (bull-board, redis-cli): no row exists or can exist, so there is
+      // nothing to run it for and nothing to publish (its events could never apply).
+      deps.logger.warn({ jobId: jobId.slice(0, 200), type: job.queueName }, "job has no Postgres row (its id is not a uuid); failing it without running");
+      throw new UnrecoverableError("not_a_jobstream_job");
+    }
     const data = queuedJobDataSchema.safeParse(job.data);
     const attemptBase = data.success ? data.data.attemptBase : 0;
     const attempt = attemptBase + job.attemptsMade + 1;

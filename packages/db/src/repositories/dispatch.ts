@@ -21,23 +21,24 @@ export interface NewJobRow {
   readonly options: Record<string, unknown>;
   readonly accessTokenHash: string | null;
   readonly runAt: Date | null;
-  readonly expiresAt: Date;
+  /** Kept this long after the job reaches a final status (expires_at is set then, not now). */
+  readonly retentionSeconds: number;
   readonly createdAt: Date;
 }
 
 const INSERT_PENDING = `
 WITH ins AS (
   INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-                    max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, updated_at, status,
+                    max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, updated_at, status,
                     request_hash)
   SELECT id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, created_at, 'pending',
+         max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, created_at, 'pending',
          request_hash
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[],
               $10::text[], $11::int[], $12::int[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[],
-              $18::timestamptz[], $19::timestamptz[], $20::text[])
+              $18::int[], $19::timestamptz[], $20::text[])
     AS t(id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, expires_at, created_at, request_hash)
+         max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, request_hash)
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
   RETURNING id, queue, created_at
 ),
@@ -70,7 +71,7 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
     rows.map((r) => JSON.stringify(r.options)),
     rows.map((r) => r.accessTokenHash),
     rows.map((r) => r.runAt?.toISOString() ?? null),
-    rows.map((r) => r.expiresAt.toISOString()),
+    rows.map((r) => r.retentionSeconds),
     rows.map((r) => r.createdAt.toISOString()),
     rows.map((r) => r.requestHash ?? null),
   ]);
@@ -201,9 +202,12 @@ export async function appendJobEvents(
   );
 }
 
-/** Retention: deletes up to `limit` finished jobs whose expiry passed (items and events cascade). */
+/**
+ * Retention: deletes up to `limit` finished jobs whose expiry passed (items and events cascade).
+ * `expires_at` is null until a job finished, so an unfinished or retried job is never taken.
+ */
 export async function deleteExpiredJobs(db: Queryable, limit: number, dryRun = false): Promise<number> {
-  const select = `SELECT id FROM jobs WHERE expires_at < now() AND status IN ('completed', 'failed', 'cancelled')
+  const select = `SELECT id FROM jobs WHERE expires_at IS NOT NULL AND expires_at < now() AND status IN ('completed', 'failed', 'cancelled')
                   ORDER BY expires_at LIMIT $1`;
   if (dryRun) {
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${select}) s`, [limit]);

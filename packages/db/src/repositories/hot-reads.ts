@@ -41,7 +41,8 @@ export interface JobViewRow {
   readonly completedAt: Date | null;
   readonly cancelledAt: Date | null;
   readonly durationMs: number | null;
-  readonly expiresAt: Date;
+  /** Null until the job reached a final status. */
+  readonly expiresAt: Date | null;
 }
 
 /** A {@link JobViewRow} without `input` and `output`: what lists show. */

@@ -53,6 +53,8 @@ export interface ApplyResult {
   readonly jobsUpdated: number;
   readonly itemsWritten: number;
   readonly eventsInserted: number;
+  /** Jobs the batch named that have no row (never stored, or already deleted): nothing of theirs applied. */
+  readonly missingJobIds: readonly string[];
 }
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
@@ -87,7 +89,7 @@ function latestItems(entries: readonly MirrorEntry[]): { jobId: string; item: It
  * items upserted with their counter deltas, each job's row updated once — its newest snapshot and
  * its counters together (a second UPDATE of the same row would write another row version and run
  * the version trigger again) — and the timeline inserted.
- * $1-$9 items, $10-$25 snapshots, $26-$30 timeline entries.
+ * $1-$9 items, $10-$25 snapshots, $26-$30 timeline entries, $31 every job the batch names.
  */
 const APPLY_BATCH = `
 WITH input AS (
@@ -174,7 +176,8 @@ timeline AS (
   RETURNING 1
 )
 SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM applied) AS updated,
-       (SELECT count(*)::int FROM timeline) AS inserted, (SELECT count(*)::int FROM counted) AS counted`;
+       (SELECT count(*)::int FROM timeline) AS inserted, (SELECT count(*)::int FROM counted) AS counted,
+       ARRAY(SELECT m.id::text FROM unnest($31::uuid[]) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = m.id)) AS missing`;
 
 /**
  * Applies a batch of published events in one statement. Idempotent and order-safe per job: a
@@ -189,8 +192,8 @@ export async function applyMirrorBatch(db: Queryable, entries: readonly MirrorEn
   const timeline = entries.flatMap((entry) =>
     entry.timeline.map((t, i) => ({ jobId: entry.jobId, seq: entry.seq - entry.timeline.length + 1 + i, t })),
   );
-  if (items.length === 0 && snapshots.length === 0 && timeline.length === 0) return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0 };
-  const { rows } = await db.query<{ written: number; updated: number; inserted: number }>(APPLY_BATCH, [
+  if (items.length === 0 && snapshots.length === 0 && timeline.length === 0) return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
+  const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(APPLY_BATCH, [
     items.map((i) => i.jobId),
     items.map((i) => i.item.ref),
     items.map((i) => i.item.status),
@@ -221,7 +224,8 @@ export async function applyMirrorBatch(db: Queryable, entries: readonly MirrorEn
     timeline.map((x) => x.seq),
     timeline.map((x) => JSON.stringify(x.t.data)),
     timeline.map((x) => new Date(x.t.at).toISOString()),
+    [...new Set(entries.map((e) => e.jobId))],
   ]);
   const result = rows[0];
-  return { jobsUpdated: result?.updated ?? 0, itemsWritten: result?.written ?? 0, eventsInserted: result?.inserted ?? 0 };
+  return { jobsUpdated: result?.updated ?? 0, itemsWritten: result?.written ?? 0, eventsInserted: result?.inserted ?? 0, missingJobIds: result?.missing ?? [] };
 }
