@@ -2,7 +2,7 @@ import express, { type Express } from "express";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
-import type { Logger, Redis } from "@jobstream/runtime";
+import type { DependencyWatch, Logger, Redis } from "@jobstream/runtime";
 import { authenticate } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly rateLimitPerMinute: number;
   /** The built dashboard (apps/dashboard/dist). */
   readonly dashboardDir: string;
+  /** Knows which dependency is out: `/readyz` asks it, failed requests tell it. */
+  readonly outages: DependencyWatch;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -76,6 +78,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
   app.use(notFoundHandler);
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, deps.outages));
   return app;
 }

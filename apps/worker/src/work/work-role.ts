@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Queryable } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor } from "@jobstream/queue";
-import { createRedis, type Logger } from "@jobstream/runtime";
+import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./run-job";
 
@@ -12,6 +12,8 @@ export interface WorkRoleOptions {
   readonly prefix: string;
   readonly db: Queryable;
   readonly logger: Logger;
+  /** Told about connection and worker errors, so an outage is logged once, not per command. */
+  readonly outages: OutageReporter;
   /** Per-type concurrency overrides. */
   readonly concurrency: Partial<Record<JobTypeName, number>>;
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
@@ -29,9 +31,7 @@ export class WorkRole {
   constructor(private readonly options: WorkRoleOptions) {
     this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
-    for (const conn of [this.connection, this.subscriber]) {
-      conn.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
-    }
+    for (const conn of [this.connection, this.subscriber]) conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
   }
 
   async start(): Promise<void> {
@@ -54,10 +54,12 @@ export class WorkRole {
         stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
         maxStalledCount: 3,
       });
-      worker.on("error", (error) => { options.logger.error({ err: error, queue: type }, "worker error"); });
+      // BullMQ reports its own connections' failures here; during an outage that is one per poll.
+      worker.on("error", errorListener(options.outages, options.logger, "worker error", { queue: type }));
       this.workers.push(worker);
     }
-    // A cancel request reaches every process; the one holding the job aborts its signal.
+    // A cancel request reaches every process; the one holding the job aborts its signal. ioredis
+    // subscribes again after a reconnect; while Redis is out at start-up this waits for it.
     await this.subscriber.subscribe(keysFor(options.prefix).cancelChannel());
     this.subscriber.on("message", (_channel, jobId: string) => {
       for (const worker of this.workers) if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");
