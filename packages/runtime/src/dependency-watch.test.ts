@@ -14,8 +14,14 @@ describe("describeChange", () => {
     expect(describeChange("postgres", "ok", "ok")).toBeNull();
   });
   it("names pending migrations", () => {
-    expect(describeChange("postgres", "ok", "migrations_pending")).toEqual({ level: "warn", msg: "postgres migrations pending" });
-    expect(describeChange("postgres", "migrations_pending", "ok")).toEqual({ level: "info", msg: "postgres migrations applied" });
+    expect(describeChange("postgres", "ok", "migrations_pending")).toEqual({
+      level: "warn",
+      msg: "postgres migrations pending",
+    });
+    expect(describeChange("postgres", "migrations_pending", "ok")).toEqual({
+      level: "info",
+      msg: "postgres migrations applied",
+    });
   });
 });
 
@@ -23,9 +29,13 @@ describe("isOutageError", () => {
   it("tells outages from bugs", () => {
     expect(isOutageError(new Error("connect ECONNREFUSED 127.0.0.1:6379"))).toBe(true);
     expect(isOutageError(new Error("Connection is closed."))).toBe(true);
-    expect(isOutageError(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }))).toBe(true);
+    expect(
+      isOutageError(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" })),
+    ).toBe(true);
     expect(isPostgresUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
-    expect(isPostgresUnavailable(Object.assign(new Error("the database system is starting up"), { code: "57P03" }))).toBe(true);
+    expect(
+      isPostgresUnavailable(Object.assign(new Error("the database system is starting up"), { code: "57P03" })),
+    ).toBe(true);
     expect(isOutageError(new Error('invalid input syntax for type uuid: "5"'))).toBe(false);
     expect(isOutageError("not an error")).toBe(false);
   });

@@ -13,7 +13,11 @@ export interface StateChange {
  * The log line a dependency's state change deserves, or null: one line when it goes down, one when
  * it is back, nothing for "still down" or for the first "ok" at start.
  */
-export function describeChange(name: DependencyName, previous: DependencyState | undefined, next: DependencyState): StateChange | null {
+export function describeChange(
+  name: DependencyName,
+  previous: DependencyState | undefined,
+  next: DependencyState,
+): StateChange | null {
   if (previous === next) return null;
   if (next === "down") return { level: "warn", msg: `${name} down` };
   if (next === "migrations_pending") return { level: "warn", msg: `${name} migrations pending` };
@@ -54,7 +58,10 @@ export class DependencyWatch {
       void this.check().finally(() => {
         if (this.stopped) return;
         const anyOut = Object.values(this.states).some((s) => s !== "ok");
-        this.timer = setTimeout(loop, anyOut ? (this.options.downIntervalMs ?? 1000) : (this.options.intervalMs ?? 5000));
+        this.timer = setTimeout(
+          loop,
+          anyOut ? (this.options.downIntervalMs ?? 1000) : (this.options.intervalMs ?? 5000),
+        );
         this.timer.unref();
       });
     };
@@ -103,9 +110,16 @@ export class DependencyWatch {
       this.states[name] = next;
       if (change === null) continue;
       const now = Date.now();
-      const downMs = previous !== undefined && this.since[name] !== undefined ? now - (this.since[name] ?? now) : undefined;
+      const downMs =
+        previous !== undefined && this.since[name] !== undefined ? now - (this.since[name] ?? now) : undefined;
       this.since[name] = now;
-      const fields = { dependency: name, state: next, err: readiness.errors[name], pendingMigrations: name === "postgres" ? readiness.pendingMigrations : undefined, outageMs: change.level === "info" ? downMs : undefined };
+      const fields = {
+        dependency: name,
+        state: next,
+        err: readiness.errors[name],
+        pendingMigrations: name === "postgres" ? readiness.pendingMigrations : undefined,
+        outageMs: change.level === "info" ? downMs : undefined,
+      };
       this.options.logger[change.level](fields, change.msg);
     }
   }
@@ -121,7 +135,12 @@ export interface OutageReporter {
  * The `error` listener every ioredis connection and BullMQ queue/worker needs (without one, an
  * error event ends the process): outage errors go to the watch, anything else is logged.
  */
-export function errorListener(outages: OutageReporter, logger: Logger, what: string, fields: Record<string, unknown> = {}): (error: Error) => void {
+export function errorListener(
+  outages: OutageReporter,
+  logger: Logger,
+  what: string,
+  fields: Record<string, unknown> = {},
+): (error: Error) => void {
   return (error) => {
     if (!outages.noteError(error)) logger.warn({ ...fields, err: error.message }, what);
   };

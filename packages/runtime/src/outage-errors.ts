@@ -1,7 +1,17 @@
 import { isRedisUnavailable } from "./redis";
 
 /** Postgres error codes that mean "the server is going away or not there yet", not "your query is wrong". */
-const POSTGRES_UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300"]);
+const POSTGRES_UNAVAILABLE_CODES = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "53300",
+]);
 
 const POSTGRES_UNAVAILABLE_TEXT =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Client has encountered a connection error|Connection ended unexpectedly|server closed the connection|timeout exceeded when trying to connect/i;
