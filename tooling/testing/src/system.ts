@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { testDatabase, type TestDatabase } from "./database";
+import { createTestDatabase } from "@jobstream/db/testing";
+import type { TestDatabase } from "./database";
 import { testEnv } from "./env";
 import { deletePrefix, testQueuePrefix } from "./prefix";
 import { startApp, type AppProcess } from "./process";
@@ -43,10 +44,14 @@ export class System {
   pool!: pg.Pool;
   private database!: TestDatabase;
 
-  constructor(readonly redisUrl: string = testEnv.redisUrl) {}
+  /** `adminDatabaseUrl`: the server its database is made on (a test's private one for outage tests). */
+  constructor(
+    readonly redisUrl: string = testEnv.redisUrl,
+    private readonly adminDatabaseUrl: string = testEnv.adminDatabaseUrl,
+  ) {}
 
   async init(): Promise<void> {
-    this.database = await testDatabase();
+    this.database = await createTestDatabase(this.adminDatabaseUrl);
     this.pool = new pg.Pool({ connectionString: this.database.url, max: 3 });
   }
 
