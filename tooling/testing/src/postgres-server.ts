@@ -27,7 +27,11 @@ function serverUser(): { uid: number; gid: number } | undefined {
 }
 
 async function run(command: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<void> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(user ?? {}), env: { PATH: testEnv.path, LC_ALL: "C" } });
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(user ?? {}),
+    env: { PATH: testEnv.path, LC_ALL: "C" },
+  });
   let output = "";
   child.stdout.on("data", (b: Buffer) => (output += b.toString()));
   child.stderr.on("data", (b: Buffer) => (output += b.toString()));
@@ -52,7 +56,11 @@ export class PrivatePostgres {
     const user = serverUser();
     if (user) await chown(dir, user.uid, user.gid);
     const server = new PrivatePostgres(await freePort(), dir, binDir(), user);
-    await run(`${server.bin}/initdb`, ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], user);
+    await run(
+      `${server.bin}/initdb`,
+      ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+      user,
+    );
     await server.start();
     return server;
   }
@@ -70,18 +78,26 @@ export class PrivatePostgres {
   async start(): Promise<void> {
     // fsync off: the test restarts the server, it never needs to survive a machine crash.
     const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-    await run(`${this.bin}/pg_ctl`, ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", options, "-w", "-t", "60", "start"], this.user);
-    await waitFor(`postgres on ${this.port}`, async () => {
-      const client = new pg.Client({ connectionString: this.adminUrl, connectionTimeoutMillis: 1000 });
-      client.on("error", () => undefined);
-      try {
-        await client.connect();
-        await client.query("SELECT 1");
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, { timeoutMs: 30_000 });
+    await run(
+      `${this.bin}/pg_ctl`,
+      ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", options, "-w", "-t", "60", "start"],
+      this.user,
+    );
+    await waitFor(
+      `postgres on ${this.port}`,
+      async () => {
+        const client = new pg.Client({ connectionString: this.adminUrl, connectionTimeoutMillis: 1000 });
+        client.on("error", () => undefined);
+        try {
+          await client.connect();
+          await client.query("SELECT 1");
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      { timeoutMs: 30_000 },
+    );
   }
 
   /**
@@ -89,10 +105,12 @@ export class PrivatePostgres {
    * runs at the next start).
    */
   async stop(mode: "fast" | "immediate" = "fast"): Promise<void> {
-    await run(`${this.bin}/pg_ctl`, ["-D", this.dataDir, "-m", mode, "-w", "-t", "60", "stop"], this.user).catch((error: unknown) => {
-      // Already stopped is fine.
-      if (!/Is server running\?|PID file .* does not exist/.test((error as Error).message)) throw error;
-    });
+    await run(`${this.bin}/pg_ctl`, ["-D", this.dataDir, "-m", mode, "-w", "-t", "60", "stop"], this.user).catch(
+      (error: unknown) => {
+        // Already stopped is fine.
+        if (!/Is server running\?|PID file .* does not exist/.test((error as Error).message)) throw error;
+      },
+    );
   }
 
   async destroy(): Promise<void> {
