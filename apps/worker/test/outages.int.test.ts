@@ -232,8 +232,13 @@ describe("outages with separate processes", () => {
     roles.forEach((w, i) => {
       expectQuietLogs(["work", "mirror", "housekeep"][i] ?? "", w.output());
     });
+    // A stop requested while Redis is out still ends every process cleanly.
+    await redis.stop();
+    await waitForChecks([sys.apiUrl, ...healthBases], { redis: "down", postgres: "ok" });
     for (const p of all) p.kill("SIGTERM");
-    expect(await Promise.all(all.map((p) => p.exited(30_000)))).toEqual([0, 0, 0, 0]);
+    const codes = await Promise.all(all.map((p) => p.exited(30_000)));
+    await redis.start();
+    expect(codes).toEqual([0, 0, 0, 0]);
   }, 420_000);
 });
 

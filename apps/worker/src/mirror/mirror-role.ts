@@ -37,6 +37,9 @@ const LEASE_TTL_MS = 10_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5000;
 
+/** How long a stop waits for the batch in hand before giving up on a Redis that is out. */
+const STOP_WAIT_MS = 2000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -79,7 +82,16 @@ export class MirrorRole {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.leaseTimer);
-    await this.loop;
+    const drained = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), sleep(STOP_WAIT_MS).then(() => false)]);
+    if (!drained) {
+      // Redis is out: what was read stays pending (re-read by the next owner) and the leases expire
+      // on their own. The loop is left waiting on commands that will never be sent (ioredis keeps
+      // them queued while it is between reconnects); the process is ending anyway.
+      this.options.logger.warn("mirror stopped without draining (Redis unreachable); its entries stay pending");
+      this.reader.disconnect();
+      this.redis.disconnect();
+      return;
+    }
     await Promise.all([...this.leases.values()].map((l) => l.release().catch(() => undefined)));
     this.reader.disconnect();
     await this.redis.quit().catch(() => undefined);
@@ -168,6 +180,7 @@ export class MirrorRole {
         await finishing.catch(() => undefined);
         finishing = Promise.resolve();
         this.pendingDone.clear();
+        if (this.stopping) break;
         failures++;
         const message = (error as Error).message;
         if (message.includes("NOGROUP")) {

@@ -21,6 +21,9 @@ export interface WorkRoleOptions {
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
 
+/** Time allowed past the grace for aborted jobs to hand themselves back before connections are dropped. */
+const CLOSE_EXTRA_MS = 2000;
+
 /** Runs one BullMQ Worker per job-type queue; stops taking work and hands back jobs on stop. */
 export class WorkRole {
   private readonly workers: Worker[] = [];
@@ -73,9 +76,23 @@ export class WorkRole {
   async stop(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
     const timer = setTimeout(() => { this.shutdown.abort(new Error("shutdown")); }, graceMs);
-    await closing;
+    // Closing needs Redis (jobs are handed back through it): while Redis is out it would wait for
+    // ever. Past the bound, the connections are dropped; the jobs held return to the queue when
+    // their locks expire.
+    let bound: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      closing.then(() => true),
+      new Promise<false>((resolve) => { bound = setTimeout(() => { resolve(false); }, graceMs + CLOSE_EXTRA_MS); }),
+    ]);
     clearTimeout(timer);
+    clearTimeout(bound);
     this.subscriber.disconnect();
-    await this.connection.quit().catch(() => undefined);
+    if (closed) {
+      await this.connection.quit().catch(() => undefined);
+      return;
+    }
+    this.options.logger.warn("workers did not close in time (Redis unreachable); their jobs return to the queue when their locks expire");
+    for (const worker of this.workers) void worker.disconnect().catch(() => undefined);
+    this.connection.disconnect();
   }
 }
