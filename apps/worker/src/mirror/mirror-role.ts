@@ -180,6 +180,8 @@ export class MirrorRole {
         await finishing.catch(() => undefined);
         finishing = Promise.resolve();
         this.pendingDone.clear();
+        // stop() may have been called while this batch was in flight: no back-off then.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by stop() during the awaits above
         if (this.stopping) break;
         failures++;
         const message = (error as Error).message;
