@@ -2,7 +2,7 @@ import express, { type Express } from "express";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
-import type { Logger, Redis } from "@jobstream/runtime";
+import type { DependencyWatch, Logger, Redis } from "@jobstream/runtime";
 import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly dashboardDir: string;
   /** Development types on or off, per-org quotas. */
   readonly enqueuePolicy: EnqueuePolicy;
+  /** Knows which dependency is out: `/readyz` asks it, failed requests tell it. */
+  readonly outages: DependencyWatch;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -89,6 +91,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
   app.use(notFoundHandler);
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, deps.outages));
   return app;
 }

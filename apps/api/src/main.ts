@@ -1,7 +1,18 @@
 import { once } from "node:events";
 import { createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
-import { closeHttpServer, closeRedis, createLogger, createRedis, onShutdown, redisReady, runMain } from "@jobstream/runtime";
+import {
+  closeHttpServer,
+  closeRedis,
+  createLogger,
+  createRedis,
+  DependencyWatch,
+  errorListener,
+  guardProcess,
+  onShutdown,
+  redisReady,
+  runMain,
+} from "@jobstream/runtime";
 import { createApp } from "./app";
 import { ChangeHub } from "./realtime/change-hub";
 import { loadEnv } from "./env";
@@ -9,18 +20,21 @@ import { loadEnv } from "./env";
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger({ service: "api", level: env.LOG_LEVEL });
+  guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
   const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-api" });
-  redis.on("error", (error) => {
-    logger.warn({ err: error.message }, "redis connection error");
-  });
+  // Redis or Postgres may be out at any moment, this start included: the watch logs each change
+  // once and /readyz says which one is out; requests meanwhile answer 503 (or 202 through the outbox).
+  const outages = new DependencyWatch({ redis, db, logger });
+  redis.on("error", errorListener(outages, logger, "redis connection error"));
 
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  pool.on("error", (error) => { logger.warn({ err: error.message }, "postgres pool error"); });
-  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => { logger.warn({ err: error.message, queue }, "queue error"); });
+  pool.on("error", errorListener(outages, logger, "postgres pool error"));
+  outages.start();
+  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => { errorListener(outages, logger, "queue error", { queue })(error); });
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
 
-  const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS });
+  const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS, outages });
   hub.start();
 
   // Start even when Redis is down (enqueue then answers 202 and the outbox catches up), but give
@@ -28,7 +42,7 @@ async function main(): Promise<void> {
   if (!(await redisReady(redis, 2000))) logger.warn("redis is not answering; starting anyway");
 
   const app = createApp({
-    db, pool, redis, producer, publisher, logger, hub,
+    db, pool, redis, producer, publisher, logger, hub, outages,
     tokenRules: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, maxTtlSeconds: env.JWT_MAX_TTL_SECONDS },
     prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
     sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
@@ -52,7 +66,7 @@ async function main(): Promise<void> {
     steps: [
       // Streams first: the HTTP server waits for open connections, and event streams stay open
       // until they are ended (their clients reconnect to another API process).
-      { name: "streams", run: () => hub.stop() },
+      { name: "streams", run: () => { outages.stop(); return hub.stop(); } },
       { name: "http", run: () => closeHttpServer(server) },
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },

@@ -1,8 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { Db } from "@jobstream/db";
 import type { Registry } from "prom-client";
-import { checkReadiness, metricsAuthorized, readinessAnswer, type Redis } from "@jobstream/runtime";
+import { metricsAuthorized, readinessAnswer, type DependencyWatch } from "@jobstream/runtime";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -11,7 +10,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 /** The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. */
 export async function startHealthServer(deps: {
-  db: Db; redis: Redis; port: number; host: string; registry: Registry;
+  outages: DependencyWatch; port: number; host: string; registry: Registry;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string | undefined;
 }): Promise<Server> {
@@ -20,7 +19,7 @@ export async function startHealthServer(deps: {
     if (req.method === "GET" && path === "/healthz") {
       send(res, 200, { status: "ok" });
     } else if (req.method === "GET" && path === "/readyz") {
-      void checkReadiness(deps).then((readiness) => {
+      void deps.outages.check().then((readiness) => {
         const answer = readinessAnswer(readiness);
         send(res, answer.status, answer.body);
       });

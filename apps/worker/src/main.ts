@@ -1,6 +1,18 @@
 import { createDb, createPool } from "@jobstream/db";
 import { enabledJobTypeNames, jobTypeNames, type JobTypeName } from "@jobstream/job-types";
-import { closeHttpServer, closeRedis, createLogger, createRedis, EnvError, onShutdown, runMain, type Role } from "@jobstream/runtime";
+import {
+  closeHttpServer,
+  closeRedis,
+  createLogger,
+  createRedis,
+  DependencyWatch,
+  EnvError,
+  errorListener,
+  guardProcess,
+  onShutdown,
+  runMain,
+  type Role,
+} from "@jobstream/runtime";
 import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
 import { createWorkerMetrics } from "./metrics";
@@ -27,14 +39,21 @@ async function main(): Promise<void> {
     throw new EnvError(`invalid environment:\n  ROLES: the worker process needs one of ${WORKER_ROLES.join(", ")}`);
   }
   const logger = createLogger({ service: "worker", level: env.LOG_LEVEL });
+  guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  pool.on("error", (error) => { logger.warn({ err: error.message }, "postgres pool error"); });
   const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-worker-health" });
-  redis.on("error", (error) => { logger.warn({ err: error.message }, "redis connection error"); });
+  // Redis and Postgres may be out at any moment, this start included: the watch logs each change
+  // once, /readyz says which one is out, and every role waits and carries on.
+  const outages = new DependencyWatch({ redis, db, logger });
+  pool.on("error", errorListener(outages, logger, "postgres pool error"));
+  redis.on("error", errorListener(outages, logger, "redis connection error"));
+  outages.start();
 
   const metrics = createWorkerMetrics();
-  const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger };
+  // Health first: a process waiting for Redis or Postgres answers "not ready", not nothing.
+  const health = await startHealthServer({ outages, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN });
+  const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, outages };
   const work = roles.includes("work")
     ? new WorkRole({
         ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS,
@@ -67,14 +86,7 @@ async function main(): Promise<void> {
       })
     : undefined;
 
-  await mirror?.start();
-  await work?.start();
-  housekeeper?.start();
-
-  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN });
-  const address = health.address();
-  logger.info({ roles, healthPort: typeof address === "object" && address ? address.port : env.HEALTH_PORT }, "worker started");
-
+  // Installed before the roles start: a role waiting for Redis at start-up still stops cleanly.
   onShutdown({
     logger,
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS + 5000,
@@ -84,11 +96,19 @@ async function main(): Promise<void> {
       { name: "work", run: () => work?.stop(env.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve() },
       { name: "housekeep", run: () => housekeeper?.stop() ?? Promise.resolve() },
       { name: "mirror", run: () => mirror?.stop() ?? Promise.resolve() },
-      { name: "health", run: () => closeHttpServer(health) },
+      { name: "health", run: () => { outages.stop(); return closeHttpServer(health); } },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],
   });
+  const address = health.address();
+  const healthPort = typeof address === "object" && address ? address.port : env.HEALTH_PORT;
+  // Starting the roles waits for Redis when it is out; /readyz answers meanwhile.
+  logger.info({ roles, healthPort }, "worker starting");
+  await mirror?.start();
+  await work?.start();
+  housekeeper?.start();
+  logger.info({ roles, healthPort }, "worker started");
 }
 
 runMain("worker", main);

@@ -3,16 +3,42 @@ import { readinessAnswer } from "./health-answer";
 
 describe("readinessAnswer", () => {
   it("is 200 when every check passes", () => {
-    expect(readinessAnswer({ ok: true, checks: { redis: { ok: true }, postgres: { ok: true } } })).toEqual({
+    expect(readinessAnswer({ ok: true, checks: { redis: "ok", postgres: "ok" }, errors: {} })).toEqual({
       status: 200,
-      body: { status: "ready", checks: { redis: { ok: true }, postgres: { ok: true } } },
+      body: { status: "ready", checks: { redis: "ok", postgres: "ok" } },
     });
   });
-  it("is a 503 unavailable error naming the failing check", () => {
-    const answer = readinessAnswer({ ok: false, checks: { redis: { ok: false, error: "ECONNREFUSED" }, postgres: { ok: true } } });
+  it("is a 503 naming the dependency that is down, without the driver's error text", () => {
+    const answer = readinessAnswer({
+      ok: false,
+      checks: { redis: "down", postgres: "ok" },
+      errors: { redis: "connect ECONNREFUSED 127.0.0.1:6379" },
+    });
     expect(answer).toEqual({
       status: 503,
-      body: { error: { code: "unavailable", message: "not ready", details: { redis: { ok: false, error: "ECONNREFUSED" }, postgres: { ok: true } } } },
+      body: {
+        status: "unavailable",
+        checks: { redis: "down", postgres: "ok" },
+        error: {
+          code: "unavailable",
+          message: "not ready: redis down",
+          details: { checks: { redis: "down", postgres: "ok" } },
+        },
+      },
+    });
+    expect(JSON.stringify(answer)).not.toContain("ECONNREFUSED");
+  });
+  it("names pending migrations", () => {
+    const answer = readinessAnswer({
+      ok: false,
+      checks: { redis: "ok", postgres: "migrations_pending" },
+      errors: {},
+      pendingMigrations: ["m1"],
+    });
+    expect(answer.body).toMatchObject({
+      status: "unavailable",
+      checks: { postgres: "migrations_pending" },
+      pendingMigrations: ["m1"],
     });
   });
 });

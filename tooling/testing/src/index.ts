@@ -1,5 +1,7 @@
 export * from "./database";
 export * from "./env";
+export * from "./free-port";
+export * from "./postgres-server";
 export * from "./prefix";
 export * from "./process";
 export * from "./redis-server";

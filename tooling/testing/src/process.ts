@@ -15,9 +15,12 @@ export interface AppProcess {
 
 const OUTPUT_LIMIT = 4_000_000;
 
-/** Starts `src/main.ts` of an app directory (as `pnpm start` does) with the given environment only. */
-export function startApp(appDir: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+/**
+ * Starts `src/main.ts` of an app directory (as `pnpm start` does) with the given environment only;
+ * `entry` names another script (the launcher's `src/start.ts`).
+ */
+export function startApp(appDir: string, env: Record<string, string>, entry = "src/main.ts"): AppProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: appDir,
     env: { PATH: testEnv.path, ...env },
     stdio: ["ignore", "pipe", "pipe"],

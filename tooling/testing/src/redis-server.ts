@@ -1,29 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { freePort } from "./free-port";
 import { waitFor } from "./wait";
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  server.close();
-  return port;
-}
-
-/** A private redis-server a test may stop and start (append-only, like production). */
+/**
+ * A private redis-server a test may stop and start: append-only like production by default, or
+ * `persistent: false` so that every restart comes back EMPTY (Redis lost its data).
+ */
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  private constructor(readonly port: number, private readonly dir: string) {}
+  private constructor(readonly port: number, private readonly dir: string, private readonly persistent: boolean) {}
 
-  static async create(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), "jobstream-redis-")));
+  static async create(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), "jobstream-redis-")), options.persistent ?? true);
     await redis.start();
     return redis;
   }
@@ -33,7 +26,7 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
+    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", this.persistent ? "yes" : "no", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
     await waitFor(`redis on ${this.port}`, async () => {
       const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       client.on("error", () => undefined);
@@ -47,7 +40,7 @@ export class PrivateRedis {
     }, { timeoutMs: 10_000 });
   }
 
-  /** Stops the server (it flushes its append-only file first, so a restart keeps the data). */
+  /** Stops the server (a persistent one flushes its append-only file first, so a restart keeps the data). */
   async stop(): Promise<void> {
     const child = this.child;
     if (child?.exitCode !== null) return;

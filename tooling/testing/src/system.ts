@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { testDatabase, type TestDatabase } from "./database";
+import { createTestDatabase } from "@jobstream/db/testing";
+import type { TestDatabase } from "./database";
 import { testEnv } from "./env";
 import { deletePrefix, testQueuePrefix } from "./prefix";
 import { startApp, type AppProcess } from "./process";
@@ -55,10 +56,14 @@ export class System {
   pool!: pg.Pool;
   private database!: TestDatabase;
 
-  constructor(readonly redisUrl: string = testEnv.redisUrl) {}
+  /** `adminDatabaseUrl`: the server its database is made on (a test's private one for outage tests). */
+  constructor(
+    readonly redisUrl: string = testEnv.redisUrl,
+    private readonly adminDatabaseUrl: string = testEnv.adminDatabaseUrl,
+  ) {}
 
   async init(): Promise<void> {
-    this.database = await testDatabase();
+    this.database = await createTestDatabase(this.adminDatabaseUrl);
     this.pool = new pg.Pool({ connectionString: this.database.url, max: 3 });
   }
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { isRedisUnavailable, type Logger } from "@jobstream/runtime";
+import { isPostgresUnavailable, isRedisUnavailable, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { ApiError, errorBody, type ErrorCode } from "./errors";
 
 interface BodyParserError {
@@ -31,18 +31,22 @@ function fromBodyParser(error: BodyParserError): ApiError | null {
 }
 
 /** The one place errors become HTTP answers. Never sends a stack or a database message. */
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+export function errorMiddleware(logger: Logger, outages: OutageReporter): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    // An outage answers 503 and is logged once by the watch, not once per request.
+    if (!(error instanceof ApiError)) outages.noteError(error);
     const known =
       error instanceof ApiError
         ? error
         : isRedisUnavailable(error)
           ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
-          : isBodyParserError(error)
-            ? fromBodyParser(error)
-            : error instanceof URIError
-              ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
-                new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [{ path: "", message: "bad percent-encoding" }])
+          : isPostgresUnavailable(error)
+            ? new ApiError("unavailable", "the database is unreachable; try again shortly")
+            : isBodyParserError(error)
+              ? fromBodyParser(error)
+              : error instanceof URIError
+                ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
+                  new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [{ path: "", message: "bad percent-encoding" }])
               : null;
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { findJobsByIds, type Db } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
-import { createRedis, type Logger, type Redis } from "@jobstream/runtime";
+import { createRedis, errorListener, type Logger, type OutageReporter, type Redis } from "@jobstream/runtime";
 import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
 const announcementSchema = z.object({ ids: z.array(z.string()).optional(), states: z.array(announcedStateSchema).optional() });
@@ -40,10 +40,10 @@ export class ChangeHub {
   private lastRead = new Map<string, number>();
 
   constructor(
-    private readonly deps: { readonly db: Db; readonly redisUrl: string; readonly prefix: string; readonly logger: Logger; readonly tickMs: number },
+    private readonly deps: { readonly db: Db; readonly redisUrl: string; readonly prefix: string; readonly logger: Logger; readonly tickMs: number; readonly outages: OutageReporter },
   ) {
     this.subscriber = createRedis({ url: deps.redisUrl, purpose: "worker", connectionName: "jobstream-api-changes" });
-    this.subscriber.on("error", (error) => { deps.logger.warn({ err: error.message }, "redis connection error"); });
+    this.subscriber.on("error", errorListener(deps.outages, deps.logger, "redis connection error"));
   }
 
   /** Subscribes without waiting: the API serves (and enqueues) while Redis is down; ioredis re-subscribes when it is back. */
@@ -140,7 +140,7 @@ export class ChangeHub {
       for (const row of full) this.dispatch(deliveryFromRow(row));
       for (const row of summaries) this.dispatch(deliveryFromSummary(row));
     } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, "could not read changed jobs");
+      if (!this.deps.outages.noteError(error)) this.deps.logger.warn({ err: (error as Error).message }, "could not read changed jobs");
     }
   }
 }

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Redis } from "ioredis";
 import { findPendingJobs, markDispatched, SYSTEM_ORG_ID } from "@jobstream/db";
 import { announceChanges, enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
-import { createRedis, type Logger } from "@jobstream/runtime";
+import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { reconcile } from "./reconcile";
 import { specFromRow } from "./spec-from-row";
@@ -12,6 +12,8 @@ export interface HousekeeperOptions {
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
+  /** Told about failed rounds, so an outage is logged once (by the watch), not once per round. */
+  readonly outages: OutageReporter;
   /** Pause between rounds. */
   readonly intervalMs: number;
   /** A `pending` row this old is sent by the outbox (younger ones are the API's to send). */
@@ -39,8 +41,8 @@ export class Housekeeper {
 
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
-    this.redis.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
-    this.producer = new Producer(this.redis, options.prefix, (error, queue) => { options.logger.warn({ err: error.message, queue }, "queue error"); });
+    this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
+    this.producer = new Producer(this.redis, options.prefix, (error, queue) => { errorListener(options.outages, options.logger, "queue error", { queue })(error); });
     this.publisher = new EventPublisher(this.redis, options.prefix);
     this.lease = new Lease(this.redis, keysFor(options.prefix).housekeeperLeader(), Math.max(5000, options.intervalMs * 3));
   }
@@ -79,7 +81,10 @@ export class Housekeeper {
       this.options.onDrift?.("repaired", result.repaired);
       await this.scheduleRetention();
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, "housekeeping round failed");
+      // During an outage every round fails the same way: the watch logs it once. The leader lease
+      // and the retention bucket need no repair: the lease is taken again (SET NX) once Redis is
+      // back, and a retention job Redis lost is re-enqueued from its row by the reconciler.
+      if (!this.options.outages.noteError(error)) logger.warn({ err: (error as Error).message }, "housekeeping round failed");
     }
   }
 

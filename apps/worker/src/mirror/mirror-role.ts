@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { applyMirrorBatch, isFinalStatus, recordDeadLetters, type DeadLetter, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
 import { announceChanges, keysFor, parseStreamEntry, postgresSafeText, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
-import { createRedis, type Logger } from "@jobstream/runtime";
+import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { applyIsolating, type Rejected, type SourcedEntry } from "./apply-isolating";
 
@@ -12,6 +12,8 @@ export interface MirrorRoleOptions {
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
+  /** Told about failures, so an outage is logged once (by the watch), not once per retry. */
+  readonly outages: OutageReporter;
   /** Entries per read (and so per Postgres batch). @defaultValue 2000 */
   readonly batchSize?: number;
   /** How long a blocking read waits for new entries. @defaultValue 200 */
@@ -38,6 +40,14 @@ interface Batch {
 }
 
 const LEASE_TTL_MS = 10_000;
+/** Pause after a failed batch, doubling per consecutive failure up to the maximum. */
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 5000;
+
+/** How long a stop waits for the batch in hand before giving up on a Redis that is out. */
+const STOP_WAIT_MS = 2000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Applies worker-published events to Postgres. Each queue's stream is owned by one mirror at a
@@ -55,20 +65,23 @@ export class MirrorRole {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly options: MirrorRoleOptions) {
     this.keys = keysFor(options.prefix);
     this.redis = withScripts(createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror" }));
     this.reader = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror-read" });
-    for (const conn of [this.redis, this.reader]) {
-      conn.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
-    }
+    for (const conn of [this.redis, this.reader]) conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.leases = new Map(Object.keys(jobTypes).map((queue) => [queue, new Lease(this.redis, this.keys.mirrorLease(queue), LEASE_TTL_MS)]));
   }
 
   async start(): Promise<void> {
+    // Waits while Redis is out (these connections queue commands until it is back).
     await this.refreshLeases();
-    this.leaseTimer = setInterval(() => { void this.refreshLeases(); }, LEASE_TTL_MS / 3);
+    this.leaseTimer = setInterval(() => {
+      // One refresh at a time: during an outage they would pile up behind each other.
+      this.refreshing ??= this.refreshLeases().finally(() => { this.refreshing = undefined; });
+    }, LEASE_TTL_MS / 3);
     this.loop = this.run();
   }
 
@@ -76,7 +89,16 @@ export class MirrorRole {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.leaseTimer);
-    await this.loop;
+    const drained = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), sleep(STOP_WAIT_MS).then(() => false)]);
+    if (!drained) {
+      // Redis is out: what was read stays pending (re-read by the next owner) and the leases expire
+      // on their own. The loop is left waiting on commands that will never be sent (ioredis keeps
+      // them queued while it is between reconnects); the process is ending anyway.
+      this.options.logger.warn("mirror stopped without draining (Redis unreachable); its entries stay pending");
+      this.reader.disconnect();
+      this.redis.disconnect();
+      return;
+    }
     await Promise.all([...this.leases.values()].map((l) => l.release().catch(() => undefined)));
     this.reader.disconnect();
     await this.redis.quit().catch(() => undefined);
@@ -96,7 +118,7 @@ export class MirrorRole {
           this.options.logger.warn({ queue }, "lost mirror lease");
         }
       } catch (error) {
-        this.options.logger.warn({ err: (error as Error).message, queue }, "lease refresh failed");
+        if (!this.options.outages.noteError(error)) this.options.logger.warn({ err: (error as Error).message, queue }, "lease refresh failed");
       }
     }
   }
@@ -110,11 +132,23 @@ export class MirrorRole {
     }
   }
 
+  /** Never throws: a group that cannot be created yet (Redis still out) is tried again next round. */
+  private async recreateGroups(queues: readonly string[]): Promise<void> {
+    for (const queue of queues) {
+      try {
+        await this.ensureGroup(queue);
+      } catch (error) {
+        if (!this.options.outages.noteError(error)) this.options.logger.warn({ err: (error as Error).message, queue }, "could not recreate the consumer group");
+      }
+    }
+  }
+
   private async run(): Promise<void> {
     // While a batch is applied, the next one is already being read, and the previous one is
     // being acknowledged: Redis round trips overlap the Postgres statement instead of adding to it.
     let prefetched: { queues: string; batch: Promise<Batch> } | null = null;
     let finishing: Promise<void> = Promise.resolve();
+    let failures = 0;
     while (!this.stopping) {
       const queues = [...this.owned];
       if (queues.length === 0) {
@@ -132,12 +166,20 @@ export class MirrorRole {
         const batch = prefetched?.batch !== undefined ? await prefetched.batch : await this.read(queues);
         prefetched = null;
         // Only new entries ('>') can be read ahead: re-reading pending ones would return these again.
-        if (batch.recovering.length === 0 && batch.entries.length > 0) prefetched = { queues: key, batch: this.read(queues) };
+        if (batch.recovering.length === 0 && batch.entries.length > 0) {
+          const ahead = this.read(queues);
+          // Handled now, awaited later: a read ahead that fails while the batch is applied (Redis
+          // went out) must not surface as an unhandled rejection and end the process.
+          ahead.catch(() => undefined);
+          prefetched = { queues: key, batch: ahead };
+        }
         // One statement, atomic on its own: no BEGIN/COMMIT round trips.
         if (batch.sourced.length > 0 || batch.malformed.length > 0) await this.apply(batch);
         const committed = Date.now();
         await finishing;
         finishing = this.finish(batch, committed);
+        finishing.catch(() => undefined);
+        failures = 0;
       } catch (error) {
         // A batch read ahead, or not acknowledged, stays pending in the group: read those again first.
         await prefetched?.batch.catch(() => undefined);
@@ -145,14 +187,19 @@ export class MirrorRole {
         await finishing.catch(() => undefined);
         finishing = Promise.resolve();
         this.pendingDone.clear();
+        // stop() may have been called while this batch was in flight: no back-off then.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by stop() during the awaits above
+        if (this.stopping) break;
+        failures++;
         const message = (error as Error).message;
         if (message.includes("NOGROUP")) {
-          // The stream was deleted (Redis lost data): recreate it; the reconciler repairs the rest.
-          for (const queue of queues) await this.ensureGroup(queue);
-        } else {
+          // The stream was deleted (Redis came back empty): recreate the groups; the reconciler repairs the rest.
+          if (failures === 1) this.options.logger.warn({ queues }, "mirror consumer group gone; recreating it");
+          await this.recreateGroups(queues);
+        } else if (!this.options.outages.noteError(error) && failures === 1) {
           this.options.logger.error({ err: error }, "mirror batch failed; retrying");
-          await new Promise((r) => setTimeout(r, 500));
         }
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 10)));
       }
     }
     await finishing.catch((error: unknown) => { this.options.logger.warn({ err: (error as Error).message }, "last acknowledgement failed; its entries are re-read"); });

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Queryable } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor } from "@jobstream/queue";
-import { createRedis, type Logger } from "@jobstream/runtime";
+import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./run-job";
 
@@ -17,12 +17,17 @@ export interface WorkRoleOptions {
    * enabled: their jobs, if any reached Redis, wait untouched rather than run in production.
    */
   readonly types: readonly JobTypeName[];
+  /** Told about connection and worker errors, so an outage is logged once, not per command. */
+  readonly outages: OutageReporter;
   /** Per-type concurrency overrides. */
   readonly concurrency: Partial<Record<JobTypeName, number>>;
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
   readonly lockDurationMs: number;
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
+
+/** Time allowed past the grace for aborted jobs to hand themselves back before connections are dropped. */
+const CLOSE_EXTRA_MS = 2000;
 
 /** Runs one BullMQ Worker per job-type queue; stops taking work and hands back jobs on stop. */
 export class WorkRole {
@@ -34,9 +39,7 @@ export class WorkRole {
   constructor(private readonly options: WorkRoleOptions) {
     this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
-    for (const conn of [this.connection, this.subscriber]) {
-      conn.on("error", (error) => { options.logger.warn({ err: error.message }, "redis connection error"); });
-    }
+    for (const conn of [this.connection, this.subscriber]) conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
   }
 
   async start(): Promise<void> {
@@ -59,10 +62,12 @@ export class WorkRole {
         stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
         maxStalledCount: 3,
       });
-      worker.on("error", (error) => { options.logger.error({ err: error, queue: type }, "worker error"); });
+      // BullMQ reports its own connections' failures here; during an outage that is one per poll.
+      worker.on("error", errorListener(options.outages, options.logger, "worker error", { queue: type }));
       this.workers.push(worker);
     }
-    // A cancel request reaches every process; the one holding the job aborts its signal.
+    // A cancel request reaches every process; the one holding the job aborts its signal. ioredis
+    // subscribes again after a reconnect; while Redis is out at start-up this waits for it.
     await this.subscriber.subscribe(keysFor(options.prefix).cancelChannel());
     this.subscriber.on("message", (_channel, jobId: string) => {
       for (const worker of this.workers) if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");
@@ -76,9 +81,23 @@ export class WorkRole {
   async stop(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
     const timer = setTimeout(() => { this.shutdown.abort(new Error("shutdown")); }, graceMs);
-    await closing;
+    // Closing needs Redis (jobs are handed back through it): while Redis is out it would wait for
+    // ever. Past the bound, the connections are dropped; the jobs held return to the queue when
+    // their locks expire.
+    let bound: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      closing.then(() => true),
+      new Promise<false>((resolve) => { bound = setTimeout(() => { resolve(false); }, graceMs + CLOSE_EXTRA_MS); }),
+    ]);
     clearTimeout(timer);
+    clearTimeout(bound);
     this.subscriber.disconnect();
-    await this.connection.quit().catch(() => undefined);
+    if (closed) {
+      await this.connection.quit().catch(() => undefined);
+      return;
+    }
+    this.options.logger.warn("workers did not close in time (Redis unreachable); their jobs return to the queue when their locks expire");
+    for (const worker of this.workers) void worker.disconnect().catch(() => undefined);
+    this.connection.disconnect();
   }
 }
