@@ -32,13 +32,13 @@ describe("api process", () => {
     const env = baseEnv();
     delete env.JWT_SECRET;
     const app = startApp(appDir, env);
-    expect(await app.exited()).toBe(1);
+    expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/JWT_SECRET: is required/);
   });
 
   it("names every bad variable", async () => {
     const app = startApp(appDir, { ...baseEnv(), DATABASE_URL: "mysql://x", PORT: "99999", LOG_LEVEL: "loud" });
-    expect(await app.exited()).toBe(1);
+    expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     const out = app.output();
     expect(out).toMatch(/DATABASE_URL: must be a postgres/);
     expect(out).toMatch(/PORT:/);
@@ -48,7 +48,7 @@ describe("api process", () => {
 
   it("refuses a flag that is not true or false, and negative quotas", async () => {
     const app = startApp(appDir, { ...baseEnv(), ENABLE_SYNTHETIC_JOBS: "yes", ORG_MAX_UNFINISHED_JOBS: "-1", ORG_ENQUEUE_PER_MINUTE: "lots" });
-    expect(await app.exited()).toBe(1);
+    expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     const out = app.output();
     for (const name of ["ENABLE_SYNTHETIC_JOBS", "ORG_MAX_UNFINISHED_JOBS", "ORG_ENQUEUE_PER_MINUTE"]) expect(out).toMatch(new RegExp(`${name}:`));
   });

@@ -24,7 +24,7 @@ describe("JWT_SECRET strength at start", () => {
     "refuses %s, naming the variable",
     async (_what, secret, message) => {
       const app = startApp(appDir, { ...sys.env({ JWT_SECRET: secret }), PORT: "0", HOST: "127.0.0.1" });
-      expect(await app.exited()).toBe(1);
+      expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
       expect(app.output()).toMatch(message);
       expect(app.output()).not.toContain(secret);
     },

@@ -25,14 +25,14 @@ function baseEnv(): Record<string, string> {
 describe("worker process", () => {
   it("rejects unknown roles and bad concurrency overrides, naming them", async () => {
     const app = startApp(appDir, { ...baseEnv(), ROLES: "work,juggle", CONCURRENCY_SYNTHETIC: "0" });
-    expect(await app.exited()).toBe(1);
+    expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/ROLES: unknown role "juggle"/);
     expect(app.output()).toMatch(/CONCURRENCY_SYNTHETIC:/);
   });
 
   it("refuses to run with only the api role", async () => {
     const app = startApp(appDir, { ...baseEnv(), ROLES: "api" });
-    expect(await app.exited()).toBe(1);
+    expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/ROLES: the worker process needs one of work, mirror, housekeep/);
   });
 

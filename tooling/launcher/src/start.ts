@@ -86,7 +86,10 @@ if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
 const shared = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, JWT_SECRET: jwtSecret };
 // A child that dies is restarted (with back-off) while the others keep running, as an
 // orchestrator would; SIGTERM/SIGINT stop them all.
-const supervisor = new Supervisor();
+let fatalCode: number | undefined;
+let stopAll: () => void = () => undefined;
+// A child that refuses its configuration would only fail again: stop everything with its code.
+const supervisor = new Supervisor({ onFatal: (_name, code) => { fatalCode = code; stopAll(); } });
 if (roles.api) supervisor.add("api", () => run("api", childEnv({ ...shared, ROLES: "api" })));
 if (roles.worker.length > 0) supervisor.add("worker", () => run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
 
@@ -94,11 +97,11 @@ const stopped = new Promise<void>((resolve) => {
   let stopping: Promise<void> | undefined;
   // `on`, not `once`: a second signal (the process group and a terminal both signalling) must not
   // kill the launcher before its children are gone.
-  const stopAll = () => { stopping ??= supervisor.stop("SIGTERM").then(resolve); };
+  stopAll = () => { stopping ??= supervisor.stop("SIGTERM").then(resolve); };
   process.on("SIGTERM", stopAll);
   process.on("SIGINT", stopAll);
 });
 await stopped;
 await redis.stop();
 await postgres.stop();
-process.exit(0);
+process.exit(fatalCode ?? 0);

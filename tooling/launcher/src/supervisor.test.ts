@@ -64,4 +64,25 @@ describe("Supervisor", () => {
     expect(children).toHaveLength(2);
     expect(lines).toEqual([]);
   });
+
+  it("does not restart a child that refused its configuration, and reports it", async () => {
+    const lines: string[] = [];
+    const fatal: [string, number][] = [];
+    const supervisor = new Supervisor({
+      minDelayMs: 20,
+      log: (m) => lines.push(m),
+      onFatal: (name, code) => fatal.push([name, code]),
+    });
+    let starts = 0;
+    supervisor.add("misconfigured", () => {
+      starts++;
+      return node("process.exit(78)")();
+    });
+    await until(() => fatal.length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(starts).toBe(1);
+    expect(fatal).toEqual([["misconfigured", 78]]);
+    expect(lines).toEqual(["misconfigured refused its configuration (exit 78); not restarting it"]);
+    await supervisor.stop();
+  });
 });

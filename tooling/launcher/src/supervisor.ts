@@ -8,6 +8,12 @@ export interface SupervisorOptions {
   /** A child that ran this long before dying restarts after `minDelayMs` again. @defaultValue 60000 */
   readonly stableAfterMs?: number;
   readonly log?: (message: string) => void;
+  /**
+   * Exit codes after which restarting cannot help (a refused configuration): the child is not
+   * restarted and `onFatal` is called instead. @defaultValue [78] (EX_CONFIG, see runMain)
+   */
+  readonly fatalExitCodes?: readonly number[];
+  readonly onFatal?: (name: string, code: number) => void;
 }
 
 /** How long to wait before restart number `deaths` (1 = first) of a child that keeps dying. */
@@ -35,8 +41,12 @@ export class Supervisor {
   private readonly maxMs: number;
   private readonly stableMs: number;
   private readonly log: (message: string) => void;
+  private readonly fatalCodes: readonly number[];
+  private readonly onFatal: (name: string, code: number) => void;
 
   constructor(options: SupervisorOptions = {}) {
+    this.fatalCodes = options.fatalExitCodes ?? [78];
+    this.onFatal = options.onFatal ?? (() => undefined);
     this.minMs = options.minDelayMs ?? 1000;
     this.maxMs = options.maxDelayMs ?? 30_000;
     this.stableMs = options.stableAfterMs ?? 60_000;
@@ -74,6 +84,11 @@ export class Supervisor {
         gone = true;
         resolve();
         if (this.stopping) return;
+        if (code !== null && this.fatalCodes.includes(code)) {
+          this.log(`${entry.name} refused its configuration (exit ${String(code)}); not restarting it`);
+          this.onFatal(entry.name, code);
+          return;
+        }
         entry.deaths = Date.now() - startedAt >= this.stableMs ? 1 : entry.deaths + 1;
         const delay = restartDelayMs(entry.deaths, this.minMs, this.maxMs);
         this.log(
