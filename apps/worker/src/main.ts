@@ -65,13 +65,15 @@ async function main(): Promise<void> {
       })
     : undefined;
 
+  // The health port first: a taken HEALTH_PORT stops the process before it takes any work.
+  const { server: health, port: healthPort } = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry });
+  logger.info({ healthPort, host: env.HEALTH_HOST }, "health server listening");
+
   await mirror?.start();
   await work?.start();
   housekeeper?.start();
 
-  const health = await startHealthServer({ db, redis, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry });
-  const address = health.address();
-  logger.info({ roles, healthPort: typeof address === "object" && address ? address.port : env.HEALTH_PORT }, "worker started");
+  logger.info({ roles, healthPort }, "worker started");
 
   onShutdown({
     logger,
