@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { migrate } from "@jobstream/db/migrate";
+import { devBanner, devSignInToken, waitForApi } from "./dev-banner";
 import { childEnv, loadEnv } from "./env";
 import { dataDir, repoRoot } from "./paths";
 import { ensurePostgres } from "./postgres";
@@ -55,6 +56,9 @@ try {
   process.exit(1);
 }
 
+// Development mode = no JWT_SECRET given: the launcher owns the secret, so it can sign the
+// dashboard in for you, and the synthetic job types are on unless ENABLE_SYNTHETIC_JOBS says otherwise.
+const devMode = env.JWT_SECRET === undefined || env.JWT_SECRET === "";
 let jwtSecret = env.JWT_SECRET;
 if (jwtSecret === undefined || jwtSecret === "") {
   jwtSecret = await devJwtSecret();
@@ -68,13 +72,25 @@ if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
   if (build.status !== 0) console.error("launcher: the dashboard did not build; the API answers 503 at /dashboard/ until `pnpm build` succeeds");
 }
 
-const shared = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, JWT_SECRET: jwtSecret };
+const shared = {
+  DATABASE_URL: postgres.url,
+  REDIS_URL: redis.url,
+  JWT_SECRET: jwtSecret,
+  ...(devMode && env.ENABLE_SYNTHETIC_JOBS === undefined ? { ENABLE_SYNTHETIC_JOBS: "true" } : {}),
+};
 const children: ChildProcess[] = [];
 if (roles.api) children.push(run("api", childEnv({ ...shared, ROLES: "api" })));
 if (roles.worker.length > 0) children.push(run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
 
 let stopping = false;
 let exitCode = 0;
+if (devMode && roles.api) {
+  const baseUrl = `http://localhost:${String(env.PORT)}`;
+  const secret = jwtSecret;
+  void waitForApi(baseUrl, () => stopping).then(async (ready) => {
+    if (ready) console.log(devBanner(baseUrl, await devSignInToken(secret)));
+  });
+}
 const stopAll = (signal: NodeJS.Signals) => {
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill(signal);
