@@ -2,3 +2,8 @@ export * from "./auth";
 export * from "./errors";
 export * from "./job";
 export * from "./status";
+export * from "./health";
+export * from "./job-types";
+export * from "./session";
+export * from "./stats";
+export * from "./action";

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { jobStatuses } from "./status";
+
+/** Jobs per type and status over a window, with their durations (`GET /v1/stats/queues`). */
+export const queueStatSchema = z
+  .object({
+    type: z.string(),
+    status: z.enum(jobStatuses),
+    jobs: z.number().int(),
+    avgDurationMs: z.number().nullable(),
+    maxDurationMs: z.number().nullable(),
+  })
+  .meta({ id: "QueueStat" });
+export type QueueStatView = z.infer<typeof queueStatSchema>;
+
+/** BullMQ's live counts of one type's queue (every org sharing it). */
+export const queueDepthSchema = z
+  .object({
+    type: z.string(),
+    waiting: z.number().int(),
+    prioritized: z.number().int(),
+    active: z.number().int(),
+    delayed: z.number().int(),
+    failed: z.number().int(),
+    completed: z.number().int(),
+  })
+  .meta({ id: "QueueDepth" });
+export type QueueDepth = z.infer<typeof queueDepthSchema>;
+
+export const queueStatsAnswerSchema = z
+  .object({
+    window: z.string(),
+    byTypeAndStatus: z.array(queueStatSchema),
+    /** Null when Redis did not answer: the Postgres part is still shown. */
+    queueDepths: z.array(queueDepthSchema).nullable(),
+  })
+  .meta({ id: "QueueStats" });
+export type QueueStatsAnswer = z.infer<typeof queueStatsAnswerSchema>;
+
+/** A failed job that may still be retried or needs a look (`GET /v1/stats/failed`). */
+export const failedJobSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    subtype: z.string().nullable(),
+    name: z.string(),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    attemptsLeft: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    failedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "FailedJob" });
+
+export const failedJobsAnswerSchema = z.object({ jobs: z.array(failedJobSchema) }).meta({ id: "FailedJobs" });
+export type FailedJobsAnswer = z.infer<typeof failedJobsAnswerSchema>;
+
+/** Totals per type over a window (`GET /v1/stats/types`). */
+export const typeStatSchema = z
+  .object({
+    type: z.string(),
+    total: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    unfinished: z.number().int(),
+    avgDurationMs: z.number().nullable(),
+    successRate: z.number().nullable(),
+  })
+  .meta({ id: "TypeStat" });
+
+export const typeStatsAnswerSchema = z
+  .object({ window: z.string(), types: z.array(typeStatSchema) })
+  .meta({ id: "TypeStats" });
+export type TypeStatsAnswer = z.infer<typeof typeStatsAnswerSchema>;
