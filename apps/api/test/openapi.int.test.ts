@@ -76,7 +76,8 @@ describe("OpenAPI", () => {
       // A public route says so in words too.
       if (op.security?.length === 0) expect(op.description, at).toMatch(/Public/);
     }
-    const byId = Object.fromEntries(operations.map(({ at, op }) => [op.operationId, { at, security: op.security }]));
+    const byId: Record<string, { at: string; security: Operation["security"] } | undefined> = {};
+    for (const { at, op } of operations) byId[op.operationId ?? at] = { at, security: op.security };
     expect(byId.enqueueJob).toEqual({ at: "post /v1/jobs", security: [{ bearer: [] }] });
     expect(byId.getJob).toEqual({ at: "get /v1/jobs/{id}", security: [{ bearer: [] }, { jobToken: [] }] });
     expect(byId.listJobs?.at).toBe("get /v1/jobs");
