@@ -350,7 +350,7 @@ export function openApiDocument(): object {
     description: "The `accessToken` an enqueue answered with: reads of that one job.",
   });
   for (const route of routes) registry.registerPath(route);
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "Jobstream API",
@@ -368,4 +368,10 @@ export function openApiDocument(): object {
       { name: "health", description: "Probes for orchestrators" },
     ],
   });
+  const schemas = document.components?.schemas;
+  // The recursive JSON-value union (job-types' jsonValueSchema) makes openapi-typescript emit a type
+  // that references itself (TS2502), so generated clients do not compile. In a JSON body every value
+  // is a JSON value, so the unconstrained schema says the same thing.
+  if (schemas?.JsonValue !== undefined) schemas.JsonValue = { description: "Any JSON value" };
+  return document;
 }
