@@ -1,4 +1,10 @@
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { System } from "@jobstream/testing";
@@ -15,8 +21,16 @@ afterAll(async () => {
 
 interface Document {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> } }>>;
+  paths: Record<string, Record<string, Operation>>;
 }
+interface Operation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  description?: string;
+  requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> };
+}
+
+const redoclyCli = fileURLToPath(new URL("../node_modules/@redocly/cli/bin/cli.js", import.meta.url));
 
 describe("OpenAPI", () => {
   it("serves a valid OpenAPI 3.1 document", async () => {
@@ -29,6 +43,45 @@ describe("OpenAPI", () => {
     for (const path of ["/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/items", "/v1/jobs/{id}/events", "/v1/jobs/{id}/stream", "/v1/stream", "/v1/jobs/active", "/v1/job-types", "/v1/stats/queues"]) {
       expect(Object.keys(res.body.paths), path).toContain(path);
     }
+  });
+
+  it("passes redocly lint with its recommended rules: no error, no warning (offline)", async () => {
+    const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
+    const dir = await mkdtemp(join(tmpdir(), "jobstream-openapi-"));
+    try {
+      const file = join(dir, "openapi.json");
+      await writeFile(file, JSON.stringify(doc));
+      // No redocly.yaml: the built-in recommended rules. Telemetry and update checks off (no network here).
+      const lint = await promisify(execFile)(process.execPath, [redoclyCli, "lint", file, "--format=json"], {
+        env: { PATH: process.env.PATH ?? "", REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", CI: "true" },
+        timeout: 60_000,
+      }).catch((error: unknown) => error as { stdout: string; stderr: string });
+      const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: unknown[] };
+      expect(report.problems).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names every operation with a unique camelCase operationId and states its security", async () => {
+    const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })));
+    expect(operations.length).toBeGreaterThanOrEqual(20);
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(operations.length);
+    for (const { at, op } of operations) {
+      expect(op.operationId, at).toMatch(/^[a-z][a-zA-Z]+$/);
+      expect(op.security, at).toBeDefined();
+      // A public route says so in words too.
+      if (op.security?.length === 0) expect(op.description, at).toMatch(/Public/);
+    }
+    const byId: Record<string, { at: string; security: Operation["security"] } | undefined> = {};
+    for (const { at, op } of operations) byId[op.operationId ?? at] = { at, security: op.security };
+    expect(byId.enqueueJob).toEqual({ at: "post /v1/jobs", security: [{ bearer: [] }] });
+    expect(byId.getJob).toEqual({ at: "get /v1/jobs/{id}", security: [{ bearer: [] }, { jobToken: [] }] });
+    expect(byId.listJobs?.at).toBe("get /v1/jobs");
+    expect(byId.getReadiness).toEqual({ at: "get /readyz", security: [] });
   });
 
   it("documents enqueue examples the server accepts", async () => {

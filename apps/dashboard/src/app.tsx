@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiClient } from "./api/client";
+import { ApiClient, ApiRequestError } from "./api/client";
 import { ActiveWidget } from "./components/active-widget";
 import { AppProvider, useApp } from "./context";
 import { JobDetail } from "./pages/job-detail";
@@ -7,11 +7,24 @@ import { JobsPage } from "./pages/jobs-page";
 import { SignIn } from "./pages/sign-in";
 import { StatsPage } from "./pages/stats-page";
 import { Link, useRoute, type Route } from "./router";
-import { loadSignedIn, signOut, type SignedIn } from "./session";
+import { loadSignedIn, signIn, signOut, type SignedIn } from "./session";
 
-export function App() {
+/** `linkToken`: the token of a sign-in link (`#token=`), signed in the same way as a pasted one. */
+export function App({ linkToken = null }: { linkToken?: string | null }) {
   const [signedIn, setSignedIn] = useState<SignedIn | null>(loadSignedIn);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [linking, setLinking] = useState(linkToken !== null);
+  useEffect(() => {
+    if (linkToken === null) return;
+    let current = true;
+    signIn(linkToken).then(
+      (s) => { if (current) setSignedIn(s); },
+      (e: unknown) => {
+        if (current) setNotice(`The sign-in link did not work: ${e instanceof ApiRequestError ? `${e.message} (${e.code})` : "could not reach the API"}.`);
+      },
+    ).finally(() => { if (current) setLinking(false); });
+    return () => { current = false; };
+  }, [linkToken]);
   const end = useCallback((why?: string) => {
     void signOut();
     setSignedIn(null);
@@ -26,6 +39,7 @@ export function App() {
     return () => { clearTimeout(timer); };
   }, [signedIn, end]);
 
+  if (linking) return <SignIn onSignedIn={setSignedIn} notice="Signing in with the link…" />;
   if (signedIn === null || client === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
   return (
     <AppProvider client={client} session={signedIn.session}>

@@ -8,7 +8,25 @@ export interface SignedIn {
   readonly session: Session;
 }
 
-/** The token lives in sessionStorage (this tab only, gone when it closes), never in a URL. */
+/** `#token=<jwt>` (the development sign-in link `pnpm start` prints): the token, or null. */
+export function tokenFromFragment(hash: string): string | null {
+  const token = new URLSearchParams(hash.replace(/^#/, "")).get("token")?.trim();
+  return token === undefined || token === "" ? null : token;
+}
+
+/**
+ * Takes a sign-in link's token out of the address bar at once (before it is even checked), so it
+ * is left in neither the history nor a bookmark. The fragment never reaches a server.
+ */
+export function takeFragmentToken(): string | null {
+  const token = tokenFromFragment(window.location.hash);
+  if (token !== null) {
+    window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+  }
+  return token;
+}
+
+/** The token lives in sessionStorage (this tab only, gone when it closes); a link's token is taken out of the URL. */
 export function loadSignedIn(): SignedIn | null {
   const raw = window.sessionStorage.getItem(KEY);
   if (raw === null) return null;

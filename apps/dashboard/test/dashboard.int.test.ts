@@ -88,6 +88,36 @@ describe("dashboard in Chromium", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 
+  it("signs in from a #token= link (as `pnpm start` prints), then takes the token out of the address bar", async () => {
+    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "linked job", input: {} });
+    const page = await newPage();
+    const urls: string[] = [];
+    page.on("request", (req) => urls.push(req.url()));
+    await page.goto(`${system.apiUrl}/dashboard/#token=${aliceToken}`);
+    await page.getByRole("heading", { name: "Jobs", exact: true }).waitFor();
+    await liveAndListed(page);
+    await page.locator(`tr[data-job-id="${job.id}"]`).waitFor();
+    expect(page.url()).toBe(`${system.apiUrl}/dashboard/`);
+    expect(await page.evaluate(() => window.location.hash)).toBe("");
+    expect(await page.evaluate(() => window.sessionStorage.getItem("jobstream.session"))).toContain(aliceToken);
+    // A fragment is never sent to the server; the token went in the Authorization header only.
+    expect(urls.filter((u) => u.includes(aliceToken))).toEqual([]);
+    // Reloading the cleaned URL keeps the session (sessionStorage), without the link.
+    await page.reload();
+    await page.getByRole("heading", { name: "Jobs", exact: true }).waitFor();
+  });
+
+  it("says how to get a token, and why a bad sign-in link failed", async () => {
+    const page = await newPage();
+    await page.goto(`${system.apiUrl}/dashboard/#token=not-a-jwt`);
+    await page.getByRole("alert").or(page.getByText("The sign-in link did not work")).first().waitFor();
+    expect(await page.locator("main").textContent()).toMatch(/The sign-in link did not work: .*\(unauthorized\)/);
+    expect(await page.locator("main").textContent()).toContain("pnpm token");
+    expect(await page.locator("main").textContent()).toContain("pnpm start");
+    expect(page.url()).toBe(`${system.apiUrl}/dashboard/`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
   it("shows a job enqueued through the API, its progress reaching 100 % without a reload, then its items", async () => {
     const page = await newPage();
     await signIn(page, aliceToken);

@@ -13,8 +13,11 @@ const workerEnvSchema = baseEnvSchema.extend({
   /** Development job types (synthetic) get a queue worker only when true; elsewhere nothing runs them. */
   ENABLE_SYNTHETIC_JOBS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   ROLES: rolesSchema,
-  /** Port of this process's /healthz and /readyz; 0 picks a free port. */
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  /**
+   * Port of this process's /healthz and /readyz; 0 picks a free port. Unset: the next free port from
+   * 3001, so several workers run on one host; set and taken: the worker does not start.
+   */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   HEALTH_HOST: z.string().min(1).default("0.0.0.0"),
   /** A killed worker's jobs return to the queue after this long (BullMQ lock duration). */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),

@@ -1,19 +1,25 @@
-import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { metricsAuthorized, readinessAnswer, type DependencyWatch } from "@jobstream/runtime";
+import { listenOnHealthPort } from "./health-port";
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
   res.end(JSON.stringify(body));
 }
 
-/** The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. */
+/**
+ * The worker's own `/healthz` and `/readyz`, so orchestrators can probe it like the API. `port`
+ * undefined = the next free one from 3001 (see health-port.ts); resolves with the port it listens on.
+ */
 export async function startHealthServer(deps: {
-  outages: DependencyWatch; port: number; host: string; registry: Registry;
+  outages: DependencyWatch;
+  port: number | undefined;
+  host: string;
+  registry: Registry;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string | undefined;
-}): Promise<Server> {
+}): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
@@ -34,7 +40,6 @@ export async function startHealthServer(deps: {
       send(res, 404, { error: { code: "not_found", message: `no route for ${req.method ?? "?"} ${path ?? "/"}` } });
     }
   });
-  server.listen(deps.port, deps.host);
-  await once(server, "listening");
-  return server;
+  const port = await listenOnHealthPort(server, deps.port, deps.host);
+  return { server, port };
 }

@@ -51,8 +51,12 @@ async function main(): Promise<void> {
   outages.start();
 
   const metrics = createWorkerMetrics();
-  // Health first: a process waiting for Redis or Postgres answers "not ready", not nothing.
-  const health = await startHealthServer({ outages, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN });
+  // The health port first: a process waiting for Redis or Postgres answers "not ready", not nothing,
+  // and a taken HEALTH_PORT stops the process before it takes any work.
+  const { server: health, port: healthPort } = await startHealthServer({
+    outages, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN,
+  });
+  logger.info({ healthPort, host: env.HEALTH_HOST }, "health server listening");
   const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, outages };
   const work = roles.includes("work")
     ? new WorkRole({
@@ -101,8 +105,6 @@ async function main(): Promise<void> {
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],
   });
-  const address = health.address();
-  const healthPort = typeof address === "object" && address ? address.port : env.HEALTH_PORT;
   // Starting the roles waits for Redis when it is out; /readyz answers meanwhile.
   logger.info({ roles, healthPort }, "worker starting");
   await mirror?.start();

@@ -1,3 +1,5 @@
+import { createServer } from "node:net";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
@@ -49,5 +51,38 @@ describe("worker process", () => {
     expect(missing.status).toBe(404);
     app.kill("SIGTERM");
     expect(await app.exited()).toBe(0);
+  });
+  it("runs two workers on one host without HEALTH_PORT, each on its own health port", async () => {
+    const { HEALTH_PORT: _unset, ...env } = baseEnv();
+    const first = startApp(appDir, { ...env, ROLES: "work" });
+    const second = startApp(appDir, { ...env, ROLES: "work" });
+    try {
+      const ports = await Promise.all([first, second].map(async (app) => (await app.waitForLog("worker started")).healthPort));
+      expect(ports[0]).not.toBe(ports[1]);
+      for (const port of ports) {
+        expect(port).toBeGreaterThanOrEqual(3001);
+        expect((await fetch(`http://127.0.0.1:${String(port)}/readyz`)).status).toBe(200);
+      }
+    } finally {
+      first.kill("SIGTERM");
+      second.kill("SIGTERM");
+    }
+    expect(await first.exited()).toBe(0);
+    expect(await second.exited()).toBe(0);
+  });
+
+  it("fails with a clear message when an explicit HEALTH_PORT is taken", async () => {
+    const blocker = createServer();
+    blocker.listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const address = blocker.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const app = startApp(appDir, { ...baseEnv(), ROLES: "work", HEALTH_PORT: String(port) });
+      expect(await app.exited()).toBe(1);
+      expect(app.output()).toContain(`HEALTH_PORT ${String(port)} is in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });

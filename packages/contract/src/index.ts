@@ -5,3 +5,7 @@ export * from "./job-types";
 export * from "./secret-strength";
 export * from "./status";
 export * from "./mirror";
+export * from "./health";
+export * from "./session";
+export * from "./stats";
+export * from "./action";

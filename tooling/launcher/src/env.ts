@@ -6,6 +6,10 @@ const launcherEnvSchema = z.object({
   REDIS_URL: z.url().optional(),
   JWT_SECRET: z.string().optional(),
   ROLES: z.string().default("all"),
+  /** The API's port (read here only to print the development sign-in link). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Passed to the children; development mode sets it to true when unset. */
+  ENABLE_SYNTHETIC_JOBS: z.string().optional(),
   /** Port of the embedded Postgres started when no Postgres answers. */
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65_535).default(5433),
 });

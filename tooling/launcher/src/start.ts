@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { migrate } from "@jobstream/db/migrate";
+import { devBanner, devSignInToken, waitForApi } from "./dev-banner";
 import { childEnv, loadEnv } from "./env";
 import { dataDir, repoRoot } from "./paths";
 import { answers, ensurePostgres } from "./postgres";
@@ -70,6 +71,9 @@ try {
   process.exit(1);
 }
 
+// Development mode = no JWT_SECRET given: the launcher owns the secret, so it can sign the
+// dashboard in for you, and the synthetic job types are on unless ENABLE_SYNTHETIC_JOBS says otherwise.
+const devMode = env.JWT_SECRET === undefined || env.JWT_SECRET === "";
 let jwtSecret = env.JWT_SECRET;
 if (jwtSecret === undefined || jwtSecret === "") {
   jwtSecret = await devJwtSecret();
@@ -83,21 +87,38 @@ if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
   if (build.status !== 0) console.error("launcher: the dashboard did not build; the API answers 503 at /dashboard/ until `pnpm build` succeeds");
 }
 
-const shared = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, JWT_SECRET: jwtSecret };
+const shared = {
+  DATABASE_URL: postgres.url,
+  REDIS_URL: redis.url,
+  JWT_SECRET: jwtSecret,
+  ...(devMode && env.ENABLE_SYNTHETIC_JOBS === undefined ? { ENABLE_SYNTHETIC_JOBS: "true" } : {}),
+};
 // A child that dies is restarted (with back-off) while the others keep running, as an
 // orchestrator would; SIGTERM/SIGINT stop them all.
 let fatalCode: number | undefined;
+let stopping = false;
 let stopAll: () => void = () => undefined;
 // A child that refuses its configuration would only fail again: stop everything with its code.
 const supervisor = new Supervisor({ onFatal: (_name, code) => { fatalCode = code; stopAll(); } });
 if (roles.api) supervisor.add("api", () => run("api", childEnv({ ...shared, ROLES: "api" })));
 if (roles.worker.length > 0) supervisor.add("worker", () => run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
 
+if (devMode && roles.api) {
+  const baseUrl = `http://localhost:${String(env.PORT)}`;
+  const secret = jwtSecret;
+  void waitForApi(baseUrl, () => stopping).then(async (ready) => {
+    if (ready) console.log(devBanner(baseUrl, await devSignInToken(secret)));
+  });
+}
+
 const stopped = new Promise<void>((resolve) => {
-  let stopping: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   // `on`, not `once`: a second signal (the process group and a terminal both signalling) must not
   // kill the launcher before its children are gone.
-  stopAll = () => { stopping ??= supervisor.stop("SIGTERM").then(resolve); };
+  stopAll = () => {
+    stopping = true;
+    stopped ??= supervisor.stop("SIGTERM").then(resolve);
+  };
   process.on("SIGTERM", stopAll);
   process.on("SIGINT", stopAll);
 });

@@ -1,26 +1,54 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
-import { activeJobsSchema, deadLetterPageSchema, enqueueAnswerSchema, errorBodySchema, jobPageSchema } from "@jobstream/contract";
-import { errorStatus } from "../http/errors";
-import { jobViewSchema } from "../jobs/job-view";
-import { sessionSchema } from "../routes/session";
+import {
+  activeJobsSchema,
+  batchAnswerSchema,
+  deadLetterPageSchema,
+  enqueueAnswerSchema,
+  errorBodySchema,
+  errorStatus,
+  eventListSchema,
+  failedJobsAnswerSchema,
+  itemPageSchema,
+  jobActionAnswerSchema,
+  jobPageSchema,
+  jobTypeListSchema,
+  jobViewSchema,
+  livenessSchema,
+  queueStatsAnswerSchema,
+  readinessSchema,
+  sessionSchema,
+  typeStatsAnswerSchema,
+  type ErrorCode,
+} from "@jobstream/contract";
+import {
+  MAX_PAGE_WITH_DATA,
+  activeQuerySchema,
+  batchBodySchema,
+  enqueueBodySchema,
+  itemsQuerySchema,
+  jobIdParamsSchema,
+  listQuerySchema,
+} from "../jobs/schemas";
 import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
-import { MAX_PAGE_WITH_DATA, activeQuerySchema, batchBodySchema, enqueueBodySchema, itemsQuerySchema, jobIdParamsSchema, listQuerySchema } from "../jobs/schemas";
+import { statsQuerySchema } from "../routes/stats";
 
-const errorSchema = errorBodySchema;
-const enqueueAnswer = enqueueAnswerSchema;
+const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
-const errors = (...codes: (keyof typeof errorStatus)[]) =>
-  Object.fromEntries(codes.map((code) => [errorStatus[code], json(errorSchema, code)]));
+/** The error answers of an operation, one per HTTP status (several codes may share one, e.g. 409). */
+function errors(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, names]) => [status, json(errorBodySchema, names.map((n) => `\`${n}\``).join(", "))]),
+  );
+}
 
-/** Answers an enqueue shares: two codes each for 409 and 429. */
-const enqueueRefusals = {
-  409: json(errorSchema, "idempotency_key_in_use (the key names a job the caller may not read) or idempotency_key_reused (another request)"),
-  429: json(errorSchema, "rate_limited (per token) or quota_exceeded (per org: details {limit, value, orgId, requested}); see Retry-After"),
-};
-
+/** Every documented enqueue body: one per example input of every registered type/subtype. */
 /**
  * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
  * in this deployment (system types and, unless enabled, development types stay out of public docs).
@@ -35,86 +63,339 @@ export function enqueueExamples(developmentTypes = false): Record<string, { valu
   return examples;
 }
 
-/** The OpenAPI 3.1 document, generated from the zod schemas the routes validate with. */
-export function openApiDocument(developmentTypes = false): object {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-  registry.registerComponent("securitySchemes", "jobToken", { type: "apiKey", in: "header", name: "X-Job-Token" });
-  const bearer: Record<string, string[]>[] = [{ bearer: [] }];
-  const bearerOrJobToken: Record<string, string[]>[] = [{ bearer: [] }, { jobToken: [] }];
-  const id = { params: jobIdParamsSchema };
+type Security = NonNullable<RouteConfig["security"]>;
+const bearer: Security = [{ bearer: [] }];
+/** Reads of one job also accept that job's access token. */
+const bearerOrJobToken: Security = [{ bearer: [] }, { jobToken: [] }];
+/** Public routes: no credentials (`security: []` overrides none, and says so explicitly). */
+const open: Security = [];
+const id = { params: jobIdParamsSchema };
+const sse = (what: string) => ({ description: what, content: { "text/event-stream": { schema: z.string() } } });
+/** Any route answers 400 to a body that is not JSON (the body parser runs before routing). */
+const badBody = errors("validation_failed");
 
-  registry.registerPath({
-    method: "post", path: "/v1/jobs", summary: "Enqueue a job", security: bearer,
+/** Every operation, with a stable camelCase operationId (generated clients name their methods after it). */
+const routes = (developmentTypes: boolean): RouteConfig[] => [
+  {
+    method: "post",
+    path: "/v1/jobs",
+    operationId: "enqueueJob",
+    tags: ["jobs"],
+    summary: "Enqueue a job",
+    security: bearer,
     description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
     request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } } } },
-    responses: { 202: json(enqueueAnswer, "Accepted: stored, and queued unless Redis was unreachable"), 200: json(enqueueAnswer, "An existing job with the same idempotency key"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "unsupported_media_type"), ...enqueueRefusals },
-  });
-  registry.registerPath({
-    method: "post", path: "/v1/jobs/batch", summary: "Enqueue up to 1,000 jobs, all or nothing", security: bearer,
-    request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
-    responses: { 202: json(z.object({ jobs: z.array(enqueueAnswer) }), "Accepted"), ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large"), ...enqueueRefusals },
-  });
-  registry.registerPath({
-    method: "get", path: "/v1/jobs", summary: "List jobs (newest first, keyset pages)", security: bearer, request: { query: listQuerySchema },
-    description: `Job summaries: the job without \`input\` and \`output\`. \`include=input,output\` (either or both) adds them, with \`limit\` at most ${MAX_PAGE_WITH_DATA}.`,
-    responses: { 200: json(jobPageSchema, "A page of job summaries"), ...errors("validation_failed", "unauthorized", "rate_limited") },
-  });
-  registry.registerPath({
-    method: "get", path: "/v1/jobs/active", summary: "Unfinished and recently finished jobs", security: bearer, request: { query: activeQuerySchema },
-    responses: { 200: json(activeJobsSchema, "Active jobs (summaries: no input or output)"), ...errors("validation_failed", "unauthorized") },
-  });
-  registry.registerPath({
-    method: "get", path: "/v1/jobs/{id}", summary: "One job", security: bearerOrJobToken, request: id,
-    responses: { 200: json(jobViewSchema, "The job"), ...errors("validation_failed", "unauthorized", "not_found") },
-  });
-  registry.registerPath({
-    method: "get", path: "/v1/jobs/{id}/items", summary: "A job's item outcomes", security: bearerOrJobToken, request: { ...id, query: itemsQuerySchema },
     responses: {
-      200: json(z.object({ items: z.array(z.object({ ref: z.string(), status: z.string(), message: z.string().nullable(), errorCode: z.string().nullable(), before: z.unknown(), after: z.unknown(), attempt: z.number().int(), processedAt: z.string().nullable() })), nextCursor: z.string().nullable() }), "Items"),
-      ...errors("validation_failed", "unauthorized", "not_found"),
+      202: json(enqueueAnswerSchema, "Accepted: stored, and queued unless Redis was unreachable"),
+      200: json(enqueueAnswerSchema, "An existing job with the same idempotency key"),
+      ...errors(
+        "validation_failed",
+        "unauthorized",
+        "forbidden",
+        "idempotency_key_in_use",
+        "idempotency_key_reused",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "quota_exceeded",
+      ),
     },
-  });
-  registry.registerPath({
-    method: "get", path: "/v1/jobs/{id}/events", summary: "A job's timeline", security: bearerOrJobToken, request: id,
-    responses: { 200: json(z.object({ events: z.array(z.object({ type: z.string(), data: z.unknown(), at: z.string() })) }), "Timeline"), ...errors("unauthorized", "not_found") },
-  });
-  for (const [path, summary, data] of [["/v1/jobs/{id}/stream", "Server-Sent Events of one job until it is final (event `job`, id = version)", "Job"], ["/v1/stream", "Server-Sent Events of every job the caller may see (id = jobId:version)", "JobSummary (no input or output)"]] as const) {
-    registry.registerPath({
-      method: "get", path, summary, security: path === "/v1/stream" ? bearer : bearerOrJobToken,
-      ...(path === "/v1/stream" ? {} : { request: id }),
-      responses: { 200: { description: `text/event-stream of \`job\` events whose data is a ${data}`, content: { "text/event-stream": { schema: z.string() } } }, ...errors("unauthorized", "not_found", "rate_limited") },
-    });
-  }
-  for (const action of ["cancel", "retry"] as const) {
-    registry.registerPath({
-      method: "post", path: `/v1/jobs/{id}/${action}`, summary: action === "cancel" ? "Cancel a job" : "Retry a failed or cancelled job", security: bearer, request: id,
-      responses: { 200: json(z.object({ job: jobViewSchema }), "Done"), 202: json(z.object({ job: jobViewSchema }), "Accepted"), ...errors("unauthorized", "not_found", "conflict") },
-    });
-  }
-  registry.registerPath({ method: "get", path: "/v1/job-types", summary: "Registered job types with JSON Schema", security: bearer, responses: { 200: { description: "Job types", content: { "application/json": { schema: z.object({ jobTypes: z.array(z.unknown()) }) } } } } });
-  for (const path of ["/v1/stats/queues", "/v1/stats/failed", "/v1/stats/types"]) {
-    const summary = path === "/v1/stats/queues"
-      ? "Counts by type and status; queueDepths of the caller's org for admins (from Postgres, depthsScope org), of every org for operators and services (from BullMQ, depthsScope all)"
-      : "Monitoring view (admin, operator, service)";
-    registry.registerPath({ method: "get", path, summary, security: bearer, responses: { 200: { description: "Stats", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...errors("unauthorized", "forbidden") } });
-  }
-  registry.registerPath({
-    method: "get", path: DEAD_LETTERS_PATH, summary: "Stream entries the mirror set aside, newest first (operators only)", security: bearer,
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/batch",
+    operationId: "enqueueJobBatch",
+    tags: ["jobs"],
+    summary: "Enqueue up to 1,000 jobs, all or nothing",
+    security: bearer,
+    request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
+    responses: {
+      202: json(batchAnswerSchema, "Accepted"),
+      ...errors(
+        "validation_failed",
+        "unauthorized",
+        "forbidden",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "quota_exceeded",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs",
+    operationId: "listJobs",
+    tags: ["jobs"],
+    summary: "List jobs (newest first, keyset pages)",
+    security: bearer,
+    request: { query: listQuerySchema },
+    description: `Job summaries: the job without \`input\` and \`output\`. \`include=input,output\` (either or both) adds them, with \`limit\` at most ${String(MAX_PAGE_WITH_DATA)}.`,
+    responses: {
+      200: json(jobPageSchema, "A page of job summaries"),
+      ...errors("validation_failed", "unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/active",
+    operationId: "listActiveJobs",
+    tags: ["jobs"],
+    summary: "Unfinished and recently finished jobs",
+    security: bearer,
+    request: { query: activeQuerySchema },
+    responses: {
+      200: json(activeJobsSchema, "Active jobs (summaries: no input or output)"),
+      ...errors("validation_failed", "unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}",
+    operationId: "getJob",
+    tags: ["jobs"],
+    summary: "One job",
+    security: bearerOrJobToken,
+    request: id,
+    responses: {
+      200: json(jobViewSchema, "The job"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/items",
+    operationId: "listJobItems",
+    tags: ["jobs"],
+    summary: "A job's item outcomes",
+    security: bearerOrJobToken,
+    request: { ...id, query: itemsQuerySchema },
+    responses: {
+      200: json(itemPageSchema, "A page of items"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/events",
+    operationId: "listJobEvents",
+    tags: ["jobs"],
+    summary: "A job's timeline",
+    security: bearerOrJobToken,
+    request: id,
+    responses: {
+      200: json(eventListSchema, "Timeline"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/stream",
+    operationId: "streamJob",
+    tags: ["streams"],
+    security: bearerOrJobToken,
+    request: id,
+    summary: "Server-Sent Events of one job until it is final (event `job`, id = version)",
+    responses: {
+      200: sse("text/event-stream of `job` events whose data is a Job"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/stream",
+    operationId: "streamJobs",
+    tags: ["streams"],
+    security: bearer,
+    summary: "Server-Sent Events of every job the caller may see (id = jobId:version)",
+    responses: {
+      200: sse("text/event-stream of `job` events whose data is a JobSummary"),
+      ...errors("unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/{id}/cancel",
+    operationId: "cancelJob",
+    tags: ["jobs"],
+    summary: "Cancel a job",
+    security: bearer,
+    request: id,
+    responses: {
+      200: json(jobActionAnswerSchema, "Cancelled"),
+      202: json(jobActionAnswerSchema, "Cancellation requested from the running worker"),
+      ...errors("validation_failed", "unauthorized", "not_found", "conflict", "rate_limited"),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/{id}/retry",
+    operationId: "retryJob",
+    tags: ["jobs"],
+    summary: "Retry a failed or cancelled job",
+    security: bearer,
+    request: id,
+    responses: {
+      202: json(jobActionAnswerSchema, "Queued again"),
+      ...errors("validation_failed", "unauthorized", "not_found", "conflict", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/job-types",
+    operationId: "listJobTypes",
+    tags: ["job types"],
+    summary: "Registered job types with JSON Schema",
+    security: bearer,
+    responses: { 200: json(jobTypeListSchema, "Job types"), ...errors("unauthorized", "rate_limited") },
+  },
+  {
+    method: "get",
+    path: "/v1/stats/queues",
+    operationId: "getQueueStats",
+    tags: ["stats"],
+    summary: "Jobs per type and status over 24 h, queue depths and paused queues (admin, operator, service)",
+    description:
+      "`queueDepths` of the caller's org for admins (from Postgres, `depthsScope: org`), of every org for operators and services (from BullMQ, `depthsScope: all`).",
+    security: bearer,
+    request: { query: statsQuerySchema },
+    responses: {
+      200: json(queueStatsAnswerSchema, "Queue stats"),
+      ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/stats/failed",
+    operationId: "listFailedJobs",
+    tags: ["stats"],
+    summary: "Failed jobs needing attention (admin, operator, service)",
+    security: bearer,
+    request: { query: statsQuerySchema },
+    responses: {
+      200: json(failedJobsAnswerSchema, "Failed jobs"),
+      ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/stats/types",
+    operationId: "getTypeStats",
+    tags: ["stats"],
+    summary: "Totals per job type over 7 days (admin, operator, service)",
+    security: bearer,
+    request: { query: statsQuerySchema },
+    responses: {
+      200: json(typeStatsAnswerSchema, "Type stats"),
+      ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: DEAD_LETTERS_PATH,
+    operationId: "listMirrorDeadLetters",
+    tags: ["admin"],
+    summary: "Stream entries the mirror set aside, newest first (operators only)",
+    security: bearer,
     request: { query: deadLettersQuerySchema },
-    responses: { 200: json(deadLetterPageSchema, "A page of dead letters"), ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited") },
-  });
-  registry.registerPath({ method: "get", path: "/v1/session", summary: "Who the bearer token is", security: bearer, responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized") } });
-  registry.registerPath({
-    method: "post", path: "/v1/session", summary: "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)", security: bearer,
-    responses: { 200: json(sessionSchema, "Signed in; Set-Cookie: jobstream_session (Path=/admin)"), ...errors("unauthorized") },
-  });
-  registry.registerPath({ method: "delete", path: "/v1/session", summary: "Sign out: clears the bull-board cookie (no token needed)", responses: { 204: { description: "Cookie cleared" } } });
-  registry.registerPath({ method: "get", path: "/healthz", summary: "Liveness", responses: { 200: json(z.object({ status: z.literal("ok") }), "Alive") } });
-  registry.registerPath({ method: "get", path: "/readyz", summary: "Readiness: Redis, Postgres, migrations", responses: { 200: json(z.object({ status: z.literal("ready"), checks: z.unknown() }), "Ready"), ...errors("unavailable") } });
+    responses: {
+      200: json(deadLetterPageSchema, "A page of dead letters"),
+      ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/session",
+    operationId: "getSession",
+    tags: ["session"],
+    summary: "Who the bearer token is",
+    security: bearer,
+    responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized", "rate_limited") },
+  },
+  {
+    method: "post",
+    path: "/v1/session",
+    operationId: "createSession",
+    tags: ["session"],
+    security: bearer,
+    summary:
+      "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)",
+    responses: {
+      200: json(sessionSchema, "Signed in; Set-Cookie: jobstream_session (Path=/admin)"),
+      ...errors("unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "delete",
+    path: "/v1/session",
+    operationId: "deleteSession",
+    tags: ["session"],
+    security: open,
+    summary: "Sign out: clears the bull-board cookie",
+    description: "Public: needs no token, so an expired session can sign out too.",
+    responses: { 204: { description: "Cookie cleared" }, ...badBody },
+  },
+  {
+    method: "get",
+    path: "/healthz",
+    operationId: "getLiveness",
+    tags: ["health"],
+    security: open,
+    summary: "Liveness",
+    description: "Public, for probes: needs no token.",
+    responses: { 200: json(livenessSchema, "Alive"), ...badBody },
+  },
+  {
+    method: "get",
+    path: "/readyz",
+    operationId: "getReadiness",
+    tags: ["health"],
+    security: open,
+    summary: "Readiness: Redis, Postgres, migrations",
+    description: "Public, for probes: needs no token.",
+    responses: { 200: json(readinessSchema, "Ready"), ...badBody, ...errors("unavailable") },
+  },
+];
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: "3.1.0",
-    info: { title: "Jobstream API", version: "1.0.0", description: "Enqueue long-running jobs, follow them live, read their outcomes." },
+/** The OpenAPI 3.1 document, generated from the zod schemas the routes validate and answer with. */
+export function openApiDocument(developmentTypes = false): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "`pnpm token` prints one in development.",
   });
+  registry.registerComponent("securitySchemes", "jobToken", {
+    type: "apiKey",
+    in: "header",
+    name: "X-Job-Token",
+    description: "The `accessToken` an enqueue answered with: reads of that one job.",
+  });
+  for (const route of routes(developmentTypes)) registry.registerPath(route);
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Jobstream API",
+      version: "1.0.0",
+      description: "Enqueue long-running jobs, follow them live, read their outcomes.",
+      license: { name: "UNLICENSED", identifier: "UNLICENSED" },
+    },
+    servers: [{ url: "/", description: "The server that serves this document" }],
+    tags: [
+      { name: "jobs", description: "Enqueue, read, list, cancel and retry jobs" },
+      { name: "streams", description: "Live job changes as Server-Sent Events" },
+      { name: "job types", description: "The registered job types and their input schemas" },
+      { name: "stats", description: "Monitoring views for admins, operators and services" },
+      { name: "admin", description: "Platform operators only" },
+      { name: "session", description: "Dashboard sign-in" },
+      { name: "health", description: "Probes for orchestrators" },
+    ],
+  });
+  const schemas = document.components?.schemas;
+  // The recursive JSON-value union (job-types' jsonValueSchema) makes openapi-typescript emit a type
+  // that references itself (TS2502), so generated clients do not compile. In a JSON body every value
+  // is a JSON value, so the unconstrained schema says the same thing.
+  if (schemas?.JsonValue !== undefined) schemas.JsonValue = { description: "Any JSON value" };
+  return document;
 }

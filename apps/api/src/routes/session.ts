@@ -1,9 +1,8 @@
 import { stringifySetCookie } from "cookie";
 import { Router, type Request } from "express";
 import { decodeJwt } from "jose";
-import { z } from "zod";
-import { roles } from "../auth/principal";
 import { principalOf } from "../auth/authenticate";
+import type { Session } from "@jobstream/contract";
 import { ApiError } from "../http/errors";
 
 /** The httpOnly cookie that lets a signed-in browser open bull-board by following a link. */
@@ -11,14 +10,7 @@ export const SESSION_COOKIE = "jobstream_session";
 /** Sent only to bull-board: the v1 API never reads the cookie, so it cannot be used for CSRF there. */
 export const SESSION_COOKIE_PATH = "/admin";
 
-export const sessionSchema = z
-  .object({
-    userId: z.guid(),
-    orgId: z.guid(),
-    role: z.enum(roles),
-    expiresAt: z.iso.datetime(),
-  })
-  .meta({ id: "Session" });
+export { sessionSchema } from "@jobstream/contract";
 
 function bearerOf(req: Request): string {
   const match = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "");
@@ -49,7 +41,8 @@ export function sessionRouter(): { signOut: Router; session: Router } {
     if (principal.kind !== "token") throw new ApiError("unauthorized", "a bearer token is required");
     // authenticate() verified the token already; only its expiry is read here.
     const exp = decodeJwt(bearerOf(req)).exp ?? 0;
-    return { view: { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() } };
+    const view: Session = { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() };
+    return { view };
   };
 
   const session = Router();

@@ -1,14 +1,15 @@
 import { Router } from "express";
 import { z } from "zod";
+import type { FailedJobsAnswer, QueueDepth, QueueStatsAnswer, TypeStatsAnswer } from "@jobstream/contract";
 import { failedJobsNeedingAttention, listQueueStates, queueStats, typeStats, unfinishedJobCounts, type Db, type QueueStat, type Queryable } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 
-const statsQuery = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+export const statsQuerySchema = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
 
-type Depth = { type: string } & Record<"waiting" | "prioritized" | "active" | "delayed" | "failed" | "completed", number>;
+type Depth = QueueDepth;
 
 /** Live depths of every org, from BullMQ (null while Redis does not answer). */
 function globalDepths(producer: Producer): Promise<Depth[] | null> {
@@ -45,7 +46,7 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
   const router = Router();
 
   router.get("/v1/stats/queues", async (req, res) => {
-    const q = parseOr400(statsQuery, req.query);
+    const q = parseOr400(statsQuerySchema, req.query);
     const scope = statsScopeOf(principalOf(req), q.orgId);
     const stats = await queueStats(deps.db, scope);
     // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
@@ -59,24 +60,29 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
     const queueStates = [...deps.producer.queues.keys()].map((queue) => ({
       queue, paused: paused.get(queue)?.paused ?? false, changedAt: paused.get(queue)?.changedAt.toISOString() ?? null,
     }));
-    res.json({ window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org", queueStates });
+    const answer: QueueStatsAnswer = {
+      window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org", queueStates,
+    };
+    res.json(answer);
   });
 
   router.get("/v1/stats/failed", async (req, res) => {
-    const q = parseOr400(statsQuery, req.query);
+    const q = parseOr400(statsQuerySchema, req.query);
     const failed = await failedJobsNeedingAttention(deps.db, statsScopeOf(principalOf(req), q.orgId), q.limit);
-    res.json({
+    const answer: FailedJobsAnswer = {
       jobs: failed.map((f) => ({
         id: f.id, type: f.type, subtype: f.subtype, name: f.name, attempts: f.attempts, maxAttempts: f.max_attempts,
         attemptsLeft: f.attempts_left, error: f.error_code === null ? null : { code: f.error_code, message: f.error_message ?? "" },
         failedAt: f.failed_at?.toISOString() ?? null,
       })),
-    });
+    };
+    res.json(answer);
   });
 
   router.get("/v1/stats/types", async (req, res) => {
-    const q = parseOr400(statsQuery, req.query);
-    res.json({ window: "7d", types: await typeStats(deps.db, statsScopeOf(principalOf(req), q.orgId)) });
+    const q = parseOr400(statsQuerySchema, req.query);
+    const answer: TypeStatsAnswer = { window: "7d", types: await typeStats(deps.db, statsScopeOf(principalOf(req), q.orgId)) };
+    res.json(answer);
   });
   return router;
 }

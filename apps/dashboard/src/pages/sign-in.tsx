@@ -30,7 +30,12 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (s: SignedIn) => vo
         <label htmlFor={`${id}-token`}>Access token</label>
         <textarea id={`${id}-token`} name="token" rows={4} required spellCheck={false} autoComplete="off" value={token} onChange={(e) => { setToken(e.target.value); }} />
         <p id={`${id}-help`} className="muted">
-          A bearer token (JWT) issued for you. It stays in this browser tab only and is sent to the API in a header, never in a link.
+          A bearer token (JWT) issued for you. It stays in this browser tab only and is sent to the API in a header.
+        </p>
+        <p className="muted">
+          No token? In the repository, <code>pnpm token</code> prints one (<code>pnpm token --role member</code> for
+          another role). In development, <code>pnpm start</code> also prints a sign-in link that opens the dashboard
+          signed in.
         </p>
         {notice !== undefined && <p className="state">{notice}</p>}
         {error !== null && (

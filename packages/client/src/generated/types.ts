@@ -265,19 +265,22 @@ export type JobTypeDescription = {
   type: string;
   description: string;
   defaultSubtype: string | null;
-  defaults: unknown;
-  subtypes: SubtypeDescription[];
+  defaults: { [key: string]: unknown };
+  limits: {
+    maxItems: number;
+  };
+  subtypes: JobSubtypeDescription[];
 };
-export type SubtypeDescription = {
+export type JobSubtypeDescription = {
   subtype: string;
   description: string;
   steps: Array<{
     name: string;
     weight: number;
   }>;
-  inputSchema: unknown;
-  outputSchema: unknown;
-  itemSchema: unknown;
+  inputSchema: { [key: string]: unknown };
+  outputSchema: { [key: string]: unknown };
+  itemSchema: { [key: string]: unknown };
   examples: unknown[];
 };
 export type FieldIssue = {

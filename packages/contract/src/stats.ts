@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { jobStatuses } from "./status";
+
+/** Jobs per type and status over a window, with their durations (`GET /v1/stats/queues`). */
+export const queueStatSchema = z
+  .object({
+    type: z.string(),
+    status: z.enum(jobStatuses),
+    jobs: z.number().int(),
+    avgDurationMs: z.number().nullable(),
+    maxDurationMs: z.number().nullable(),
+  })
+  .meta({ id: "QueueStat" });
+export type QueueStatView = z.infer<typeof queueStatSchema>;
+
+/**
+ * Depths of one type's queue: BullMQ's live counts (every org sharing it) for operators and services,
+ * or one org's counts from Postgres for its admins (`depthsScope`).
+ */
+export const queueDepthSchema = z
+  .object({
+    type: z.string(),
+    waiting: z.number().int(),
+    prioritized: z.number().int(),
+    active: z.number().int(),
+    delayed: z.number().int(),
+    failed: z.number().int(),
+    completed: z.number().int(),
+  })
+  .meta({ id: "QueueDepth" });
+export type QueueDepth = z.infer<typeof queueDepthSchema>;
+
+/** Whether an operator paused a queue (bull-board, or the queue controls), as Postgres recorded it. */
+export const queueStateSchema = z
+  .object({ queue: z.string(), paused: z.boolean(), changedAt: z.iso.datetime().nullable() })
+  .meta({ id: "QueueState" });
+export type QueueStateView = z.infer<typeof queueStateSchema>;
+
+export const queueStatsAnswerSchema = z
+  .object({
+    window: z.string(),
+    byTypeAndStatus: z.array(queueStatSchema),
+    /** Null when Redis did not answer (operators and services): the Postgres part is still shown. */
+    queueDepths: z.array(queueDepthSchema).nullable(),
+    /** `org`: the caller's org, from Postgres; `all`: every org, from BullMQ. */
+    depthsScope: z.enum(["org", "all"]),
+    queueStates: z.array(queueStateSchema),
+  })
+  .meta({ id: "QueueStats" });
+export type QueueStatsAnswer = z.infer<typeof queueStatsAnswerSchema>;
+
+/** A failed job that may still be retried or needs a look (`GET /v1/stats/failed`). */
+export const failedJobSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    subtype: z.string().nullable(),
+    name: z.string(),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    attemptsLeft: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    failedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "FailedJob" });
+
+export const failedJobsAnswerSchema = z.object({ jobs: z.array(failedJobSchema) }).meta({ id: "FailedJobs" });
+export type FailedJobsAnswer = z.infer<typeof failedJobsAnswerSchema>;
+
+/** Totals per type over a window (`GET /v1/stats/types`). */
+export const typeStatSchema = z
+  .object({
+    type: z.string(),
+    total: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    cancelled: z.number().int(),
+    unfinished: z.number().int(),
+    avgDurationMs: z.number().nullable(),
+    successRate: z.number().nullable(),
+  })
+  .meta({ id: "TypeStat" });
+
+export const typeStatsAnswerSchema = z
+  .object({ window: z.string(), types: z.array(typeStatSchema) })
+  .meta({ id: "TypeStats" });
+export type TypeStatsAnswer = z.infer<typeof typeStatsAnswerSchema>;
