@@ -11,6 +11,7 @@ import {
   jobPageSchema,
   jobSummarySchema,
   jobTypeListSchema,
+  deadLetterPageSchema,
   jobViewSchema,
   livenessSchema,
   queueStatsAnswerSchema,
@@ -163,6 +164,11 @@ describe("every route answers what the contract says", () => {
     const ready = await call("GET", "/readyz", "/readyz");
     expect(ready.status).toBe(200);
     conforms(readinessSchema, ready.body);
+
+    const operator = await sys.token({ role: "operator" });
+    const deadLetters = await call("GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", { token: operator });
+    expect(deadLetters.status).toBe(200);
+    conforms(deadLetterPageSchema, deadLetters.body);
   });
 
   it("streams: the first event of each is a job in the contract's shape", async () => {

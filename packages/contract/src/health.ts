@@ -3,10 +3,13 @@ import { z } from "zod";
 /** `GET /healthz`: the process is alive. */
 export const livenessSchema = z.object({ status: z.literal("ok") }).meta({ id: "Liveness" });
 
-/** One dependency's check; more fields (latency, detail) may be added. */
-const checkSchema = z.looseObject({ ok: z.boolean() });
+/** One dependency's state: never the driver's error text (that goes to the log). */
+const checkSchema = z.enum(["ok", "down", "migrations_pending"]);
 
-/** `GET /readyz` when ready (otherwise a 503 `unavailable` error whose details are the checks). */
+/**
+ * `GET /readyz` when ready (`{"status":"ready","checks":{"redis":"ok","postgres":"ok"}}`); otherwise
+ * 503 with `status: "unavailable"`, the same checks naming what is out, and the documented `error`.
+ */
 export const readinessSchema = z
   .object({ status: z.literal("ready"), checks: z.record(z.string(), checkSchema) })
   .meta({ id: "Readiness" });
