@@ -187,6 +187,20 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("status", { name: "Live updates: polling" }).waitFor();
   });
 
+  it("ends the session when the API answers 401 to the jobs client (a revoked token)", async () => {
+    const page = await newPage();
+    await signIn(page, aliceToken);
+    await liveAndListed(page);
+    await page.evaluate(() => {
+      const stored = JSON.parse(window.sessionStorage.getItem("jobstream.session") ?? "{}") as object;
+      window.sessionStorage.setItem("jobstream.session", JSON.stringify({ ...stored, token: "revoked" }));
+    });
+    // The jobs page reads only through @jobstream/client and its hooks: their 401 must sign out.
+    await page.reload();
+    await page.getByText("Your session ended; sign in again.").waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem("jobstream.session"))).toBeNull();
+  });
+
   it("does not show one member's job to another member, neither in pages nor live", async () => {
     const page = await newPage();
     await signIn(page, bobToken);
