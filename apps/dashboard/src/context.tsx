@@ -19,7 +19,17 @@ export function useApp(): AppContextValue {
 }
 
 /** The signed-in session, its API client, and the jobs client the `@jobstream/react` hooks use. */
-export function AppProvider({ api, jobstream, session, children }: { api: ApiClient; jobstream: JobstreamClient; session: Session; children: ReactNode }) {
+export function AppProvider({
+  api,
+  jobstream,
+  session,
+  children,
+}: {
+  api: ApiClient;
+  jobstream: JobstreamClient;
+  session: Session;
+  children: ReactNode;
+}) {
   return (
     <AppContext.Provider value={{ api, session }}>
       <JobstreamProvider client={jobstream}>{children}</JobstreamProvider>

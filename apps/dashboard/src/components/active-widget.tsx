@@ -18,7 +18,9 @@ export function ActiveWidget({ active }: { active: ActiveJobsResult }) {
       button.current?.focus();
     };
     document.addEventListener("keydown", onKey);
-    return () => { document.removeEventListener("keydown", onKey); };
+    return () => {
+      document.removeEventListener("keydown", onKey);
+    };
   }, [open]);
 
   // Finished jobs leave the widget at once (the hook keeps them a few minutes for other uses).
@@ -27,7 +29,16 @@ export function ActiveWidget({ active }: { active: ActiveJobsResult }) {
 
   return (
     <div className="active-widget">
-      <button ref={button} type="button" className="active-button" aria-expanded={open} aria-controls={panelId} onClick={() => { setOpen(!open); }}>
+      <button
+        ref={button}
+        type="button"
+        className="active-button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => {
+          setOpen(!open);
+        }}
+      >
         <span className={active.running > 0 ? "pulse" : "idle"} aria-hidden="true" />
         <span data-testid="active-running">{label}</span>
         {active.waiting > 0 && <span className="muted"> · {active.waiting} waiting</span>}
@@ -41,7 +52,12 @@ export function ActiveWidget({ active }: { active: ActiveJobsResult }) {
             <ul>
               {shown.map((job) => (
                 <li key={job.id}>
-                  <Link to={`/jobs/${job.id}`} onClickCapture={() => { setOpen(false); }}>
+                  <Link
+                    to={`/jobs/${job.id}`}
+                    onClickCapture={() => {
+                      setOpen(false);
+                    }}
+                  >
                     {job.name}
                   </Link>{" "}
                   <StatusBadge status={job.status} />

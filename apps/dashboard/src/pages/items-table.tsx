@@ -14,11 +14,14 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
   const jobstream = useJobstreamClient();
   const id = useId();
   const [status, setStatus] = useState<JobItemStatus | "">("");
-  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(`${jobId}|${status}`, async (cursor, signal) => {
-    const filter = { status: status === "" ? undefined : status, limit: 100, cursor: cursor ?? undefined };
-    const page = await jobstream.jobs.items(jobId, filter, { signal });
-    return { rows: page.items, nextCursor: page.nextCursor };
-  });
+  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(
+    `${jobId}|${status}`,
+    async (cursor, signal) => {
+      const filter = { status: status === "" ? undefined : status, limit: 100, cursor: cursor ?? undefined };
+      const page = await jobstream.jobs.items(jobId, filter, { signal });
+      return { rows: page.items, nextCursor: page.nextCursor };
+    },
+  );
   // New outcomes arrive while the job runs: re-read at every step and, during one, every 2 s.
   useReloadOn(refreshKey, reload);
   useReloadOn(String(processed), reload, 2000);
@@ -28,7 +31,13 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
       <div className="panel-head">
         <h2 id={`${id}-heading`}>Items</h2>
         <label htmlFor={`${id}-status`}>Status</label>
-        <select id={`${id}-status`} value={status} onChange={(e) => { setStatus(SHOWN_STATUSES.find((s) => s === e.target.value) ?? ""); }}>
+        <select
+          id={`${id}-status`}
+          value={status}
+          onChange={(e) => {
+            setStatus(SHOWN_STATUSES.find((s) => s === e.target.value) ?? "");
+          }}
+        >
           <option value="">all</option>
           {SHOWN_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -42,11 +51,17 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
       </div>
       {load.state === "loading" && <Loading what="items" />}
       {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
-      {load.state === "ready" && rows.length === 0 && <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>}
+      {load.state === "ready" && rows.length === 0 && (
+        <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>
+      )}
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="items-table">
-            <TableHead hiddenCaption caption="Item outcomes" columns={["Item", "Status", "Message", "Before", "After"]} />
+            <TableHead
+              hiddenCaption
+              caption="Item outcomes"
+              columns={["Item", "Status", "Message", "Before", "After"]}
+            />
             <tbody>
               {rows.map((item) => (
                 <tr key={item.ref}>

@@ -32,10 +32,7 @@ export function JobDetail({ id }: { id: string }) {
       <header className="job-head">
         <h1 id="job-heading">{job.name}</h1>
         <StatusBadge status={job.status} />
-        <JobActions
-          job={job}
-          onChanged={mutate}
-        />
+        <JobActions job={job} onChanged={mutate} />
       </header>
       <section aria-label="Progress" className="panel">
         <ProgressBar percent={job.progress.percent} label="Job progress" />
@@ -43,13 +40,16 @@ export function JobDetail({ id }: { id: string }) {
           {job.progress.step !== null && (
             <>
               Step <strong>{job.progress.step}</strong>
-              {job.progress.message !== null && job.progress.message !== job.progress.step && ` — ${job.progress.message}`}
+              {job.progress.message !== null &&
+                job.progress.message !== job.progress.step &&
+                ` — ${job.progress.message}`}
             </>
           )}
           {job.progress.step === null && (job.progress.message ?? "No progress message yet.")}
         </p>
         <p className="muted">
-          Items: {job.items.processed} of {job.items.total || "?"} processed, {job.items.failed} failed, {job.items.skipped} skipped
+          Items: {job.items.processed} of {job.items.total || "?"} processed, {job.items.failed} failed,{" "}
+          {job.items.skipped} skipped
         </p>
       </section>
       {job.error !== null && (

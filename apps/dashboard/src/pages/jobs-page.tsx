@@ -33,7 +33,15 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   return (
     <section aria-labelledby="jobs-heading">
       <h1 id="jobs-heading">Jobs</h1>
-      <JobFilters key={key} filters={filters} types={types.load.state === "ready" ? types.load.data.jobTypes.map((t) => t.type) : []} onApply={applyFilters} onOpenJob={(id) => { navigate(`/jobs/${id}`); }} />
+      <JobFilters
+        key={key}
+        filters={filters}
+        types={types.load.state === "ready" ? types.load.data.jobTypes.map((t) => t.type) : []}
+        onApply={applyFilters}
+        onOpenJob={(id) => {
+          navigate(`/jobs/${id}`);
+        }}
+      />
       {newJobs > 0 && (
         <button type="button" className="banner" onClick={jobs.showIncoming}>
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
@@ -45,7 +53,11 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="jobs-table">
-            <TableHead hiddenCaption caption="Jobs, newest first" columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]} />
+            <TableHead
+              hiddenCaption
+              caption="Jobs, newest first"
+              columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]}
+            />
             <tbody>
               {rows.map((job) => (
                 <tr key={job.id} data-job-id={job.id}>
@@ -71,7 +83,13 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           </table>
         </div>
       )}
-      <LoadMore hasMore={jobs.hasMore} loading={jobs.loadingMore} error={jobs.moreError ?? null} onLoad={jobs.loadMore} what="jobs" />
+      <LoadMore
+        hasMore={jobs.hasMore}
+        loading={jobs.loadingMore}
+        error={jobs.moreError ?? null}
+        onLoad={jobs.loadMore}
+        what="jobs"
+      />
     </section>
   );
 }

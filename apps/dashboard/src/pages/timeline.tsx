@@ -9,7 +9,8 @@ function detail(event: JobEventView): string {
   const parts: string[] = [];
   for (const key of ["step", "attempt", "message", "code", "reason"]) {
     const value = d[key];
-    if (typeof value === "string" || typeof value === "number") parts.push(key === "step" ? String(value) : `${key} ${String(value)}`);
+    if (typeof value === "string" || typeof value === "number")
+      parts.push(key === "step" ? String(value) : `${key} ${String(value)}`);
   }
   return parts.join(" · ");
 }
