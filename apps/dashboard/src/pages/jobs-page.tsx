@@ -48,7 +48,8 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
         </button>
       )}
       {jobs.loading && <Loading what="jobs" />}
-      {jobs.error !== undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
+      {/* A failed poll while rows are shown passes with the next one; only a list that could not load is an error. */}
+      {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
       {jobs.data !== undefined && rows.length === 0 && <Empty>No jobs match these filters.</Empty>}
       {rows.length > 0 && (
         <div className="table-wrap">
