@@ -3,6 +3,8 @@ import reactHooks from "eslint-plugin-react-hooks";
 
 export default [
   ...base,
+  // The consumer fixture is compiled on purpose by test/build.test.ts, against dist/, not linted.
+  { ignores: ["test/fixtures/**"] },
   {
     files: ["src/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
