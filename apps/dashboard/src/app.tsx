@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiClient, ApiRequestError } from "./api/client";
+import type { Connection } from "@jobstream/react";
+import { useActiveJobs } from "@jobstream/react";
+import { ApiClient, ApiRequestError, createJobstream } from "./api/client";
 import { ActiveWidget } from "./components/active-widget";
 import { AppProvider, useApp } from "./context";
 import { JobDetail } from "./pages/job-detail";
@@ -30,7 +32,12 @@ export function App({ linkToken = null }: { linkToken?: string | null }) {
     setSignedIn(null);
     setNotice(why);
   }, []);
-  const client = useMemo(() => (signedIn === null ? null : new ApiClient(signedIn.token, () => { end("Your session ended; sign in again."); })), [signedIn, end]);
+  // One pair of clients per sign-in: the jobs client holds the shared live stream.
+  const clients = useMemo(() => {
+    if (signedIn === null) return null;
+    const ended = () => { end("Your session ended; sign in again."); };
+    return { api: new ApiClient(signedIn.token, ended), jobstream: createJobstream(signedIn.token, ended) };
+  }, [signedIn, end]);
 
   // Sign out when the token expires rather than failing request after request.
   useEffect(() => {
@@ -40,19 +47,25 @@ export function App({ linkToken = null }: { linkToken?: string | null }) {
   }, [signedIn, end]);
 
   if (linking) return <SignIn onSignedIn={setSignedIn} notice="Signing in with the link…" />;
-  if (signedIn === null || client === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
+  if (signedIn === null || clients === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
   return (
-    <AppProvider client={client} session={signedIn.session}>
+    <AppProvider api={clients.api} jobstream={clients.jobstream} session={signedIn.session}>
       <Shell onSignOut={() => { end(); }} />
     </AppProvider>
   );
 }
 
+/** The header's word for how changes arrive ("open": a live stream). */
+const LIVE_LABELS: Record<Connection, string> = { connecting: "connecting", live: "open", reconnecting: "reconnecting", polling: "polling", ended: "ended" };
+
 const TITLES: Record<Route["page"], string> = { jobs: "Jobs", job: "Job", stats: "Stats", "not-found": "Not found" };
 
 function Shell({ onSignOut }: { onSignOut: () => void }) {
   const route = useRoute();
-  const { session, live } = useApp();
+  const { session } = useApp();
+  // The header's widget and live indicator share the client's one all-jobs stream.
+  const active = useActiveJobs();
+  const live = LIVE_LABELS[active.connection];
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   // A page change moves focus to the new content (as a page load would) and names the page.
@@ -87,7 +100,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           {session.role === "operator" && <a href="/admin/queues">Queues (bull-board)</a>}
           <a href="/docs">API docs</a>
         </nav>
-        <ActiveWidget />
+        <ActiveWidget active={active} />
         <span className={`live live-${live}`} role="status" aria-label={`Live updates: ${live}`} title={`Live updates: ${live}`}>
           {live === "open" ? "live" : live}
         </span>

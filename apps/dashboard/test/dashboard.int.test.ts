@@ -182,6 +182,55 @@ describe("dashboard in Chromium", () => {
     expect(done.attempts).toBe(2);
   });
 
+  it("falls back to polling when streams are refused or broken, and the page still updates", async () => {
+    const carol = await system.token({ org, sub: randomUUID(), role: "member" });
+    const page = await newPage();
+    // The all-jobs stream cannot connect; each job's stream gets a proxy's 502: neither can be held.
+    const streamRequests: string[] = [];
+    await page.route("**/stream*", async (route) => {
+      const url = new URL(route.request().url());
+      streamRequests.push(url.pathname);
+      if (url.pathname === "/v1/stream") await route.abort("connectionrefused");
+      else await route.fulfill({ status: 502, contentType: "text/plain", body: "bad gateway" });
+    });
+    await signIn(page, carol);
+    await page.getByRole("status", { name: "Live updates: polling" }).waitFor();
+    await page.getByText("No jobs match these filters.").waitFor();
+    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 7; });
+    const job = await system.enqueue(carol, {
+      type: "synthetic", subtype: "work", name: "polled job",
+      input: { durationMs: 8000, items: 4, steps: ["one", "two", "three", "four"] },
+    });
+    // The header widget and the list learn of it by polling.
+    await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("1 running");
+    await page.getByRole("button", { name: /new job/ }).click();
+    await page.locator(`tr[data-job-id="${job.id}"] .badge`, { hasText: "running" }).waitFor();
+    await page.getByRole("link", { name: "polled job" }).click();
+    const bar = page.getByRole("progressbar", { name: "Job progress" });
+    await expect.poll(() => bar.getAttribute("aria-valuenow"), { timeout: 30_000, interval: 100 }).toBe("100");
+    await page.locator(".job-head .badge", { hasText: "completed" }).waitFor();
+    await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("0 running");
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+    // Both kinds of stream were tried, and given up on, before polling took over.
+    expect(streamRequests).toContain("/v1/stream");
+    expect(streamRequests).toContain(`/v1/jobs/${job.id}/stream`);
+    await page.getByRole("status", { name: "Live updates: polling" }).waitFor();
+  });
+
+  it("ends the session when the API answers 401 to the jobs client (a revoked token)", async () => {
+    const page = await newPage();
+    await signIn(page, aliceToken);
+    await liveAndListed(page);
+    await page.evaluate(() => {
+      const stored = JSON.parse(window.sessionStorage.getItem("jobstream.session") ?? "{}") as object;
+      window.sessionStorage.setItem("jobstream.session", JSON.stringify({ ...stored, token: "revoked" }));
+    });
+    // The jobs page reads only through @jobstream/client and its hooks: their 401 must sign out.
+    await page.reload();
+    await page.getByText("Your session ended; sign in again.").waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem("jobstream.session"))).toBeNull();
+  });
+
   it("does not show one member's job to another member, neither in pages nor live", async () => {
     const page = await newPage();
     await signIn(page, bobToken);

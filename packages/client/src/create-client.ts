@@ -1,4 +1,5 @@
 import type {
+  ActiveJobs,
   BatchAnswer,
   EnqueueAnswer,
   EventList,
@@ -21,6 +22,7 @@ import type {
 } from "./enqueue-request.ts";
 import { resolveRetry, type RetryOptions } from "./retry-policy.ts";
 import { createTransport, type FetchLike, type TokenSource } from "./transport.ts";
+import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 
 export interface ClientOptions {
@@ -89,6 +91,8 @@ export interface JobstreamClient {
     /** Enqueues up to 1,000 jobs at once: all or none. */
     enqueueBatch(jobs: readonly EnqueueRequest[], extras?: RequestExtras): Promise<BatchAnswer>;
     get(id: string, extras?: RequestExtras): Promise<JobView>;
+    /** The caller's unfinished jobs plus those finished in the last minutes (`GET /v1/jobs/active`). */
+    active(extras?: RequestExtras): Promise<ActiveJobs>;
     /** Every job matching `filter`, following `nextCursor` page after page. */
     list(filter?: ListFilter): JobList;
     /** Asks the job to stop; a running one stops when its handler notices. */
@@ -102,6 +106,8 @@ export interface JobstreamClient {
     /** The job's view on every change, until it is final (resumes across dropped connections). */
     watch(id: string, options?: WatchOptions): AsyncIterable<JobView>;
   };
+  /** Summaries of every job the caller may see, live: the active ones, then each change (`GET /v1/stream`). */
+  stream(filter?: StreamFilter, options?: StreamOptions): AsyncIterable<JobSummary>;
   /** Every registered job type with JSON Schemas of its input, output and items. */
   jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
 }
@@ -178,6 +184,9 @@ export function createClient(options: ClientOptions): JobstreamClient {
       async get(id, extras = {}) {
         return (await read(jobPath(id), undefined, extras.signal)) as JobView;
       },
+      async active(extras = {}) {
+        return (await read("v1/jobs/active", undefined, extras.signal)) as ActiveJobs;
+      },
       list,
       async cancel(id, extras = {}) {
         return ((await act(jobPath(id, "/cancel"), extras.signal)) as JobAnswer).job;
@@ -193,6 +202,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
       },
       watch: (id, watchOptions) => watchJob(transport, id, watchOptions),
     },
+    stream: (filter, streamOptions) => streamJobs(transport, filter, streamOptions),
     async jobTypes(extras = {}) {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
     },

@@ -32,6 +32,7 @@ export {
 } from "./errors.ts";
 export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export type { FetchLike, TokenSource } from "./transport.ts";
+export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./stream.ts";
 export { isFinalJob, type WatchOptions } from "./watch.ts";
 export {
   DEV_ORG_ID,

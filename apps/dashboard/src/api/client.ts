@@ -1,39 +1,40 @@
-/** An answer of the API that was not 2xx, with the documented error code. */
-export class ApiRequestError extends Error {
-  override readonly name = "ApiRequestError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** For `validation_failed`: each offending field and what is wrong with it. */
-    readonly fields: readonly { path: string; message: string }[] = [],
-  ) {
-    super(message);
-  }
-}
+import { createClient, errorFromResponse, JobstreamError, type JobstreamClient } from "@jobstream/client";
 
-interface ErrorBody {
-  error?: { code?: unknown; message?: unknown; details?: unknown };
-}
+/**
+ * An answer of the API that was not 2xx, with the documented error code (`@jobstream/client`'s
+ * error, so jobs calls and the calls below fail alike).
+ */
+export { JobstreamError as ApiRequestError };
 
-async function errorOf(res: Response): Promise<ApiRequestError> {
-  let body: ErrorBody = {};
-  try {
-    body = (await res.json()) as ErrorBody;
-  } catch {
-    // Not JSON (a proxy's page, say): keep the status line.
-  }
-  const code = typeof body.error?.code === "string" ? body.error.code : "http_" + String(res.status);
-  const message = typeof body.error?.message === "string" ? body.error.message : res.statusText || "request failed";
-  const details = Array.isArray(body.error?.details) ? (body.error.details as unknown[]) : [];
-  const fields = details.flatMap((d) => {
-    const { path, message: text } = (d ?? {}) as { path?: unknown; message?: unknown };
-    return typeof path === "string" && typeof text === "string" ? [{ path, message: text }] : [];
+/**
+ * The typed client the hooks and pages use, on this origin. Every answer passes through here, so a
+ * 401 (the token expired or was revoked) ends the session whichever call or stream met it.
+ */
+export function createJobstream(token: string, onUnauthorized: () => void): JobstreamClient {
+  return createClient({
+    baseUrl: window.location.origin,
+    token,
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (res.status === 401) onUnauthorized();
+      return res;
+    },
   });
-  return new ApiRequestError(res.status, code, message, fields);
 }
 
-/** Calls the v1 API with the signed-in token; same origin, so no CORS is involved. */
+async function bodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // not JSON (a proxy's page, say)
+  }
+}
+
+/**
+ * Calls the API routes `@jobstream/client` does not cover (session, stats) with the signed-in
+ * token; same origin, so no CORS is involved.
+ */
 export class ApiClient {
   /** `onUnauthorized`: the token expired or was revoked; the app signs out. */
   constructor(
@@ -48,9 +49,14 @@ export class ApiClient {
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { authorization: this.authorization, accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: signal ?? null });
+    const res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
     if (res.status === 401) this.onUnauthorized();
-    if (!res.ok) throw await errorOf(res);
+    if (!res.ok) throw errorFromResponse(res.status, await bodyOf(res));
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }

@@ -1,4 +1,4 @@
-import { ApiRequestError } from "../api/client";
+import { JobstreamError } from "@jobstream/client";
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -14,15 +14,15 @@ export function Empty({ children }: { children: React.ReactNode }) {
 
 /** An API error with its code, and a retry button when retrying can help. */
 export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => void }) {
-  const code = error instanceof ApiRequestError ? error.code : "network_error";
+  const code = error instanceof JobstreamError && error.status > 0 ? error.code : "network_error";
   return (
     <div className="error-box" role="alert">
       <p>
         <strong>{describe(error)}</strong> <code>{code}</code>
       </p>
-      {error instanceof ApiRequestError && error.fields.length > 0 && (
+      {error instanceof JobstreamError && error.fieldIssues.length > 0 && (
         <ul>
-          {error.fields.map((f) => (
+          {error.fieldIssues.map((f) => (
             <li key={f.path}>
               <code>{f.path || "body"}</code>: {f.message}
             </li>
@@ -39,7 +39,7 @@ export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => voi
 }
 
 function describe(error: Error): string {
-  if (!(error instanceof ApiRequestError)) return "Could not reach the API.";
+  if (!(error instanceof JobstreamError) || error.status === 0) return "Could not reach the API.";
   if (error.status === 404) return "Not found (or not yours to see).";
   if (error.status === 403) return "Your role may not see this.";
   if (error.status === 401) return "Your session has expired; sign in again.";
@@ -48,8 +48,8 @@ function describe(error: Error): string {
 }
 
 /** "Load more" under a keyset-paged list; nothing once the last page is shown. */
-export function LoadMore({ nextCursor, loading, error, onLoad, what }: { nextCursor: string | null; loading: boolean; error: Error | null; onLoad: () => Promise<void>; what: string }) {
-  if (nextCursor === null) return null;
+export function LoadMore({ hasMore, loading, error, onLoad, what }: { hasMore: boolean; loading: boolean; error: Error | null; onLoad: () => Promise<void>; what: string }) {
+  if (!hasMore) return null;
   return (
     <div className="load-more">
       {error !== null && <ErrorBox error={error} />}

@@ -1,21 +1,27 @@
+import { jobItemStatuses, type JobItemStatus } from "@jobstream/client";
+import { useJobstreamClient } from "@jobstream/react";
 import { useId, useState } from "react";
-import { queryString } from "../api/client";
-import { itemStatuses, type ItemView } from "../api/types";
 import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
-import { useApp } from "../context";
 import { json } from "../format";
 import { usePaged, useReloadOn } from "../use-load";
 
+/** Outcomes an item can have (items still pending are not listed). */
+const SHOWN_STATUSES = jobItemStatuses.filter((s) => s !== "pending");
+
 /** Per-item outcomes with their before / after state side by side, filtered by status, paged. */
 export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; refreshKey: string; processed: number }) {
-  const { client } = useApp();
+  const jobstream = useJobstreamClient();
   const id = useId();
-  const [status, setStatus] = useState("");
-  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(`${jobId}|${status}`, async (cursor, signal) => {
-    const page = await client.get<{ items: ItemView[]; nextCursor: string | null }>(`/v1/jobs/${jobId}/items${queryString({ status, limit: 100, cursor })}`, signal);
-    return { rows: page.items, nextCursor: page.nextCursor };
-  });
+  const [status, setStatus] = useState<JobItemStatus | "">("");
+  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(
+    `${jobId}|${status}`,
+    async (cursor, signal) => {
+      const filter = { status: status === "" ? undefined : status, limit: 100, cursor: cursor ?? undefined };
+      const page = await jobstream.jobs.items(jobId, filter, { signal });
+      return { rows: page.items, nextCursor: page.nextCursor };
+    },
+  );
   // New outcomes arrive while the job runs: re-read at every step and, during one, every 2 s.
   useReloadOn(refreshKey, reload);
   useReloadOn(String(processed), reload, 2000);
@@ -25,9 +31,15 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
       <div className="panel-head">
         <h2 id={`${id}-heading`}>Items</h2>
         <label htmlFor={`${id}-status`}>Status</label>
-        <select id={`${id}-status`} value={status} onChange={(e) => { setStatus(e.target.value); }}>
+        <select
+          id={`${id}-status`}
+          value={status}
+          onChange={(e) => {
+            setStatus(SHOWN_STATUSES.find((s) => s === e.target.value) ?? "");
+          }}
+        >
           <option value="">all</option>
-          {itemStatuses.map((s) => (
+          {SHOWN_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
@@ -39,11 +51,17 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
       </div>
       {load.state === "loading" && <Loading what="items" />}
       {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
-      {load.state === "ready" && rows.length === 0 && <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>}
+      {load.state === "ready" && rows.length === 0 && (
+        <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>
+      )}
       {rows.length > 0 && (
         <div className="table-wrap">
           <table className="items-table">
-            <TableHead hiddenCaption caption="Item outcomes" columns={["Item", "Status", "Message", "Before", "After"]} />
+            <TableHead
+              hiddenCaption
+              caption="Item outcomes"
+              columns={["Item", "Status", "Message", "Before", "After"]}
+            />
             <tbody>
               {rows.map((item) => (
                 <tr key={item.ref}>
@@ -66,7 +84,7 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
           </table>
         </div>
       )}
-      <LoadMore nextCursor={nextCursor} loading={loadingMore} error={moreError} onLoad={loadMore} what="items" />
+      <LoadMore hasMore={nextCursor !== null} loading={loadingMore} error={moreError} onLoad={loadMore} what="items" />
     </section>
   );
 }

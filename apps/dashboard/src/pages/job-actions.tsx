@@ -1,28 +1,28 @@
+import { isFinalJob, type JobView } from "@jobstream/client";
+import { useJobstreamClient } from "@jobstream/react";
 import { useState } from "react";
-import { isFinal, type JobView } from "../api/types";
 import { ErrorBox } from "../components/states";
-import { useApp } from "../context";
 
 /**
  * Cancel while the job is unfinished, retry once it failed or was cancelled. A signed-in caller
  * may act on every job it can see (members see only their own), so the status decides.
  */
 export function JobActions({ job, onChanged }: { job: JobView; onChanged: (job: JobView) => void }) {
-  const { client } = useApp();
+  const jobstream = useJobstreamClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const act = async (action: "cancel" | "retry") => {
     setBusy(true);
     setError(null);
     try {
-      onChanged((await client.post<{ job: JobView }>(`/v1/jobs/${job.id}/${action}`)).job);
+      onChanged(await (action === "cancel" ? jobstream.jobs.cancel(job.id) : jobstream.jobs.retry(job.id)));
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setBusy(false);
     }
   };
-  const canCancel = !isFinal(job.status);
+  const canCancel = !isFinalJob(job);
   const canRetry = job.status === "failed" || job.status === "cancelled";
   return (
     <div className="job-actions">

@@ -1,55 +1,28 @@
-import { useEffect, useRef, useState } from "react";
-import { followStream } from "../api/event-stream";
-import { isFinal, type JobView } from "../api/types";
+import { isFinalJob } from "@jobstream/client";
+import { useJob } from "@jobstream/react";
+import { useEffect } from "react";
 import { ProgressBar } from "../components/progress-bar";
 import { ErrorBox, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
-import { useApp } from "../context";
 import { formatDuration, formatTime, json } from "../format";
 import { Link } from "../router";
-import { useLoad } from "../use-load";
 import { ItemsTable } from "./items-table";
 import { JobActions } from "./job-actions";
 import { Timeline } from "./timeline";
 
-/** One job: live progress, steps, items, error and the actions the caller may take. */
+/** One job: live progress (`useJob`), steps, items, error and the actions the caller may take. */
 export function JobDetail({ id }: { id: string }) {
-  const { client } = useApp();
-  const [streamRun, setStreamRun] = useState(0);
-  const { load, reload, update } = useLoad(id, (signal) => client.get<JobView>(`/v1/jobs/${id}`, signal));
-  const ready = load.state === "ready";
-  const lastStatus = useRef<JobView["status"]>("pending");
-  if (load.state === "ready") lastStatus.current = load.data.status;
-  const name = load.state === "ready" ? load.data.name : null;
+  // Its own stream: the current state, then each change until it is final (polled when the
+  // stream cannot be held). A retried job is followed again once `mutate` shows it unfinished.
+  const { data: job, error, mutate } = useJob(id);
+  const name = job?.name ?? null;
   useEffect(() => {
     if (name !== null) document.title = `${name} — Jobstream`;
   }, [name]);
 
-  // The job's own stream: its current state, then each change until it is final. A stream that
-  // ends before that (its API process stopped) is resumed from the last version seen.
-  useEffect(() => {
-    if (!ready) return;
-    const abort = new AbortController();
-    void followStream(`/v1/jobs/${id}/stream`, {
-      authorization: client.authorization,
-      signal: abort.signal,
-      reconnectOnEnd: () => !isFinal(lastStatus.current),
-      onEvent: (data) => {
-        const job = JSON.parse(data) as JobView;
-        lastStatus.current = job.status;
-        update(() => job);
-      },
-    });
-    return () => {
-      abort.abort();
-    };
-  }, [id, client, ready, streamRun, update]);
-
-  if (load.state === "loading") return <Loading what="the job" />;
-  if (load.state === "error") return <ErrorBox error={load.error} onRetry={reload} />;
-  const job = load.data;
+  if (job === undefined) return error === undefined ? <Loading what="the job" /> : <ErrorBox error={error} />;
   // The timeline and items reload when the status or the step changes, not on every percent.
-  const refreshKey = `${job.status}|${job.progress.step ?? ""}|${String(job.attempts)}|${String(isFinal(job.status))}`;
+  const refreshKey = `${job.status}|${job.progress.step ?? ""}|${String(job.attempts)}|${String(isFinalJob(job))}`;
 
   return (
     <article aria-labelledby="job-heading" className="job-detail">
@@ -59,14 +32,7 @@ export function JobDetail({ id }: { id: string }) {
       <header className="job-head">
         <h1 id="job-heading">{job.name}</h1>
         <StatusBadge status={job.status} />
-        <JobActions
-          job={job}
-          onChanged={(next) => {
-            update(() => next);
-            // A retried job runs again: follow its new stream.
-            setStreamRun((n) => n + 1);
-          }}
-        />
+        <JobActions job={job} onChanged={mutate} />
       </header>
       <section aria-label="Progress" className="panel">
         <ProgressBar percent={job.progress.percent} label="Job progress" />
@@ -74,13 +40,16 @@ export function JobDetail({ id }: { id: string }) {
           {job.progress.step !== null && (
             <>
               Step <strong>{job.progress.step}</strong>
-              {job.progress.message !== null && job.progress.message !== job.progress.step && ` — ${job.progress.message}`}
+              {job.progress.message !== null &&
+                job.progress.message !== job.progress.step &&
+                ` — ${job.progress.message}`}
             </>
           )}
           {job.progress.step === null && (job.progress.message ?? "No progress message yet.")}
         </p>
         <p className="muted">
-          Items: {job.items.processed} of {job.items.total || "?"} processed, {job.items.failed} failed, {job.items.skipped} skipped
+          Items: {job.items.processed} of {job.items.total || "?"} processed, {job.items.failed} failed,{" "}
+          {job.items.skipped} skipped
         </p>
       </section>
       {job.error !== null && (

@@ -1,5 +1,5 @@
 import { useId, useState, type SyntheticEvent } from "react";
-import { jobStatuses } from "../api/types";
+import { jobStatuses } from "@jobstream/client";
 
 /** The filters of the jobs list, as the URL's query keeps them. */
 export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId"] as const;

@@ -14,7 +14,7 @@ interface Stats {
 
 /** The monitoring views as charts (admin and service tokens; members get a clear refusal). */
 export function StatsPage() {
-  const { client } = useApp();
+  const { api: client } = useApp();
   const { load, reload } = useLoad("stats", async (signal): Promise<Stats> => {
     const [types, queues, failed] = await Promise.all([
       client.get<{ types: TypeStat[] }>("/v1/stats/types", signal),

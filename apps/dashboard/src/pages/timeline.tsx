@@ -1,23 +1,24 @@
-import type { EventView } from "../api/types";
+import type { JobEventView } from "@jobstream/client";
+import { useJobstreamClient } from "@jobstream/react";
 import { Empty, ErrorBox, Loading } from "../components/states";
-import { useApp } from "../context";
 import { formatTime } from "../format";
 import { useLoad, useReloadOn } from "../use-load";
 
-function detail(event: EventView): string {
-  const d = event.data;
+function detail(event: JobEventView): string {
+  const d: Partial<Record<string, unknown>> = typeof event.data === "object" && event.data !== null ? event.data : {};
   const parts: string[] = [];
   for (const key of ["step", "attempt", "message", "code", "reason"]) {
     const value = d[key];
-    if (typeof value === "string" || typeof value === "number") parts.push(key === "step" ? String(value) : `${key} ${String(value)}`);
+    if (typeof value === "string" || typeof value === "number")
+      parts.push(key === "step" ? String(value) : `${key} ${String(value)}`);
   }
   return parts.join(" · ");
 }
 
 /** The job's timeline (created, queued, started, each step, retries, the outcome). */
 export function Timeline({ jobId, refreshKey }: { jobId: string; refreshKey: string }) {
-  const { client } = useApp();
-  const { load, reload } = useLoad(jobId, (signal) => client.get<{ events: EventView[] }>(`/v1/jobs/${jobId}/events`, signal));
+  const jobstream = useJobstreamClient();
+  const { load, reload } = useLoad(jobId, (signal) => jobstream.jobs.events(jobId, { signal }));
   useReloadOn(refreshKey, reload);
   return (
     <section aria-labelledby="timeline-heading" className="panel">

@@ -1,0 +1,3 @@
+import { vitestConfig } from "@jobstream/vitest-config";
+
+export default vitestConfig();
