@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 export default [
   ...base,
   // The consumer fixture is compiled on purpose by test/build.test.ts, against dist/, not linted.
-  { ignores: ["test/fixtures/**"] },
+  { ignores: ["test/fixtures/**", "test/fixtures-readme/**"] },
   {
     files: ["src/**/*.ts"],
     plugins: { "react-hooks": reactHooks },
