@@ -9,3 +9,4 @@ export * from "./sse-client";
 export * from "./system";
 export * from "./tokens";
 export * from "./wait";
+export * from "./readme-examples";
