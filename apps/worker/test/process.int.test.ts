@@ -79,7 +79,7 @@ describe("worker process", () => {
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
       const app = startApp(appDir, { ...baseEnv(), ROLES: "work", HEALTH_PORT: String(port) });
-      expect(await app.exited()).toBe(1);
+      expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
       expect(app.output()).toContain(`HEALTH_PORT ${String(port)} is in use`);
     } finally {
       blocker.close();
