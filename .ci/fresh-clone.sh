@@ -60,6 +60,19 @@ if [ -z "$ready" ]; then
 fi
 echo "ready: api :$port, worker :$health"
 
+step "development mode printed a sign-in link, and its token signs the dashboard in"
+link=""
+for _ in $(seq 1 30); do
+  link="$(grep -o "http://localhost:$port/dashboard/#token=[A-Za-z0-9._-]*" "$log" | head -n1 || true)"
+  [ -n "$link" ] && break
+  sleep 1
+done
+[ -n "$link" ] || { cat "$log"; echo "pnpm start printed no sign-in link in development mode" >&2; exit 1; }
+echo "sign-in link: ${link%%#*}#token=…"
+session="$(curl -sf -X POST "http://127.0.0.1:$port/v1/session" -H "authorization: Bearer ${link##*#token=}")" ||
+  { echo "the sign-in link's token was refused by POST /v1/session" >&2; exit 1; }
+echo "session: $session"
+
 step "README quickstart, as written"
 printf '%s\n' "$quickstart"
 if ! JOBSTREAM_URL="http://127.0.0.1:$port" timeout 180 bash -euo pipefail -c "$quickstart"; then
