@@ -7,7 +7,7 @@ import type { JobContext } from "./context";
 import { handlerFor, type HandlerMap } from "./handler-map";
 import { AttemptSignal } from "./attempt-signal";
 import { abortReasons, JobError } from "./job-error";
-import { JobRun } from "./job-run";
+import { AttemptReporter } from "./attempt-reporter";
 
 export interface RunDeps {
   readonly handlers: HandlerMap;
@@ -50,7 +50,7 @@ export function createProcessor(deps: RunDeps) {
     // One queue per type: the queue name is the job's type.
     const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
-    const run = new JobRun(
+    const run = new AttemptReporter(
       deps.publisher, job.queueName, jobId, attempt,
       kind?.ok ? (kind.kind.spec.steps ?? []) : [],
       kind?.ok ? kind.kind.definition.limits.maxItems : undefined,

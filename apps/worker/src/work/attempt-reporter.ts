@@ -15,7 +15,7 @@ type MutableSnapshot = { -readonly [K in keyof JobSnapshot]: JobSnapshot[K] };
  * The worker-side state of one attempt. Changes are buffered and published as few stream
  * entries as possible: a short job publishes its start, items and end as one entry.
  */
-export class JobRun {
+export class AttemptReporter {
   private readonly snapshot: MutableSnapshot;
   private items: ItemOutcome[] = [];
   private timeline: TimelineEntry[] = [];
