@@ -6,8 +6,8 @@ import type { Logger } from "@jobstream/runtime";
 import type { JobContext } from "./context";
 import { handlerFor, type HandlerMap } from "./handler-map";
 import { AttemptSignal } from "./attempt-signal";
-import { abortReasons, JobError } from "./job-error";
 import { AttemptReporter } from "./attempt-reporter";
+import { type AttemptFacts, decideOutcome, type Outcome, type OutcomeOptions, type Settled } from "./decide-outcome";
 
 export interface RunDeps {
   readonly handlers: HandlerMap;
@@ -21,17 +21,14 @@ export interface RunDeps {
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
 
-function backoffDelay(job: Job): number {
-  const backoff = job.opts.backoff;
-  if (backoff === undefined) return 0;
-  if (typeof backoff === "number") return backoff;
-  const delay = backoff.delay ?? 0;
-  return backoff.type === "exponential" ? delay * 2 ** job.attemptsMade : delay;
-}
+/** Said to BullMQ by a processor that publishes no events: a job not added through the API. */
+const notOurs = "not_a_jobstream_job";
 
 /**
- * The BullMQ processor: parses the job again, runs its handler with a context, and publishes
- * every change. Decides what a failure means: retry, final failure, cancellation or hand-back.
+ * The BullMQ processor: parses the job again, runs its handler with a context, has
+ * `decideOutcome` say what the attempt's end means, and carries that out: publishes the final
+ * state, logs, reports the metric, and answers BullMQ (a return value, or the error that makes it
+ * retry, fail the job for good, or leave it delayed after a hand-back).
  */
 export function createProcessor(deps: RunDeps) {
   const keys = keysFor(deps.prefix);
@@ -40,8 +37,11 @@ export function createProcessor(deps: RunDeps) {
     if (!isJobId(jobId)) {
       // Not added through the API (bull-board, redis-cli): no row exists or can exist, so there is
       // nothing to run it for and nothing to publish (its events could never apply).
-      deps.logger.warn({ jobId: jobId.slice(0, 200), type: job.queueName }, "job has no Postgres row (its id is not a uuid); failing it without running");
-      throw new UnrecoverableError("not_a_jobstream_job");
+      deps.logger.warn(
+        { jobId: jobId.slice(0, 200), type: job.queueName },
+        "job has no Postgres row (its id is not a uuid); failing it without running",
+      );
+      throw new UnrecoverableError(notOurs);
     }
     const data = queuedJobDataSchema.safeParse(job.data);
     const attemptBase = data.success ? data.data.attemptBase : 0;
@@ -51,89 +51,176 @@ export function createProcessor(deps: RunDeps) {
     const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
     const run = new AttemptReporter(
-      deps.publisher, job.queueName, jobId, attempt,
+      deps.publisher,
+      job.queueName,
+      jobId,
+      attempt,
       kind?.ok ? (kind.kind.spec.steps ?? []) : [],
       kind?.ok ? kind.kind.definition.limits.maxItems : undefined,
     );
     run.start();
+    const options: OutcomeOptions = { backoff: job.opts.backoff, canHandBack: token !== undefined };
+    const notAborted = { cancel: false, shutdown: false, timeout: false };
+    const beforeStart = { attempt, maxAttempts, attemptsMade: job.attemptsMade, aborted: notAborted };
 
     if (!data.success || !kind?.ok) {
-      await run.fail("invalid_input", data.success ? "unknown job type" : "job data is malformed", null);
-      throw new UnrecoverableError("invalid_input");
+      const message = data.success ? "unknown job type" : "job data is malformed";
+      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), { run, job, token });
     }
     const { type, subtype } = kind.kind;
     const input = kind.kind.spec.input.safeParse(data.data.input);
     const handler = handlerFor(deps.handlers, type, subtype);
     if (!input.success || handler === undefined) {
-      const message = input.success ? `no handler for ${type}/${subtype}` : JSON.stringify(toFieldIssues(input.error)).slice(0, 1000);
-      await run.fail("invalid_input", message, null);
-      throw new UnrecoverableError("invalid_input");
+      const message = input.success
+        ? `no handler for ${type}/${subtype}`
+        : JSON.stringify(toFieldIssues(input.error)).slice(0, 1000);
+      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), { run, job, token });
     }
     if ((await deps.redis.exists(keys.cancelFlag(jobId))) === 1) {
-      await run.cancel();
-      throw new UnrecoverableError(abortReasons.cancel);
+      return carryOut(decideOutcome(beforeStart, { kind: "cancelled_before_start" }, options), { run, job, token });
     }
 
-    const attemptSignal = new AttemptSignal(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs, [deps.shutdown, ...(bullSignal ? [bullSignal] : [])]);
-    const signal = attemptSignal.signal;
-    const reason = (): string | null => {
-      if (bullSignal?.aborted) return abortReasons.cancel;
-      if (deps.shutdown.aborted) return abortReasons.shutdown;
-      if (attemptSignal.timedOut) return abortReasons.timeout;
-      return null;
-    };
+    const attemptSignal = new AttemptSignal(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs, [
+      deps.shutdown,
+      ...(bullSignal ? [bullSignal] : []),
+    ]);
+    // Read when the handler settles, not before: an abort may fire while the attempt ends.
+    const facts = (): AttemptFacts => ({
+      attempt,
+      maxAttempts,
+      attemptsMade: job.attemptsMade,
+      overLimit: run.overLimit,
+      aborted: {
+        cancel: bullSignal?.aborted === true,
+        shutdown: deps.shutdown.aborted,
+        timeout: attemptSignal.timedOut,
+      },
+    });
     const ctx: JobContext<unknown, unknown> = {
-      jobId, input: input.data, attempt, maxAttempts, signal, logger,
-      progress: (percent, message) => { run.progress(percent, message); },
-      step: (name) => { run.step(name); },
+      jobId,
+      input: input.data,
+      attempt,
+      maxAttempts,
+      signal: attemptSignal.signal,
+      logger,
+      progress: (percent, message) => {
+        run.progress(percent, message);
+      },
+      step: (name) => {
+        run.step(name);
+      },
       item: (ref) => run.item(ref),
-      setTotal: (total) => { run.setTotal(total); },
+      setTotal: (total) => {
+        run.setTotal(total);
+      },
     };
-    const started = Date.now();
+    const ran: Ran = { logger, type, subtype, attempt, maxAttempts, started: Date.now(), onOutcome: deps.onOutcome };
     logger.debug({ subtype }, "job started");
     try {
-      const result = await handler(ctx);
-      // A handler that caught the limit's error still fails: the limit is not the handler's to waive.
-      if (run.overLimit) throw run.overLimit;
-      const output = kind.kind.spec.output.safeParse(result);
-      if (!output.success) throw new JobError("invalid_output", JSON.stringify(toFieldIssues(output.error)).slice(0, 1000), { unrecoverable: true });
-      await run.complete(output.data);
-      deps.onOutcome?.(type, "completed", (Date.now() - started) / 1000);
-      logger.info({ subtype, outcome: "completed", durationMs: Date.now() - started }, `job completed (attempt ${attempt} of ${maxAttempts})`);
-      return output.data;
-    } catch (thrown) {
-      // The item limit's failure wins over whatever the handler made of it.
-      const error: unknown = run.overLimit ?? thrown;
-      const why = reason();
-      if (why === abortReasons.cancel) {
-        await run.cancel();
-        deps.onOutcome?.(type, "cancelled", (Date.now() - started) / 1000);
-        logger.info({ subtype, outcome: "cancelled", durationMs: Date.now() - started }, `job cancelled (attempt ${attempt} of ${maxAttempts})`);
-        throw new UnrecoverableError(abortReasons.cancel);
+      let settled: Settled;
+      try {
+        settled = { kind: "returned", value: await handler(ctx), schema: kind.kind.spec.output };
+      } catch (error) {
+        settled = { kind: "threw", error };
       }
-      if (why === abortReasons.shutdown && token !== undefined) {
-        // Hand the job back without spending an attempt; another worker takes it at once.
-        await run.release("shutdown");
-        await job.moveToDelayed(Date.now(), token);
-        deps.onOutcome?.(type, "released", (Date.now() - started) / 1000);
-        logger.info({ subtype, outcome: "released" }, "job handed back on shutdown");
-        throw new DelayedError();
+      const outcome = decideOutcome(facts(), settled, options);
+      try {
+        return await carryOut(outcome, { run, job, token, ran });
+      } catch (error) {
+        if (outcome.kind !== "completed") throw error;
+        // The completion never reached Redis, so the job is not done: the attempt failed like any
+        // other. Publishing that is tried too, and the reporter then rethrows the publish error.
+        return await carryOut(decideOutcome(facts(), { kind: "threw", error }, options), { run, job, token, ran });
       }
-      const code = why === abortReasons.timeout ? "timeout" : error instanceof JobError ? error.code : "handler_error";
-      const message = why === abortReasons.timeout ? "attempt timed out" : error instanceof Error ? error.message : String(error);
-      const final = (error instanceof JobError && error.unrecoverable) || attempt >= maxAttempts;
-      if (final) {
-        await run.fail(code, message, error instanceof Error ? (error.stack ?? null) : null);
-        deps.onOutcome?.(type, "failed", (Date.now() - started) / 1000);
-        logger.warn({ subtype, outcome: "failed", code, durationMs: Date.now() - started }, `job failed (attempt ${attempt} of ${maxAttempts})`);
-        throw new UnrecoverableError(message);
-      }
-      await run.retry(code, message, backoffDelay(job));
-      deps.onOutcome?.(type, "retrying", (Date.now() - started) / 1000);
-      logger.warn({ subtype, outcome: "retrying", code, durationMs: Date.now() - started }, `attempt failed, retrying (attempt ${attempt} of ${maxAttempts})`);
-      throw error instanceof Error ? error : new Error(message);
     } finally {
       attemptSignal.dispose();
     }
   };
+}
+
+/** What the processor knows once the handler ran: the outcome is then logged and measured. */
+interface Ran {
+  readonly logger: Logger;
+  readonly type: string;
+  readonly subtype: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly started: number;
+  readonly onOutcome: RunDeps["onOutcome"];
+}
+
+/** The `outcome` label of the duration metric (`src/metrics.ts`) and of the log line, per decision. */
+const metricOutcome = {
+  completed: "completed",
+  retry: "retrying",
+  failed: "failed",
+  cancelled: "cancelled",
+  "handed-back": "released",
+} as const;
+
+/**
+ * Publishes the outcome and answers BullMQ; logs and measures it if the handler ran. Every branch
+ * but `completed` throws: that is how a processor tells BullMQ to retry, to fail for good, or
+ * that it moved the job itself.
+ */
+async function carryOut(
+  outcome: Outcome,
+  at: { run: AttemptReporter; job: Job; token: string | undefined; ran?: Ran },
+): Promise<unknown> {
+  const { run, job, token, ran } = at;
+  switch (outcome.kind) {
+    case "completed":
+      await run.complete(outcome.output);
+      break;
+    case "cancelled":
+      await run.cancel();
+      break;
+    case "handed-back":
+      await run.release("shutdown");
+      // Due at once, and without spending an attempt: another worker takes it straight away.
+      if (token !== undefined) await job.moveToDelayed(Date.now(), token);
+      break;
+    case "failed":
+      await run.fail(outcome.code, outcome.message, outcome.stack);
+      break;
+    case "retry":
+      await run.retry(outcome.code, outcome.message, outcome.delayMs);
+      break;
+  }
+  if (ran !== undefined) report(outcome, ran);
+  switch (outcome.kind) {
+    case "completed":
+      return outcome.output;
+    case "cancelled":
+    case "failed":
+      throw new UnrecoverableError(outcome.reason);
+    case "handed-back":
+      throw new DelayedError();
+    case "retry":
+      throw outcome.error;
+  }
+}
+
+function report(outcome: Outcome, ran: Ran): void {
+  const durationMs = Date.now() - ran.started;
+  ran.onOutcome?.(ran.type, metricOutcome[outcome.kind], durationMs / 1000);
+  const fields = { subtype: ran.subtype, outcome: metricOutcome[outcome.kind] };
+  const of = `(attempt ${String(ran.attempt)} of ${String(ran.maxAttempts)})`;
+  switch (outcome.kind) {
+    case "completed":
+      ran.logger.info({ ...fields, durationMs }, `job completed ${of}`);
+      break;
+    case "cancelled":
+      ran.logger.info({ ...fields, durationMs }, `job cancelled ${of}`);
+      break;
+    case "handed-back":
+      ran.logger.info(fields, "job handed back on shutdown");
+      break;
+    case "failed":
+      ran.logger.warn({ ...fields, code: outcome.code, durationMs }, `job failed ${of}`);
+      break;
+    case "retry":
+      ran.logger.warn({ ...fields, code: outcome.code, durationMs }, `attempt failed, retrying ${of}`);
+      break;
+  }
 }
