@@ -9,7 +9,7 @@ import { AttemptSignal } from "./attempt-signal";
 import { AttemptReporter } from "./attempt-reporter";
 import { type AttemptFacts, decideOutcome, type Outcome, type OutcomeOptions, type Settled } from "./decide-outcome";
 
-export interface RunDeps {
+export interface ProcessorDeps {
   readonly handlers: HandlerMap;
   readonly publisher: EventPublisher;
   readonly redis: Redis;
@@ -21,16 +21,13 @@ export interface RunDeps {
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
 }
 
-/** Said to BullMQ by a processor that publishes no events: a job not added through the API. */
-const notOurs = "not_a_jobstream_job";
-
 /**
  * The BullMQ processor: parses the job again, runs its handler with a context, has
  * `decideOutcome` say what the attempt's end means, and carries that out: publishes the final
  * state, logs, reports the metric, and answers BullMQ (a return value, or the error that makes it
  * retry, fail the job for good, or leave it delayed after a hand-back).
  */
-export function createProcessor(deps: RunDeps) {
+export function createProcessor(deps: ProcessorDeps) {
   const keys = keysFor(deps.prefix);
   return async (job: Job, token?: string, bullSignal?: AbortSignal): Promise<unknown> => {
     const jobId = job.id ?? "";
@@ -41,7 +38,7 @@ export function createProcessor(deps: RunDeps) {
         { jobId: jobId.slice(0, 200), type: job.queueName },
         "job has no Postgres row (its id is not a uuid); failing it without running",
       );
-      throw new UnrecoverableError(notOurs);
+      throw new UnrecoverableError("not_a_jobstream_job");
     }
     const data = queuedJobDataSchema.safeParse(job.data);
     const attemptBase = data.success ? data.data.attemptBase : 0;
@@ -50,7 +47,7 @@ export function createProcessor(deps: RunDeps) {
     // One queue per type: the queue name is the job's type.
     const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
-    const run = new AttemptReporter(
+    const reporter = new AttemptReporter(
       deps.publisher,
       job.queueName,
       jobId,
@@ -58,14 +55,18 @@ export function createProcessor(deps: RunDeps) {
       kind?.ok ? (kind.kind.spec.steps ?? []) : [],
       kind?.ok ? kind.kind.definition.limits.maxItems : undefined,
     );
-    run.start();
+    reporter.start();
     const options: OutcomeOptions = { backoff: job.opts.backoff, canHandBack: token !== undefined };
     const notAborted = { cancel: false, shutdown: false, timeout: false };
     const beforeStart = { attempt, maxAttempts, attemptsMade: job.attemptsMade, aborted: notAborted };
 
     if (!data.success || !kind?.ok) {
       const message = data.success ? "unknown job type" : "job data is malformed";
-      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), { run, job, token });
+      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), {
+        reporter,
+        job,
+        token,
+      });
     }
     const { type, subtype } = kind.kind;
     const input = kind.kind.spec.input.safeParse(data.data.input);
@@ -74,10 +75,18 @@ export function createProcessor(deps: RunDeps) {
       const message = input.success
         ? `no handler for ${type}/${subtype}`
         : JSON.stringify(toFieldIssues(input.error)).slice(0, 1000);
-      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), { run, job, token });
+      return carryOut(decideOutcome(beforeStart, { kind: "invalid_input", message }, options), {
+        reporter,
+        job,
+        token,
+      });
     }
     if ((await deps.redis.exists(keys.cancelFlag(jobId))) === 1) {
-      return carryOut(decideOutcome(beforeStart, { kind: "cancelled_before_start" }, options), { run, job, token });
+      return carryOut(decideOutcome(beforeStart, { kind: "cancelled_before_start" }, options), {
+        reporter,
+        job,
+        token,
+      });
     }
 
     const attemptSignal = new AttemptSignal(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs, [
@@ -89,7 +98,7 @@ export function createProcessor(deps: RunDeps) {
       attempt,
       maxAttempts,
       attemptsMade: job.attemptsMade,
-      overLimit: run.overLimit,
+      overLimit: reporter.overLimit,
       aborted: {
         cancel: bullSignal?.aborted === true,
         shutdown: deps.shutdown.aborted,
@@ -104,14 +113,14 @@ export function createProcessor(deps: RunDeps) {
       signal: attemptSignal.signal,
       logger,
       progress: (percent, message) => {
-        run.progress(percent, message);
+        reporter.progress(percent, message);
       },
       step: (name) => {
-        run.step(name);
+        reporter.step(name);
       },
-      item: (ref) => run.item(ref),
+      item: (ref) => reporter.item(ref),
       setTotal: (total) => {
-        run.setTotal(total);
+        reporter.setTotal(total);
       },
     };
     const ran: Ran = { logger, type, subtype, attempt, maxAttempts, started: Date.now(), onOutcome: deps.onOutcome };
@@ -125,12 +134,12 @@ export function createProcessor(deps: RunDeps) {
       }
       const outcome = decideOutcome(facts(), settled, options);
       try {
-        return await carryOut(outcome, { run, job, token, ran });
+        return await carryOut(outcome, { reporter, job, token, ran });
       } catch (error) {
         if (outcome.kind !== "completed") throw error;
         // The completion never reached Redis, so the job is not done: the attempt failed like any
         // other. Publishing that is tried too, and the reporter then rethrows the publish error.
-        return await carryOut(decideOutcome(facts(), { kind: "threw", error }, options), { run, job, token, ran });
+        return await carryOut(decideOutcome(facts(), { kind: "threw", error }, options), { reporter, job, token, ran });
       }
     } finally {
       attemptSignal.dispose();
@@ -146,7 +155,7 @@ interface Ran {
   readonly attempt: number;
   readonly maxAttempts: number;
   readonly started: number;
-  readonly onOutcome: RunDeps["onOutcome"];
+  readonly onOutcome: ProcessorDeps["onOutcome"];
 }
 
 /** The `outcome` label of the duration metric (`src/metrics.ts`) and of the log line, per decision. */
@@ -165,26 +174,26 @@ const metricOutcome = {
  */
 async function carryOut(
   outcome: Outcome,
-  at: { run: AttemptReporter; job: Job; token: string | undefined; ran?: Ran },
+  at: { reporter: AttemptReporter; job: Job; token: string | undefined; ran?: Ran },
 ): Promise<unknown> {
-  const { run, job, token, ran } = at;
+  const { reporter, job, token, ran } = at;
   switch (outcome.kind) {
     case "completed":
-      await run.complete(outcome.output);
+      await reporter.complete(outcome.output);
       break;
     case "cancelled":
-      await run.cancel();
+      await reporter.cancel();
       break;
     case "handed-back":
-      await run.release("shutdown");
+      await reporter.release("shutdown");
       // Due at once, and without spending an attempt: another worker takes it straight away.
       if (token !== undefined) await job.moveToDelayed(Date.now(), token);
       break;
     case "failed":
-      await run.fail(outcome.code, outcome.message, outcome.stack);
+      await reporter.fail(outcome.code, outcome.message, outcome.stack);
       break;
     case "retry":
-      await run.retry(outcome.code, outcome.message, outcome.delayMs);
+      await reporter.retry(outcome.code, outcome.message, outcome.delayMs);
       break;
   }
   if (ran !== undefined) report(outcome, ran);

@@ -1,7 +1,10 @@
 import type { BackoffOptions } from "bullmq";
 import type { z } from "zod";
 import { toFieldIssues } from "@jobstream/job-types";
-import { abortReasons, JobError } from "./job-error";
+import { JobError } from "./job-error";
+
+/** BullMQ's `failedReason` of a cancelled job: the reconciler (`housekeep/reconcile.ts`) reads it back. */
+const cancelledReason = "cancelled";
 
 /** The attempt being decided and what happened around it while the handler ran. */
 export interface AttemptFacts {
@@ -71,7 +74,7 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
   if (settled.kind === "invalid_input") {
     return { kind: "failed", code: "invalid_input", message: settled.message, stack: null, reason: "invalid_input" };
   }
-  if (settled.kind === "cancelled_before_start") return { kind: "cancelled", reason: abortReasons.cancel };
+  if (settled.kind === "cancelled_before_start") return { kind: "cancelled", reason: cancelledReason };
 
   let error: unknown;
   if (settled.kind === "returned") {
@@ -90,7 +93,7 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
 
   // Why the handler's signal fired decides before what it threw: an aborted handler's error is
   // usually just the abort echoed back.
-  if (facts.aborted.cancel) return { kind: "cancelled", reason: abortReasons.cancel };
+  if (facts.aborted.cancel) return { kind: "cancelled", reason: cancelledReason };
   if (facts.aborted.shutdown && options.canHandBack) return { kind: "handed-back" };
   const timedOut = !facts.aborted.shutdown && facts.aborted.timeout;
   const code = timedOut ? "timeout" : error instanceof JobError ? error.code : "handler_error";
