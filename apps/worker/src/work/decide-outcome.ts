@@ -46,7 +46,10 @@ export interface OutcomeOptions {
  */
 export type Outcome =
   | { readonly kind: "completed"; readonly output: unknown }
-  /** `error` is thrown to BullMQ, which schedules the next attempt with the job's backoff. */
+  /**
+   * `error` is thrown to BullMQ, which schedules the next attempt with the job's backoff itself;
+   * `delayMs` only tells the mirror whether the job now waits (delayed) or is due (queued).
+   */
   | {
       readonly kind: "retry";
       readonly code: string;
