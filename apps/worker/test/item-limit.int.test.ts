@@ -4,7 +4,7 @@ import { decodeStreamEntry, EventPublisher, keysFor } from "@jobstream/queue";
 import { createRedis, redisReady } from "@jobstream/runtime";
 import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
 import { JobError } from "../src/work/job-error";
-import { JobRun } from "../src/work/job-run";
+import { AttemptReporter } from "../src/work/attempt-reporter";
 
 const prefix = testQueuePrefix();
 const redis = createRedis({ url: testEnv.redisUrl, connectionName: "item-limit-test" });
@@ -34,7 +34,7 @@ async function publishedItems(
 
 describe("a job type's maximum items per job, at run time", () => {
   it("fails the attempt without retry at the first item over the limit; nothing past it is published", async () => {
-    const run = new JobRun(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 3);
+    const run = new AttemptReporter(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 3);
     run.start();
     for (let i = 0; i < 3; i++) run.item(`item-${String(i)}`).success();
     let thrown: unknown;
@@ -56,12 +56,12 @@ describe("a job type's maximum items per job, at run time", () => {
   });
 
   it("refuses a declared total over the limit", () => {
-    const run = new JobRun(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
+    const run = new AttemptReporter(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
     expect(() => {
       run.setTotal(11);
     }).toThrow(/at most 10/);
     expect(run.overLimit?.code).toBe("too_many_items");
-    const fine = new JobRun(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
+    const fine = new AttemptReporter(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
     fine.setTotal(10);
     expect(fine.overLimit).toBeUndefined();
   });

@@ -10,6 +10,3 @@ export class JobError extends Error {
     this.unrecoverable = options.unrecoverable ?? false;
   }
 }
-
-/** Why a run's AbortSignal fired. */
-export const abortReasons = { cancel: "cancelled", timeout: "timeout", shutdown: "shutdown" } as const;

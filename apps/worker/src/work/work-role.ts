@@ -5,7 +5,7 @@ import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { createHandlers } from "./handlers";
-import { createProcessor } from "./run-job";
+import { createProcessor } from "./create-processor";
 
 export interface WorkRoleOptions {
   readonly redisUrl: string;

@@ -12,10 +12,11 @@ const FLUSH_DELAY_MS = 25;
 type MutableSnapshot = { -readonly [K in keyof JobSnapshot]: JobSnapshot[K] };
 
 /**
- * The worker-side state of one attempt. Changes are buffered and published as few stream
- * entries as possible: a short job publishes its start, items and end as one entry.
+ * Reports one attempt to the mirror: keeps the attempt's snapshot, buffers its changes and
+ * publishes them as few stream entries as possible (a short job's start, items and end go out as
+ * one entry). It records outcomes; `decideOutcome` chooses them.
  */
-export class JobRun {
+export class AttemptReporter {
   private readonly snapshot: MutableSnapshot;
   private items: ItemOutcome[] = [];
   private timeline: TimelineEntry[] = [];
@@ -37,8 +38,17 @@ export class JobRun {
     private readonly maxItems: number = Number.POSITIVE_INFINITY,
   ) {
     this.snapshot = {
-      status: "running", attempts: attempt, progress: 0, message: null, step: null, total: null,
-      output: null, error: null, startedAt: null, finishedAt: null, durationMs: null,
+      status: "running",
+      attempts: attempt,
+      progress: 0,
+      message: null,
+      step: null,
+      total: null,
+      output: null,
+      error: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
     };
   }
 
@@ -61,7 +71,8 @@ export class JobRun {
     if (index >= 0) {
       const total = this.steps.reduce((sum, s) => sum + s.weight, 0);
       const before = this.steps.slice(0, index).reduce((sum, s) => sum + s.weight, 0);
-      if (total > 0) this.snapshot.progress = Math.max(this.snapshot.progress, Math.round((before / total) * 10_000) / 100);
+      if (total > 0)
+        this.snapshot.progress = Math.max(this.snapshot.progress, Math.round((before / total) * 10_000) / 100);
     }
     this.note("step", { step });
   }
@@ -79,20 +90,38 @@ export class JobRun {
     const record = (status: ItemOutcome["status"], fields: Partial<ItemOutcome>) => {
       // The item over the limit is not published: nothing past the limit reaches Postgres.
       if (++this.reported > this.maxItems) this.refuse(`reported more than ${String(this.maxItems)} items`);
-      this.items.push({ ref: storedRef, status, message: null, errorCode: null, attempt: this.attempt, at: Date.now(), ...fields });
+      this.items.push({
+        ref: storedRef,
+        status,
+        message: null,
+        errorCode: null,
+        attempt: this.attempt,
+        at: Date.now(),
+        ...fields,
+      });
       if (this.items.length >= ITEM_FLUSH_THRESHOLD) this.flush();
       else this.touch();
     };
     return {
-      success: (after, before) => { record("success", { after, before }); },
-      error: (code, message) => { record("error", { errorCode: code.slice(0, 100), message: message.slice(0, 1000) }); },
-      skip: (reason) => { record("skipped", { message: reason.slice(0, 1000) }); },
+      success: (after, before) => {
+        record("success", { after, before });
+      },
+      error: (code, message) => {
+        record("error", { errorCode: code.slice(0, 100), message: message.slice(0, 1000) });
+      },
+      skip: (reason) => {
+        record("skipped", { message: reason.slice(0, 1000) });
+      },
     };
   }
 
   /** Throws (and remembers, should the handler catch it) a non-retryable `too_many_items` failure. */
   private refuse(what: string): never {
-    this.overLimit ??= new JobError("too_many_items", `the handler ${what}; this job type allows at most ${String(this.maxItems)} per job`, { unrecoverable: true });
+    this.overLimit ??= new JobError(
+      "too_many_items",
+      `the handler ${what}; this job type allows at most ${String(this.maxItems)} per job`,
+      { unrecoverable: true },
+    );
     throw this.overLimit;
   }
 
@@ -108,7 +137,12 @@ export class JobRun {
 
   /** This attempt failed; another follows (after `delayMs`). */
   retry(code: string, message: string, delayMs: number): Promise<void> {
-    return this.finish(delayMs > 0 ? "delayed" : "queued", "retrying", { error: { code, message, stack: null }, finishedAt: null }, { code, message, attempt: this.attempt, delayMs });
+    return this.finish(
+      delayMs > 0 ? "delayed" : "queued",
+      "retrying",
+      { error: { code, message, stack: null }, finishedAt: null },
+      { code, message, attempt: this.attempt, delayMs },
+    );
   }
 
   cancel(): Promise<void> {
@@ -120,14 +154,25 @@ export class JobRun {
     return this.finish("queued", "requeued", { finishedAt: null }, { reason });
   }
 
-  private async finish(status: JobSnapshot["status"], event: TimelineEntry["type"], fields: Partial<MutableSnapshot>, data: Record<string, unknown>): Promise<void> {
+  private async finish(
+    status: JobSnapshot["status"],
+    event: TimelineEntry["type"],
+    fields: Partial<MutableSnapshot>,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const now = Date.now();
-    Object.assign(this.snapshot, { status, finishedAt: now, durationMs: this.snapshot.startedAt === null ? null : now - this.snapshot.startedAt }, fields);
+    Object.assign(
+      this.snapshot,
+      { status, finishedAt: now, durationMs: this.snapshot.startedAt === null ? null : now - this.snapshot.startedAt },
+      fields,
+    );
     this.note(event, data);
     this.flush();
     await this.chain;
     if (this.publishError !== undefined) {
-      throw this.publishError instanceof Error ? this.publishError : new Error("publishing job events failed", { cause: this.publishError });
+      throw this.publishError instanceof Error
+        ? this.publishError
+        : new Error("publishing job events failed", { cause: this.publishError });
     }
   }
 
@@ -138,7 +183,9 @@ export class JobRun {
 
   private touch(): void {
     this.dirty = true;
-    this.timer ??= setTimeout(() => { this.flush(); }, FLUSH_DELAY_MS);
+    this.timer ??= setTimeout(() => {
+      this.flush();
+    }, FLUSH_DELAY_MS);
   }
 
   /** Publishes what is buffered; entries of one job go out strictly in order. */
