@@ -69,7 +69,8 @@ describe("Redis down at enqueue", () => {
     expect(res.body.job.status).toBe("pending");
     const queue = new Queue("synthetic", { connection: { url: redis.url }, prefix: sys.prefix });
     try {
-      const job = await waitFor("the outbox to add the job", () => queue.getJob(res.body.job.id), { timeoutMs: 60_000 });
+      const added = () => queue.getJob(res.body.job.id);
+      const job = await waitFor("the outbox to add the job", added, { timeoutMs: 60_000 });
       expect(await job.getState()).toBe("delayed");
       expect(job.data).toEqual({ type: "synthetic", subtype: "noop", input: {}, attemptBase: 0, timeoutMs: 5000 });
       expect(job.opts).toMatchObject({
