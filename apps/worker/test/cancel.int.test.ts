@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { System, waitFor, type AppProcess } from "@jobstream/testing";
 
@@ -57,5 +58,42 @@ describe("cancel and retry", () => {
     expect((await sys.request("POST", `/v1/jobs/${job.id}/cancel`, { token: stranger })).status).toBe(404);
     expect((await sys.request("POST", `/v1/jobs/${job.id}/retry`, { token: stranger })).status).toBe(404);
     expect((await sys.request("POST", `/v1/jobs/${job.id}/retry`, { token: member })).status).toBe(409);
+  });
+
+  it("retries a cancelled job into the same BullMQ job it was first queued as, schedule included", async () => {
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      subtype: "noop",
+      input: {},
+      delayMs: 600_000,
+      priority: 80,
+      maxAttempts: 2,
+      backoff: { type: "exponential", delayMs: 70 },
+      timeoutMs: 5000,
+    });
+    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    try {
+      const first = await queue.getJob(job.id);
+      if (!first) throw new Error("job not in BullMQ");
+      expect((await sys.request("POST", `/v1/jobs/${job.id}/cancel`, { token: member })).status).toBe(200);
+      const retried = await sys.request<{ job: { status: string } }>("POST", `/v1/jobs/${job.id}/retry`, {
+        token: member,
+      });
+      expect(retried.status).toBe(202);
+      expect(retried.body.job.status).toBe("delayed");
+      const again = await queue.getJob(job.id);
+      if (!again) throw new Error("retried job not in BullMQ");
+      expect(await again.getState()).toBe("delayed");
+      expect(again.data).toEqual(first.data);
+      const { delay: firstDelay, ...firstOpts } = first.opts;
+      const { delay: againDelay, ...againOpts } = again.opts;
+      expect(againOpts).toEqual(firstOpts);
+      expect(againOpts).toMatchObject({ attempts: 2, backoff: { type: "exponential", delay: 70 } });
+      // Both wait for the same runAt: the retry's delay is what is left of the first one.
+      expect(againDelay).toBeGreaterThan(0);
+      expect(againDelay).toBeLessThanOrEqual(firstDelay ?? 0);
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrivateRedis, System } from "@jobstream/testing";
+import { toBullPriority } from "@jobstream/queue";
+import { PrivateRedis, System, waitFor } from "@jobstream/testing";
 
 let redis: PrivateRedis;
 let sys: System;
@@ -45,5 +47,41 @@ describe("Redis down at enqueue", () => {
     await redis.start();
     const done = await sys.waitForStatus(member, res.body.job.id, "completed", 60_000);
     expect(done.items).toEqual({ total: 3, processed: 3, failed: 0, skipped: 0 });
+  });
+
+  it("dispatches a pending job from the outbox with the options its request asked for", async () => {
+    await redis.stop();
+    const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
+      token: member,
+      body: {
+        type: "synthetic",
+        subtype: "noop",
+        input: {},
+        delayMs: 600_000,
+        priority: 80,
+        maxAttempts: 2,
+        backoff: { type: "exponential", delayMs: 70 },
+        timeoutMs: 5000,
+      },
+    });
+    await redis.start();
+    expect(res.status).toBe(202);
+    expect(res.body.job.status).toBe("pending");
+    const queue = new Queue("synthetic", { connection: { url: redis.url }, prefix: sys.prefix });
+    try {
+      const added = () => queue.getJob(res.body.job.id);
+      const job = await waitFor("the outbox to add the job", added, { timeoutMs: 60_000 });
+      expect(await job.getState()).toBe("delayed");
+      expect(job.data).toEqual({ type: "synthetic", subtype: "noop", input: {}, attemptBase: 0, timeoutMs: 5000 });
+      expect(job.opts).toMatchObject({
+        jobId: res.body.job.id,
+        priority: toBullPriority(80),
+        attempts: 2,
+        backoff: { type: "exponential", delay: 70 },
+      });
+      expect(job.opts.delay).toBeGreaterThan(0);
+    } finally {
+      await queue.close();
+    }
   });
 });

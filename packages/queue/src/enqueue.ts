@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { findIdsByIdempotencyKeys, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
-import { resolveJobKind, type Backoff } from "@jobstream/job-types";
+import { resolveJobKind } from "@jobstream/job-types";
+import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
-import type { StoredOptions } from "./job-data";
 
 /** A validated enqueue request (the API and the housekeeper build these). */
-export interface EnqueueRequest {
+export interface EnqueueRequest extends JobOverrides {
   readonly orgId: string;
   readonly userId: string | null;
   readonly type: string;
@@ -13,10 +13,6 @@ export interface EnqueueRequest {
   readonly name: string;
   /** Already parsed by the subtype's input schema. */
   readonly input: unknown;
-  readonly priority?: number;
-  readonly maxAttempts?: number;
-  readonly backoff?: Backoff;
-  readonly timeoutMs?: number;
   readonly runAt?: Date | null;
   readonly idempotencyKey?: string | null;
   /** `hashEnqueueRequest` of the normalized request, stored with the key (see the API's idempotency rule). */
@@ -66,23 +62,14 @@ export async function enqueueJobs(
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
   const tokens: string[] = [];
-  const optionsOf = new Map<string, StoredOptions>();
   const rows: NewJobRow[] = requests.map((req) => {
     const resolved = resolveJobKind(req.type, req.subtype);
     if (!resolved.ok) throw new Error(resolved.message);
     const defaults = resolved.kind.definition.defaults;
     const token = randomBytes(24).toString("base64url");
     tokens.push(token);
-    const maxAttempts = req.maxAttempts ?? defaults.attempts;
-    const options: StoredOptions = {
-      backoff: req.backoff ?? defaults.backoff,
-      timeoutMs: req.timeoutMs ?? defaults.timeoutMs,
-      attemptsPerRun: maxAttempts,
-    };
-    const id = randomUUID();
-    optionsOf.set(id, options);
     return {
-      id,
+      id: randomUUID(),
       orgId: req.orgId,
       userId: req.userId,
       type: resolved.kind.type,
@@ -93,11 +80,9 @@ export async function enqueueJobs(
       requestHash: req.requestHash ?? null,
       parentId: req.parentId ?? null,
       groupId: req.groupId ?? null,
-      priority: req.priority ?? defaults.priority,
-      maxAttempts,
+      ...jobOptionsFor(req, defaults),
       input: req.input,
       metadata: req.metadata ?? {},
-      options,
       accessTokenHash: hashAccessToken(token),
       runAt: req.runAt ?? null,
       retentionSeconds: req.expiresInSeconds ?? defaults.retentionSeconds,
@@ -122,20 +107,8 @@ export async function enqueueJobs(
   const statusOf = (r: NewJobRow): "queued" | "delayed" => (r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued");
   if (fresh.length > 0) {
     try {
-      await deps.producer.add(
-        fresh.map((r) => ({
-          id: r.id,
-          type: r.type,
-          subtype: r.subtype,
-          input: r.input,
-          priority: r.priority,
-          attemptBase: 0,
-          attempts: r.maxAttempts,
-          backoff: optionsOf.get(r.id)?.backoff ?? { type: "fixed", delayMs: 0 },
-          timeoutMs: optionsOf.get(r.id)?.timeoutMs,
-          runAt: r.runAt,
-        })),
-      );
+      // The same rows the outbox and the reconciler would read back, so each path adds the same BullMQ job.
+      await deps.producer.add(fresh.map((r) => ({ ...r, attempts: 0 })));
       dispatched = true;
       versions = await markDispatched(
         deps.db,

@@ -11,7 +11,7 @@ export const queuedJobDataSchema = z.object({
   input: z.unknown(),
   /** Attempts made before this BullMQ job existed (earlier runs before a retry or re-enqueue). */
   attemptBase: z.number().int().min(0).default(0),
-  /** Attempts this run may take (BullMQ's own `attempts`). */
+  /** Per-attempt time limit; jobs queued before it existed lack it and get their type's default. */
   timeoutMs: z.number().int().min(1).optional(),
 });
 export type QueuedJobData = z.infer<typeof queuedJobDataSchema>;

@@ -1,48 +1,12 @@
-import { Queue, type JobsOptions } from "bullmq";
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { jobTypes, PRIORITY_MAX, type JobTypeName, type Backoff } from "@jobstream/job-types";
-import type { QueuedJobData } from "./job-data";
+import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
+import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
 
-/** A job as stored in Postgres, enough to (re)create its BullMQ job. */
-export interface EnqueueSpec {
-  readonly id: string;
-  readonly type: string;
-  readonly subtype: string;
-  readonly input: unknown;
-  readonly priority: number;
-  /** Attempts already made by earlier runs. */
-  readonly attemptBase: number;
-  /** Attempts this run may take. */
-  readonly attempts: number;
-  readonly backoff: Backoff;
-  readonly timeoutMs?: number;
-  readonly runAt: Date | null;
-}
-
-/** Finished jobs stay in Redis a while so the reconciler can read their outcome. */
-const KEEP_COMPLETED = { age: 3600 };
-const KEEP_FAILED = { age: 7 * 86_400 };
-
-/** Jobstream priority (0–100, higher first) as BullMQ's (1 highest). */
-export function toBullPriority(priority: number): number {
-  return PRIORITY_MAX + 1 - priority;
-}
-
-export function bullJobOptions(spec: EnqueueSpec, now = Date.now()): JobsOptions {
-  const delay = spec.runAt === null ? 0 : Math.max(0, spec.runAt.getTime() - now);
-  return {
-    jobId: spec.id,
-    priority: toBullPriority(spec.priority),
-    attempts: spec.attempts,
-    backoff: { type: spec.backoff.type, delay: spec.backoff.delayMs },
-    delay,
-    removeOnComplete: KEEP_COMPLETED,
-    removeOnFail: KEEP_FAILED,
-  };
-}
-
-export function bullJobData(spec: EnqueueSpec): QueuedJobData {
-  return { type: spec.type, subtype: spec.subtype, input: spec.input, attemptBase: spec.attemptBase, timeoutMs: spec.timeoutMs };
+/** A type's defaults, for the fields a row does not store (rows of older deploys). */
+function defaultsOf(type: string): JobDefaults {
+  if (!isJobTypeName(type)) throw new Error(`no queue for job type ${type}`);
+  return jobTypes[type].defaults;
 }
 
 /** One producer-side BullMQ Queue per job type, sharing one connection. */
@@ -56,8 +20,14 @@ export class Producer {
   ) {
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       // BullMQ's own event stream is not read by Jobstream: keep it short.
-      const queue = new Queue(type, { connection: this.connection, prefix: this.prefix, streams: { events: { maxLen: 1000 } } });
-      queue.on("error", (error) => { onError(error, type); });
+      const queue = new Queue(type, {
+        connection: this.connection,
+        prefix: this.prefix,
+        streams: { events: { maxLen: 1000 } },
+      });
+      queue.on("error", (error) => {
+        onError(error, type);
+      });
       this.queues.set(type, queue);
     }
   }
@@ -68,18 +38,19 @@ export class Producer {
     return queue;
   }
 
-  /** Adds jobs (idempotent by job id) with one round trip per queue. */
-  async add(specs: readonly EnqueueSpec[]): Promise<void> {
-    const byType = new Map<string, EnqueueSpec[]>();
-    for (const spec of specs) {
-      const list = byType.get(spec.type);
-      if (list) list.push(spec);
-      else byType.set(spec.type, [spec]);
-    }
+  /** Adds jobs from their rows (idempotent by job id) with one round trip per queue. */
+  async add(jobs: readonly JobSpecSource[]): Promise<void> {
     const now = Date.now();
+    const byQueue = new Map<string, JobSpec[]>();
+    for (const job of jobs) {
+      const spec = jobSpec(job, defaultsOf(job.type), now);
+      const list = byQueue.get(spec.queue);
+      if (list) list.push(spec);
+      else byQueue.set(spec.queue, [spec]);
+    }
     await Promise.all(
-      [...byType].map(([type, list]) =>
-        this.queue(type).addBulk(list.map((spec) => ({ name: spec.subtype, data: bullJobData(spec), opts: bullJobOptions(spec, now) }))),
+      [...byQueue].map(([queue, specs]) =>
+        this.queue(queue).addBulk(specs.map(({ name, data, opts }) => ({ name, data, opts }))),
       ),
     );
   }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { cancelPendingJob, isFinalStatus, type Db, type Job } from "@jobstream/db";
-import { keysFor, storedOptionsSchema, type EventPublisher, type Producer } from "@jobstream/queue";
+import { keysFor, retriedMaxAttempts, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Redis } from "@jobstream/runtime";
 import { ApiError } from "../http/errors";
 import { writeTransition } from "./transition";
@@ -66,14 +66,15 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
     if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
   }
   await deps.redis.del(keys.cancelFlag(id));
-  const stored = storedOptionsSchema.safeParse(row.options);
-  const perRun = (stored.success ? stored.data.attemptsPerRun : undefined) ?? row.maxAttempts;
+  const reopened = { ...row, maxAttempts: retriedMaxAttempts(row) };
+  // A cancelled job retried before its runAt keeps its schedule, as BullMQ will (jobSpec delays it).
+  const delayed = row.runAt !== null && row.runAt.getTime() > Date.now();
   // Reopen in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it.
   await writeTransition(
     deps,
     row,
     {
-      status: "queued",
+      status: delayed ? "delayed" : "queued",
       progress: 0,
       message: null,
       step: null,
@@ -90,19 +91,6 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
       at: Date.now(),
     },
   );
-  await deps.db.job.update({ where: { id }, data: { maxAttempts: row.attempts + perRun, queuedAt: new Date() } });
-  await deps.producer.add([
-    {
-      id,
-      type: row.type,
-      subtype: row.subtype ?? "",
-      input: row.input,
-      priority: row.priority,
-      attemptBase: row.attempts,
-      attempts: perRun,
-      backoff: (stored.success ? stored.data.backoff : undefined) ?? { type: "fixed", delayMs: 1000 },
-      timeoutMs: stored.success ? stored.data.timeoutMs : undefined,
-      runAt: null,
-    },
-  ]);
+  await deps.db.job.update({ where: { id }, data: { maxAttempts: reopened.maxAttempts, queuedAt: new Date() } });
+  await deps.producer.add([reopened]);
 }

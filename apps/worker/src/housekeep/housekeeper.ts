@@ -5,7 +5,6 @@ import { announceChanges, enqueueJobs, EventPublisher, keysFor, Producer } from 
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { reconcile } from "./reconcile";
-import { specFromRow } from "./spec-from-row";
 
 export interface HousekeeperOptions {
   readonly redisUrl: string;
@@ -93,7 +92,7 @@ export class Housekeeper {
     const rows = await findPendingJobs(this.options.pool, this.options.pendingGraceMs, BATCH);
     if (rows.length === 0) return;
     const addedAt = new Date();
-    await this.producer.add(rows.map((row) => specFromRow(row, row.attempts)));
+    await this.producer.add(rows);
     const now = Date.now();
     await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })), addedAt);
     await announceChanges(this.redis, this.options.prefix, rows.map((r) => r.id));

@@ -2,7 +2,6 @@ import type { Job } from "bullmq";
 import { appendJobEvents, findStaleUnfinishedJobs, touchJobs, type DispatchableJob, type Queryable } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
-import { specFromRow } from "./spec-from-row";
 
 export interface ReconcileDeps {
   readonly db: Queryable;
@@ -73,7 +72,7 @@ export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit:
   if (lost.length > 0) {
     // Counters continue above what Postgres already applied, or the new run's events would be stale.
     for (const row of lost) await deps.publisher.reserve(row.queue, row.id, row.lastEventSeq, 0);
-    await deps.producer.add(lost.map((row) => specFromRow(row, row.attempts)));
+    await deps.producer.add(lost);
     await appendJobEvents(deps.db, lost.map((row) => ({ jobId: row.id, type: "requeued", data: { reason: "redis_state_lost", attempts: row.attempts } })));
     requeued = lost.length;
     deps.logger.warn({ jobs: lost.length }, "re-enqueued jobs whose Redis state was gone");

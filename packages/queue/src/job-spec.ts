@@ -1,0 +1,72 @@
+import type { JobsOptions } from "bullmq";
+import { PRIORITY_MAX, type JobDefaults } from "@jobstream/job-types";
+import { storedOptionsSchema, type QueuedJobData } from "./job-data";
+
+/**
+ * A job as its Postgres row holds it. Enqueue, retry, the outbox and the reconciler all pass a row
+ * (new, reopened or read back), so the same job always gets the same BullMQ job.
+ */
+export interface JobSpecSource {
+  readonly id: string;
+  readonly type: string;
+  /** Nullable because the column is; every row Jobstream writes has one. */
+  readonly subtype: string | null;
+  readonly input: unknown;
+  readonly priority: number;
+  /** Attempts started so far (0 for a new job): the new BullMQ job counts on from there. */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** `jobs.options` as stored; `unknown` because rows of older deploys may lack fields or differ. */
+  readonly options: unknown;
+  readonly runAt: Date | null;
+}
+
+/** What `Queue.addBulk` takes, plus the queue it goes to. */
+export interface JobSpec {
+  readonly queue: string;
+  readonly name: string;
+  readonly data: QueuedJobData;
+  readonly opts: JobsOptions;
+}
+
+/** Finished jobs stay in Redis a while so the reconciler can read their outcome. */
+const KEEP_COMPLETED = { age: 3600 };
+const KEEP_FAILED = { age: 7 * 86_400 };
+
+/** Jobstream priority (0–100, higher first) as BullMQ's (1 highest). */
+export function toBullPriority(priority: number): number {
+  return PRIORITY_MAX + 1 - priority;
+}
+
+/**
+ * The one place a job becomes BullMQ options. A stored option wins; a field the row lacks (a row
+ * written before the field existed) takes the type's default, so a re-enqueued job behaves like a
+ * new one of its type. `now` turns `runAt` into a delay.
+ */
+export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number): JobSpec {
+  const parsed = storedOptionsSchema.safeParse(job.options);
+  const stored = parsed.success ? parsed.data : {};
+  const backoff = stored.backoff ?? defaults.backoff;
+  return {
+    queue: job.type,
+    name: job.subtype ?? "",
+    data: {
+      type: job.type,
+      subtype: job.subtype ?? "",
+      input: job.input,
+      attemptBase: job.attempts,
+      timeoutMs: stored.timeoutMs ?? defaults.timeoutMs,
+    },
+    opts: {
+      jobId: job.id,
+      priority: toBullPriority(job.priority),
+      // A job whose budget is spent but that must run again (its Redis state was lost while it ran
+      // its last attempt) still gets one attempt.
+      attempts: Math.max(1, job.maxAttempts - job.attempts),
+      backoff: { type: backoff.type, delay: backoff.delayMs },
+      delay: job.runAt === null ? 0 : Math.max(0, job.runAt.getTime() - now),
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    },
+  };
+}
