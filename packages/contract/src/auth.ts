@@ -16,10 +16,16 @@ export type Role = (typeof roles)[number];
  */
 export const SYSTEM_ORG_ID = "00000000-0000-0000-0000-000000000000";
 
-/** Claims of a Jobstream bearer token (HS256). */
+/**
+ * Claims of a Jobstream bearer token (HS256). Ids are lower-cased: Postgres compares uuids
+ * case-insensitively, so access checks, quota and rate-limit keys must too.
+ */
 export const claimsSchema = z.object({
-  sub: z.guid(),
-  org: z.guid().refine((org) => org !== SYSTEM_ORG_ID, "is reserved for Jobstream's own jobs"),
+  sub: z.guid().transform((sub) => sub.toLowerCase()),
+  org: z
+    .guid()
+    .transform((org) => org.toLowerCase())
+    .refine((org) => org !== SYSTEM_ORG_ID, "is reserved for Jobstream's own jobs"),
   role: z.enum(roles),
   exp: z.number(),
 });

@@ -14,7 +14,7 @@ const jobFields = {
   maxAttempts: z.number().int(),
   progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
   items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
-  /** `stack` only for admin, operator and service callers. */
+  /** `stack` only for operator and service callers (it shows server paths and versions). */
   error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
   parentId: z.uuid().nullable(),
   groupId: z.string().nullable(),

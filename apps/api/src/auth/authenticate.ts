@@ -56,7 +56,8 @@ export interface TokenRules {
 
 /** Whether a token lives longer than allowed (a pure decision: `now` in seconds). */
 export function outlivesMaxTtl(claims: { readonly exp: number; readonly iat?: unknown }, maxTtlSeconds: number, now: number): boolean {
-  const issuedAt = typeof claims.iat === "number" ? claims.iat : now;
+  // An `iat` in the future would shorten the lifetime on paper only: count from now at the latest.
+  const issuedAt = typeof claims.iat === "number" ? Math.min(claims.iat, now) : now;
   return claims.exp - issuedAt > maxTtlSeconds;
 }
 

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { JobCursor } from "@jobstream/db";
 import { ApiError } from "../http/errors";
+import { instantSchema } from "./instant";
 
-const jobCursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+const jobCursorSchema = z.tuple([instantSchema(), z.uuid()]);
+/** Item ids are Postgres bigints: a larger number is not a cursor this API issued. */
+const MAX_ITEM_ID = 9_223_372_036_854_775_807n;
 
 /** Opaque page cursors: base64url JSON, validated on the way back in. */
 export function encodeJobCursor(cursor: JobCursor): string {
@@ -24,7 +27,7 @@ export function encodeItemCursor(id: bigint): string {
 
 export function decodeItemCursor(value: string): bigint {
   const text = Buffer.from(value, "base64url").toString();
-  if (!/^\d{1,19}$/.test(text)) {
+  if (!/^\d{1,19}$/.test(text) || BigInt(text) > MAX_ITEM_ID) {
     throw new ApiError("validation_failed", "request is invalid", [{ path: "cursor", message: "not a cursor this API issued" }]);
   }
   return BigInt(text);

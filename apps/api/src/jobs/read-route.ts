@@ -38,8 +38,8 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
     const row = await load(req);
     const view = toJobView(row);
     const principal = principalOf(req);
-    // Stacks help operators, and may reveal internals to anyone else.
-    const operator = principal.kind === "token" && principal.role !== "member";
+    // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
+    const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
     res.json(operator && view.error !== null && row.errorStack !== null ? { ...view, error: { ...view.error, stack: row.errorStack } } : view);
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantSchema } from "./instant";
 import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
 import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
 
@@ -17,7 +18,10 @@ export const enqueueBodySchema = z
     input: z.unknown(),
     /** 0–100, higher runs first. */
     priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).optional(),
-    runAt: z.iso.datetime({ offset: true }).optional(),
+    /** At most a year ahead, like `delayMs`. */
+    runAt: instantSchema()
+      .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, "must be at most 365 days ahead")
+      .optional(),
     delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
     backoff: backoffSchema.optional(),
@@ -69,8 +73,8 @@ export const listQuerySchema = z
     groupId: z.string().min(1).max(200).optional(),
     parentId: z.uuid().optional(),
     orgId: z.guid().optional(),
-    createdFrom: z.iso.datetime({ offset: true }).optional(),
-    createdTo: z.iso.datetime({ offset: true }).optional(),
+    createdFrom: instantSchema().optional(),
+    createdTo: instantSchema().optional(),
     q: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(200).optional(),
