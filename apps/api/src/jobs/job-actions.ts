@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cancelPendingJob, isFinalStatus, type Db, type Job } from "@jobstream/db";
+import { cancelPendingJob, isFinalStatus, setRetryBudget, type Db, type Job } from "@jobstream/db";
 import { keysFor, storedOptionsSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Redis } from "@jobstream/runtime";
 import { ApiError } from "../http/errors";
@@ -90,7 +90,7 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
       at: Date.now(),
     },
   );
-  await deps.db.job.update({ where: { id }, data: { maxAttempts: row.attempts + perRun, queuedAt: new Date() } });
+  await setRetryBudget(deps.db, id, { maxAttempts: row.attempts + perRun, queuedAt: new Date() });
   await deps.producer.add([
     {
       id,
