@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, createPool, findJobById, findJobViewRow, isFinalStatus, listActiveJobs, type Db, type Job, type JobScope } from "../src/index";
+import {
+  createDb,
+  createPool,
+  findJobById,
+  findJobViewRow,
+  isFinalStatus,
+  listActiveJobs,
+  type Db,
+  type Job,
+  type JobScope,
+} from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
 import { ADMIN_URL } from "./env";
 import { newJob } from "./fixtures";
@@ -26,11 +36,31 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 describe("the plain-SQL hot reads", () => {
   it("reads every field of the job view the same way", async () => {
     const job = newJob({
-      userId: randomUUID(), subtype: null, status: "failed", priority: 7, attempts: 2, progressPercent: "33.33",
-      progressMessage: "half", currentStep: "load", totalItems: 9, processedItems: 5, failedItems: 2, skippedItems: 1,
-      input: { a: [1, { b: null }] }, output: { ok: false }, metadata: { tag: "x" }, errorCode: "boom", errorMessage: "it broke",
-      errorStack: "Error: it broke\n    at x", accessTokenHash: "ab".repeat(32), parentId: null, groupId: "g1",
-      queuedAt: minutesAgo(3), startedAt: minutesAgo(2), completedAt: minutesAgo(1), durationMs: 61_000,
+      userId: randomUUID(),
+      subtype: null,
+      status: "failed",
+      priority: 7,
+      attempts: 2,
+      progressPercent: "33.33",
+      progressMessage: "half",
+      currentStep: "load",
+      totalItems: 9,
+      processedItems: 5,
+      failedItems: 2,
+      skippedItems: 1,
+      input: { a: [1, { b: null }] },
+      output: { ok: false },
+      metadata: { tag: "x" },
+      errorCode: "boom",
+      errorMessage: "it broke",
+      errorStack: "Error: it broke\n    at x",
+      accessTokenHash: "ab".repeat(32),
+      parentId: null,
+      groupId: "g1",
+      queuedAt: minutesAgo(3),
+      startedAt: minutesAgo(2),
+      completedAt: minutesAgo(1),
+      durationMs: 61_000,
     });
     await db.job.create({ data: job });
     const prisma = await findJobById(db, job.id);
@@ -53,9 +83,27 @@ describe("the plain-SQL hot reads", () => {
     await db.job.createMany({
       data: [
         newJob({ orgId: org, userId: user, status: "running", createdAt: minutesAgo(20) }),
-        newJob({ orgId: org, userId: user, status: "completed", createdAt: minutesAgo(30), completedAt: minutesAgo(2) }),
-        newJob({ orgId: org, userId: user, status: "completed", createdAt: minutesAgo(30), completedAt: minutesAgo(9) }),
-        newJob({ orgId: org, userId: user, status: "cancelled", createdAt: minutesAgo(40), cancelledAt: minutesAgo(1) }),
+        newJob({
+          orgId: org,
+          userId: user,
+          status: "completed",
+          createdAt: minutesAgo(30),
+          completedAt: minutesAgo(2),
+        }),
+        newJob({
+          orgId: org,
+          userId: user,
+          status: "completed",
+          createdAt: minutesAgo(30),
+          completedAt: minutesAgo(9),
+        }),
+        newJob({
+          orgId: org,
+          userId: user,
+          status: "cancelled",
+          createdAt: minutesAgo(40),
+          cancelledAt: minutesAgo(1),
+        }),
         newJob({ orgId: org, userId: user, status: "queued", createdAt: minutesAgo(90) }),
         // Same created_at: the id breaks the tie.
         newJob({ orgId: org, userId: user, status: "queued", createdAt }),
@@ -71,15 +119,24 @@ describe("the plain-SQL hot reads", () => {
     const isActive = (j: Job) =>
       j.createdAt.getTime() >= now.getTime() - 3_600_000 &&
       (!isFinalStatus(j.status) ||
-        (j.status === "cancelled" ? (j.cancelledAt?.getTime() ?? 0) >= recent : (j.completedAt?.getTime() ?? 0) >= recent));
+        (j.status === "cancelled"
+          ? (j.cancelledAt?.getTime() ?? 0) >= recent
+          : (j.completedAt?.getTime() ?? 0) >= recent));
     const newestFirst = (a: Job, b: Job) =>
       b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
     const rows = await db.job.findMany();
-    const scopes: JobScope[] = [{ orgId: org, userId: user }, { orgId: org, userId: null }, { orgId: null, userId: null }];
+    const scopes: JobScope[] = [
+      { orgId: org, userId: user },
+      { orgId: org, userId: null },
+      { orgId: null, userId: null },
+    ];
     const sizes: number[] = [];
     for (const scope of scopes) {
       const expected = rows
-        .filter((j) => (scope.orgId === null || j.orgId === scope.orgId) && (scope.userId === null || j.userId === scope.userId))
+        .filter(
+          (j) =>
+            (scope.orgId === null || j.orgId === scope.orgId) && (scope.userId === null || j.userId === scope.userId),
+        )
         .filter(isActive)
         .sort(newestFirst)
         .map((j) => j.id);

@@ -1,5 +1,7 @@
 import { Router, type Request } from "express";
-import { findIdempotentJobs, findJobsByIds, type Db, type IdempotentJob, type NewJobRow, type Queryable } from "@jobstream/db";
+import {
+  findIdempotentJobs, findJobsByIds, type Db, type IdempotentJob, type NewJobRow, type Queryable,
+} from "@jobstream/db";
 import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
 import { announceStates, enqueueJobs, type EnqueueResult, type Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";

@@ -95,7 +95,8 @@ export function streamRouter(deps: StreamDeps): Router {
       stream.send("job", `${job.id}:${job.version.toString()}`, summaryOf(job.view));
     };
     unsubscribe = deps.hub.add({ jobId: null, deliver, close: () => { stream.end(); } });
-    for (const job of (await listActiveJobs(deps.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 })).reverse()) deliver(deliveryFromSummary(job));
+    const active = await listActiveJobs(deps.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 });
+    for (const job of active.reverse()) deliver(deliveryFromSummary(job));
   });
   return router;
 }

@@ -36,7 +36,11 @@ export function findRetryableJobs(db: DbOrTx, queue: string, ids: readonly strin
  * A retried job's new attempt budget, counted on from the attempts it already used, and the time
  * it was queued again. Throws when the job does not exist (a retry has just reopened it).
  */
-export async function setRetryBudget(db: DbOrTx, id: string, budget: { maxAttempts: number; queuedAt: Date }): Promise<void> {
+export async function setRetryBudget(
+  db: DbOrTx,
+  id: string,
+  budget: { readonly maxAttempts: number; readonly queuedAt: Date },
+): Promise<void> {
   await db.job.update({ where: { id }, data: { maxAttempts: budget.maxAttempts, queuedAt: budget.queuedAt } });
 }
 
