@@ -76,7 +76,11 @@ export function createApp(deps: AppDeps): Express {
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
   app.use(readRouter(deps));
-  app.use(streamRouter({ db: deps.db, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken }));
+  app.use(
+    streamRouter({
+      db: deps.db, pool: deps.pool, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken,
+    }),
+  );
   app.use(healthRouter(deps));
   app.use(metrics.router);
   app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createDb, createPool } from "@jobstream/db";
+import { checkDbHealth, createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
 import {
   closeHttpServer,
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-api" });
   // Redis or Postgres may be out at any moment, this start included: the watch logs each change
   // once and /readyz says which one is out; requests meanwhile answer 503 (or 202 through the outbox).
-  const outages = new DependencyWatch({ redis, db, logger });
+  const outages = new DependencyWatch({ redis, postgres: () => checkDbHealth(db), logger });
   redis.on("error", errorListener(outages, logger, "redis connection error"));
 
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });

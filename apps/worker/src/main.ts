@@ -1,4 +1,4 @@
-import { createDb, createPool } from "@jobstream/db";
+import { checkDbHealth, createDb, createPool } from "@jobstream/db";
 import { enabledJobTypeNames, jobTypeNames, type JobTypeName } from "@jobstream/job-types";
 import {
   closeHttpServer,
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-worker-health" });
   // Redis and Postgres may be out at any moment, this start included: the watch logs each change
   // once, /readyz says which one is out, and every role waits and carries on.
-  const outages = new DependencyWatch({ redis, db, logger });
+  const outages = new DependencyWatch({ redis, postgres: () => checkDbHealth(db), logger });
   pool.on("error", errorListener(outages, logger, "postgres pool error"));
   redis.on("error", errorListener(outages, logger, "redis connection error"));
   outages.start();

@@ -6,7 +6,6 @@ import {
   createPool,
   findJobsByIds,
   listActiveJobs,
-  listActiveJobViewRows,
   listJobs,
   type Db,
 } from "../src/index";
@@ -43,8 +42,10 @@ describe("lists read no payloads unless asked", () => {
     expect(withData?.input).toEqual({ big: "x".repeat(1000) });
     expect(withData?.output).toEqual({ done: true });
     const window = { recentMinutes: 5, hours: 1, limit: 10 };
-    expect((await listActiveJobs(db, scope, window))[0]).not.toHaveProperty("input");
-    expect((await listActiveJobViewRows(pool, scope, window))[0]).not.toHaveProperty("input");
+    const [active] = await listActiveJobs(pool, scope, window);
+    expect(active?.id).toBe(job.id);
+    expect(active).not.toHaveProperty("input");
+    expect(active).not.toHaveProperty("output");
     const byId = await findJobsByIds(db, [job.id, randomUUID()]);
     expect(byId.full).toEqual([]);
     expect(byId.summaries.map((r) => r.id)).toEqual([job.id]);

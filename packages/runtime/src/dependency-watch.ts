@@ -1,8 +1,12 @@
-import type { DbOrTx } from "@jobstream/db";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { isOutageError } from "./outage-errors";
-import { checkReadiness, type DependencyName, type DependencyState, type Readiness } from "./readiness";
+import {
+  checkReadiness,
+  type DependencyName,
+  type DependencyState,
+  type Readiness,
+  type ReadinessChecks,
+} from "./readiness";
 
 export interface StateChange {
   readonly level: "warn" | "info";
@@ -26,9 +30,7 @@ export function describeChange(
   return null;
 }
 
-export interface DependencyWatchOptions {
-  readonly redis: Redis;
-  readonly db: DbOrTx;
+export interface DependencyWatchOptions extends ReadinessChecks {
   readonly logger: Logger;
   /** Probe period while everything answers. @defaultValue 5000 */
   readonly intervalMs?: number;

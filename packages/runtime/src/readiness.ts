@@ -1,4 +1,3 @@
-import { checkDbHealth, type DbOrTx } from "@jobstream/db";
 import type { Redis } from "ioredis";
 import { redisReady } from "./redis";
 
@@ -12,6 +11,24 @@ export interface Readiness {
   /** Why a check failed (raw driver text): for the log, never for the answer. */
   readonly errors: Partial<Record<DependencyName, string>>;
   readonly pendingMigrations?: readonly string[];
+}
+
+/**
+ * What a Postgres probe reports (the app passes one, e.g. `() => checkDbHealth(db)` from
+ * `@jobstream/db`): whether it answered, which migrations are not applied, and the driver's error.
+ */
+export interface PostgresHealth {
+  readonly ok: boolean;
+  readonly pendingMigrations: readonly string[];
+  readonly error?: string;
+}
+
+export type PostgresProbe = () => Promise<PostgresHealth>;
+
+/** The checks readiness runs: runtime knows Redis; how Postgres is asked is the caller's. */
+export interface ReadinessChecks {
+  readonly redis: Redis;
+  readonly postgres: PostgresProbe;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -41,14 +58,15 @@ async function checkRedis(redis: Redis, timeoutMs: number): Promise<{ state: Dep
   }
 }
 
-async function checkPostgres(
-  db: DbOrTx,
+/** A Postgres probe's report as a dependency state: a failed, thrown or late probe means `down`. */
+export async function checkPostgres(
+  probe: PostgresProbe,
   timeoutMs: number,
 ): Promise<{ state: DependencyState; error?: string; pending?: string[] }> {
   try {
-    const health = await withTimeout(checkDbHealth(db), timeoutMs);
+    const health = await withTimeout(probe(), timeoutMs);
     if (health.error !== undefined) return { state: "down", error: health.error };
-    if (!health.ok) return { state: "migrations_pending", pending: health.pendingMigrations };
+    if (!health.ok) return { state: "migrations_pending", pending: [...health.pendingMigrations] };
     return { state: "ok" };
   } catch (error) {
     return { state: "down", error: (error as Error).message };
@@ -56,8 +74,11 @@ async function checkPostgres(
 }
 
 /** Redis answers, Postgres answers, every migration is applied. */
-export async function checkReadiness(deps: { redis: Redis; db: DbOrTx }, timeoutMs = 2000): Promise<Readiness> {
-  const [redis, postgres] = await Promise.all([checkRedis(deps.redis, timeoutMs), checkPostgres(deps.db, timeoutMs)]);
+export async function checkReadiness(checks: ReadinessChecks, timeoutMs = 2000): Promise<Readiness> {
+  const [redis, postgres] = await Promise.all([
+    checkRedis(checks.redis, timeoutMs),
+    checkPostgres(checks.postgres, timeoutMs),
+  ]);
   const errors: Partial<Record<DependencyName, string>> = {};
   if (redis.error !== undefined) errors.redis = redis.error;
   if (postgres.error !== undefined) errors.postgres = postgres.error;

@@ -1,6 +1,6 @@
 import { chown, mkdir, stat } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
-import pg from "pg";
+import { ensureDatabase as createDatabaseIfMissing, postgresAnswers, withDatabase } from "@jobstream/db/server";
 import { dataDir } from "./paths";
 import { waitUntil } from "./wait";
 
@@ -13,38 +13,12 @@ export interface PostgresHandle {
   stop(): Promise<void>;
 }
 
-export async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+export const answers = (url: string): Promise<boolean> => postgresAnswers(url);
 
 /** Creates the database of `url` on its server when it does not exist yet. */
 async function ensureDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const client = new pg.Client({ connectionString: withDatabase(url, "postgres"), connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (rowCount === 0) {
-      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-      console.log(`launcher: created database ${name}`);
-    }
-  } finally {
-    await client.end();
+  if (await createDatabaseIfMissing(url)) {
+    console.log(`launcher: created database ${decodeURIComponent(new URL(url).pathname.slice(1))}`);
   }
 }
 

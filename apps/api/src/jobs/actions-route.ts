@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { Job } from "@jobstream/db";
+import { findJobById, type Job } from "@jobstream/db";
 import { announceChanges } from "@jobstream/queue";
 import { canActOnJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
@@ -15,13 +15,13 @@ export function actionsRouter(deps: ActionDeps): Router {
   const router = Router();
 
   const load = async (id: string, req: Parameters<typeof principalOf>[0]): Promise<Job> => {
-    const row = await deps.db.job.findUnique({ where: { id } });
+    const row = await findJobById(deps.db, id);
     if (!row || !canActOnJob(principalOf(req), row)) throw new ApiError("not_found", "no such job");
     return row;
   };
   const view = async (id: string) => {
     await announceChanges(deps.redis, deps.prefix, [id]);
-    const row = await deps.db.job.findUnique({ where: { id } });
+    const row = await findJobById(deps.db, id);
     if (!row) throw new ApiError("not_found", "no such job");
     return { job: toJobView(row) };
   };

@@ -1,4 +1,4 @@
-import { SYSTEM_ORG_ID, type Db } from "@jobstream/db";
+import { findJobOwnership, SYSTEM_ORG_ID, type Db } from "@jobstream/db";
 import { resolveJobKind, toFieldIssues, type FieldIssue, type JobTypeAudience } from "@jobstream/job-types";
 import { hashEnqueueRequest, type EnqueueRequest } from "@jobstream/queue";
 import { canAccessJob } from "../auth/access";
@@ -60,10 +60,7 @@ export async function checkEnqueue(
   }
   const userId = principal.role === "service" ? (b.userId ?? null) : principal.userId;
   if (b.parentId !== undefined) {
-    const parent = await db.job.findUnique({
-      where: { id: b.parentId },
-      select: { orgId: true, userId: true, accessTokenHash: true },
-    });
+    const parent = await findJobOwnership(db, b.parentId);
     if (!parent || !canAccessJob(principal, parent) || parent.orgId !== orgId) {
       return { ok: false, issues: [{ path: at("parentId"), message: "no such job" }] };
     }

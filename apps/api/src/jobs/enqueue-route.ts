@@ -1,5 +1,7 @@
 import { Router, type Request } from "express";
-import { findIdempotentJobs, type Db, type IdempotentJob, type NewJobRow, type Queryable } from "@jobstream/db";
+import {
+  findIdempotentJobs, findJobsByIds, type Db, type IdempotentJob, type NewJobRow, type Queryable,
+} from "@jobstream/db";
 import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
 import { announceStates, enqueueJobs, type EnqueueResult, type Producer } from "@jobstream/queue";
 import type { Logger, Redis } from "@jobstream/runtime";
@@ -42,7 +44,7 @@ function tokenPrincipal(req: Request): Principal & { kind: "token" } {
  */
 async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
   const readBack = results.filter((r) => r.stored === null).map((r) => r.id);
-  const rows = readBack.length === 0 ? [] : await deps.db.job.findMany({ where: { id: { in: readBack } } });
+  const rows = readBack.length === 0 ? [] : (await findJobsByIds(deps.db, readBack, new Set(readBack))).full;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const announced: Delivery[] = [];
   const out = results.map((r) => {

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { cancelPendingJob, isFinalStatus, type Db, type Job } from "@jobstream/db";
+import { cancelPendingJob, isFinalStatus, setRetryBudget, type Db, type Job } from "@jobstream/db";
 import { keysFor, retriedMaxAttempts, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Redis } from "@jobstream/runtime";
 import { ApiError } from "../http/errors";
@@ -91,6 +91,6 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
       at: Date.now(),
     },
   );
-  await deps.db.job.update({ where: { id }, data: { maxAttempts: reopened.maxAttempts, queuedAt: new Date() } });
+  await setRetryBudget(deps.db, id, { maxAttempts: reopened.maxAttempts, queuedAt: new Date() });
   await deps.producer.add([reopened]);
 }

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { listActiveJobViewRows, listJobs, type Db, type JobCursor, type Queryable } from "@jobstream/db";
+import { listActiveJobs, listJobs, type Db, type JobCursor, type Queryable } from "@jobstream/db";
 import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
@@ -43,7 +43,7 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
 
   router.get("/v1/jobs/active", async (req, res) => {
     const q = parseOr400(activeQuerySchema, req.query);
-    const jobs = await listActiveJobViewRows(deps.pool, scopeOf(principalOf(req), q.orgId), q);
+    const jobs = await listActiveJobs(deps.pool, scopeOf(principalOf(req), q.orgId), q);
     res.json({ jobs: jobs.map(toJobSummary), running: jobs.filter((j) => j.status === "running").length });
   });
   return router;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Job, JobSummaryRow } from "@jobstream/db";
+import type { Job } from "@jobstream/db";
 import type { JobOwnership } from "../auth/access";
-import { summaryOf, toJobSummary, toJobView, type JobSummary } from "../jobs/job-view";
+import { summaryOf, toJobSummary, toJobView, type JobSummary, type JobSummarySource } from "../jobs/job-view";
 
 /** One state of one job, as streams send it: the view plus what access checks and filters need. */
 export interface Delivery {
@@ -20,7 +20,10 @@ export interface Delivery {
   readonly complete?: boolean;
 }
 
-const ownershipOf = (row: JobSummaryRow): JobOwnership => ({
+/** A summary row of either read path: Prisma's (version a bigint) or plain SQL's (version as text). */
+export type DeliverySource = JobSummarySource & { readonly version: bigint | string };
+
+const ownershipOf = (row: DeliverySource): JobOwnership => ({
   orgId: row.orgId,
   userId: row.userId,
   accessTokenHash: row.accessTokenHash,
@@ -39,10 +42,10 @@ export function deliveryFromRow(row: Job): Delivery {
   };
 }
 
-export function deliveryFromSummary(row: JobSummaryRow): Delivery {
+export function deliveryFromSummary(row: DeliverySource): Delivery {
   return {
     id: row.id,
-    version: row.version,
+    version: BigInt(row.version),
     status: row.status,
     type: row.type,
     groupId: row.groupId,

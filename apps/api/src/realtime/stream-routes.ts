@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { findJobsByIds, isFinalStatus, listActiveJobs, type Db } from "@jobstream/db";
+import { findJobById, findJobsByIds, isFinalStatus, listActiveJobs, type Db, type Queryable } from "@jobstream/db";
 import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
@@ -17,6 +17,7 @@ import { ConnectionLimiter, SseStream } from "./sse";
 
 export interface StreamDeps {
   readonly db: Db;
+  readonly pool: Queryable;
   readonly hub: ChangeHub;
   readonly keepAliveMs: number;
   readonly maxStreamsPerToken: number;
@@ -66,7 +67,7 @@ export function streamRouter(deps: StreamDeps): Router {
     };
     // Listen first, then read: a change between the two is not lost.
     unsubscribe = deps.hub.add({ jobId: id, deliver, close: () => { stream.end(); } });
-    const current = await deps.db.job.findUnique({ where: { id } });
+    const current = await findJobById(deps.db, id);
     if (current) {
       deliver(deliveryFromRow(current));
       if (isFinalStatus(current.status) && current.version <= sent) stream.end();
@@ -94,7 +95,8 @@ export function streamRouter(deps: StreamDeps): Router {
       stream.send("job", `${job.id}:${job.version.toString()}`, summaryOf(job.view));
     };
     unsubscribe = deps.hub.add({ jobId: null, deliver, close: () => { stream.end(); } });
-    for (const job of (await listActiveJobs(deps.db, scope, { recentMinutes: 5, hours: 1, limit: 200 })).reverse()) deliver(deliveryFromSummary(job));
+    const active = await listActiveJobs(deps.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 });
+    for (const job of active.reverse()) deliver(deliveryFromSummary(job));
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { isFinalStatus, recordQueueStates } from "@jobstream/db";
+import { findJobById, findRetryableJobs, isFinalStatus, recordQueueStates } from "@jobstream/db";
 import { announceChanges } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
@@ -77,7 +77,7 @@ export function bullBoardGuard(deps: ActionDeps): Router {
     return queue;
   };
   const rowOf = async (queueName: string, jobId: string) => {
-    const row = await deps.db.job.findUnique({ where: { id: jobId } });
+    const row = await findJobById(deps.db, jobId);
     if (row?.queue !== queueName) throw new ApiError("not_found", "no such job");
     return row;
   };
@@ -98,9 +98,7 @@ export function bullBoardGuard(deps: ActionDeps): Router {
     if (queueStatus !== "failed") throw new ApiError("forbidden", "only failed jobs can be retried");
     const failed = await queueOf(queueName).getFailed(0, RETRY_ALL_LIMIT - 1);
     const ids = failed.map((j) => j.id).filter((id): id is string => id !== undefined);
-    const rows = await deps.db.job.findMany({
-      where: { id: { in: ids }, queue: queueName, status: { in: ["failed", "cancelled"] } },
-    });
+    const rows = await findRetryableJobs(deps.db, queueName, ids);
     for (const row of rows) await retryJob(deps, row, "bull-board");
     await announceChanges(
       deps.redis,
@@ -112,7 +110,7 @@ export function bullBoardGuard(deps: ActionDeps): Router {
 
   router.put("/api/queues/:queueName/:jobId/clean", async (req, res, next) => {
     const { queueName, jobId } = parseOr400(anyJobParams, req.params);
-    const row = z.uuid().safeParse(jobId).success ? await deps.db.job.findUnique({ where: { id: jobId } }) : null;
+    const row = z.uuid().safeParse(jobId).success ? await findJobById(deps.db, jobId) : null;
     // A final job's Redis copy may go (bull-board removes it; Postgres keeps the record), and so
     // may a Redis-only job without a row (it has no record to disagree with).
     if (row?.queue !== queueName || isFinalStatus(row.status)) {

@@ -10,6 +10,8 @@ import type { JobScope } from "./reads";
  */
 export interface JobViewRow {
   readonly id: string;
+  /** The row's version (int8, which node-postgres reads as decimal text): what realtime streams order by. */
+  readonly version: string;
   readonly orgId: string;
   readonly userId: string | null;
   readonly accessTokenHash: string | null;
@@ -49,7 +51,7 @@ export interface JobViewRow {
 export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
 
 /** The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
-const SUMMARY_COLUMNS = `id, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
   total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
@@ -91,11 +93,11 @@ function activeStatement(scope: JobScope): { name: string; text: string; scopeVa
 }
 
 /**
- * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
- * in the last `hours`; newest first, without `input` and `output`. Same answer as {@link listActiveJobs},
- * without Prisma.
+ * "Active jobs" (`GET /v1/jobs/active` and the first states of `/v1/stream`): unfinished ones plus
+ * those finished in the last `recentMinutes`, all created in the last `hours`; newest first,
+ * without `input` and `output`.
  */
-export async function listActiveJobViewRows(
+export async function listActiveJobs(
   db: Queryable,
   scope: JobScope,
   window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },

@@ -1,6 +1,6 @@
 import type { DbOrTx } from "../client";
 import type { Job, JobEvent, JobItem, Prisma } from "../generated/prisma/client";
-import { nonFinalJobStatuses, type JobItemStatusName, type JobStatusName } from "../status";
+import type { JobItemStatusName, JobStatusName } from "../status";
 
 /** Whose jobs a caller sees: one user's, one org's, or (null org) everyone's. */
 export interface JobScope {
@@ -21,7 +21,7 @@ export interface JobListFilter {
   readonly search?: string;
 }
 
-/** A job row without `input` and `output` (lists and the all-jobs stream never read them: they may be megabytes). */
+/** A job row without `input` and `output` (lists and streams of many jobs never read them: they may be megabytes). */
 export type JobSummaryRow = Omit<Job, "input" | "output">;
 
 /** Columns lists leave out unless asked: Prisma then does not even select them. */
@@ -93,33 +93,6 @@ export async function listJobs(
   const jobs = rows.slice(0, page.limit);
   const last = jobs.at(-1);
   return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
-}
-
-/**
- * "Active jobs": unfinished ones plus those finished in the last `recentMinutes`, all created
- * in the last `hours`; newest first; without `input` and `output`.
- */
-export function listActiveJobs(
-  db: DbOrTx,
-  scope: JobScope,
-  window: { readonly recentMinutes: number; readonly hours: number; readonly limit: number; readonly now?: Date },
-): Promise<JobSummaryRow[]> {
-  const now = window.now ?? new Date();
-  const recent = new Date(now.getTime() - window.recentMinutes * 60_000);
-  return db.job.findMany({
-    where: {
-      ...scopeWhere(scope),
-      createdAt: { gte: new Date(now.getTime() - window.hours * 3_600_000) },
-      OR: [
-        { status: { in: [...nonFinalJobStatuses] } },
-        { status: { in: ["completed", "failed"] }, completedAt: { gte: recent } },
-        { status: "cancelled", cancelledAt: { gte: recent } },
-      ],
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: window.limit,
-    omit: WITHOUT_DATA,
-  });
 }
 
 /** A job's items in insertion order, optionally one status, after an item id. */
