@@ -60,6 +60,11 @@ const apiEnvSchema = baseEnvSchema.extend({
   ORG_MAX_UNFINISHED_JOBS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
   /** Jobs one org may enqueue per minute, over all API processes (429 quota_exceeded above). 0: unlimited. */
   ORG_ENQUEUE_PER_MINUTE: z.coerce.number().int().min(0).max(100_000_000).default(6000),
+  /**
+   * Items (as job inputs declare them) one org may enqueue per minute, over all API processes: job
+   * counts alone would let one org bury the shared mirror in item rows. 0: unlimited.
+   */
+  ORG_ITEMS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000_000).default(500_000),
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       developmentTypes: env.ENABLE_SYNTHETIC_JOBS,
       maxUnfinishedJobs: env.ORG_MAX_UNFINISHED_JOBS,
       enqueuePerMinute: env.ORG_ENQUEUE_PER_MINUTE,
+      itemsPerMinute: env.ORG_ITEMS_PER_MINUTE,
     },
   });
   const server = app.listen(env.PORT, env.HOST);

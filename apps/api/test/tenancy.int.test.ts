@@ -13,7 +13,7 @@ interface Tenant {
 }
 const tenants: Tenant[] = [];
 /** Extra API processes on the same database and Redis: quotas on, or synthetic types off. */
-const apis = { unfinished: "", rate: "", production: "" };
+const apis = { unfinished: "", rate: "", items: "", production: "" };
 
 beforeAll(async () => {
   await sys.init();
@@ -22,9 +22,10 @@ beforeAll(async () => {
   // job cleaned in bull-board stays cancelled.
   await sys.startWorker("work,mirror,housekeep");
   const extra = (env: Record<string, string>) => sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "100000", ...env }).then((a) => a.url);
-  [apis.unfinished, apis.rate, apis.production] = await Promise.all([
+  [apis.unfinished, apis.rate, apis.items, apis.production] = await Promise.all([
     extra({ ORG_MAX_UNFINISHED_JOBS: "3" }),
     extra({ ORG_ENQUEUE_PER_MINUTE: "5" }),
+    extra({ ORG_ITEMS_PER_MINUTE: "100" }),
     extra({ ENABLE_SYNTHETIC_JOBS: "false" }),
   ]);
   for (let i = 0; i < 3; i++) {
@@ -383,6 +384,23 @@ describe("per-org quotas", () => {
     expect(await count(org)).toBe(5);
     // Another org has its own budget.
     expect((await call("POST", "/v1/jobs", await bearer({ sub: randomUUID(), org: randomUUID(), role: "member" }), delayed(group), apis.rate)).status).toBe(202);
+  });
+
+  it("limits the items an org's jobs declare per minute, so few jobs cannot bury the shared mirror", async () => {
+    const org = randomUUID();
+    const member = await bearer({ sub: randomUUID(), org, role: "member" });
+    const group = randomUUID();
+    const items = (n: number) => ({ ...delayed(group), input: { items: n } });
+    expect((await call("POST", "/v1/jobs/batch", member, { jobs: [items(40), items(40)] }, apis.items)).status).toBe(202);
+    expectQuota(await call("POST", "/v1/jobs/batch", member, { jobs: [items(10), items(11)] }, apis.items), "itemsPerMinute", 100);
+    expect(await count(org)).toBe(2);
+    // Jobs that declare no items still pass; the remaining 20 items can be taken.
+    expect((await call("POST", "/v1/jobs", member, delayed(group), apis.items)).status).toBe(202);
+    expect((await call("POST", "/v1/jobs", member, items(20), apis.items)).status).toBe(202);
+    expect(await count(org)).toBe(4);
+    // Another org has its own budget.
+    const other = await bearer({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    expect((await call("POST", "/v1/jobs", other, items(100), apis.items)).status).toBe(202);
   });
 });
 

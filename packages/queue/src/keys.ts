@@ -19,6 +19,8 @@ export interface Keys {
   housekeeperLeader(): string;
   /** Jobs an org enqueued in the current one-minute window (API quota). */
   enqueueQuota(orgId: string): string;
+  /** Items (as declared by the inputs) an org enqueued in the current minute. */
+  enqueueItemsQuota(orgId: string): string;
 }
 
 export function keysFor(prefix: string): Keys {
@@ -31,6 +33,7 @@ export function keysFor(prefix: string): Keys {
     mirrorLease: (queue) => `${prefix}:~lease:mirror:${queue}`,
     housekeeperLeader: () => `${prefix}:~lease:housekeeper`,
     enqueueQuota: (orgId) => `${prefix}:~quota:enqueue:${orgId}`,
+    enqueueItemsQuota: (orgId) => `${prefix}:~quota:items:${orgId}`,
   };
 }
 

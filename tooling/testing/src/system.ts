@@ -20,6 +20,7 @@ export const TEST_FEATURES = {
   ENABLE_SYNTHETIC_JOBS: "true",
   ORG_MAX_UNFINISHED_JOBS: "0",
   ORG_ENQUEUE_PER_MINUTE: "0",
+  ORG_ITEMS_PER_MINUTE: "0",
 };
 
 /** Settings that make recovery paths fast enough for tests (production defaults are slower). */

@@ -9,6 +9,8 @@ import { enqueueBodySchema } from "./schemas";
 export interface CheckedRequest {
   readonly request: EnqueueRequest & { readonly requestHash: string; readonly orgId: string };
   readonly prefix: string;
+  /** The items the input declares (the type's `itemsOf`, an upper bound): what the org's item budget is charged. */
+  readonly items: number;
 }
 
 export type Checked = { ok: true; checked: CheckedRequest } | { ok: false; issues: FieldIssue[]; forbidden?: boolean };
@@ -95,6 +97,7 @@ export async function checkEnqueue(
     ok: true,
     checked: {
       prefix,
+      items,
       request: {
         orgId,
         userId,

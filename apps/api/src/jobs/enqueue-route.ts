@@ -99,9 +99,12 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     }
     const checked = results.flatMap((c) => (c.ok ? [c.checked] : []));
     const { fresh, replays } = await settleKeys(deps.pool, principal, checked);
-    const counts = new Map<string, number>();
-    for (const c of fresh) counts.set(c.request.orgId, (counts.get(c.request.orgId) ?? 0) + 1);
-    if (fresh.length > 0) await admitEnqueue(deps, deps.enqueuePolicy, counts);
+    const demands = new Map<string, { jobs: number; items: number }>();
+    for (const c of fresh) {
+      const demand = demands.get(c.request.orgId) ?? { jobs: 0, items: 0 };
+      demands.set(c.request.orgId, { jobs: demand.jobs + 1, items: demand.items + c.items });
+    }
+    if (fresh.length > 0) await admitEnqueue(deps, deps.enqueuePolicy, demands);
     const stored = await enqueue(fresh);
     await refuseLostRaces(deps, principal, fresh, stored);
     const byIndex = new Map(fresh.map((c, i) => [c, stored[i]]));

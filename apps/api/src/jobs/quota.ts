@@ -7,7 +7,20 @@ import { ApiError } from "../http/errors";
 export interface QuotaLimits {
   readonly maxUnfinishedJobs: number;
   readonly enqueuePerMinute: number;
+  /**
+   * Items (as the inputs declare them) one org may enqueue per minute. Job counts alone let one
+   * org ask for hundreds of millions of item rows a minute and bury the shared mirror.
+   */
+  readonly itemsPerMinute: number;
 }
+
+/** What one enqueue asks of one org's budgets. */
+export interface OrgDemand {
+  readonly jobs: number;
+  readonly items: number;
+}
+
+type RateLimit = "enqueuePerMinute" | "itemsPerMinute";
 
 const WINDOW_MS = 60_000;
 /** No finish time can be predicted: clients come back after this long. */
@@ -31,13 +44,17 @@ end
 return { 1, ttl }`;
 
 function exceeded(
-  limit: "maxUnfinishedJobs" | "enqueuePerMinute",
+  limit: "maxUnfinishedJobs" | RateLimit,
   value: number,
   orgId: string,
   requested: number,
   retryAfterS: number,
 ) {
-  const what = limit === "maxUnfinishedJobs" ? "unfinished jobs" : "jobs enqueued per minute";
+  const what = {
+    maxUnfinishedJobs: "unfinished jobs",
+    enqueuePerMinute: "jobs enqueued per minute",
+    itemsPerMinute: "items enqueued per minute",
+  }[limit];
   return new ApiError(
     "quota_exceeded",
     `the org's limit of ${value} ${what} would be exceeded; nothing was enqueued`,
@@ -47,50 +64,53 @@ function exceeded(
 }
 
 /**
- * Checks an enqueue of `counts` new jobs per org against the quotas, and takes them from the
- * enqueue-rate budget. Throws 429 quota_exceeded (nothing taken) when any org is over a limit.
+ * Checks an enqueue against the quotas, and takes its jobs and items from the per-minute budgets.
+ * Throws 429 quota_exceeded (nothing taken) when any org is over a limit.
  *
  * The unfinished-jobs check is a bounded count (index `jobs_org_status_idx`, at most `limit` rows);
  * concurrent enqueues of one org can each pass it, so the limit may be overshot by what they add
  * together (it is a guard against runaway producers, not an exact budget). If Redis does not
- * answer, the rate is not enforced: enqueue keeps working through the outbox.
+ * answer, the rates are not enforced: enqueue keeps working through the outbox.
  */
 export async function admitEnqueue(
   deps: { readonly pool: Queryable; readonly redis: Redis; readonly prefix: string; readonly logger: Logger },
   limits: QuotaLimits,
-  counts: ReadonlyMap<string, number>,
+  demands: ReadonlyMap<string, OrgDemand>,
 ): Promise<void> {
   if (limits.maxUnfinishedJobs > 0) {
-    for (const [orgId, n] of counts) {
+    for (const [orgId, { jobs }] of demands) {
       const unfinished = await countUnfinishedJobs(deps.pool, orgId, limits.maxUnfinishedJobs);
-      if (unfinished + n > limits.maxUnfinishedJobs) {
-        throw exceeded("maxUnfinishedJobs", limits.maxUnfinishedJobs, orgId, n, UNFINISHED_RETRY_AFTER_S);
+      if (unfinished + jobs > limits.maxUnfinishedJobs) {
+        throw exceeded("maxUnfinishedJobs", limits.maxUnfinishedJobs, orgId, jobs, UNFINISHED_RETRY_AFTER_S);
       }
     }
   }
-  if (limits.enqueuePerMinute <= 0) return;
   const keys = keysFor(deps.prefix);
+  const budgets: { limit: RateLimit; value: number; key: (orgId: string) => string; take: (d: OrgDemand) => number }[] =
+    [
+      { limit: "enqueuePerMinute", value: limits.enqueuePerMinute, key: keys.enqueueQuota, take: (d) => d.jobs },
+      { limit: "itemsPerMinute", value: limits.itemsPerMinute, key: keys.enqueueItemsQuota, take: (d) => d.items },
+    ];
   const taken: [string, number][] = [];
   try {
-    for (const [orgId, n] of counts) {
-      const [admitted, ttl] = (await deps.redis.eval(
-        TAKE,
-        1,
-        keys.enqueueQuota(orgId),
-        n,
-        limits.enqueuePerMinute,
-        WINDOW_MS,
-      )) as [number, number];
-      if (admitted !== 1) {
-        // Give back what this batch took for the orgs before: it enqueues nothing.
-        for (const [org, m] of taken) await deps.redis.decrby(keys.enqueueQuota(org), m);
-        const retryAfterS = Math.ceil((ttl > 0 ? ttl : WINDOW_MS) / 1000);
-        throw exceeded("enqueuePerMinute", limits.enqueuePerMinute, orgId, n, retryAfterS);
+    for (const budget of budgets) {
+      if (budget.value <= 0) continue;
+      for (const [orgId, demand] of demands) {
+        const n = budget.take(demand);
+        if (n === 0) continue;
+        const key = budget.key(orgId);
+        const [admitted, ttl] = (await deps.redis.eval(TAKE, 1, key, n, budget.value, WINDOW_MS)) as [number, number];
+        if (admitted !== 1) {
+          // Give back what this request took before: it enqueues nothing.
+          for (const [k, m] of taken) await deps.redis.decrby(k, m);
+          const retryAfterS = Math.ceil((ttl > 0 ? ttl : WINDOW_MS) / 1000);
+          throw exceeded(budget.limit, budget.value, orgId, n, retryAfterS);
+        }
+        taken.push([key, n]);
       }
-      taken.push([orgId, n]);
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    deps.logger.warn({ err: (error as Error).message }, "enqueue rate quota not checked: redis unavailable");
+    deps.logger.warn({ err: (error as Error).message }, "enqueue rate quotas not checked: redis unavailable");
   }
 }
