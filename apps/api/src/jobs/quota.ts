@@ -88,8 +88,18 @@ export async function admitEnqueue(
   const keys = keysFor(deps.prefix);
   const budgets: { limit: RateLimit; value: number; key: (orgId: string) => string; take: (d: OrgDemand) => number }[] =
     [
-      { limit: "enqueuePerMinute", value: limits.enqueuePerMinute, key: keys.enqueueQuota, take: (d) => d.jobs },
-      { limit: "itemsPerMinute", value: limits.itemsPerMinute, key: keys.enqueueItemsQuota, take: (d) => d.items },
+      {
+        limit: "enqueuePerMinute",
+        value: limits.enqueuePerMinute,
+        key: (orgId) => keys.enqueueQuota(orgId),
+        take: (d) => d.jobs,
+      },
+      {
+        limit: "itemsPerMinute",
+        value: limits.itemsPerMinute,
+        key: (orgId) => keys.enqueueItemsQuota(orgId),
+        take: (d) => d.items,
+      },
     ];
   const taken: [string, number][] = [];
   try {
