@@ -14,7 +14,10 @@ for (const file of files) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   // `pnpm test` goes on past a failing package (turbo --continue): name each one that failed.
-  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failing.push(`${file.replace("/test-results/vitest.json", "")} (${report.numFailedTests} tests, ${report.numFailedTestSuites} files failed)`);
+  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) {
+    const where = file.replace("/test-results/vitest.json", "");
+    failing.push(`${where} (${report.numFailedTests} tests, ${report.numFailedTestSuites} files failed)`);
+  }
 }
 if (files.length === 0) {
   console.error("no test reports found");
