@@ -7,15 +7,22 @@ const files = ["apps", "packages", "tooling"]
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failing = [];
 for (const file of files) {
   const report = JSON.parse(readFileSync(file, "utf8"));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  // `pnpm test` goes on past a failing package (turbo --continue): name each one that failed.
+  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) {
+    const where = file.replace("/test-results/vitest.json", "");
+    failing.push(`${where} (${report.numFailedTests} tests, ${report.numFailedTestSuites} files failed)`);
+  }
 }
 if (files.length === 0) {
   console.error("no test reports found");
   process.exit(1);
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+if (failing.length > 0) console.log(`failing packages: ${failing.join(", ")}`);
+process.exit(failed > 0 || failing.length > 0 || passed === 0 ? 1 : 0);

@@ -126,7 +126,7 @@ describe("dashboard in Chromium", () => {
     await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
     const job = await system.enqueue(aliceToken, {
       type: "synthetic", subtype: "work", name: "nightly import",
-      input: { durationMs: 2500, items: 6, failItems: [2], steps: ["fetch", "transform", "load"], output: { ok: true } },
+      input: { durationMs: 8000, items: 6, failItems: [2], steps: ["fetch", "transform", "load"], output: { ok: true } },
     });
     await page.getByRole("button", { name: /new job/ }).click();
     // The list row follows the job live too.
@@ -238,7 +238,7 @@ describe("dashboard in Chromium", () => {
     const alicePage = await newPage();
     await signIn(alicePage, aliceToken);
     await liveAndListed(alicePage);
-    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "alice only", input: { durationMs: 1500 } });
+    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "alice only", input: { durationMs: 8000 } });
     // Alice's page hears of it live; by then Bob's has had every chance to, and must not have.
     await alicePage.getByRole("button", { name: /new job/ }).waitFor();
     await expect.poll(() => alicePage.getByTestId("active-running").textContent(), soon).toBe("1 running");

@@ -26,16 +26,18 @@ function holderOf(jobId: string): Promise<AppProcess> {
 
 describe("a worker killed mid-job", () => {
   it("loses nothing: the job completes on the other worker with correct, unduplicated items", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 4000, items: 40, steps: ["a", "b", "c", "d"] } });
+    // Long enough that Postgres shows the first half of the items while the first run still holds
+    // the job, even when the mirror lags by seconds: the kill must land mid-job, not after it.
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 16_000, items: 40, steps: ["a", "b", "c", "d"] } });
     const holder = await holderOf(job.id);
     // Let it report some items first (the first two steps' worth).
-    await waitFor("items from the first run", async () => (await sys.job(member, job.id)).items.processed >= 20, { timeoutMs: 10_000 });
+    await waitFor("items from the first run", async () => (await sys.job(member, job.id)).items.processed >= 20, { timeoutMs: 30_000 });
     holder.kill("SIGKILL");
     await holder.exited();
     const survivor = workers.find((w) => w !== holder);
     if (!survivor) throw new Error("no second worker");
 
-    const done = await sys.waitForStatus(member, job.id, "completed", 60_000);
+    const done = await sys.waitForStatus(member, job.id, "completed", 90_000);
     expect(survivor.output()).toContain(`"jobId":"${job.id}"`);
     expect(done.items).toEqual({ total: 40, processed: 40, failed: 0, skipped: 0 });
     expect(done.progress.percent).toBe(100);

@@ -147,14 +147,15 @@ async function outagesMidRun(sys: System, token: string, apiBase: string, health
   await sleep(300);
   await redis.stop();
   await offer(20); // accepted into Postgres; the outbox sends them once Redis is back
-  await sleep(2000);
+  // Every process has seen the outage (not merely: some time has passed) before Redis returns.
+  await waitForChecks([apiBase, ...healthBases], { redis: "down", postgres: "ok" });
   await redis.start(); // empty: queues, streams, consumer groups, leases are gone
   await waitForChecks([apiBase, ...healthBases], { redis: "ok", postgres: "ok" });
   await offer(40);
   await sleep(300);
   await postgres.stop("fast");
   await offer(10);
-  await sleep(2000);
+  await waitForChecks([apiBase, ...healthBases], { redis: "ok", postgres: "down" });
   await postgres.start();
   await waitForChecks([apiBase, ...healthBases], { redis: "ok", postgres: "ok" });
   await offer(60);
@@ -162,9 +163,9 @@ async function outagesMidRun(sys: System, token: string, apiBase: string, health
   // Both at once, as in the reported incident: Redis comes back empty while Postgres is still out.
   await Promise.all([redis.stop(), postgres.stop("fast")]);
   await offer(10);
-  await sleep(1500);
+  await waitForChecks([apiBase, ...healthBases], { redis: "down", postgres: "down" });
   await redis.start();
-  await sleep(1500);
+  await waitForChecks([apiBase, ...healthBases], { redis: "ok", postgres: "down" });
   await postgres.start();
   await waitForChecks([apiBase, ...healthBases], { redis: "ok", postgres: "ok" });
   await offer(30);

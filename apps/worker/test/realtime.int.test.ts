@@ -24,10 +24,12 @@ const views = (events: SseEvent[], jobId?: string) => events.filter((e) => e.eve
 const order = ["pending", "queued", "delayed", "running", "completed"];
 
 describe("realtime streams", () => {
+  // The jobs below run for seconds so that "running" is still the row's state when the mirror
+  // (lagging under load, coalescing a batch's snapshots per job) and the stream catch up.
   it("shows a subscriber queued → running → progress → completed, in order", async () => {
     const stream = await openSse(`${sys.apiUrl}/v1/stream`, auth(member));
     expect(stream.status).toBe(200);
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 1500, items: 6, steps: ["a", "b", "c"] } });
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 6000, items: 6, steps: ["a", "b", "c"] } });
     await stream.waitFor("completed", (events) => views(events, job.id).some((v) => v.status === "completed"));
     stream.close();
     const seen = views(stream.events, job.id);
@@ -47,7 +49,7 @@ describe("realtime streams", () => {
   });
 
   it("resumes a dropped job stream from Last-Event-ID without gaps or repeats, then ends", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 2000, items: 4, steps: ["a", "b", "c", "d"] } });
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 8000, items: 4, steps: ["a", "b", "c", "d"] } });
     const first = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, auth(member));
     await first.waitFor("a running state", (events) => views(events).some((v) => v.status === "running"));
     first.close();
@@ -66,7 +68,7 @@ describe("realtime streams", () => {
   });
 
   it("streams the same changes from every API process", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 1200, items: 3, steps: ["a", "b"] } });
+    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 6000, items: 3, steps: ["a", "b"] } });
     const [a, b] = await Promise.all([
       openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, auth(member)),
       openSse(`${secondApi}/v1/jobs/${job.id}/stream`, auth(member)),

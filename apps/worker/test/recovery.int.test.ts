@@ -60,20 +60,38 @@ describe("recovery", () => {
   });
 
   it("re-enqueues every unfinished job from Postgres when the queue's Redis keys are deleted mid-run", async () => {
-    const mirrors = sys.workers.filter((w) => w.child.exitCode === null && w.output().includes('"roles":["mirror"]'));
+    // A process killed by a signal has exitCode null too: only one that has not ended counts.
+    const alive = (w: (typeof sys.workers)[number]) => w.child.exitCode === null && w.child.signalCode === null;
+    const mirrors = sys.workers.filter((w) => alive(w) && w.output().includes('"roles":["mirror"]'));
     if (mirrors.length === 0) await sys.startWorker("mirror");
+    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    try {
+      // Running jobs: long enough to still be running when the keys go, however slow this machine is.
+      const running = await enqueueMany(20, { durationMs: 10_000, items: 2 }, "work");
+      await waitFor("BullMQ to run some of them", async () => ((await queue.getActiveCount()) > 0 ? true : undefined), {
+        timeoutMs: 30_000,
+      });
+      // Waiting jobs, made so rather than hoped for: the paused queue hands none of them to the worker.
+      await queue.pause();
+      const waiting = await enqueueMany(30, { durationMs: 100, items: 2 }, "work");
+      const states = await Promise.all(waiting.map(async (id) => (await queue.getJob(id))?.getState()));
+      const started = (s: string | undefined) => s === undefined || s === "active" || s === "completed" || s === "failed";
+      expect(states.filter(started)).toEqual([]);
+      expect(await queue.getActiveCount()).toBeGreaterThan(0);
 
-    // More jobs than the worker runs at once (50), so some are waiting when their keys vanish.
-    const ids = await enqueueMany(80, { durationMs: 1500, items: 2 }, "work");
-    await waitFor("some jobs to run", async () => {
-      const [r] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'running'`, [ids]);
-      return (r?.n ?? 0) > 0 ? true : undefined;
-    });
-    const deleted = await deletePrefix(sys.prefix, sys.redisUrl);
-    expect(deleted).toBeGreaterThan(0);
-    await waitFor("all rows completed", async () => ((await summary(ids))?.completed === 80 ? true : undefined), { timeoutMs: 90_000 });
-    expect(await summary(ids)).toEqual({ completed: 80, items_ok: 80, rows: 160 });
-    const requeued = await sys.query(`SELECT 1 FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'requeued'`, [ids]);
-    expect(requeued.length).toBeGreaterThan(0);
+      // Deleting the keys takes the pause with them: only the reconciler can bring the jobs back.
+      const deleted = await deletePrefix(sys.prefix, sys.redisUrl);
+      expect(deleted).toBeGreaterThan(0);
+      const ids = [...running, ...waiting];
+      const allCompleted = async () => ((await summary(ids))?.completed === ids.length ? true : undefined);
+      await waitFor("all rows completed", allCompleted, { timeoutMs: 90_000 });
+      expect(await summary(ids)).toEqual({ completed: 50, items_ok: 50, rows: 100 });
+      // Every waiting job lost its Redis state before it ran: each came back through the reconciler.
+      const requeued = await sys.query<{ job_id: string }>(
+        `SELECT DISTINCT job_id::text FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'requeued'`, [waiting]);
+      expect(requeued.map((r) => r.job_id).sort()).toEqual([...waiting].sort());
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -16,7 +16,8 @@ afterAll(async () => {
 
 describe("SIGTERM", () => {
   it("finishes short jobs, hands long ones back within the bound, flushes the mirror and exits 0", async () => {
-    const worker = await sys.startWorker("work,mirror,housekeep", { SHUTDOWN_TIMEOUT_MS: "1500", LOG_LEVEL: "debug" });
+    // A grace well above the short job and well below the long one, so neither outcome depends on speed.
+    const worker = await sys.startWorker("work,mirror,housekeep", { SHUTDOWN_TIMEOUT_MS: "4000", LOG_LEVEL: "debug" });
     const short = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 800, items: 4 } });
     const long = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 8000, items: 4 } });
     await waitFor("both jobs to start", () => worker.output().includes(`"jobId":"${short.id}"`) && worker.output().includes(`"jobId":"${long.id}"`));

@@ -38,7 +38,7 @@ const jsonLines = (stdout: string): Line[] =>
 describe("jobstream CLI", () => {
   it("enqueue prints the job id; watch, piped, prints one JSON line per change and exits 0 on completed", async () => {
     const enqueued = await cli(
-      ["enqueue", "synthetic/work", "--input", '{"durationMs":3000,"steps":["a","b"],"output":"hi"}'],
+      ["enqueue", "synthetic/work", "--input", '{"durationMs":8000,"steps":["a","b"],"output":"hi"}'],
       env,
     );
     expect(enqueued.stderr).toBe("");
@@ -56,7 +56,7 @@ describe("jobstream CLI", () => {
 
   it("watch on a terminal redraws one progress line with step and message, and exits 0 on completed", async () => {
     const id = (
-      await cli(["enqueue", "synthetic", "--input", '{"durationMs":3000,"steps":["fetch","load"]}'], env)
+      await cli(["enqueue", "synthetic", "--input", '{"durationMs":8000,"steps":["fetch","load"]}'], env)
     ).stdout.trim();
     const result = await cliOnTerminal(["watch", id], env);
     expect(result.code).toBe(0);

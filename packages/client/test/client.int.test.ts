@@ -40,7 +40,7 @@ describe("@jobstream/client against a running API", () => {
     const answer = await client.jobs.enqueue({
       type: "synthetic",
       subtype: "work",
-      input: { durationMs: 600, items: 5, failItems: [2], steps: ["fetch", "load"], output: { hello: "world" } },
+      input: { durationMs: 4000, items: 5, failItems: [2], steps: ["fetch", "load"], output: { hello: "world" } },
       name: "client test",
     });
     expect(answer.created).toBe(true);

@@ -51,7 +51,7 @@ describe("client.stream (GET /v1/stream)", () => {
     await expect.poll(() => opened, { timeout: 20_000 }).toContain("open");
     const { job } = await client.jobs.enqueue({
       type: "synthetic",
-      input: { durationMs: 800, items: 3, steps: ["a", "b"] },
+      input: { durationMs: 4000, items: 3, steps: ["a", "b"] },
     });
     target.id = job.id;
     const seen = await collecting;

@@ -46,6 +46,8 @@ const RETRY_MAX_MS = 5000;
 
 /** How long a stop waits for the batch in hand before giving up on a Redis that is out. */
 const STOP_WAIT_MS = 2000;
+/** Batches a stop applies at most after the loop ended (what was published before the stop). */
+const DRAIN_ROUNDS = 5;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -203,8 +205,30 @@ export class MirrorRole {
       }
     }
     await finishing.catch((error: unknown) => { this.options.logger.warn({ err: (error as Error).message }, "last acknowledgement failed; its entries are re-read"); });
-    // A batch read ahead but not applied stays pending: the next owner reads it again.
-    await prefetched?.batch.catch(() => undefined);
+    try {
+      await this.drain(prefetched?.batch);
+    } catch (error) {
+      // Left pending, they are read again by the next owner.
+      const err = (error as Error).message;
+      this.options.logger.warn({ err }, "mirror could not apply its last entries before stopping; they stay pending");
+    }
+  }
+
+  /**
+   * On stop: applies the batch read ahead and whatever is still unread, so the events published
+   * before the stop (those of jobs this process's work role just handed back) reach Postgres now,
+   * not when another mirror takes the stream over. stop() bounds how long this may take.
+   */
+  private async drain(readAhead: Promise<Batch> | undefined): Promise<void> {
+    const queues = [...this.owned];
+    let next = readAhead;
+    for (let round = 0; round < DRAIN_ROUNDS && queues.length > 0; round++) {
+      const batch = await (next ?? this.read(queues));
+      next = undefined;
+      if (batch.sourced.length === 0 && batch.malformed.length === 0) return;
+      await this.apply(batch);
+      await this.finish(batch, Date.now());
+    }
   }
 
   /** One batch: entries left unacknowledged by an earlier owner first, then new ones. */
