@@ -2,7 +2,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 const files = ["apps", "packages", "tooling"]
-  .flatMap((group) => (existsSync(group) ? readdirSync(group).map((name) => `${group}/${name}/test-results/vitest.json`) : []))
+  .flatMap((group) =>
+    existsSync(group) ? readdirSync(group).map((name) => `${group}/${name}/test-results/vitest.json`) : [],
+  )
   .filter((file) => existsSync(file));
 let passed = 0;
 let failed = 0;

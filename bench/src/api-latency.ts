@@ -52,25 +52,46 @@ async function seed(sys: System, rows: number): Promise<void> {
   await sys.query("ANALYZE jobs");
 }
 
-async function load(url: string, token: string, paths: readonly string[], seconds: number, serverPid: number | undefined): Promise<LatencyResult> {
+async function load(
+  url: string,
+  token: string,
+  paths: readonly string[],
+  seconds: number,
+  serverPid: number | undefined,
+): Promise<LatencyResult> {
   let i = 0;
   const groups = { server: () => (serverPid === undefined ? [] : [serverPid]), ...processGroups };
-  const { result, cpuPercent } = await measureCpu(groups, () => autocannon({
-    url,
-    connections: 50,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
-    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] ?? "/healthz" }) }],
-  }));
+  const { result, cpuPercent } = await measureCpu(groups, () =>
+    autocannon({
+      url,
+      connections: 50,
+      duration: seconds,
+      headers: { authorization: `Bearer ${token}` },
+      requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] ?? "/healthz" }) }],
+    }),
+  );
   const stats: Record<string, { count?: number }> = result.statusCodeStats ?? {};
   const statusCodes = Object.fromEntries(Object.entries(stats).map(([code, stat]) => [code, stat.count ?? 0]));
-  return { p50Ms: result.latency.p50, p99Ms: result.latency.p99, requestsPerSec: result.requests.average, errors: result.errors, non2xx: result.non2xx, statusCodes, cpuPercent };
+  return {
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requestsPerSec: result.requests.average,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    statusCodes,
+    cpuPercent,
+  };
 }
 
 /** Starts floor-server.ts on the benchmark's database with the API's pool size. */
-async function startFloor(databaseUrl: string, poolSize: string): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
+async function startFloor(
+  databaseUrl: string,
+  poolSize: string,
+): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const script = fileURLToPath(new URL("./floor-server.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, databaseUrl, poolSize], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", script, databaseUrl, poolSize], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let port = 0;
   for await (const line of createInterface({ input: child.stdout })) {
     if (!line.startsWith("{")) continue;
@@ -108,8 +129,14 @@ export async function runApiLatency(rows: number, seconds: number): Promise<ApiL
     const paths = ids.map((r) => `/v1/jobs/${r.id}`);
     const job = await load(sys.apiUrl, service, paths, seconds, sys.api?.child.pid);
     // Members of different orgs asking for their active jobs.
-    const [member] = await sys.query<{ org: string; usr: string }>(`SELECT md5('org7')::uuid::text AS org, md5('user7')::uuid::text AS usr`);
-    const memberToken = await sys.token({ sub: member?.usr ?? randomUUID(), org: member?.org ?? randomUUID(), role: "member" });
+    const [member] = await sys.query<{ org: string; usr: string }>(
+      `SELECT md5('org7')::uuid::text AS org, md5('user7')::uuid::text AS usr`,
+    );
+    const memberToken = await sys.token({
+      sub: member?.usr ?? randomUUID(),
+      org: member?.org ?? randomUUID(),
+      role: "member",
+    });
     const active = await load(sys.apiUrl, memberToken, ["/v1/jobs/active"], seconds, sys.api?.child.pid);
     const env = sys.env();
     const floorServer = await startFloor(env.DATABASE_URL ?? "", env.DATABASE_POOL_SIZE ?? "4");

@@ -19,7 +19,9 @@ function pidsNamed(name: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, "utf8").startsWith(name)) pids.push(Number(entry));
-    } catch { /* ended meanwhile */ }
+    } catch {
+      /* ended meanwhile */
+    }
   }
   return pids;
 }
@@ -29,7 +31,11 @@ const TICKS_PER_SECOND = 100;
 /** Busy ticks of the whole machine (every core, every process, this container's or not). */
 function machineBusyTicks(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return user + nice + system + irq + softirq + steal;
 }
 
@@ -39,9 +45,13 @@ function machineBusyTicks(): number {
  * difference to the groups is load this benchmark did not make). Postgres backends that start
  * during the interval are counted from zero, those that end are missed.
  */
-export async function measureCpu<T>(groups: Record<string, () => number[]>, run: () => Promise<T>): Promise<{ result: T; cpuPercent: Record<string, number> }> {
+export async function measureCpu<T>(
+  groups: Record<string, () => number[]>,
+  run: () => Promise<T>,
+): Promise<{ result: T; cpuPercent: Record<string, number> }> {
   const before = new Map<string, Map<number, number>>();
-  for (const [group, pids] of Object.entries(groups)) before.set(group, new Map(pids().map((pid) => [pid, ticksOf(pid) ?? 0])));
+  for (const [group, pids] of Object.entries(groups))
+    before.set(group, new Map(pids().map((pid) => [pid, ticksOf(pid) ?? 0])));
   const machineBefore = machineBusyTicks();
   const started = performance.now();
   const result = await run();

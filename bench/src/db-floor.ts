@@ -13,10 +13,25 @@ const BATCH = 1000;
 function newRows(orgId: string, count: number): NewJobRow[] {
   const now = new Date();
   return Array.from({ length: count }, () => ({
-    id: randomUUID(), orgId, userId: null, type: "synthetic", subtype: "noop", name: "synthetic/noop", queue: "synthetic",
-    idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: { items: 10 }, metadata: {},
+    id: randomUUID(),
+    orgId,
+    userId: null,
+    type: "synthetic",
+    subtype: "noop",
+    name: "synthetic/noop",
+    queue: "synthetic",
+    idempotencyKey: null,
+    parentId: null,
+    groupId: null,
+    priority: 50,
+    maxAttempts: 3,
+    input: { items: 10 },
+    metadata: {},
     options: { backoff: { type: "exponential", delayMs: 1000 }, timeoutMs: 600_000, attemptsPerRun: 3 },
-    accessTokenHash: randomUUID().replaceAll("-", ""), runAt: null, retentionSeconds: 86_400, createdAt: now,
+    accessTokenHash: randomUUID().replaceAll("-", ""),
+    runAt: null,
+    retentionSeconds: 86_400,
+    createdAt: now,
   }));
 }
 
@@ -26,9 +41,31 @@ function finishedEntry(jobId: string, items: number): MirrorEntry {
   return {
     jobId,
     seq: 2,
-    snapshot: { status: "completed", attempts: 1, progress: 100, message: null, step: null, total: items, output: { items }, error: null, startedAt: at - 2, finishedAt: at, durationMs: 2 },
-    items: Array.from({ length: items }, (_, i) => ({ ref: `item-${String(i)}`, status: "success" as const, message: null, errorCode: null, attempt: 1, at })),
-    timeline: [{ type: "started", data: { attempt: 1 }, at: at - 2 }, { type: "completed", data: {}, at }],
+    snapshot: {
+      status: "completed",
+      attempts: 1,
+      progress: 100,
+      message: null,
+      step: null,
+      total: items,
+      output: { items },
+      error: null,
+      startedAt: at - 2,
+      finishedAt: at,
+      durationMs: 2,
+    },
+    items: Array.from({ length: items }, (_, i) => ({
+      ref: `item-${String(i)}`,
+      status: "success" as const,
+      message: null,
+      errorCode: null,
+      attempt: 1,
+      at,
+    })),
+    timeline: [
+      { type: "started", data: { attempt: 1 }, at: at - 2 },
+      { type: "completed", data: {}, at },
+    ],
   };
 }
 
@@ -54,7 +91,10 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
       for (let sent = 0; sent < n; sent += BATCH) {
         const rows = newRows(orgId, Math.min(BATCH, n - sent));
         await insertPendingJobs(pool, rows);
-        await markDispatched(pool, rows.map((r) => ({ id: r.id, status: "queued" as const })));
+        await markDispatched(
+          pool,
+          rows.map((r) => ({ id: r.id, status: "queued" as const })),
+        );
         stored.push(rows.map((r) => r.id));
         enqueued += rows.length;
         signal.wake();
@@ -65,21 +105,29 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
     });
     let mirrored = 0;
     while (mirrored < n) {
-      if (failed !== null) throw failed instanceof Error ? failed : new Error("db floor: storing jobs failed", { cause: failed });
+      if (failed !== null)
+        throw failed instanceof Error ? failed : new Error("db floor: storing jobs failed", { cause: failed });
       const ids = stored.shift();
       if (ids === undefined) {
-        await new Promise<void>((resolve) => { signal.wake = resolve; });
+        await new Promise<void>((resolve) => {
+          signal.wake = resolve;
+        });
         continue;
       }
       // One statement, as the mirror runs it (no transaction around it).
-      await applyMirrorBatch(pool, ids.map((id) => finishedEntry(id, items)));
+      await applyMirrorBatch(
+        pool,
+        ids.map((id) => finishedEntry(id, items)),
+      );
       mirrored += ids.length;
     }
     await enqueue;
     const seconds = (performance.now() - started) / 1000;
     const { rows } = await pool.query<{ jobs: number; items: number }>(
-      `SELECT (SELECT count(*)::int FROM jobs WHERE status = 'completed') AS jobs, (SELECT count(*)::int FROM job_items) AS items`);
-    if (rows[0]?.jobs !== n || rows[0].items !== n * items || enqueued !== n) throw new Error(`db floor: ${JSON.stringify(rows[0])} rows for ${String(n)} jobs`);
+      `SELECT (SELECT count(*)::int FROM jobs WHERE status = 'completed') AS jobs, (SELECT count(*)::int FROM job_items) AS items`,
+    );
+    if (rows[0]?.jobs !== n || rows[0].items !== n * items || enqueued !== n)
+      throw new Error(`db floor: ${JSON.stringify(rows[0])} rows for ${String(n)} jobs`);
     return { jobsPerSec: n / seconds, seconds };
   } finally {
     await pool.end();

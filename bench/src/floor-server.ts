@@ -28,7 +28,12 @@ const server = createServer((req, res) => {
 });
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
-  console.log(JSON.stringify({ msg: "floor listening", port: typeof address === "object" && address !== null ? address.port : 0 }));
+  console.log(
+    JSON.stringify({
+      msg: "floor listening",
+      port: typeof address === "object" && address !== null ? address.port : 0,
+    }),
+  );
 });
 process.on("SIGTERM", () => {
   server.close();

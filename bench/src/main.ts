@@ -35,7 +35,9 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
     pipelines.push(await runPipeline(n, items, concurrency));
     raws.push(await runRaw(n, items, concurrency));
   }
-  console.log(`round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`);
+  console.log(
+    `round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`,
+  );
 }
 
 const wants = (part: string) => only === undefined || only === part;
@@ -43,23 +45,40 @@ const wants = (part: string) => only === undefined || only === part;
 const dbFloor = pipelines.length > 0 || only === "dbfloor" ? await runDbFloor(n, items) : null;
 if (dbFloor) console.log(`db floor: ${dbFloor.jobsPerSec.toFixed(0)} jobs/s`);
 // Memory should not grow with the number of jobs: the same pipeline once more with 2N.
-const doubled = pipelines.length > 0 && !process.argv.includes("--no-double") ? await runPipeline(2 * n, items, concurrency) : null;
-if (doubled) console.log(`2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`);
-const mirrorLag = wants("lag") ? await runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30) : null;
-if (mirrorLag) console.log(`mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`);
+const doubled =
+  pipelines.length > 0 && !process.argv.includes("--no-double") ? await runPipeline(2 * n, items, concurrency) : null;
+if (doubled)
+  console.log(
+    `2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`,
+  );
+const mirrorLag = wants("lag")
+  ? await runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30)
+  : null;
+if (mirrorLag)
+  console.log(
+    `mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`,
+  );
 const itemRate = wants("items") ? await runItemRate(quick ? 20_000 : 100_000) : null;
 if (itemRate) console.log(`items: ${itemRate.items} in ${itemRate.seconds.toFixed(2)} s`);
 const api = wants("api") ? await runApiLatency(apiRows, quick ? 5 : 10) : null;
-if (api) console.log(`api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)} floor ${JSON.stringify(api.floor.statusCodes)}`);
+if (api)
+  console.log(
+    `api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)} floor ${JSON.stringify(api.floor.statusCodes)}`,
+  );
 
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
  * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
  * bounds the ratio from above.
  */
-function cpuMicrosPerJob(run: { readonly cpuPercent: Record<string, number>; readonly seconds: number }, jobs: number): number {
-  const percent = Object.entries(run.cpuPercent).filter(([group]) => group !== "machine").reduce((sum, [, v]) => sum + v, 0);
-  return (percent / 100) * run.seconds * 1e6 / jobs;
+function cpuMicrosPerJob(
+  run: { readonly cpuPercent: Record<string, number>; readonly seconds: number },
+  jobs: number,
+): number {
+  const percent = Object.entries(run.cpuPercent)
+    .filter(([group]) => group !== "machine")
+    .reduce((sum, [, v]) => sum + v, 0);
+  return ((percent / 100) * run.seconds * 1e6) / jobs;
 }
 const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
 const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
@@ -71,20 +90,45 @@ const result = {
   machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   settings: { n, itemsPerJob: items, concurrency, rounds },
   pipeline: {
-    jobsPerSec, rawJobsPerSec, ratio: jobsPerSec / rawJobsPerSec, rounds: pipelines, rawRounds: raws,
+    jobsPerSec,
+    rawJobsPerSec,
+    ratio: jobsPerSec / rawJobsPerSec,
+    rounds: pipelines,
+    rawRounds: raws,
     dbFloorJobsPerSec: dbFloor?.jobsPerSec ?? null,
-    cpuMicrosPerJob: jobCpuUs, rawCpuMicrosPerJob: rawCpuUs, ratioBoundByCpu: rawCpuUs / jobCpuUs,
+    cpuMicrosPerJob: jobCpuUs,
+    rawCpuMicrosPerJob: rawCpuUs,
+    ratioBoundByCpu: rawCpuUs / jobCpuUs,
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
-  mirrorLag: mirrorLag && { p50Ms: mirrorLag.p50Ms, p99Ms: mirrorLag.p99Ms, maxMs: mirrorLag.maxMs, targetJobsPerSec: mirrorLag.targetJobsPerSec, seconds: mirrorLag.seconds, jobs: mirrorLag.jobs },
-  items: itemRate && { perSec: itemRate.perSec, items: itemRate.items, seconds: itemRate.seconds, cpuPercent: itemRate.cpuPercent },
+  mirrorLag: mirrorLag && {
+    p50Ms: mirrorLag.p50Ms,
+    p99Ms: mirrorLag.p99Ms,
+    maxMs: mirrorLag.maxMs,
+    targetJobsPerSec: mirrorLag.targetJobsPerSec,
+    seconds: mirrorLag.seconds,
+    jobs: mirrorLag.jobs,
+  },
+  items: itemRate && {
+    perSec: itemRate.perSec,
+    items: itemRate.items,
+    seconds: itemRate.seconds,
+    cpuPercent: itemRate.cpuPercent,
+  },
   api: api && {
     rows: api.rows,
-    jobP50Ms: api.job.p50Ms, jobP99Ms: api.job.p99Ms, jobRequestsPerSec: api.job.requestsPerSec,
-    activeP50Ms: api.active.p50Ms, activeP99Ms: api.active.p99Ms, activeRequestsPerSec: api.active.requestsPerSec,
-    floorP50Ms: api.floor.p50Ms, floorP99Ms: api.floor.p99Ms, floorRequestsPerSec: api.floor.requestsPerSec,
+    jobP50Ms: api.job.p50Ms,
+    jobP99Ms: api.job.p99Ms,
+    jobRequestsPerSec: api.job.requestsPerSec,
+    activeP50Ms: api.active.p50Ms,
+    activeP99Ms: api.active.p99Ms,
+    activeRequestsPerSec: api.active.requestsPerSec,
+    floorP50Ms: api.floor.p50Ms,
+    floorP99Ms: api.floor.p99Ms,
+    floorRequestsPerSec: api.floor.requestsPerSec,
     jobVsFloor: api.job.requestsPerSec / api.floor.requestsPerSec,
-    errors: api.job.errors + api.active.errors + api.floor.errors, non2xx: api.job.non2xx + api.active.non2xx + api.floor.non2xx,
+    errors: api.job.errors + api.active.errors + api.floor.errors,
+    non2xx: api.job.non2xx + api.active.non2xx + api.floor.non2xx,
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   memory: memoryOf(pipelines, raws, doubled),
@@ -116,7 +160,7 @@ console.table({
     ? {
         "raw BullMQ (jobs/s)": rawJobsPerSec.toFixed(0),
         "Jobstream pipeline (jobs/s)": jobsPerSec.toFixed(0),
-        "ratio": result.pipeline.ratio.toFixed(3),
+        ratio: result.pipeline.ratio.toFixed(3),
         "API enqueue (jobs/s)": median(pipelines.map((p) => p.enqueuePerSec)).toFixed(0),
         "db floor: the pipeline's SQL alone (jobs/s)": result.pipeline.dbFloorJobsPerSec?.toFixed(0) ?? "—",
         "pipeline ÷ db floor": result.pipeline.ofDbFloor?.toFixed(3) ?? "—",
@@ -126,7 +170,9 @@ console.table({
         "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
         ...(result.memory.doubled
-          ? { [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth?.toFixed(2) ?? "?"} / ${result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?"}` }
+          ? {
+              [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth?.toFixed(2) ?? "?"} / ${result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?"}`,
+            }
           : {}),
         "CPU % in the pipeline (api / worker / mirror / postgres / redis / whole machine)": (() => {
           const cpu = pipelines.at(-1)?.cpuPercent ?? {};
@@ -135,7 +181,9 @@ console.table({
       }
     : {}),
   ...(result.mirrorLag
-    ? { [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: p50 / p99 / max (ms)`]: `${result.mirrorLag.p50Ms.toFixed(1)} / ${result.mirrorLag.p99Ms.toFixed(1)} / ${result.mirrorLag.maxMs.toFixed(0)}` }
+    ? {
+        [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: p50 / p99 / max (ms)`]: `${result.mirrorLag.p50Ms.toFixed(1)} / ${result.mirrorLag.p99Ms.toFixed(1)} / ${result.mirrorLag.maxMs.toFixed(0)}`,
+      }
     : {}),
   ...(result.items
     ? {
@@ -152,10 +200,12 @@ console.table({
         "floor (node:http + pg, same by-id SQL) p50 / p99 (ms)": `${result.api.floorP50Ms} / ${result.api.floorP99Ms}`,
         "floor req/s": result.api.floorRequestsPerSec.toFixed(0),
         "GET /v1/jobs/:id req/s ÷ floor req/s": result.api.jobVsFloor.toFixed(3),
-        ...Object.fromEntries(Object.entries(result.api.cpuPercent).map(([run, cpu]) => [
-          `CPU % during ${run} (server / postgres / redis / autocannon / whole machine)`,
-          `${cpu.server} / ${cpu.postgres} / ${cpu.redis} / ${cpu.self} / ${cpu.machine}`,
-        ])),
+        ...Object.fromEntries(
+          Object.entries(result.api.cpuPercent).map(([run, cpu]) => [
+            `CPU % during ${run} (server / postgres / redis / autocannon / whole machine)`,
+            `${cpu.server} / ${cpu.postgres} / ${cpu.redis} / ${cpu.self} / ${cpu.machine}`,
+          ]),
+        ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
       }
     : {}),

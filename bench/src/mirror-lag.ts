@@ -40,21 +40,39 @@ export async function runMirrorLag(rate: number, seconds: number): Promise<Mirro
       const due = Math.floor(((performance.now() - started) / tickMs + 1) * perTick);
       const size = Math.min(1000, due - sent);
       if (size > 0) {
-        await sys.request("POST", "/v1/jobs/batch", { token, body: { jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype: "noop", input: { items: 10 } })) } });
+        await sys.request("POST", "/v1/jobs/batch", {
+          token,
+          body: {
+            jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype: "noop", input: { items: 10 } })),
+          },
+        });
         sent += size;
       }
-      const wait = started + ((sent / perTick) * tickMs) - performance.now();
+      const wait = started + (sent / perTick) * tickMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    await waitFor("every job completed", async () => {
-      const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE type = 'synthetic' AND status = 'completed'`);
-      return row?.n === sent ? true : undefined;
-    }, { timeoutMs: 600_000, intervalMs: 200 });
+    await waitFor(
+      "every job completed",
+      async () => {
+        const [row] = await sys.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM jobs WHERE type = 'synthetic' AND status = 'completed'`,
+        );
+        return row?.n === sent ? true : undefined;
+      },
+      { timeoutMs: 600_000, intervalMs: 200 },
+    );
     const [lag] = await sys.query<{ p50: number; p99: number; max: number }>(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
        FROM (SELECT extract(epoch FROM updated_at - completed_at) * 1000 AS ms FROM jobs WHERE type = 'synthetic') s`,
     );
-    return { targetJobsPerSec: rate, seconds, jobs: sent, p50Ms: Number(lag?.p50), p99Ms: Number(lag?.p99), maxMs: Number(lag?.max) };
+    return {
+      targetJobsPerSec: rate,
+      seconds,
+      jobs: sent,
+      p50Ms: Number(lag?.p50),
+      p99Ms: Number(lag?.p99),
+      maxMs: Number(lag?.max),
+    };
   } finally {
     await sys.stop();
   }
@@ -68,14 +86,24 @@ export async function runItemRate(items: number): Promise<ItemRateResult> {
     await sys.startApi(profileEnv());
     const worker = await sys.startWorker("work,mirror,housekeep", profileEnv());
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-    const groups = { worker: () => (worker.child.pid === undefined ? [] : [worker.child.pid]), postgres: processGroups.postgres, redis: processGroups.redis };
+    const groups = {
+      worker: () => (worker.child.pid === undefined ? [] : [worker.child.pid]),
+      postgres: processGroups.postgres,
+      redis: processGroups.redis,
+    };
     const started = performance.now();
     const { result: job, cpuPercent } = await measureCpu(groups, async () => {
       const enqueued = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items } });
-      await waitFor("every item row", async () => {
-        const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items WHERE job_id = $1`, [enqueued.id]);
-        return row?.n === items ? true : undefined;
-      }, { timeoutMs: 600_000, intervalMs: 50 });
+      await waitFor(
+        "every item row",
+        async () => {
+          const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items WHERE job_id = $1`, [
+            enqueued.id,
+          ]);
+          return row?.n === items ? true : undefined;
+        },
+        { timeoutMs: 600_000, intervalMs: 50 },
+      );
       return enqueued;
     });
     const seconds = (performance.now() - started) / 1000;

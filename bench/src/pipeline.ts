@@ -18,26 +18,47 @@ export interface PipelineResult {
 
 const BATCH = 1000;
 
-const pidOf = (p: { readonly child: { readonly pid?: number } } | undefined): number[] => (p?.child.pid === undefined ? [] : [p.child.pid]);
+const pidOf = (p: { readonly child: { readonly pid?: number } } | undefined): number[] =>
+  p?.child.pid === undefined ? [] : [p.child.pid];
 
 /** Enqueues N jobs by batches of 1,000 and waits for every row and item row: seconds in all and for the enqueue. */
-async function enqueueAndWait(sys: System, token: string, n: number, items: number): Promise<{ seconds: number; enqueueSeconds: number }> {
+async function enqueueAndWait(
+  sys: System,
+  token: string,
+  n: number,
+  items: number,
+): Promise<{ seconds: number; enqueueSeconds: number }> {
   const job = { type: "synthetic", subtype: "noop", input: { items } };
   const started = performance.now();
   for (let sent = 0; sent < n; sent += BATCH) {
     const size = Math.min(BATCH, n - sent);
-    const res = await sys.request("POST", "/v1/jobs/batch", { token, body: { jobs: Array.from({ length: size }, () => job) } });
+    const res = await sys.request("POST", "/v1/jobs/batch", {
+      token,
+      body: { jobs: Array.from({ length: size }, () => job) },
+    });
     if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
   }
   const enqueueSeconds = (performance.now() - started) / 1000;
-  await waitFor("every row completed", async () => {
-    const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'completed' AND type = 'synthetic'`);
-    return row?.n === n ? true : undefined;
-  }, { timeoutMs: 600_000, intervalMs: 50 });
-  await waitFor("every item row", async () => {
-    const [row] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.type = 'synthetic'`);
-    return row?.n === n * items ? true : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 50 });
+  await waitFor(
+    "every row completed",
+    async () => {
+      const [row] = await sys.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jobs WHERE status = 'completed' AND type = 'synthetic'`,
+      );
+      return row?.n === n ? true : undefined;
+    },
+    { timeoutMs: 600_000, intervalMs: 50 },
+  );
+  await waitFor(
+    "every item row",
+    async () => {
+      const [row] = await sys.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.type = 'synthetic'`,
+      );
+      return row?.n === n * items ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 50 },
+  );
   return { seconds: (performance.now() - started) / 1000, enqueueSeconds };
 }
 
@@ -52,18 +73,36 @@ export async function runPipeline(n: number, items: number, concurrency: number)
   try {
     const nodeOptions = profileEnv();
     await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
-    const worker = await sys.startWorker("work", { CONCURRENCY_SYNTHETIC: String(concurrency), DATABASE_POOL_SIZE: "2", ...nodeOptions });
+    const worker = await sys.startWorker("work", {
+      CONCURRENCY_SYNTHETIC: String(concurrency),
+      DATABASE_POOL_SIZE: "2",
+      ...nodeOptions,
+    });
     const mirror = await sys.startWorker("mirror,housekeep", { DATABASE_POOL_SIZE: "4", ...nodeOptions });
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
 
-    const groups = { api: () => pidOf(sys.api), worker: () => pidOf(worker), mirror: () => pidOf(mirror), ...processGroups };
+    const groups = {
+      api: () => pidOf(sys.api),
+      worker: () => pidOf(worker),
+      mirror: () => pidOf(mirror),
+      ...processGroups,
+    };
     const { result: timing, cpuPercent } = await measureCpu(groups, () => enqueueAndWait(sys, token, n, items));
     const { seconds, enqueueSeconds } = timing;
 
     const [check] = await sys.query<{ bad: number }>(
-      `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`, [items]);
+      `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`,
+      [items],
+    );
     if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);
-    return { jobsPerSec: n / seconds, enqueuePerSec: n / enqueueSeconds, seconds, workerPeakMb: peakRssMb(worker.child.pid), mirrorPeakMb: peakRssMb(mirror.child.pid), cpuPercent };
+    return {
+      jobsPerSec: n / seconds,
+      enqueuePerSec: n / enqueueSeconds,
+      seconds,
+      workerPeakMb: peakRssMb(worker.child.pid),
+      mirrorPeakMb: peakRssMb(mirror.child.pid),
+      cpuPercent,
+    };
   } finally {
     await sys.stop();
   }

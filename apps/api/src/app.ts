@@ -78,7 +78,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(readRouter(deps));
   app.use(
     streamRouter({
-      db: deps.db, pool: deps.pool, hub: deps.hub, keepAliveMs: deps.sseKeepAliveMs, maxStreamsPerToken: deps.sseMaxPerToken,
+      db: deps.db,
+      pool: deps.pool,
+      hub: deps.hub,
+      keepAliveMs: deps.sseKeepAliveMs,
+      maxStreamsPerToken: deps.sseMaxPerToken,
     }),
   );
   app.use(healthRouter(deps));

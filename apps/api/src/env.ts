@@ -4,7 +4,10 @@ import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
 import { z } from "zod";
 
 /** "true" or "false" (anything else is refused, so a typo does not silently mean false). */
-const flag = z.enum(["true", "false"]).default("false").transform((v) => v === "true");
+const flag = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true");
 
 const apiEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -22,14 +25,27 @@ const apiEnvSchema = baseEnvSchema.extend({
   /** When set, bearer tokens must carry this `aud`. */
   JWT_AUDIENCE: z.string().min(1).optional(),
   /** Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`); default 30 days. */
-  JWT_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(10 * 365 * 86_400).default(2_592_000),
+  JWT_MAX_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 86_400)
+    .default(2_592_000),
   /** Largest accepted request body. */
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb").default("1mb"),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, "like 1mb or 512kb")
+    .default("1mb"),
   /** Browser origins allowed to call the API (comma list); empty: no cross-origin access. */
   CORS_ORIGINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    )
     .pipe(z.array(z.url())),
   /** Requests per minute per token, shared by every API process. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),

@@ -31,10 +31,19 @@ async function main(): Promise<void> {
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
   pool.on("error", errorListener(outages, logger, "postgres pool error"));
   outages.start();
-  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => { errorListener(outages, logger, "queue error", { queue })(error); });
+  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => {
+    errorListener(outages, logger, "queue error", { queue })(error);
+  });
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
 
-  const hub = new ChangeHub({ db, redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, tickMs: env.SSE_TICK_MS, outages });
+  const hub = new ChangeHub({
+    db,
+    redisUrl: env.REDIS_URL,
+    prefix: env.QUEUE_PREFIX,
+    logger,
+    tickMs: env.SSE_TICK_MS,
+    outages,
+  });
   hub.start();
 
   // Start even when Redis is down (enqueue then answers 202 and the outbox catches up), but give
@@ -42,12 +51,29 @@ async function main(): Promise<void> {
   if (!(await redisReady(redis, 2000))) logger.warn("redis is not answering; starting anyway");
 
   const app = createApp({
-    db, pool, redis, producer, publisher, logger, hub, outages,
-    tokenRules: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, maxTtlSeconds: env.JWT_MAX_TTL_SECONDS },
-    prefix: env.QUEUE_PREFIX, bodyLimit: env.BODY_LIMIT,
-    sseKeepAliveMs: env.SSE_KEEPALIVE_MS, sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
-    corsOrigins: env.CORS_ORIGINS, rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE, trustProxy: env.TRUST_PROXY,
-    metricsToken: env.METRICS_TOKEN, dashboardDir: env.DASHBOARD_DIR,
+    db,
+    pool,
+    redis,
+    producer,
+    publisher,
+    logger,
+    hub,
+    outages,
+    tokenRules: {
+      secret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      maxTtlSeconds: env.JWT_MAX_TTL_SECONDS,
+    },
+    prefix: env.QUEUE_PREFIX,
+    bodyLimit: env.BODY_LIMIT,
+    sseKeepAliveMs: env.SSE_KEEPALIVE_MS,
+    sseMaxPerToken: env.SSE_MAX_PER_TOKEN,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN,
+    dashboardDir: env.DASHBOARD_DIR,
     enqueuePolicy: {
       developmentTypes: env.ENABLE_SYNTHETIC_JOBS,
       maxUnfinishedJobs: env.ORG_MAX_UNFINISHED_JOBS,
@@ -67,7 +93,13 @@ async function main(): Promise<void> {
     steps: [
       // Streams first: the HTTP server waits for open connections, and event streams stay open
       // until they are ended (their clients reconnect to another API process).
-      { name: "streams", run: () => { outages.stop(); return hub.stop(); } },
+      {
+        name: "streams",
+        run: () => {
+          outages.stop();
+          return hub.stop();
+        },
+      },
       { name: "http", run: () => closeHttpServer(server) },
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },

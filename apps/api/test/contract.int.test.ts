@@ -166,7 +166,9 @@ describe("every route answers what the contract says", () => {
     conforms(readinessSchema, ready.body);
 
     const operator = await sys.token({ role: "operator" });
-    const deadLetters = await call("GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", { token: operator });
+    const deadLetters = await call("GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", {
+      token: operator,
+    });
     expect(deadLetters.status).toBe(200);
     conforms(deadLetterPageSchema, deadLetters.body);
   });

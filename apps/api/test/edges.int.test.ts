@@ -21,7 +21,9 @@ afterAll(async () => {
   await sys.stop();
 }, 60_000);
 
-interface ErrorBody { error: { code: string; details?: { path: string }[] } }
+interface ErrorBody {
+  error: { code: string; details?: { path: string }[] };
+}
 const fieldOf = (body: unknown) => (body as ErrorBody).error.details?.map((d) => d.path);
 
 describe("bounds the probe found", () => {
@@ -87,7 +89,9 @@ describe("error stacks", () => {
   it("are shown to operators and services, not to the org's admin or member", async () => {
     const job = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 5 }, maxAttempts: 1 });
     await sys.waitForStatus(member, job.id, "failed");
-    interface View { error: { code: string; stack?: string } | null }
+    interface View {
+      error: { code: string; stack?: string } | null;
+    }
     for (const [role, token] of [
       ["member", member],
       ["admin", admin],

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken, System, unsignedToken } from "@jobstream/testing";
-import { bodyWith, deepJson, enqueueFields, idRoutes, oddText, queryFields, rawNumbers, unsafeText } from "./hostile-matrix";
+import {
+  bodyWith,
+  deepJson,
+  enqueueFields,
+  idRoutes,
+  oddText,
+  queryFields,
+  rawNumbers,
+  unsafeText,
+} from "./hostile-matrix";
 
 const sys = new System();
 let member: string;
@@ -16,7 +25,9 @@ afterAll(async () => {
   await sys.stop();
 }, 60_000);
 
-interface ErrorBody { error?: { code?: unknown; message?: unknown; details?: unknown } }
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown; details?: unknown };
+}
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -69,13 +80,21 @@ const hostile: [string, unknown, string, number, string?][] = [
   ["idempotency key too long", { ...ok, idempotencyKey: "k".repeat(201) }, "application/json", 400, "idempotencyKey"],
   ["wrong content type", JSON.stringify(ok), "text/plain", 415],
   ["form content type", "type=synthetic", "application/x-www-form-urlencoded", 415],
-  ["csv with unknown key column", { type: "import", input: { csv: "a\n1", columns: [{ name: "a", type: "string" }], keyColumn: "b" } }, "application/json", 400, "input.keyColumn"],
+  [
+    "csv with unknown key column",
+    { type: "import", input: { csv: "a\n1", columns: [{ name: "a", type: "string" }], keyColumn: "b" } },
+    "application/json",
+    400,
+    "input.keyColumn",
+  ],
 ];
 
 describe("hostile bodies", () => {
   it.each(hostile)("%s → 4xx in the documented shape", async (_what, body, contentType, status, path) => {
     const res = await sys.request<ErrorBody>("POST", "/v1/jobs", {
-      token: member, body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": contentType },
+      token: member,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "content-type": contentType },
     });
     expect(res.status).toBe(status);
     expect(typeof res.body.error?.code).toBe("string");
@@ -88,7 +107,10 @@ describe("hostile bodies", () => {
   });
 
   it("rejects a batch over 1,000 jobs and bad elements by index", async () => {
-    const tooMany = await sys.request<ErrorBody>("POST", "/v1/jobs/batch", { token: member, body: { jobs: Array.from({ length: 1001 }, () => ok) } });
+    const tooMany = await sys.request<ErrorBody>("POST", "/v1/jobs/batch", {
+      token: member,
+      body: { jobs: Array.from({ length: 1001 }, () => ok) },
+    });
     expect(tooMany.status).toBe(400);
     const empty = await sys.request<ErrorBody>("POST", "/v1/jobs/batch", { token: member, body: { jobs: [] } });
     expect(empty.status).toBe(400);
@@ -134,15 +156,21 @@ describe("authentication", () => {
 
   it("refuses a token whose claims are not Jobstream's", async () => {
     const { SignJWT } = await import("jose");
-    const token = await new SignJWT({ org: "acme", role: "root" }).setProtectedHeader({ alg: "HS256" }).setSubject("bob")
-      .setExpirationTime("1h").sign(new TextEncoder().encode(sys.secret));
+    const token = await new SignJWT({ org: "acme", role: "root" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("bob")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(sys.secret));
     const res = await sys.request<ErrorBody>("GET", `/v1/jobs/${randomUUID()}`, { token });
     expect(res.status).toBe(401);
   });
 });
 
 describe("hostile values in every field of every endpoint", () => {
-  interface Answer { status: number; body: ErrorBody }
+  interface Answer {
+    status: number;
+    body: ErrorBody;
+  }
   const failures: string[] = [];
   let admin: string;
   let jobId: string;
@@ -153,10 +181,16 @@ describe("hostile values in every field of every endpoint", () => {
   });
 
   /** One request; streams are closed as soon as their status is known. */
-  const call = async (method: string, path: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     const controller = new AbortController();
     const res = await fetch(`${sys.apiUrl}${path}`, {
-      method, signal: controller.signal, body: options.body,
+      method,
+      signal: controller.signal,
+      body: options.body,
       headers: {
         ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
         ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
@@ -169,18 +203,25 @@ describe("hostile values in every field of every endpoint", () => {
     }
     const text = await res.text();
     let body: ErrorBody = {};
-    try { body = JSON.parse(text) as ErrorBody; } catch { /* not JSON: checked below */ }
+    try {
+      body = JSON.parse(text) as ErrorBody;
+    } catch {
+      /* not JSON: checked below */
+    }
     return { status: res.status, body };
   };
 
   /** Records what is wrong with an answer: a 5xx, an undocumented 4xx, or unsafe text not named as its field. */
   const judge = (what: string, answer: Answer, unsafePath?: string): void => {
     if (answer.status >= 500) failures.push(`${what}: ${String(answer.status)}`);
-    else if (answer.status >= 400 && typeof answer.body.error?.code !== "string") failures.push(`${what}: ${String(answer.status)} without an error code`);
+    else if (answer.status >= 400 && typeof answer.body.error?.code !== "string")
+      failures.push(`${what}: ${String(answer.status)} without an error code`);
     if (unsafePath !== undefined) {
       const paths = (answer.body.error?.details as { path: string }[] | undefined)?.map((d) => d.path) ?? [];
       if (answer.status !== 400 || answer.body.error?.code !== "validation_failed" || !paths.includes(unsafePath)) {
-        failures.push(`${what}: expected 400 naming ${unsafePath}, got ${String(answer.status)} ${JSON.stringify(answer.body)}`);
+        failures.push(
+          `${what}: expected 400 naming ${unsafePath}, got ${String(answer.status)} ${JSON.stringify(answer.body)}`,
+        );
       }
     }
   };
@@ -195,13 +236,28 @@ describe("hostile values in every field of every endpoint", () => {
   it("refuses unsafe text, and answers odd strings, huge numbers and prototype keys with a 4xx or stores them as given, in enqueue and batch bodies", async () => {
     const checks: (() => Promise<void>)[] = [];
     for (const field of enqueueFields) {
-      for (const [batch, prefix] of [[false, ""], [true, "jobs.0."]] as const) {
-        const send = (body: string) => call("POST", batch ? "/v1/jobs/batch" : "/v1/jobs", { token: member, body: batch ? `{"jobs":[${body}]}` : body });
+      for (const [batch, prefix] of [
+        [false, ""],
+        [true, "jobs.0."],
+      ] as const) {
+        const send = (body: string) =>
+          call("POST", batch ? "/v1/jobs/batch" : "/v1/jobs", {
+            token: member,
+            body: batch ? `{"jobs":[${body}]}` : body,
+          });
         for (const [what, text] of unsafeText) {
-          checks.push(async () => { judge(`${prefix}${field} = ${what}`, await send(bodyWith(base, field, { text })), `${prefix}${field}`); });
+          checks.push(async () => {
+            judge(`${prefix}${field} = ${what}`, await send(bodyWith(base, field, { text })), `${prefix}${field}`);
+          });
         }
-        for (const text of oddText) checks.push(async () => { judge(`${prefix}${field} = "${text}"`, await send(bodyWith(base, field, { text }))); });
-        for (const raw of rawNumbers) checks.push(async () => { judge(`${prefix}${field} = ${raw}`, await send(bodyWith(base, field, { raw }))); });
+        for (const text of oddText)
+          checks.push(async () => {
+            judge(`${prefix}${field} = "${text}"`, await send(bodyWith(base, field, { text })));
+          });
+        for (const raw of rawNumbers)
+          checks.push(async () => {
+            judge(`${prefix}${field} = ${raw}`, await send(bodyWith(base, field, { raw })));
+          });
       }
     }
     // Prototype keys as field names, at the top and inside the free-form fields.
@@ -214,13 +270,29 @@ describe("hostile values in every field of every endpoint", () => {
       '{"type":"synthetic","input":{},"backoff":{"__proto__":{"type":"fixed"},"delayMs":1}}',
     ];
     for (const body of protoBodies) {
-      checks.push(async () => { judge(`enqueue ${body}`, await call("POST", "/v1/jobs", { token: member, body })); });
-      checks.push(async () => { judge(`batch ${body}`, await call("POST", "/v1/jobs/batch", { token: member, body: `{"jobs":[${body}]}` })); });
+      checks.push(async () => {
+        judge(`enqueue ${body}`, await call("POST", "/v1/jobs", { token: member, body }));
+      });
+      checks.push(async () => {
+        judge(`batch ${body}`, await call("POST", "/v1/jobs/batch", { token: member, body: `{"jobs":[${body}]}` }));
+      });
     }
     // Unsafe text in a field name.
-    checks.push(async () => { judge("a NUL in a metadata key", await call("POST", "/v1/jobs", { token: member, body: bodyWith(base, "metadata.k\u0000", { text: "v" }) }), "metadata.k\ufffd"); });
+    checks.push(async () => {
+      judge(
+        "a NUL in a metadata key",
+        await call("POST", "/v1/jobs", { token: member, body: bodyWith(base, "metadata.k\u0000", { text: "v" }) }),
+        "metadata.k\ufffd",
+      );
+    });
     // 10,000-deep JSON to every endpoint that takes a body.
-    for (const path of ["/v1/jobs", "/v1/jobs/batch", `/v1/jobs/${jobId}/cancel`, `/v1/jobs/${jobId}/retry`, "/v1/session"]) {
+    for (const path of [
+      "/v1/jobs",
+      "/v1/jobs/batch",
+      `/v1/jobs/${jobId}/cancel`,
+      `/v1/jobs/${jobId}/retry`,
+      "/v1/session",
+    ]) {
       for (const kind of ["object", "array"] as const) {
         checks.push(async () => {
           const answer = await call("POST", path, { token: member, body: deepJson(10_000, kind) });
@@ -239,16 +311,29 @@ describe("hostile values in every field of every endpoint", () => {
     const tokenFor = (route: string) => (route.startsWith("/v1/stats") ? admin : member);
     for (const [route, keys] of queryFields) {
       for (const key of [...keys, "__proto__", "constructor", "prototype"]) {
-        const get = (encoded: string) => call("GET", `${pathOf(route)}?${encodeURIComponent(key)}=${encoded}`, { token: tokenFor(route) });
-        checks.push(async () => { judge(`${route}?${key} = NUL`, await get("a%00b"), key); });
+        const get = (encoded: string) =>
+          call("GET", `${pathOf(route)}?${encodeURIComponent(key)}=${encoded}`, { token: tokenFor(route) });
+        checks.push(async () => {
+          judge(`${route}?${key} = NUL`, await get("a%00b"), key);
+        });
         // A lone surrogate cannot be percent-encoded as UTF-8; its raw bytes decode to U+FFFD.
-        checks.push(async () => { judge(`${route}?${key} = surrogate bytes`, await get("%ED%A0%80")); });
-        for (const text of [...oddText, ...rawNumbers]) checks.push(async () => { judge(`${route}?${key} = ${text}`, await get(encodeURIComponent(text))); });
+        checks.push(async () => {
+          judge(`${route}?${key} = surrogate bytes`, await get("%ED%A0%80"));
+        });
+        for (const text of [...oddText, ...rawNumbers])
+          checks.push(async () => {
+            judge(`${route}?${key} = ${text}`, await get(encodeURIComponent(text)));
+          });
       }
     }
     for (const [method, route] of idRoutes) {
       // (An empty id is another route: /v1/jobs/ is the list.)
-      for (const id of ["a%00b", "%ED%A0%80", ...oddText.filter((t) => t !== "").map(encodeURIComponent), ...rawNumbers]) {
+      for (const id of [
+        "a%00b",
+        "%ED%A0%80",
+        ...oddText.filter((t) => t !== "").map(encodeURIComponent),
+        ...rawNumbers,
+      ]) {
         checks.push(async () => {
           const answer = await call(method, route.replace(":id", id), { token: member });
           judge(`${method} ${route} with id ${id}`, answer);
@@ -258,8 +343,15 @@ describe("hostile values in every field of every endpoint", () => {
     }
     // Header-derived values used as data: the stream's Last-Event-ID and the job token.
     for (const value of [...oddText.filter((t) => t !== ""), ...rawNumbers, "99999999999999999999999"]) {
-      checks.push(async () => { judge(`Last-Event-ID ${value}`, await call("GET", `/v1/jobs/${jobId}/stream`, { token: member, headers: { "last-event-id": value } })); });
-      checks.push(async () => { judge(`X-Job-Token ${value}`, await call("GET", `/v1/jobs/${jobId}`, { headers: { "x-job-token": value } })); });
+      checks.push(async () => {
+        judge(
+          `Last-Event-ID ${value}`,
+          await call("GET", `/v1/jobs/${jobId}/stream`, { token: member, headers: { "last-event-id": value } }),
+        );
+      });
+      checks.push(async () => {
+        judge(`X-Job-Token ${value}`, await call("GET", `/v1/jobs/${jobId}`, { headers: { "x-job-token": value } }));
+      });
     }
     await run(checks);
     expect(failures).toEqual([]);

@@ -40,7 +40,18 @@ describe("OpenAPI", () => {
     const result = await new Validator().validate(res.body as unknown as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    for (const path of ["/v1/jobs", "/v1/jobs/batch", "/v1/jobs/{id}", "/v1/jobs/{id}/items", "/v1/jobs/{id}/events", "/v1/jobs/{id}/stream", "/v1/stream", "/v1/jobs/active", "/v1/job-types", "/v1/stats/queues"]) {
+    for (const path of [
+      "/v1/jobs",
+      "/v1/jobs/batch",
+      "/v1/jobs/{id}",
+      "/v1/jobs/{id}/items",
+      "/v1/jobs/{id}/events",
+      "/v1/jobs/{id}/stream",
+      "/v1/stream",
+      "/v1/jobs/active",
+      "/v1/job-types",
+      "/v1/stats/queues",
+    ]) {
       expect(Object.keys(res.body.paths), path).toContain(path);
     }
   });
@@ -53,7 +64,12 @@ describe("OpenAPI", () => {
       await writeFile(file, JSON.stringify(doc));
       // No redocly.yaml: the built-in recommended rules. Telemetry and update checks off (no network here).
       const lint = await promisify(execFile)(process.execPath, [redoclyCli, "lint", file, "--format=json"], {
-        env: { PATH: process.env.PATH ?? "", REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", CI: "true" },
+        env: {
+          PATH: process.env.PATH ?? "",
+          REDOCLY_TELEMETRY: "off",
+          REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+          CI: "true",
+        },
         timeout: 60_000,
       }).catch((error: unknown) => error as { stdout: string; stderr: string });
       const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: unknown[] };
@@ -66,7 +82,9 @@ describe("OpenAPI", () => {
 
   it("names every operation with a unique camelCase operationId and states its security", async () => {
     const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })),
+    );
     expect(operations.length).toBeGreaterThanOrEqual(20);
     const ids = operations.map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(operations.length);

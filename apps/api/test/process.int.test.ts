@@ -47,10 +47,16 @@ describe("api process", () => {
   });
 
   it("refuses a flag that is not true or false, and negative quotas", async () => {
-    const app = startApp(appDir, { ...baseEnv(), ENABLE_SYNTHETIC_JOBS: "yes", ORG_MAX_UNFINISHED_JOBS: "-1", ORG_ENQUEUE_PER_MINUTE: "lots" });
+    const app = startApp(appDir, {
+      ...baseEnv(),
+      ENABLE_SYNTHETIC_JOBS: "yes",
+      ORG_MAX_UNFINISHED_JOBS: "-1",
+      ORG_ENQUEUE_PER_MINUTE: "lots",
+    });
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     const out = app.output();
-    for (const name of ["ENABLE_SYNTHETIC_JOBS", "ORG_MAX_UNFINISHED_JOBS", "ORG_ENQUEUE_PER_MINUTE"]) expect(out).toMatch(new RegExp(`${name}:`));
+    for (const name of ["ENABLE_SYNTHETIC_JOBS", "ORG_MAX_UNFINISHED_JOBS", "ORG_ENQUEUE_PER_MINUTE"])
+      expect(out).toMatch(new RegExp(`${name}:`));
   });
 
   it("answers /healthz and /readyz, then stops on SIGTERM with exit 0", async () => {
@@ -82,7 +88,12 @@ describe("api process", () => {
       const res = await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`);
       expect(res.status).toBe(503);
       const text = await res.text();
-      const body = JSON.parse(text) as { status: string; checks: unknown; pendingMigrations: string[]; error: { code: string } };
+      const body = JSON.parse(text) as {
+        status: string;
+        checks: unknown;
+        pendingMigrations: string[];
+        error: { code: string };
+      };
       expect(body.status).toBe("unavailable");
       expect(body.error.code).toBe("unavailable");
       // Which dependency is out, never the driver's error text (that goes to the log).

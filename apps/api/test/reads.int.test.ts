@@ -11,10 +11,23 @@ let bobToken: string;
 let adminToken: string;
 let serviceToken: string;
 
-interface Page { jobs: { id: string; status: string; name: string }[]; nextCursor: string | null }
+interface Page {
+  jobs: { id: string; status: string; name: string }[];
+  nextCursor: string | null;
+}
 
 /** Inserts jobs straight into Postgres (fast seeding); `ago` is minutes before now. */
-async function seed(rows: { user?: string; org?: string; status?: string; createdAgo?: number; finishedAgo?: number; name?: string; type?: string }[]): Promise<string[]> {
+async function seed(
+  rows: {
+    user?: string;
+    org?: string;
+    status?: string;
+    createdAgo?: number;
+    finishedAgo?: number;
+    name?: string;
+    type?: string;
+  }[],
+): Promise<string[]> {
   const ids = rows.map(() => randomUUID());
   await sys.query(
     `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, max_attempts, input, expires_at, created_at, completed_at, cancelled_at)
@@ -24,8 +37,16 @@ async function seed(rows: { user?: string; org?: string; status?: string; create
             CASE WHEN t.status = 'cancelled' THEN now() - make_interval(secs => t.finished_ago * 60) END
      FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[])
        AS t(id, org, usr, type, name, status, created_ago, finished_ago)`,
-    [ids, rows.map((r) => r.org ?? org), rows.map((r) => r.user ?? alice), rows.map((r) => r.type ?? "synthetic"),
-      rows.map((r) => r.name ?? "job"), rows.map((r) => r.status ?? "queued"), rows.map((r) => r.createdAgo ?? 0), rows.map((r) => r.finishedAgo ?? 0)],
+    [
+      ids,
+      rows.map((r) => r.org ?? org),
+      rows.map((r) => r.user ?? alice),
+      rows.map((r) => r.type ?? "synthetic"),
+      rows.map((r) => r.name ?? "job"),
+      rows.map((r) => r.status ?? "queued"),
+      rows.map((r) => r.createdAgo ?? 0),
+      rows.map((r) => r.finishedAgo ?? 0),
+    ],
   );
   return ids;
 }
@@ -48,7 +69,8 @@ describe("GET /v1/jobs", () => {
     const [a] = await seed([{ user: alice, name: "alice import" }]);
     const [b] = await seed([{ user: bob, name: "bob export" }]);
     const [c] = await seed([{ org: other, user: randomUUID(), name: "other org" }]);
-    const ids = async (token: string, query = "") => (await sys.request<Page>("GET", `/v1/jobs?limit=500${query}`, { token })).body.jobs.map((j) => j.id);
+    const ids = async (token: string, query = "") =>
+      (await sys.request<Page>("GET", `/v1/jobs?limit=500${query}`, { token })).body.jobs.map((j) => j.id);
     expect(await ids(aliceToken)).toContain(a);
     expect(await ids(aliceToken)).not.toContain(b);
     expect(await ids(adminToken)).toEqual(expect.arrayContaining([a, b]));
@@ -60,19 +82,35 @@ describe("GET /v1/jobs", () => {
 
   it("filters by status, type and creation range", async () => {
     const [done] = await seed([{ status: "completed", type: "import", createdAgo: 30, finishedAgo: 20 }]);
-    const page = (await sys.request<Page>("GET", "/v1/jobs?status=completed,failed&type=import", { token: aliceToken })).body;
+    const page = (await sys.request<Page>("GET", "/v1/jobs?status=completed,failed&type=import", { token: aliceToken }))
+      .body;
     expect(page.jobs.map((j) => j.id)).toEqual([done]);
     const from = new Date(Date.now() - 31 * 60_000).toISOString();
     const to = new Date(Date.now() - 29 * 60_000).toISOString();
-    const ranged = (await sys.request<Page>("GET", `/v1/jobs?createdFrom=${from}&createdTo=${to}`, { token: aliceToken })).body;
+    const ranged = (
+      await sys.request<Page>("GET", `/v1/jobs?createdFrom=${from}&createdTo=${to}`, { token: aliceToken })
+    ).body;
     expect(ranged.jobs.map((j) => j.id)).toEqual([done]);
   });
 
   it("rejects bad filters and cursors with the field named", async () => {
-    for (const [query, field] of [["status=exploded", "status.0"], ["limit=0", "limit"], ["cursor=zzz", "cursor"], ["userId=x", "userId"], ["bogus=1", ""]]) {
-      const res = await sys.request<{ error: { code: string; details: { path: string }[] } }>("GET", `/v1/jobs?${query}`, { token: aliceToken });
+    for (const [query, field] of [
+      ["status=exploded", "status.0"],
+      ["limit=0", "limit"],
+      ["cursor=zzz", "cursor"],
+      ["userId=x", "userId"],
+      ["bogus=1", ""],
+    ]) {
+      const res = await sys.request<{ error: { code: string; details: { path: string }[] } }>(
+        "GET",
+        `/v1/jobs?${query}`,
+        { token: aliceToken },
+      );
       expect(res.status, query).toBe(400);
-      expect(res.body.error.details.map((d) => d.path), query).toContain(field);
+      expect(
+        res.body.error.details.map((d) => d.path),
+        query,
+      ).toContain(field);
     }
   });
 
@@ -80,7 +118,9 @@ describe("GET /v1/jobs", () => {
     const user = randomUUID();
     const token = await sys.token({ sub: user, org, role: "member" });
     // Many share a creation time, so ties are broken by id.
-    const originals = await seed(Array.from({ length: 5000 }, (_, i) => ({ user, createdAgo: 10 + Math.floor(i / 7) / 100 })));
+    const originals = await seed(
+      Array.from({ length: 5000 }, (_, i) => ({ user, createdAgo: 10 + Math.floor(i / 7) / 100 })),
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -139,23 +179,48 @@ describe("one job: view, items, events, and its access token", () => {
       expect((await sys.request("GET", path, { token: aliceToken })).status, path).toBe(200);
       expect((await sys.request("GET", path, { token: adminToken })).status, path).toBe(200);
       expect((await sys.request("GET", path, { token: bobToken })).status, path).toBe(404);
-      expect((await sys.request("GET", path, { headers: { "x-job-token": enqueued.accessToken } })).status, path).toBe(200);
+      expect((await sys.request("GET", path, { headers: { "x-job-token": enqueued.accessToken } })).status, path).toBe(
+        200,
+      );
       expect((await sys.request("GET", `${path}?token=${enqueued.accessToken}`)).status, path).toBe(200);
-      expect((await sys.request("GET", path, { headers: { "x-job-token": other.accessToken } })).status, path).toBe(404);
+      expect((await sys.request("GET", path, { headers: { "x-job-token": other.accessToken } })).status, path).toBe(
+        404,
+      );
       expect((await sys.request("GET", path)).status, path).toBe(401);
     }
     // The job token reads that job only: not lists, not actions.
-    expect((await sys.request("GET", "/v1/jobs", { headers: { "x-job-token": enqueued.accessToken } })).status).toBe(401);
-    expect((await sys.request("POST", `/v1/jobs/${enqueued.id}/cancel`, { headers: { "x-job-token": enqueued.accessToken } })).status).toBe(401);
+    expect((await sys.request("GET", "/v1/jobs", { headers: { "x-job-token": enqueued.accessToken } })).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await sys.request("POST", `/v1/jobs/${enqueued.id}/cancel`, {
+          headers: { "x-job-token": enqueued.accessToken },
+        })
+      ).status,
+    ).toBe(401);
 
-    const items = await sys.request<{ items: { ref: string; status: string; after: unknown }[]; nextCursor: string | null }>("GET", `/v1/jobs/${enqueued.id}/items?limit=2`, { token: aliceToken });
+    const items = await sys.request<{
+      items: { ref: string; status: string; after: unknown }[];
+      nextCursor: string | null;
+    }>("GET", `/v1/jobs/${enqueued.id}/items?limit=2`, { token: aliceToken });
     expect(items.body.items.map((i) => i.ref)).toEqual(["a", "b"]);
-    const rest = await sys.request<{ items: { ref: string }[]; nextCursor: string | null }>("GET", `/v1/jobs/${enqueued.id}/items?limit=2&cursor=${items.body.nextCursor ?? ""}`, { token: aliceToken });
+    const rest = await sys.request<{ items: { ref: string }[]; nextCursor: string | null }>(
+      "GET",
+      `/v1/jobs/${enqueued.id}/items?limit=2&cursor=${items.body.nextCursor ?? ""}`,
+      { token: aliceToken },
+    );
     expect(rest.body.items.map((i) => i.ref)).toEqual(["c"]);
     expect(rest.body.nextCursor).toBeNull();
-    const errors = await sys.request<{ items: { ref: string }[] }>("GET", `/v1/jobs/${enqueued.id}/items?status=error`, { token: aliceToken });
+    const errors = await sys.request<{ items: { ref: string }[] }>(
+      "GET",
+      `/v1/jobs/${enqueued.id}/items?status=error`,
+      { token: aliceToken },
+    );
     expect(errors.body.items.map((i) => i.ref)).toEqual(["b"]);
-    const events = await sys.request<{ events: { type: string }[] }>("GET", `/v1/jobs/${enqueued.id}/events`, { token: aliceToken });
+    const events = await sys.request<{ events: { type: string }[] }>("GET", `/v1/jobs/${enqueued.id}/events`, {
+      token: aliceToken,
+    });
     expect(events.body.events.map((e) => e.type)).toEqual(["created", "queued"]);
     const view = await sys.request<Record<string, unknown>>("GET", `/v1/jobs/${enqueued.id}`, { token: aliceToken });
     expect(Object.keys(view.body)).not.toEqual(expect.arrayContaining(["accessTokenHash"]));
@@ -165,7 +230,9 @@ describe("one job: view, items, events, and its access token", () => {
 
 describe("job types and stats", () => {
   it("lists the registered job types with JSON Schema", async () => {
-    const res = await sys.request<{ jobTypes: { type: string; subtypes: { subtype: string; inputSchema: { type: string } }[] }[] }>("GET", "/v1/job-types", { token: aliceToken });
+    const res = await sys.request<{
+      jobTypes: { type: string; subtypes: { subtype: string; inputSchema: { type: string } }[] }[];
+    }>("GET", "/v1/job-types", { token: aliceToken });
     // A member: the system type (maintenance) is not listed; synthetic is, because tests turn it on.
     expect(res.body.jobTypes.map((t) => t.type)).toEqual(["synthetic", "import"]);
     expect(res.body.jobTypes[0]?.subtypes.map((s) => s.inputSchema.type)).toEqual(["object", "object"]);
@@ -173,12 +240,17 @@ describe("job types and stats", () => {
 
   it("serves the monitoring views to admins and services only", async () => {
     expect((await sys.request("GET", "/v1/stats/queues", { token: aliceToken })).status).toBe(403);
-    const queues = await sys.request<{ byTypeAndStatus: { type: string; status: string; jobs: number }[]; queueDepths: unknown[] }>("GET", "/v1/stats/queues", { token: adminToken });
+    const queues = await sys.request<{
+      byTypeAndStatus: { type: string; status: string; jobs: number }[];
+      queueDepths: unknown[];
+    }>("GET", "/v1/stats/queues", { token: adminToken });
     expect(queues.status).toBe(200);
     expect(queues.body.byTypeAndStatus.length).toBeGreaterThan(0);
     expect(queues.body.queueDepths).toHaveLength(3);
     expect((await sys.request("GET", "/v1/stats/failed", { token: adminToken })).status).toBe(200);
-    const types = await sys.request<{ types: { type: string; total: number }[] }>("GET", "/v1/stats/types", { token: serviceToken });
+    const types = await sys.request<{ types: { type: string; total: number }[] }>("GET", "/v1/stats/types", {
+      token: serviceToken,
+    });
     expect(types.body.types.find((t) => t.type === "synthetic")?.total).toBeGreaterThan(5000);
   });
 });

@@ -30,7 +30,10 @@ describe("dashboard sign-in session", () => {
     const org = randomUUID();
     const sub = randomUUID();
     const token = await sys.token({ org, sub, role: "admin" });
-    const res = await fetch(`${sys.apiUrl}/v1/session`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${sys.apiUrl}/v1/session`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ userId: sub, orgId: org, role: "admin" });
     const cookie = cookieOf(res);
@@ -41,7 +44,10 @@ describe("dashboard sign-in session", () => {
     expect(cookie).not.toMatch(/Secure/i);
     expect(sessionCookie(res)).toBe(token);
     // Behind a TLS-terminating proxy the cookie is Secure.
-    const proxied = await fetch(`${sys.apiUrl}/v1/session`, { method: "POST", headers: { authorization: `Bearer ${token}`, "x-forwarded-proto": "https" } });
+    const proxied = await fetch(`${sys.apiUrl}/v1/session`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "x-forwarded-proto": "https" },
+    });
     expect(cookieOf(proxied)).toMatch(/; Secure/i);
     const who = await sys.request("GET", "/v1/session", { token });
     expect(who).toMatchObject({ status: 200, body: { userId: sub, orgId: org, role: "admin" } });
@@ -55,7 +61,9 @@ describe("dashboard sign-in session", () => {
     const memberCookie = `jobstream_session=${member}`;
     expect((await fetch(`${sys.apiUrl}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: memberCookie } })).status).toBe(403);
-    expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: `jobstream_session=${orgAdmin}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: `jobstream_session=${orgAdmin}` } })).status,
+    ).toBe(403);
     const page = await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: adminCookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("__UI_CONFIG__");
@@ -63,7 +71,9 @@ describe("dashboard sign-in session", () => {
     expect(queues.status).toBe(200);
     expect(JSON.stringify(await queues.json())).toContain("synthetic");
     // A forged or expired cookie is refused like a forged bearer token.
-    expect((await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: `jobstream_session=${admin}x` } })).status).toBe(401);
+    expect(
+      (await fetch(`${sys.apiUrl}/admin/queues`, { headers: { cookie: `jobstream_session=${admin}x` } })).status,
+    ).toBe(401);
     // The v1 API reads bearer tokens only: a cookie alone is not a sign-in there (no CSRF surface).
     const v1 = await fetch(`${sys.apiUrl}/v1/jobs`, { headers: { cookie: adminCookie } });
     expect(v1.status).toBe(401);
@@ -71,7 +81,9 @@ describe("dashboard sign-in session", () => {
 
   it("refuses sign-in without a valid bearer token and signs out without one", async () => {
     expect((await sys.request("POST", "/v1/session")).status).toBe(401);
-    expect((await sys.request("POST", "/v1/session", { token: "not-a-jwt" })).body).toMatchObject({ error: { code: "unauthorized" } });
+    expect((await sys.request("POST", "/v1/session", { token: "not-a-jwt" })).body).toMatchObject({
+      error: { code: "unauthorized" },
+    });
     const out = await fetch(`${sys.apiUrl}/v1/session`, { method: "DELETE" });
     expect(out.status).toBe(204);
     expect(cookieOf(out)).toMatch(/jobstream_session=;/);
@@ -106,6 +118,8 @@ describe("dashboard assets", () => {
   it("answers 503 with the fix when the dashboard is not built", async () => {
     const res = await fetch(`${unbuilt.url}/dashboard/`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: { code: "unavailable", message: expect.stringContaining("pnpm build") as unknown } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "unavailable", message: expect.stringContaining("pnpm build") as unknown },
+    });
   });
 });

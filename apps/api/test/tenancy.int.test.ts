@@ -21,7 +21,8 @@ beforeAll(async () => {
   // Runs the jobs bull-board retries, promotes and resumes; the housekeeper's reconciler proves a
   // job cleaned in bull-board stays cancelled.
   await sys.startWorker("work,mirror,housekeep");
-  const extra = (env: Record<string, string>) => sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "100000", ...env }).then((a) => a.url);
+  const extra = (env: Record<string, string>) =>
+    sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "100000", ...env }).then((a) => a.url);
   [apis.unfinished, apis.rate, apis.items, apis.production] = await Promise.all([
     extra({ ORG_MAX_UNFINISHED_JOBS: "3" }),
     extra({ ORG_ENQUEUE_PER_MINUTE: "5" }),
@@ -52,23 +53,80 @@ interface Caller {
   bearer: boolean;
 }
 
-const bearer = async (claims: Parameters<typeof signToken>[1], expiresIn?: number, secret = sys.secret) => ({ authorization: `Bearer ${await signToken(secret, claims, expiresIn)}` });
+const bearer = async (claims: Parameters<typeof signToken>[1], expiresIn?: number, secret = sys.secret) => ({
+  authorization: `Bearer ${await signToken(secret, claims, expiresIn)}`,
+});
 
 const callers: Caller[] = [
-  { name: "the owner (member)", access: "read-write", bearer: true, headers: (t) => bearer({ sub: t.owner, org: t.org, role: "member" }) },
-  { name: "another member of the org", access: "none", bearer: true, headers: (t) => bearer({ sub: randomUUID(), org: t.org, role: "member" }) },
-  { name: "an admin of the org", access: "read-write", bearer: true, headers: (t) => bearer({ sub: randomUUID(), org: t.org, role: "admin" }) },
-  { name: "an admin of another org", access: "none", bearer: true, headers: (_t, o) => bearer({ sub: randomUUID(), org: o.org, role: "admin" }) },
-  { name: "a service", access: "read-write", bearer: true, headers: () => bearer({ sub: randomUUID(), org: randomUUID(), role: "service" }) },
-  { name: "an operator", access: "read-write", bearer: true, headers: () => bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" }) },
-  { name: "anonymous with the job's token", access: "read-only", bearer: false, headers: (t) => Promise.resolve({ "x-job-token": t.job.accessToken }) },
-  { name: "anonymous with another job's token", access: "none", bearer: false, headers: (_t, o) => Promise.resolve({ "x-job-token": o.job.accessToken }) },
-  { name: "no token", access: "unauthenticated", bearer: false, headers: () => Promise.resolve({}) },
-  { name: "an expired token", access: "unauthenticated", bearer: false, headers: (t) => bearer({ sub: t.owner, org: t.org, role: "admin" }, -10) },
-  { name: "a forged token", access: "unauthenticated", bearer: false, headers: (t) => bearer({ sub: t.owner, org: t.org, role: "admin" }, 3600, "x".repeat(48)) },
   {
-    name: "an alg:none token", access: "unauthenticated", bearer: false,
-    headers: (t) => Promise.resolve({ authorization: `Bearer ${unsignedToken({ sub: t.owner, org: t.org, role: "service", exp: Math.floor(Date.now() / 1000) + 600 })}` }),
+    name: "the owner (member)",
+    access: "read-write",
+    bearer: true,
+    headers: (t) => bearer({ sub: t.owner, org: t.org, role: "member" }),
+  },
+  {
+    name: "another member of the org",
+    access: "none",
+    bearer: true,
+    headers: (t) => bearer({ sub: randomUUID(), org: t.org, role: "member" }),
+  },
+  {
+    name: "an admin of the org",
+    access: "read-write",
+    bearer: true,
+    headers: (t) => bearer({ sub: randomUUID(), org: t.org, role: "admin" }),
+  },
+  {
+    name: "an admin of another org",
+    access: "none",
+    bearer: true,
+    headers: (_t, o) => bearer({ sub: randomUUID(), org: o.org, role: "admin" }),
+  },
+  {
+    name: "a service",
+    access: "read-write",
+    bearer: true,
+    headers: () => bearer({ sub: randomUUID(), org: randomUUID(), role: "service" }),
+  },
+  {
+    name: "an operator",
+    access: "read-write",
+    bearer: true,
+    headers: () => bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" }),
+  },
+  {
+    name: "anonymous with the job's token",
+    access: "read-only",
+    bearer: false,
+    headers: (t) => Promise.resolve({ "x-job-token": t.job.accessToken }),
+  },
+  {
+    name: "anonymous with another job's token",
+    access: "none",
+    bearer: false,
+    headers: (_t, o) => Promise.resolve({ "x-job-token": o.job.accessToken }),
+  },
+  { name: "no token", access: "unauthenticated", bearer: false, headers: () => Promise.resolve({}) },
+  {
+    name: "an expired token",
+    access: "unauthenticated",
+    bearer: false,
+    headers: (t) => bearer({ sub: t.owner, org: t.org, role: "admin" }, -10),
+  },
+  {
+    name: "a forged token",
+    access: "unauthenticated",
+    bearer: false,
+    headers: (t) => bearer({ sub: t.owner, org: t.org, role: "admin" }, 3600, "x".repeat(48)),
+  },
+  {
+    name: "an alg:none token",
+    access: "unauthenticated",
+    bearer: false,
+    headers: (t) =>
+      Promise.resolve({
+        authorization: `Bearer ${unsignedToken({ sub: t.owner, org: t.org, role: "service", exp: Math.floor(Date.now() / 1000) + 600 })}`,
+      }),
   },
 ];
 
@@ -103,8 +161,14 @@ describe.each([0, 1, 2])("tenant %i", (index) => {
     if (caller.bearer) {
       expect([list.status, active.status, all.status]).toEqual([200, 200, 200]);
       const visible = caller.access === "read-write";
-      expect(list.body.jobs.some((j) => j.id === t.job.id), "list").toBe(visible);
-      expect(active.body.jobs.some((j) => j.id === t.job.id), "active").toBe(visible);
+      expect(
+        list.body.jobs.some((j) => j.id === t.job.id),
+        "list",
+      ).toBe(visible);
+      expect(
+        active.body.jobs.some((j) => j.id === t.job.id),
+        "active",
+      ).toBe(visible);
       const streamed = (events: typeof all.events) => events.some((e) => (e.data as { id: string }).id === t.job.id);
       // Visible: wait for it however slow the stream is. Not visible: a short wait can only miss a leak, never fail.
       if (visible) await all.waitFor("the job on the caller-wide stream", streamed);
@@ -121,26 +185,63 @@ describe.each([0, 1, 2])("tenant %i", (index) => {
 // Who may enqueue what, idempotency keys, quotas and bull-board, for every kind of caller. `t` is
 // the tenant whose data is at stake (its member `t.owner` made the jobs), `o` another tenant.
 
-type Who = "member" | "other member" | "admin" | "other org's admin" | "operator" | "service" | "job token" | "anonymous";
-const everyone: Who[] = ["member", "other member", "admin", "other org's admin", "operator", "service", "job token", "anonymous"];
+type Who =
+  | "member"
+  | "other member"
+  | "admin"
+  | "other org's admin"
+  | "operator"
+  | "service"
+  | "job token"
+  | "anonymous";
+const everyone: Who[] = [
+  "member",
+  "other member",
+  "admin",
+  "other org's admin",
+  "operator",
+  "service",
+  "job token",
+  "anonymous",
+];
 
 function headersOf(who: Who, t: Tenant, o: Tenant): Promise<Record<string, string>> {
   switch (who) {
-    case "member": return bearer({ sub: t.owner, org: t.org, role: "member" });
-    case "other member": return bearer({ sub: randomUUID(), org: t.org, role: "member" });
-    case "admin": return bearer({ sub: randomUUID(), org: t.org, role: "admin" });
-    case "other org's admin": return bearer({ sub: randomUUID(), org: o.org, role: "admin" });
-    case "operator": return bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" });
-    case "service": return bearer({ sub: randomUUID(), org: randomUUID(), role: "service" });
-    case "job token": return Promise.resolve({ "x-job-token": t.job.accessToken });
-    case "anonymous": return Promise.resolve({});
+    case "member":
+      return bearer({ sub: t.owner, org: t.org, role: "member" });
+    case "other member":
+      return bearer({ sub: randomUUID(), org: t.org, role: "member" });
+    case "admin":
+      return bearer({ sub: randomUUID(), org: t.org, role: "admin" });
+    case "other org's admin":
+      return bearer({ sub: randomUUID(), org: o.org, role: "admin" });
+    case "operator":
+      return bearer({ sub: randomUUID(), org: randomUUID(), role: "operator" });
+    case "service":
+      return bearer({ sub: randomUUID(), org: randomUUID(), role: "service" });
+    case "job token":
+      return Promise.resolve({ "x-job-token": t.job.accessToken });
+    case "anonymous":
+      return Promise.resolve({});
   }
 }
 
-interface Answer<T = Record<string, unknown>> { status: number; body: T; headers: Headers }
-interface ErrorAnswer { error: { code: string; message: string; details?: unknown } }
+interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+interface ErrorAnswer {
+  error: { code: string; message: string; details?: unknown };
+}
 
-async function call<T = Record<string, unknown>>(method: string, path: string, headers: Record<string, string>, body?: unknown, base = sys.apiUrl): Promise<Answer<T>> {
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  base = sys.apiUrl,
+): Promise<Answer<T>> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
@@ -148,7 +249,11 @@ async function call<T = Record<string, unknown>>(method: string, path: string, h
   });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
@@ -180,17 +285,27 @@ describe("which job types exist for whom", () => {
     expect(listed.status).toBe(types === null ? 401 : 200);
     if (types !== null) expect(listed.body.jobTypes.map((j) => j.type)).toEqual(types);
 
-    const sweep = await call("POST", "/v1/jobs", headers, { type: "maintenance", input: { dryRun: true, maxBatches: 1 } });
+    const sweep = await call("POST", "/v1/jobs", headers, {
+      type: "maintenance",
+      input: { dryRun: true, maxBatches: 1 },
+    });
     expect(sweep.status).toBe(enqueueStatus);
     if (enqueueStatus === 400) {
       expect(errorOf(sweep).code).toBe("validation_failed");
       expect(fieldsOf(sweep)).toEqual(["type"]);
       const missing = await call("POST", "/v1/jobs", headers, { type: "no-such-type", input: {} });
-      expect(errorOf(missing).message.replace("no-such-type", "X")).toBe(errorOf(sweep).message.replace("maintenance", "X"));
+      expect(errorOf(missing).message.replace("no-such-type", "X")).toBe(
+        errorOf(sweep).message.replace("maintenance", "X"),
+      );
     }
     // In a batch, too (and nothing of the batch is stored).
     const group = `hidden-${randomUUID()}`;
-    const batch = await call("POST", "/v1/jobs/batch", headers, { jobs: [{ type: "import", input: csvOf(1), groupId: group }, { type: "maintenance", input: {}, groupId: group }] });
+    const batch = await call("POST", "/v1/jobs/batch", headers, {
+      jobs: [
+        { type: "import", input: csvOf(1), groupId: group },
+        { type: "maintenance", input: {}, groupId: group },
+      ],
+    });
     expect(batch.status).toBe(enqueueStatus);
     if (enqueueStatus === 400) {
       expect(fieldsOf(batch)).toEqual(["jobs.1.type"]);
@@ -202,13 +317,29 @@ describe("which job types exist for whom", () => {
     const { t, o } = tenant();
     for (const who of ["member", "admin", "operator", "service"] as const) {
       const headers = await headersOf(who, t, o);
-      const listed = await call<{ jobTypes: { type: string }[] }>("GET", "/v1/job-types", headers, undefined, apis.production);
-      expect(listed.body.jobTypes.map((j) => j.type), who).not.toContain("synthetic");
+      const listed = await call<{ jobTypes: { type: string }[] }>(
+        "GET",
+        "/v1/job-types",
+        headers,
+        undefined,
+        apis.production,
+      );
+      expect(
+        listed.body.jobTypes.map((j) => j.type),
+        who,
+      ).not.toContain("synthetic");
       const res = await call("POST", "/v1/jobs", headers, { type: "synthetic", input: {} }, apis.production);
       expect([res.status, fieldsOf(res)], who).toEqual([400, ["type"]]);
     }
-    const doc = await call<{ paths: Record<string, { post?: { requestBody?: { content: Record<string, { examples?: Record<string, unknown> }> } } }> }>("GET", "/openapi.json", {}, undefined, apis.production);
-    const examples = Object.keys(doc.body.paths["/v1/jobs"]?.post?.requestBody?.content["application/json"]?.examples ?? {});
+    const doc = await call<{
+      paths: Record<
+        string,
+        { post?: { requestBody?: { content: Record<string, { examples?: Record<string, unknown> }> } } }
+      >;
+    }>("GET", "/openapi.json", {}, undefined, apis.production);
+    const examples = Object.keys(
+      doc.body.paths["/v1/jobs"]?.post?.requestBody?.content["application/json"]?.examples ?? {},
+    );
     expect(examples.length).toBeGreaterThan(0);
     expect(examples.filter((e) => e.startsWith("synthetic") || e.startsWith("maintenance"))).toEqual([]);
   });
@@ -218,7 +349,12 @@ describe("which job types exist for whom", () => {
     expect((await call("GET", "/v1/jobs", systemToken)).status).toBe(401);
     expect((await call("POST", "/v1/jobs", systemToken, { type: "import", input: csvOf(1) })).status).toBe(401);
     const service = await bearer({ sub: randomUUID(), org: randomUUID(), role: "service" });
-    const res = await call("POST", "/v1/jobs", service, { type: "maintenance", input: {}, orgId: SYSTEM_ORG_ID, idempotencyKey: "retention:1" });
+    const res = await call("POST", "/v1/jobs", service, {
+      type: "maintenance",
+      input: {},
+      orgId: SYSTEM_ORG_ID,
+      idempotencyKey: "retention:1",
+    });
     expect([res.status, errorOf(res).code, fieldsOf(res)]).toEqual([403, "forbidden", ["orgId"]]);
   });
 
@@ -228,14 +364,22 @@ describe("which job types exist for whom", () => {
     const res = await call("POST", "/v1/jobs", headers, { type: "import", input: csvOf(100_001) });
     expect([res.status, errorOf(res).code, fieldsOf(res)]).toEqual([400, "validation_failed", ["input"]]);
     expect(errorOf(res).message).toMatch(/request is invalid/);
-    const many = await call("POST", "/v1/jobs", headers, { type: "synthetic", subtype: "noop", input: { items: 100_001 } });
+    const many = await call("POST", "/v1/jobs", headers, {
+      type: "synthetic",
+      subtype: "noop",
+      input: { items: 100_001 },
+    });
     expect([many.status, fieldsOf(many)]).toEqual([400, ["input.items"]]);
   });
 });
 
 /** A CSV import input of `rows` data rows. */
 function csvOf(rows: number) {
-  return { csv: `k\n${Array.from({ length: rows }, (_, i) => String(i)).join("\n")}\n`, columns: [{ name: "k", type: "string" }], keyColumn: "k" };
+  return {
+    csv: `k\n${Array.from({ length: rows }, (_, i) => String(i)).join("\n")}\n`,
+    columns: [{ name: "k", type: "string" }],
+    keyColumn: "k",
+  };
 }
 
 describe("idempotency keys", () => {
@@ -259,11 +403,20 @@ describe("idempotency keys", () => {
     const { t, o } = tenant();
     const owner = await headersOf("member", t, o);
     const headers = await headersOf(who, t, o);
-    for (const [body, expected] of [[original, same], [changed, different]] as const) {
+    for (const [body, expected] of [
+      [original, same],
+      [changed, different],
+    ] as const) {
       const key = `key-${randomUUID()}`;
-      const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", owner, { ...original, idempotencyKey: key });
+      const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", owner, {
+        ...original,
+        idempotencyKey: key,
+      });
       expect(first.status).toBe(202);
-      const again = await call<{ job?: { id: string }; accessToken?: unknown }>("POST", "/v1/jobs", headers, { ...body, idempotencyKey: key });
+      const again = await call<{ job?: { id: string }; accessToken?: unknown }>("POST", "/v1/jobs", headers, {
+        ...body,
+        idempotencyKey: key,
+      });
       if (expected === "same") {
         expect(again.status).toBe(200);
         expect(again.body.job?.id).toBe(first.body.job.id);
@@ -285,7 +438,10 @@ describe("idempotency keys", () => {
   it("a service acting for the member gets the member's job back, and 409 reused with another request", async () => {
     const { t, o } = tenant();
     const key = `key-${randomUUID()}`;
-    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", await headersOf("member", t, o), { ...original, idempotencyKey: key });
+    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", await headersOf("member", t, o), {
+      ...original,
+      idempotencyKey: key,
+    });
     const service = await headersOf("service", t, o);
     const onBehalf = { ...original, idempotencyKey: key, orgId: t.org, userId: t.owner };
     const same = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, onBehalf);
@@ -298,8 +454,23 @@ describe("idempotency keys", () => {
     const { t, o } = tenant();
     const headers = await headersOf("member", t, o);
     const key = `key-${randomUUID()}`;
-    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", headers, { type: "import", input: csvOf(2), idempotencyKey: key });
-    const spelled = { idempotencyKey: key, input: { keyColumn: "k", hasHeader: true, delimiter: ",", columns: [{ required: false, type: "string", name: "k" }], csv: csvOf(2).csv }, subtype: "csv", type: "import" };
+    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", headers, {
+      type: "import",
+      input: csvOf(2),
+      idempotencyKey: key,
+    });
+    const spelled = {
+      idempotencyKey: key,
+      input: {
+        keyColumn: "k",
+        hasHeader: true,
+        delimiter: ",",
+        columns: [{ required: false, type: "string", name: "k" }],
+        csv: csvOf(2).csv,
+      },
+      subtype: "csv",
+      type: "import",
+    };
     const again = await call<{ job: { id: string } }>("POST", "/v1/jobs", headers, spelled);
     expect([again.status, again.body.job.id]).toEqual([200, first.body.job.id]);
   });
@@ -310,31 +481,67 @@ describe("idempotency keys", () => {
     await call("POST", "/v1/jobs", await headersOf("member", t, o), { ...original, idempotencyKey: taken });
     const group = `batch-${randomUUID()}`;
     const otherMember = await headersOf("other member", t, o);
-    const inUse = await call("POST", "/v1/jobs/batch", otherMember, { jobs: [{ ...original, groupId: group }, { ...original, groupId: group, idempotencyKey: taken }] });
-    expect([inUse.status, errorOf(inUse).code, fieldsOf(inUse)]).toEqual([409, "idempotency_key_in_use", ["jobs.1.idempotencyKey"]]);
+    const inUse = await call("POST", "/v1/jobs/batch", otherMember, {
+      jobs: [
+        { ...original, groupId: group },
+        { ...original, groupId: group, idempotencyKey: taken },
+      ],
+    });
+    expect([inUse.status, errorOf(inUse).code, fieldsOf(inUse)]).toEqual([
+      409,
+      "idempotency_key_in_use",
+      ["jobs.1.idempotencyKey"],
+    ]);
     const twice = `key-${randomUUID()}`;
-    const reused = await call("POST", "/v1/jobs/batch", otherMember, { jobs: [{ ...original, groupId: group, idempotencyKey: twice }, { ...changed, groupId: group, idempotencyKey: twice }] });
-    expect([reused.status, errorOf(reused).code, fieldsOf(reused)]).toEqual([409, "idempotency_key_reused", ["jobs.1.idempotencyKey"]]);
+    const reused = await call("POST", "/v1/jobs/batch", otherMember, {
+      jobs: [
+        { ...original, groupId: group, idempotencyKey: twice },
+        { ...changed, groupId: group, idempotencyKey: twice },
+      ],
+    });
+    expect([reused.status, errorOf(reused).code, fieldsOf(reused)]).toEqual([
+      409,
+      "idempotency_key_reused",
+      ["jobs.1.idempotencyKey"],
+    ]);
     expect(await sys.query(`SELECT 1 FROM jobs WHERE group_id = $1`, [group])).toHaveLength(0);
     // The same key twice with the same request is one job.
-    const dup = await call<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", otherMember, { jobs: [{ ...original, idempotencyKey: twice }, { ...original, idempotencyKey: twice }] });
+    const dup = await call<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", otherMember, {
+      jobs: [
+        { ...original, idempotencyKey: twice },
+        { ...original, idempotencyKey: twice },
+      ],
+    });
     expect(dup.status).toBe(202);
     expect(dup.body.jobs[0]?.job.id).toBe(dup.body.jobs[1]?.job.id);
   });
 
   it("keeps the housekeeper's retention keys in the system org, out of every tenant's reach", async () => {
-    const sweeps = await waitFor("the housekeeper's retention sweep", async () => {
-      const rows = await sys.query<{ org_id: string; idempotency_key: string }>(`SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND idempotency_key LIKE 'retention:%'`);
-      return rows.length > 0 ? rows : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    const sweeps = await waitFor(
+      "the housekeeper's retention sweep",
+      async () => {
+        const rows = await sys.query<{ org_id: string; idempotency_key: string }>(
+          `SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND idempotency_key LIKE 'retention:%'`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(sweeps.every((s) => s.org_id === SYSTEM_ORG_ID)).toBe(true);
     const key = sweeps[0]?.idempotency_key ?? "";
     // A service taking the same key in its own org gets its own job; the system's is untouched.
     const { t, o } = tenant();
     const service = await headersOf("service", t, o);
-    const own = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, { type: "maintenance", input: { dryRun: true, maxBatches: 1 }, idempotencyKey: key });
+    const own = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, {
+      type: "maintenance",
+      input: { dryRun: true, maxBatches: 1 },
+      idempotencyKey: key,
+    });
     expect(own.status).toBe(202);
-    const holders = await sys.query<{ org_id: string }>(`SELECT org_id::text FROM jobs WHERE idempotency_key = $1 ORDER BY created_at`, [key]);
+    const holders = await sys.query<{ org_id: string }>(
+      `SELECT org_id::text FROM jobs WHERE idempotency_key = $1 ORDER BY created_at`,
+      [key],
+    );
     expect(holders.map((h) => h.org_id)).toContain(SYSTEM_ORG_ID);
     expect(holders).toHaveLength(2);
   });
@@ -355,23 +562,53 @@ describe("per-org quotas", () => {
     const org = randomUUID();
     const member = await bearer({ sub: randomUUID(), org, role: "member" });
     const group = randomUUID();
-    const two = await call("POST", "/v1/jobs/batch", member, { jobs: [delayed(group), delayed(group)] }, apis.unfinished);
+    const two = await call(
+      "POST",
+      "/v1/jobs/batch",
+      member,
+      { jobs: [delayed(group), delayed(group)] },
+      apis.unfinished,
+    );
     expect(two.status).toBe(202);
-    expectQuota(await call("POST", "/v1/jobs/batch", member, { jobs: [delayed(group), delayed(group)] }, apis.unfinished), "maxUnfinishedJobs", 3);
+    expectQuota(
+      await call("POST", "/v1/jobs/batch", member, { jobs: [delayed(group), delayed(group)] }, apis.unfinished),
+      "maxUnfinishedJobs",
+      3,
+    );
     expect(await count(org)).toBe(2);
     const third = await call<{ job: { id: string } }>("POST", "/v1/jobs", member, delayed(group), apis.unfinished);
     expect(third.status).toBe(202);
     // Another member and a service acting for the org share the org's quota; other orgs do not.
-    expectQuota(await call("POST", "/v1/jobs", await bearer({ sub: randomUUID(), org, role: "admin" }), delayed(group), apis.unfinished), "maxUnfinishedJobs", 3);
+    expectQuota(
+      await call(
+        "POST",
+        "/v1/jobs",
+        await bearer({ sub: randomUUID(), org, role: "admin" }),
+        delayed(group),
+        apis.unfinished,
+      ),
+      "maxUnfinishedJobs",
+      3,
+    );
     const service = await bearer({ sub: randomUUID(), org: randomUUID(), role: "service" });
-    expectQuota(await call("POST", "/v1/jobs", service, { ...delayed(group), orgId: org }, apis.unfinished), "maxUnfinishedJobs", 3);
+    expectQuota(
+      await call("POST", "/v1/jobs", service, { ...delayed(group), orgId: org }, apis.unfinished),
+      "maxUnfinishedJobs",
+      3,
+    );
     expect((await call("POST", "/v1/jobs", service, delayed(group), apis.unfinished)).status).toBe(202);
-    expect((await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status).toBe(429);
+    expect(
+      (await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status,
+    ).toBe(429);
     // A cancelled (final) job frees its place.
     expect((await call("POST", `/v1/jobs/${third.body.job.id}/cancel`, member)).status).toBe(200);
-    expect((await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status).toBe(202);
+    expect(
+      (await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status,
+    ).toBe(202);
     // At the limit again, a replay of an existing key passes: it creates nothing.
-    expect((await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status).toBe(200);
+    expect(
+      (await call("POST", "/v1/jobs", member, { ...delayed(group), idempotencyKey: "k" }, apis.unfinished)).status,
+    ).toBe(200);
     expect(await count(org)).toBe(4);
   });
 
@@ -379,14 +616,41 @@ describe("per-org quotas", () => {
     const org = randomUUID();
     const member = await bearer({ sub: randomUUID(), org, role: "member" });
     const group = randomUUID();
-    expect((await call("POST", "/v1/jobs/batch", member, { jobs: [1, 2, 3, 4].map(() => delayed(group)) }, apis.rate)).status).toBe(202);
-    expectQuota(await call("POST", "/v1/jobs/batch", member, { jobs: [delayed(group), delayed(group)] }, apis.rate), "enqueuePerMinute", 5);
+    expect(
+      (await call("POST", "/v1/jobs/batch", member, { jobs: [1, 2, 3, 4].map(() => delayed(group)) }, apis.rate))
+        .status,
+    ).toBe(202);
+    expectQuota(
+      await call("POST", "/v1/jobs/batch", member, { jobs: [delayed(group), delayed(group)] }, apis.rate),
+      "enqueuePerMinute",
+      5,
+    );
     expect(await count(org)).toBe(4);
-    expect((await call("POST", "/v1/jobs", await bearer({ sub: randomUUID(), org, role: "admin" }), delayed(group), apis.rate)).status).toBe(202);
+    expect(
+      (
+        await call(
+          "POST",
+          "/v1/jobs",
+          await bearer({ sub: randomUUID(), org, role: "admin" }),
+          delayed(group),
+          apis.rate,
+        )
+      ).status,
+    ).toBe(202);
     expectQuota(await call("POST", "/v1/jobs", member, delayed(group), apis.rate), "enqueuePerMinute", 5);
     expect(await count(org)).toBe(5);
     // Another org has its own budget.
-    expect((await call("POST", "/v1/jobs", await bearer({ sub: randomUUID(), org: randomUUID(), role: "member" }), delayed(group), apis.rate)).status).toBe(202);
+    expect(
+      (
+        await call(
+          "POST",
+          "/v1/jobs",
+          await bearer({ sub: randomUUID(), org: randomUUID(), role: "member" }),
+          delayed(group),
+          apis.rate,
+        )
+      ).status,
+    ).toBe(202);
   });
 
   it("limits the items an org's jobs declare per minute, so few jobs cannot bury the shared mirror", async () => {
@@ -394,8 +658,14 @@ describe("per-org quotas", () => {
     const member = await bearer({ sub: randomUUID(), org, role: "member" });
     const group = randomUUID();
     const items = (n: number) => ({ ...delayed(group), input: { items: n } });
-    expect((await call("POST", "/v1/jobs/batch", member, { jobs: [items(40), items(40)] }, apis.items)).status).toBe(202);
-    expectQuota(await call("POST", "/v1/jobs/batch", member, { jobs: [items(10), items(11)] }, apis.items), "itemsPerMinute", 100);
+    expect((await call("POST", "/v1/jobs/batch", member, { jobs: [items(40), items(40)] }, apis.items)).status).toBe(
+      202,
+    );
+    expectQuota(
+      await call("POST", "/v1/jobs/batch", member, { jobs: [items(10), items(11)] }, apis.items),
+      "itemsPerMinute",
+      100,
+    );
     expect(await count(org)).toBe(2);
     // Jobs that declare no items still pass; the remaining 20 items can be taken.
     expect((await call("POST", "/v1/jobs", member, delayed(group), apis.items)).status).toBe(202);
@@ -460,7 +730,11 @@ describe("bull-board", () => {
     }
     // Nothing moved: the job is still delayed with its input, in Postgres and in Redis.
     const operator = await headersOf("operator", t, o);
-    const redis = await call<{ job: { data: { input: unknown } }; status: string }>("GET", `${board}/api/queues/synthetic/${t.job.id}`, operator);
+    const redis = await call<{ job: { data: { input: unknown } }; status: string }>(
+      "GET",
+      `${board}/api/queues/synthetic/${t.job.id}`,
+      operator,
+    );
     expect([redis.status, redis.body.status, redis.body.job.data.input]).toEqual([200, "delayed", {}]);
     expect((await sys.job(await sys.token({ sub: t.owner, org: t.org }), t.job.id)).status).toBe("delayed");
   });
@@ -468,7 +742,22 @@ describe("bull-board", () => {
   it("lets operators read every route and refuses what Postgres could not follow (add/duplicate, update-data…)", async () => {
     const { t, o } = tenant();
     const operator = await headersOf("operator", t, o);
-    const refused = new Set(["/add", "/update-data", "/delay", "/priority", "/empty", "/obliterate", "/remove-unprocessed-children", "/concurrency", "/rate-limit", "/job-schedulers/s1", "/job-schedulers/s1/remove", "/job-schedulers/s1/run", "/retry/completed", "/clean/delayed"]);
+    const refused = new Set([
+      "/add",
+      "/update-data",
+      "/delay",
+      "/priority",
+      "/empty",
+      "/obliterate",
+      "/remove-unprocessed-children",
+      "/concurrency",
+      "/rate-limit",
+      "/job-schedulers/s1",
+      "/job-schedulers/s1/remove",
+      "/job-schedulers/s1/run",
+      "/retry/completed",
+      "/clean/delayed",
+    ]);
     for (const [method, path, body] of routes(t.job.id)) {
       const isRefused = method !== "GET" && [...refused].some((r) => path.endsWith(r));
       if (method !== "GET" && !isRefused) continue; // kept actions: see the tests below
@@ -476,12 +765,22 @@ describe("bull-board", () => {
       expect(res.status, `${method} ${path}`).toBe(isRefused ? 403 : 200);
       if (isRefused) expect(errorOf(res).code, path).toBe("forbidden");
     }
-    const job = await call<{ job: { data: { input: unknown } }; status: string }>("GET", `${board}/api/queues/synthetic/${t.job.id}`, operator);
+    const job = await call<{ job: { data: { input: unknown } }; status: string }>(
+      "GET",
+      `${board}/api/queues/synthetic/${t.job.id}`,
+      operator,
+    );
     expect([job.body.status, job.body.job.data.input]).toEqual(["delayed", {}]);
-    const row = await sys.query<{ input: unknown; status: string }>(`SELECT input, status FROM jobs WHERE id = $1`, [t.job.id]);
+    const row = await sys.query<{ input: unknown; status: string }>(`SELECT input, status FROM jobs WHERE id = $1`, [
+      t.job.id,
+    ]);
     expect(row).toEqual([{ input: {}, status: "delayed" }]);
     const counts = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs`);
-    const queues = await call<{ queues: { name: string; counts: Record<string, number> }[] }>("GET", `${board}/api/queues`, operator);
+    const queues = await call<{ queues: { name: string; counts: Record<string, number> }[] }>(
+      "GET",
+      `${board}/api/queues`,
+      operator,
+    );
     expect(queues.body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
     expect(counts[0]?.n).toBeGreaterThan(0);
   });
@@ -494,7 +793,11 @@ describe("bull-board", () => {
     const { t, o } = tenant();
     return headersOf("operator", t, o);
   };
-  const events = async (id: string) => (await sys.query<{ type: string; data: Record<string, unknown> }>(`SELECT type::text, data FROM job_events WHERE job_id = $1 ORDER BY id`, [id]));
+  const events = async (id: string) =>
+    await sys.query<{ type: string; data: Record<string, unknown> }>(
+      `SELECT type::text, data FROM job_events WHERE job_id = $1 ORDER BY id`,
+      [id],
+    );
 
   it("retries a failed job through Postgres: reopened, run again, recorded", async () => {
     const token = await ownerOf();
@@ -513,7 +816,9 @@ describe("bull-board", () => {
   it("retries every failed job of a queue through Postgres ('retry all')", async () => {
     const token = await ownerOf();
     const operator = await operatorHeaders();
-    const jobs = await Promise.all([1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 })));
+    const jobs = await Promise.all(
+      [1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 })),
+    );
     for (const j of jobs) await sys.waitForStatus(token, j.id, "failed");
     expect((await call("PUT", `${board}/api/queues/synthetic/retry/failed`, operator)).status).toBe(200);
     for (const j of jobs) expect((await sys.waitForStatus(token, j.id, "completed")).attempts).toBe(2);
@@ -568,12 +873,20 @@ describe("bull-board", () => {
   it("records pause and resume in Postgres, shown by GET /v1/stats/queues", async () => {
     const token = await ownerOf();
     const operator = await operatorHeaders();
-    const states = async () => (await call<{ queueStates: { queue: string; paused: boolean }[] }>("GET", "/v1/stats/queues", operator)).body.queueStates;
+    const states = async () =>
+      (await call<{ queueStates: { queue: string; paused: boolean }[] }>("GET", "/v1/stats/queues", operator)).body
+        .queueStates;
     expect((await call("PUT", `${board}/api/queues/synthetic/pause`, operator)).status).toBe(200);
-    expect(await states()).toEqual(expect.arrayContaining([{ queue: "synthetic", paused: true, changedAt: expect.any(String) as unknown }]));
-    expect((await sys.query(`SELECT paused FROM queue_states WHERE queue = 'synthetic'`))).toEqual([{ paused: true }]);
+    expect(await states()).toEqual(
+      expect.arrayContaining([{ queue: "synthetic", paused: true, changedAt: expect.any(String) as unknown }]),
+    );
+    expect(await sys.query(`SELECT paused FROM queue_states WHERE queue = 'synthetic'`)).toEqual([{ paused: true }]);
     const queued = await sys.enqueue(token, { type: "synthetic", input: {} });
-    const board1 = await call<{ queues: { name: string; isPaused: boolean }[] }>("GET", `${board}/api/queues`, operator);
+    const board1 = await call<{ queues: { name: string; isPaused: boolean }[] }>(
+      "GET",
+      `${board}/api/queues`,
+      operator,
+    );
     expect(board1.body.queues.find((q) => q.name === "synthetic")?.isPaused).toBe(true);
     expect((await call("PUT", `${board}/api/queues/synthetic/resume`, operator)).status).toBe(200);
     await sys.waitForStatus(token, queued.id, "completed");
@@ -591,7 +904,9 @@ describe("bull-board", () => {
   it("promotes every delayed job of a queue, and Postgres follows them all", async () => {
     const token = await ownerOf();
     const operator = await operatorHeaders();
-    const jobs = await Promise.all([1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 })));
+    const jobs = await Promise.all(
+      [1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 })),
+    );
     expect((await call("PUT", `${board}/api/queues/synthetic/promote`, operator)).status).toBeLessThan(300);
     for (const j of jobs) await sys.waitForStatus(token, j.id, "completed");
   });

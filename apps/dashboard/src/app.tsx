@@ -19,13 +19,24 @@ export function App({ linkToken = null }: { linkToken?: string | null }) {
   useEffect(() => {
     if (linkToken === null) return;
     let current = true;
-    signIn(linkToken).then(
-      (s) => { if (current) setSignedIn(s); },
-      (e: unknown) => {
-        if (current) setNotice(`The sign-in link did not work: ${e instanceof ApiRequestError ? `${e.message} (${e.code})` : "could not reach the API"}.`);
-      },
-    ).finally(() => { if (current) setLinking(false); });
-    return () => { current = false; };
+    signIn(linkToken)
+      .then(
+        (s) => {
+          if (current) setSignedIn(s);
+        },
+        (e: unknown) => {
+          if (current)
+            setNotice(
+              `The sign-in link did not work: ${e instanceof ApiRequestError ? `${e.message} (${e.code})` : "could not reach the API"}.`,
+            );
+        },
+      )
+      .finally(() => {
+        if (current) setLinking(false);
+      });
+    return () => {
+      current = false;
+    };
   }, [linkToken]);
   const end = useCallback((why?: string) => {
     void signOut();
@@ -35,28 +46,47 @@ export function App({ linkToken = null }: { linkToken?: string | null }) {
   // One pair of clients per sign-in: the jobs client holds the shared live stream.
   const clients = useMemo(() => {
     if (signedIn === null) return null;
-    const ended = () => { end("Your session ended; sign in again."); };
+    const ended = () => {
+      end("Your session ended; sign in again.");
+    };
     return { api: new ApiClient(signedIn.token, ended), jobstream: createJobstream(signedIn.token, ended) };
   }, [signedIn, end]);
 
   // Sign out when the token expires rather than failing request after request.
   useEffect(() => {
     if (signedIn === null) return;
-    const timer = setTimeout(() => { end("Your token expired; sign in again."); }, Math.min(2 ** 31 - 1, Math.max(0, Date.parse(signedIn.session.expiresAt) - Date.now())));
-    return () => { clearTimeout(timer); };
+    const timer = setTimeout(
+      () => {
+        end("Your token expired; sign in again.");
+      },
+      Math.min(2 ** 31 - 1, Math.max(0, Date.parse(signedIn.session.expiresAt) - Date.now())),
+    );
+    return () => {
+      clearTimeout(timer);
+    };
   }, [signedIn, end]);
 
   if (linking) return <SignIn onSignedIn={setSignedIn} notice="Signing in with the link…" />;
   if (signedIn === null || clients === null) return <SignIn onSignedIn={setSignedIn} notice={notice} />;
   return (
     <AppProvider api={clients.api} jobstream={clients.jobstream} session={signedIn.session}>
-      <Shell onSignOut={() => { end(); }} />
+      <Shell
+        onSignOut={() => {
+          end();
+        }}
+      />
     </AppProvider>
   );
 }
 
 /** The header's word for how changes arrive ("open": a live stream). */
-const LIVE_LABELS: Record<Connection, string> = { connecting: "connecting", live: "open", reconnecting: "reconnecting", polling: "polling", ended: "ended" };
+const LIVE_LABELS: Record<Connection, string> = {
+  connecting: "connecting",
+  live: "open",
+  reconnecting: "reconnecting",
+  polling: "polling",
+  ended: "ended",
+};
 
 const TITLES: Record<Route["page"], string> = { jobs: "Jobs", job: "Job", stats: "Stats", "not-found": "Not found" };
 
@@ -101,7 +131,12 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <a href="/docs">API docs</a>
         </nav>
         <ActiveWidget active={active} />
-        <span className={`live live-${live}`} role="status" aria-label={`Live updates: ${live}`} title={`Live updates: ${live}`}>
+        <span
+          className={`live live-${live}`}
+          role="status"
+          aria-label={`Live updates: ${live}`}
+          title={`Live updates: ${live}`}
+        >
           {live === "open" ? "live" : live}
         </span>
         <span className="who muted" title={session.userId}>

@@ -10,7 +10,10 @@ export type Load<T> =
  * ready states. `reload` runs it again but keeps showing the current data until the answer
  * arrives; a new `key` shows loading at once.
  */
-export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promise<T>): { load: Load<T>; reload: () => void; update: (change: (data: T) => T) => void } {
+export function useLoad<T>(
+  key: string,
+  fetcher: (signal: AbortSignal) => Promise<T>,
+): { load: Load<T>; reload: () => void; update: (change: (data: T) => T) => void } {
   const [current, setCurrent] = useState<{ key: string; load: Load<T> }>({ key, load: { state: "loading" } });
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => {
@@ -22,7 +25,9 @@ export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promis
    */
   const update = useCallback(
     (change: (data: T) => T) => {
-      setCurrent((c) => (c.key === key && c.load.state === "ready" ? { key, load: { state: "ready", data: change(c.load.data) } } : c));
+      setCurrent((c) =>
+        c.key === key && c.load.state === "ready" ? { key, load: { state: "ready", data: change(c.load.data) } } : c,
+      );
     },
     [key],
   );
@@ -34,7 +39,11 @@ export function useLoad<T>(key: string, fetcher: (signal: AbortSignal) => Promis
         if (!abort.signal.aborted) setCurrent({ key, load: { state: "ready", data } });
       },
       (error: unknown) => {
-        if (!abort.signal.aborted) setCurrent({ key, load: { state: "error", error: error instanceof Error ? error : new Error(String(error)) } });
+        if (!abort.signal.aborted)
+          setCurrent({
+            key,
+            load: { state: "error", error: error instanceof Error ? error : new Error(String(error)) },
+          });
       },
     );
     return () => {
@@ -57,7 +66,10 @@ export interface Paged<T> {
  * `updateRows` edits the rows shown (live changes). A page still loading when the list reloads
  * is dropped, so pages never mix.
  */
-export function usePaged<T>(key: string, fetchPage: (cursor: string | null, signal?: AbortSignal) => Promise<Paged<T>>) {
+export function usePaged<T>(
+  key: string,
+  fetchPage: (cursor: string | null, signal?: AbortSignal) => Promise<Paged<T>>,
+) {
   const epoch = useRef(0);
   const { load, reload, update } = useLoad(key, (signal) => {
     epoch.current += 1;
@@ -71,7 +83,8 @@ export function usePaged<T>(key: string, fetchPage: (cursor: string | null, sign
     setMore({ loading: true, error: null });
     try {
       const page = await fetchPage(ready.nextCursor);
-      if (epoch.current === started) update((data) => ({ rows: [...data.rows, ...page.rows], nextCursor: page.nextCursor }));
+      if (epoch.current === started)
+        update((data) => ({ rows: [...data.rows, ...page.rows], nextCursor: page.nextCursor }));
       setMore({ loading: false, error: null });
     } catch (error) {
       setMore({ loading: false, error: error instanceof Error ? error : new Error(String(error)) });
@@ -80,7 +93,16 @@ export function usePaged<T>(key: string, fetchPage: (cursor: string | null, sign
   const updateRows = (change: (rows: T[]) => T[]) => {
     update((data) => ({ ...data, rows: change(data.rows) }));
   };
-  return { load, rows: ready?.rows ?? [], nextCursor: ready?.nextCursor ?? null, loadMore, loadingMore: more.loading, moreError: more.error, reload, updateRows };
+  return {
+    load,
+    rows: ready?.rows ?? [],
+    nextCursor: ready?.nextCursor ?? null,
+    loadMore,
+    loadingMore: more.loading,
+    moreError: more.error,
+    reload,
+    updateRows,
+  };
 }
 
 /**
@@ -100,6 +122,8 @@ export function useReloadOn(value: string, reload: () => void, minIntervalMs = 0
       last.current = Date.now();
       reload();
     }, wait);
-    return () => { clearTimeout(timer); };
+    return () => {
+      clearTimeout(timer);
+    };
   }, [value, reload, minIntervalMs]);
 }

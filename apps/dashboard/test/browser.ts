@@ -39,7 +39,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact ?? "?"}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
 }
 
 /** Every element that can take focus has a role and an accessible name (axe's view of the page). */

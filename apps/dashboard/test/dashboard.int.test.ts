@@ -48,7 +48,9 @@ async function newPage(width = 1280): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  page.on("pageerror", (error) => { pageErrors.push(error.message); });
+  page.on("pageerror", (error) => {
+    pageErrors.push(error.message);
+  });
   return page;
 }
 
@@ -82,7 +84,11 @@ describe("dashboard in Chromium", () => {
     expect(await page.evaluate(() => window.sessionStorage.getItem("jobstream.session"))).toContain(aliceToken);
     expect(urls.filter((u) => u.includes(aliceToken))).toEqual([]);
     const cookies = await page.context().cookies();
-    expect(cookies.find((c) => c.name === "jobstream_session")).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/admin" });
+    expect(cookies.find((c) => c.name === "jobstream_session")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/admin",
+    });
     await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("0 running");
     expect(await unnamedControls(page)).toEqual([]);
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -123,10 +129,20 @@ describe("dashboard in Chromium", () => {
     await signIn(page, aliceToken);
     await liveAndListed(page);
     // A marker on the window survives only if the page is never reloaded.
-    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
     const job = await system.enqueue(aliceToken, {
-      type: "synthetic", subtype: "work", name: "nightly import",
-      input: { durationMs: 8000, items: 6, failItems: [2], steps: ["fetch", "transform", "load"], output: { ok: true } },
+      type: "synthetic",
+      subtype: "work",
+      name: "nightly import",
+      input: {
+        durationMs: 8000,
+        items: 6,
+        failItems: [2],
+        steps: ["fetch", "transform", "load"],
+        output: { ok: true },
+      },
     });
     await page.getByRole("button", { name: /new job/ }).click();
     // The list row follows the job live too.
@@ -135,10 +151,15 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("heading", { name: "nightly import" }).waitFor();
     const bar = page.getByRole("progressbar", { name: "Job progress" });
     const seen = new Set<string>();
-    await expect.poll(async () => {
-      seen.add((await bar.getAttribute("aria-valuenow")) ?? "");
-      return bar.getAttribute("aria-valuenow");
-    }, { timeout: 30_000, interval: 100 }).toBe("100");
+    await expect
+      .poll(
+        async () => {
+          seen.add((await bar.getAttribute("aria-valuenow")) ?? "");
+          return bar.getAttribute("aria-valuenow");
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe("100");
     // Intermediate values were shown on the way (the stream, not one final read).
     expect([...seen].filter((v) => v !== "0" && v !== "100").length).toBeGreaterThan(0);
     await page.locator(".job-head .badge", { hasText: "completed" }).waitFor();
@@ -161,7 +182,12 @@ describe("dashboard in Chromium", () => {
   it("cancels a running job and retries a failed one", async () => {
     const page = await newPage();
     await signIn(page, aliceToken);
-    const long = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "long job", input: { durationMs: 60_000, steps: ["wait"] } });
+    const long = await system.enqueue(aliceToken, {
+      type: "synthetic",
+      subtype: "work",
+      name: "long job",
+      input: { durationMs: 60_000, steps: ["wait"] },
+    });
     await system.waitForStatus(aliceToken, long.id, "running");
     await page.goto(`${system.apiUrl}/dashboard/jobs/${long.id}`);
     await page.locator(".job-head .badge", { hasText: "running" }).waitFor();
@@ -171,7 +197,13 @@ describe("dashboard in Chromium", () => {
     await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("0 running");
     expect((await system.waitForStatus(aliceToken, long.id, "cancelled")).status).toBe("cancelled");
 
-    const flaky = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "flaky job", maxAttempts: 1, input: { failAttempts: 1 } });
+    const flaky = await system.enqueue(aliceToken, {
+      type: "synthetic",
+      subtype: "work",
+      name: "flaky job",
+      maxAttempts: 1,
+      input: { failAttempts: 1 },
+    });
     await system.waitForStatus(aliceToken, flaky.id, "failed");
     await page.goto(`${system.apiUrl}/dashboard/jobs/${flaky.id}`);
     await page.locator(".error-box code").waitFor();
@@ -196,9 +228,13 @@ describe("dashboard in Chromium", () => {
     await signIn(page, carol);
     await page.getByRole("status", { name: "Live updates: polling" }).waitFor();
     await page.getByText("No jobs match these filters.").waitFor();
-    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 7; });
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 7;
+    });
     const job = await system.enqueue(carol, {
-      type: "synthetic", subtype: "work", name: "polled job",
+      type: "synthetic",
+      subtype: "work",
+      name: "polled job",
       input: { durationMs: 8000, items: 4, steps: ["one", "two", "three", "four"] },
     });
     // The header widget and the list learn of it by polling.
@@ -238,7 +274,12 @@ describe("dashboard in Chromium", () => {
     const alicePage = await newPage();
     await signIn(alicePage, aliceToken);
     await liveAndListed(alicePage);
-    const job = await system.enqueue(aliceToken, { type: "synthetic", subtype: "work", name: "alice only", input: { durationMs: 8000 } });
+    const job = await system.enqueue(aliceToken, {
+      type: "synthetic",
+      subtype: "work",
+      name: "alice only",
+      input: { durationMs: 8000 },
+    });
     // Alice's page hears of it live; by then Bob's has had every chance to, and must not have.
     await alicePage.getByRole("button", { name: /new job/ }).waitFor();
     await expect.poll(() => alicePage.getByTestId("active-running").textContent(), soon).toBe("1 running");
@@ -283,7 +324,9 @@ describe("dashboard in Chromium", () => {
     await admin.goto(`${system.apiUrl}/dashboard/`);
     await admin.getByRole("button", { name: "Sign out" }).click();
     await admin.getByLabel("Access token").waitFor();
-    await expect.poll(async () => (await admin.context().cookies()).some((c) => c.name === "jobstream_session"), soon).toBe(false);
+    await expect
+      .poll(async () => (await admin.context().cookies()).some((c) => c.name === "jobstream_session"), soon)
+      .toBe(false);
     expect((await admin.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(401);
   });
 

@@ -3,7 +3,8 @@ import { baseEnvSchema, parseEnv, rolesSchema } from "@jobstream/runtime";
 import { z } from "zod";
 
 /** `CONCURRENCY_<TYPE>` overrides a job type's default concurrency in this process. */
-export const concurrencyVariable = (type: string): string => `CONCURRENCY_${type.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+export const concurrencyVariable = (type: string): string =>
+  `CONCURRENCY_${type.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 
 const concurrencyOverrides = Object.fromEntries(
   jobTypeNames.map((type) => [concurrencyVariable(type), z.coerce.number().int().min(1).max(1000).optional()]),
@@ -11,7 +12,10 @@ const concurrencyOverrides = Object.fromEntries(
 
 const workerEnvSchema = baseEnvSchema.extend({
   /** Development job types (synthetic) get a queue worker only when true; elsewhere nothing runs them. */
-  ENABLE_SYNTHETIC_JOBS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  ENABLE_SYNTHETIC_JOBS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   ROLES: rolesSchema,
   /**
    * Port of this process's /healthz and /readyz; 0 picks a free port. Unset: the next free port from

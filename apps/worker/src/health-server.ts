@@ -29,8 +29,14 @@ export async function startHealthServer(deps: {
         const answer = readinessAnswer(readiness);
         send(res, answer.status, answer.body);
       });
-    } else if (req.method === "GET" && path === "/metrics" && !metricsAuthorized(req.headers.authorization, deps.metricsToken)) {
-      send(res, 401, { error: { code: "unauthorized", message: "metrics need `Authorization: Bearer <METRICS_TOKEN>`" } });
+    } else if (
+      req.method === "GET" &&
+      path === "/metrics" &&
+      !metricsAuthorized(req.headers.authorization, deps.metricsToken)
+    ) {
+      send(res, 401, {
+        error: { code: "unauthorized", message: "metrics need `Authorization: Bearer <METRICS_TOKEN>`" },
+      });
     } else if (req.method === "GET" && path === "/metrics") {
       void deps.registry.metrics().then((text) => {
         res.writeHead(200, { "content-type": deps.registry.contentType });

@@ -54,25 +54,37 @@ async function main(): Promise<void> {
   // The health port first: a process waiting for Redis or Postgres answers "not ready", not nothing,
   // and a taken HEALTH_PORT stops the process before it takes any work.
   const { server: health, port: healthPort } = await startHealthServer({
-    outages, port: env.HEALTH_PORT, host: env.HEALTH_HOST, registry: metrics.registry, metricsToken: env.METRICS_TOKEN,
+    outages,
+    port: env.HEALTH_PORT,
+    host: env.HEALTH_HOST,
+    registry: metrics.registry,
+    metricsToken: env.METRICS_TOKEN,
   });
   logger.info({ healthPort, host: env.HEALTH_HOST }, "health server listening");
   const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, outages };
   const work = roles.includes("work")
     ? new WorkRole({
-        ...common, db: pool, concurrency: concurrencyOverrides(env), lockDurationMs: env.WORKER_LOCK_MS,
+        ...common,
+        db: pool,
+        concurrency: concurrencyOverrides(env),
+        lockDurationMs: env.WORKER_LOCK_MS,
         types: enabledJobTypeNames(env.ENABLE_SYNTHETIC_JOBS),
-        onOutcome: (type, outcome, seconds) => { metrics.jobDuration.observe({ type, outcome }, seconds); },
+        onOutcome: (type, outcome, seconds) => {
+          metrics.jobDuration.observe({ type, outcome }, seconds);
+        },
       })
     : undefined;
   const mirror = roles.includes("mirror")
     ? new MirrorRole({
-        ...common, pool,
+        ...common,
+        pool,
         onBatch: ({ entries, lagsMs }) => {
           metrics.mirrorEntries.inc(entries);
           for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);
         },
-        onDeadLetter: (letter) => { metrics.mirrorDeadLetters.inc({ queue: letter.queue }); },
+        onDeadLetter: (letter) => {
+          metrics.mirrorDeadLetters.inc({ queue: letter.queue });
+        },
       })
     : undefined;
   const housekeeper = roles.includes("housekeep")
@@ -100,7 +112,13 @@ async function main(): Promise<void> {
       { name: "work", run: () => work?.stop(env.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve() },
       { name: "housekeep", run: () => housekeeper?.stop() ?? Promise.resolve() },
       { name: "mirror", run: () => mirror?.stop() ?? Promise.resolve() },
-      { name: "health", run: () => { outages.stop(); return closeHttpServer(health); } },
+      {
+        name: "health",
+        run: () => {
+          outages.stop();
+          return closeHttpServer(health);
+        },
+      },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
     ],

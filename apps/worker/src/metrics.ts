@@ -30,7 +30,11 @@ export function createWorkerMetrics(): WorkerMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
       registers,
     }),
-    mirrorEntries: new Counter({ name: "jobstream_mirror_entries_total", help: "Job events applied to Postgres", registers }),
+    mirrorEntries: new Counter({
+      name: "jobstream_mirror_entries_total",
+      help: "Job events applied to Postgres",
+      registers,
+    }),
     mirrorDeadLetters: new Counter({
       name: "jobstream_mirror_dead_letters_total",
       help: "Stream entries the mirror set aside (malformed, refused by Postgres as data, or naming no job), by queue",
@@ -43,6 +47,10 @@ export function createWorkerMetrics(): WorkerMetrics {
       labelNames: ["kind"],
       registers,
     }),
-    outboxDispatched: new Counter({ name: "jobstream_outbox_dispatched_total", help: "Pending jobs the outbox sent to Redis", registers }),
+    outboxDispatched: new Counter({
+      name: "jobstream_outbox_dispatched_total",
+      help: "Pending jobs the outbox sent to Redis",
+      registers,
+    }),
   };
 }

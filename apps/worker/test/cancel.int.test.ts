@@ -11,7 +11,10 @@ beforeAll(async () => {
   await sys.init();
   await sys.startApi();
   await sys.startWorker("mirror,housekeep");
-  workers = [await sys.startWorker("work", { LOG_LEVEL: "debug" }), await sys.startWorker("work", { LOG_LEVEL: "debug" })];
+  workers = [
+    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
+    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
+  ];
   member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
 }, 60_000);
 afterAll(async () => {
@@ -22,8 +25,13 @@ describe("cancel and retry", () => {
   it("aborts a running job on whichever worker process holds it, then retries it to completion", async () => {
     // Long enough that the cancel lands mid-run however slow the machine or the mirror is (the
     // retry runs as long, which is the price of a handler that cannot be held and released).
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 15_000, items: 10, steps: ["one", "two"] } });
-    const holder = await waitFor("a worker to start the job", () => workers.find((w) => w.output().includes(`"jobId":"${job.id}"`)));
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { durationMs: 15_000, items: 10, steps: ["one", "two"] },
+    });
+    const holder = await waitFor("a worker to start the job", () =>
+      workers.find((w) => w.output().includes(`"jobId":"${job.id}"`)),
+    );
     await sys.waitForStatus(member, job.id, "running");
 
     const res = await sys.request<{ job: { status: string } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
@@ -42,13 +50,28 @@ describe("cancel and retry", () => {
     const done = await sys.waitForStatus(member, job.id, "completed", 60_000);
     expect(done.attempts).toBe(2);
     expect(done.items).toEqual({ total: 10, processed: 10, failed: 0, skipped: 0 });
-    const timeline = await sys.query<{ type: string }>(`SELECT type::text FROM job_events WHERE job_id = $1 AND type <> 'step' ORDER BY created_at, id`, [job.id]);
-    expect(timeline.map((e) => e.type)).toEqual(["created", "queued", "started", "cancelled", "retried", "started", "completed"]);
+    const timeline = await sys.query<{ type: string }>(
+      `SELECT type::text FROM job_events WHERE job_id = $1 AND type <> 'step' ORDER BY created_at, id`,
+      [job.id],
+    );
+    expect(timeline.map((e) => e.type)).toEqual([
+      "created",
+      "queued",
+      "started",
+      "cancelled",
+      "retried",
+      "started",
+      "completed",
+    ]);
   });
 
   it("removes a delayed job at once", async () => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
-    const res = await sys.request<{ job: { status: string; cancelledAt: string | null } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+    const res = await sys.request<{ job: { status: string; cancelledAt: string | null } }>(
+      "POST",
+      `/v1/jobs/${job.id}/cancel`,
+      { token: member },
+    );
     expect(res.status).toBe(200);
     expect(res.body.job.status).toBe("cancelled");
     expect(res.body.job.cancelledAt).not.toBeNull();

@@ -19,8 +19,15 @@ afterAll(async () => {
 describe("engine: enqueue → execute → mirror", () => {
   it("runs synthetic/work with 50 items (3 failing) and 3 steps to completion", async () => {
     const enqueued = await sys.enqueue(member, {
-      type: "synthetic", subtype: "work",
-      input: { durationMs: 600, items: 50, failItems: [3, 17, 41], steps: ["fetch", "transform", "load"], output: { hello: "world" } },
+      type: "synthetic",
+      subtype: "work",
+      input: {
+        durationMs: 600,
+        items: 50,
+        failItems: [3, 17, 41],
+        steps: ["fetch", "transform", "load"],
+        output: { hello: "world" },
+      },
     });
     expect(["queued", "pending", "running"]).toContain(enqueued.status);
     const job = await sys.waitForStatus(member, enqueued.id, "completed");
@@ -29,34 +36,66 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(job.output).toEqual({ echo: { hello: "world" }, items: 50 });
     expect(job.items).toEqual({ total: 50, processed: 50, failed: 3, skipped: 0 });
     const items = await sys.query<{ status: string; n: number }>(
-      `SELECT status::text, count(*)::int AS n FROM job_items WHERE job_id = $1 GROUP BY status ORDER BY status`, [job.id]);
-    expect(items).toEqual([{ status: "error", n: 3 }, { status: "success", n: 47 }]);
+      `SELECT status::text, count(*)::int AS n FROM job_items WHERE job_id = $1 GROUP BY status ORDER BY status`,
+      [job.id],
+    );
+    expect(items).toEqual([
+      { status: "error", n: 3 },
+      { status: "success", n: 47 },
+    ]);
     const failedRefs = await sys.query<{ ref: string; error_code: string }>(
-      `SELECT ref, error_code FROM job_items WHERE job_id = $1 AND status = 'error' ORDER BY ref`, [job.id]);
+      `SELECT ref, error_code FROM job_items WHERE job_id = $1 AND status = 'error' ORDER BY ref`,
+      [job.id],
+    );
     expect(failedRefs.map((r) => r.ref)).toEqual(["item-17", "item-3", "item-41"]);
     const events = await sys.query<{ type: string; data: { step?: string } }>(
-      `SELECT type::text, data FROM job_events WHERE job_id = $1 ORDER BY created_at, seq NULLS FIRST, id`, [job.id]);
+      `SELECT type::text, data FROM job_events WHERE job_id = $1 ORDER BY created_at, seq NULLS FIRST, id`,
+      [job.id],
+    );
     expect(events.map((e) => (e.type === "step" ? `step:${e.data.step ?? ""}` : e.type))).toEqual([
-      "created", "queued", "started", "step:fetch", "step:transform", "step:load", "completed",
+      "created",
+      "queued",
+      "started",
+      "step:fetch",
+      "step:transform",
+      "step:load",
+      "completed",
     ]);
   });
 
   it("retries a failing job and counts attempts; gives up after the last one", async () => {
-    const retried = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 2, items: 5 }, maxAttempts: 3, backoff: { type: "fixed", delayMs: 50 } });
-    const failing = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 5 }, maxAttempts: 3, backoff: { type: "fixed", delayMs: 50 } });
+    const retried = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { failAttempts: 2, items: 5 },
+      maxAttempts: 3,
+      backoff: { type: "fixed", delayMs: 50 },
+    });
+    const failing = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { failAttempts: 5 },
+      maxAttempts: 3,
+      backoff: { type: "fixed", delayMs: 50 },
+    });
     const done = await sys.waitForStatus(member, retried.id, "completed");
     expect(done.attempts).toBe(3);
     expect(done.error).toBeNull();
     expect(done.items).toEqual({ total: 5, processed: 5, failed: 0, skipped: 0 });
     const retries = await sys.query<{ type: string; data: { code: string; attempt: number } }>(
-      `SELECT type::text, data FROM job_events WHERE job_id = $1 AND type = 'retrying' ORDER BY seq`, [retried.id]);
-    expect(retries.map((r) => [r.data.code, r.data.attempt])).toEqual([["synthetic_failure", 1], ["synthetic_failure", 2]]);
+      `SELECT type::text, data FROM job_events WHERE job_id = $1 AND type = 'retrying' ORDER BY seq`,
+      [retried.id],
+    );
+    expect(retries.map((r) => [r.data.code, r.data.attempt])).toEqual([
+      ["synthetic_failure", 1],
+      ["synthetic_failure", 2],
+    ]);
     expect((await sys.query(`SELECT 1 FROM job_items WHERE job_id = $1`, [retried.id])).length).toBe(5);
 
     const failed = await sys.waitForStatus(member, failing.id, "failed");
     expect(failed.attempts).toBe(3);
     expect(failed.error).toEqual({ code: "synthetic_failure", message: "attempt 3 fails on purpose" });
-    const [row] = await sys.query<{ error_stack: string | null }>(`SELECT error_stack FROM jobs WHERE id = $1`, [failing.id]);
+    const [row] = await sys.query<{ error_stack: string | null }>(`SELECT error_stack FROM jobs WHERE id = $1`, [
+      failing.id,
+    ]);
     expect(row?.error_stack).toMatch(/JobError: attempt 3 fails on purpose\n\s+at /);
     // The stack is shown to operators only.
     const admin = await sys.token({ role: "service" });
@@ -67,8 +106,14 @@ describe("engine: enqueue → execute → mirror", () => {
 
   it("returns the existing job for a repeated idempotency key", async () => {
     const body = { type: "synthetic", subtype: "noop", input: {}, idempotencyKey: `k-${randomUUID()}` };
-    const first = await sys.request<{ job: { id: string }; accessToken: string | null }>("POST", "/v1/jobs", { token: member, body });
-    const again = await sys.request<{ job: { id: string }; accessToken: string | null }>("POST", "/v1/jobs", { token: member, body });
+    const first = await sys.request<{ job: { id: string }; accessToken: string | null }>("POST", "/v1/jobs", {
+      token: member,
+      body,
+    });
+    const again = await sys.request<{ job: { id: string }; accessToken: string | null }>("POST", "/v1/jobs", {
+      token: member,
+      body,
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
     expect(again.body.job.id).toBe(first.body.job.id);
@@ -77,12 +122,21 @@ describe("engine: enqueue → execute → mirror", () => {
 
   it("enqueues a batch all-or-nothing", async () => {
     const bad = await sys.request<{ error: { code: string; details: { path: string }[] } }>("POST", "/v1/jobs/batch", {
-      token: member, body: { jobs: [{ type: "synthetic", input: {} }, { type: "synthetic", input: { items: -1 } }] },
+      token: member,
+      body: {
+        jobs: [
+          { type: "synthetic", input: {} },
+          { type: "synthetic", input: { items: -1 } },
+        ],
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path)).toEqual(["jobs.1.input.items"]);
     const ok = await sys.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
-      token: member, body: { jobs: Array.from({ length: 20 }, (_, i) => ({ type: "synthetic", subtype: "noop", input: { items: i % 3 } })) },
+      token: member,
+      body: {
+        jobs: Array.from({ length: 20 }, (_, i) => ({ type: "synthetic", subtype: "noop", input: { items: i % 3 } })),
+      },
     });
     expect(ok.status).toBe(202);
     expect(ok.body.jobs).toHaveLength(20);
@@ -93,19 +147,34 @@ describe("engine: enqueue → execute → mirror", () => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 1500 });
     expect(job.status).toBe("delayed");
     const done = await sys.waitForStatus(member, job.id, "completed");
-    const [row] = await sys.query<{ late: boolean }>(`SELECT started_at >= created_at + interval '1400 ms' AS late FROM jobs WHERE id = $1`, [done.id]);
+    const [row] = await sys.query<{ late: boolean }>(
+      `SELECT started_at >= created_at + interval '1400 ms' AS late FROM jobs WHERE id = $1`,
+      [done.id],
+    );
     expect(row?.late).toBe(true);
   });
 
   it("imports a CSV with an item per row", async () => {
     const csv = "sku,price,active\nA-1,19.90,true\nA-2,abc,false\nA-1,3,true\n,4,no\nA-5,5,yes\n";
-    const job = await sys.enqueue(member, { type: "import", subtype: "csv", input: {
-      csv, keyColumn: "sku", columns: [{ name: "sku", type: "string" }, { name: "price", type: "number" }, { name: "active", type: "boolean" }],
-    } });
+    const job = await sys.enqueue(member, {
+      type: "import",
+      subtype: "csv",
+      input: {
+        csv,
+        keyColumn: "sku",
+        columns: [
+          { name: "sku", type: "string" },
+          { name: "price", type: "number" },
+          { name: "active", type: "boolean" },
+        ],
+      },
+    });
     const done = await sys.waitForStatus(member, job.id, "completed");
     expect(done.output).toEqual({ rows: 5, imported: 2, failed: 3 });
     const items = await sys.query<{ ref: string; status: string; error_code: string | null; after_state: unknown }>(
-      `SELECT ref, status::text, error_code, after_state FROM job_items WHERE job_id = $1 ORDER BY ref`, [job.id]);
+      `SELECT ref, status::text, error_code, after_state FROM job_items WHERE job_id = $1 ORDER BY ref`,
+      [job.id],
+    );
     expect(items).toEqual([
       { ref: "row-2", status: "success", error_code: null, after_state: { sku: "A-1", price: 19.9, active: true } },
       { ref: "row-3", status: "error", error_code: "invalid_number", after_state: null },
@@ -116,7 +185,12 @@ describe("engine: enqueue → execute → mirror", () => {
   });
 
   it("fails an attempt that runs past its timeout with code timeout", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 5000 }, timeoutMs: 300, maxAttempts: 1 });
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { durationMs: 5000 },
+      timeoutMs: 300,
+      maxAttempts: 1,
+    });
     const failed = await sys.waitForStatus(member, job.id, "failed");
     expect(failed.error).toEqual({ code: "timeout", message: "attempt timed out" });
     expect(failed.attempts).toBe(1);
@@ -163,7 +237,9 @@ describe("engine: enqueue → execute → mirror", () => {
     const sweep = await sys.enqueue(service, { type: "maintenance", subtype: "cleanup", input: { batchSize: 1 } });
     const done = await sys.waitForStatus(service, sweep.id, "completed");
     expect(done.output).toMatchObject({ deleted: 2, dryRun: false });
-    const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [[expired, expiredFailed, fresh, unfinished]]);
+    const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [
+      [expired, expiredFailed, fresh, unfinished],
+    ]);
     expect(left.map((r) => r.id).sort()).toEqual([fresh, unfinished].sort());
   });
 });

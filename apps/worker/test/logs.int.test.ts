@@ -19,7 +19,12 @@ afterAll(async () => {
 describe("job logs", () => {
   it("write one JSON line per outcome from a per-job child logger, with duration and attempt X of Y, and no payloads or tokens", async () => {
     const secret = `s3cret-${randomUUID()}`;
-    const job = await sys.enqueue(member, { type: "synthetic", subtype: "work", maxAttempts: 2, input: { failAttempts: 1, output: { secret } } });
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      subtype: "work",
+      maxAttempts: 2,
+      input: { failAttempts: 1, output: { secret } },
+    });
     await sys.waitForStatus(member, job.id, "completed");
     const retried = await worker.waitForLog("attempt failed, retrying (attempt 1 of 2)");
     const completed = await worker.waitForLog("job completed (attempt 2 of 2)");
@@ -35,7 +40,10 @@ describe("job logs", () => {
     expect(output).not.toContain(member);
     expect(output).not.toContain(job.accessToken);
     // Every line is JSON.
-    const lines = worker.output().split("\n").filter((l) => l.trim() !== "");
+    const lines = worker
+      .output()
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     expect(lines.filter((l) => !l.startsWith("{"))).toEqual([]);
   });
 });

@@ -39,15 +39,21 @@ describe("Prometheus metrics", () => {
     const failed = 'jobstream_job_duration_seconds_count{type="synthetic",outcome="failed"}';
     expect(value(after, completed) - value(before, completed)).toBe(1);
     expect(value(after, failed) - value(before, failed)).toBe(1);
-    expect(value(after, "jobstream_mirror_lag_seconds_count")).toBeGreaterThan(value(before, "jobstream_mirror_lag_seconds_count"));
-    expect(value(after, "jobstream_mirror_entries_total")).toBeGreaterThan(value(before, "jobstream_mirror_entries_total"));
+    expect(value(after, "jobstream_mirror_lag_seconds_count")).toBeGreaterThan(
+      value(before, "jobstream_mirror_lag_seconds_count"),
+    );
+    expect(value(after, "jobstream_mirror_entries_total")).toBeGreaterThan(
+      value(before, "jobstream_mirror_entries_total"),
+    );
     expect(after).toContain("jobstream_reconciler_repairs_total");
     expect(after).toContain("process_resident_memory_bytes");
 
     const api = await (await fetch(`${sys.apiUrl}/metrics`)).text();
     expect(value(api, 'jobstream_queue_jobs{type="synthetic",state="completed"}')).toBeGreaterThanOrEqual(1);
     expect(value(api, 'jobstream_queue_jobs{type="synthetic",state="failed"}')).toBeGreaterThanOrEqual(1);
-    expect(value(api, 'jobstream_http_request_duration_seconds_count{route="/v1/jobs",method="POST",status="202"}')).toBe(2);
+    expect(
+      value(api, 'jobstream_http_request_duration_seconds_count{route="/v1/jobs",method="POST",status="202"}'),
+    ).toBe(2);
     expect(api).toContain("jobstream_outbox_backlog 0");
   });
 
@@ -59,13 +65,15 @@ describe("Prometheus metrics", () => {
     await sys.query(`UPDATE jobs SET status = 'pending', queued_at = NULL WHERE id = $1`, [job.id]);
     // The API refreshes the backlog in the background (at most every 5 s), not on every scrape.
     await waitFor("the backlog to show the pending row", async () =>
-      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 1 ? true : undefined);
+      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 1 ? true : undefined,
+    );
 
     const housekeeper = await sys.startWorker("housekeep");
     const started = await housekeeper.waitForLog("worker started");
     const metricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
     await waitFor("the outbox to dispatch the pending row", async () =>
-      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 0 ? true : undefined);
+      value(await (await fetch(`${sys.apiUrl}/metrics`)).text(), "jobstream_outbox_backlog") === 0 ? true : undefined,
+    );
     expect(value(await (await fetch(metricsUrl)).text(), "jobstream_outbox_dispatched_total")).toBe(1);
 
     // Its Redis state lost: the reconciler finds the row without a BullMQ job and queues it again.
@@ -76,9 +84,15 @@ describe("Prometheus metrics", () => {
       await queue.close();
     }
     const requeued = 'jobstream_reconciler_repairs_total{kind="requeued"}';
-    await waitFor("the reconciler to re-enqueue the job", async () =>
-      value(await (await fetch(metricsUrl)).text(), requeued) >= 1 ? true : undefined, { timeoutMs: 30_000 });
-    const events = await sys.query<{ type: string }>(`SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY id`, [job.id]);
+    await waitFor(
+      "the reconciler to re-enqueue the job",
+      async () => (value(await (await fetch(metricsUrl)).text(), requeued) >= 1 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    const events = await sys.query<{ type: string }>(
+      `SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY id`,
+      [job.id],
+    );
     expect(events.map((e) => e.type)).toContain("requeued");
   });
 

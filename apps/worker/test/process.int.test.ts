@@ -57,7 +57,9 @@ describe("worker process", () => {
     const first = startApp(appDir, { ...env, ROLES: "work" });
     const second = startApp(appDir, { ...env, ROLES: "work" });
     try {
-      const ports = await Promise.all([first, second].map(async (app) => (await app.waitForLog("worker started")).healthPort));
+      const ports = await Promise.all(
+        [first, second].map(async (app) => (await app.waitForLog("worker started")).healthPort),
+      );
       expect(ports[0]).not.toBe(ports[1]);
       for (const port of ports) {
         expect(port).toBeGreaterThanOrEqual(3001);

@@ -6,7 +6,11 @@ const sys = new System();
 let member: string;
 let secondApi: string;
 
-interface View { id: string; status: string; progress: { percent: number } }
+interface View {
+  id: string;
+  status: string;
+  progress: { percent: number };
+}
 
 beforeAll(async () => {
   await sys.init();
@@ -20,7 +24,11 @@ afterAll(async () => {
 }, 60_000);
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-const views = (events: SseEvent[], jobId?: string) => events.filter((e) => e.event === "job").map((e) => e.data as View).filter((v) => jobId === undefined || v.id === jobId);
+const views = (events: SseEvent[], jobId?: string) =>
+  events
+    .filter((e) => e.event === "job")
+    .map((e) => e.data as View)
+    .filter((v) => jobId === undefined || v.id === jobId);
 const order = ["pending", "queued", "delayed", "running", "completed"];
 
 describe("realtime streams", () => {
@@ -29,12 +37,18 @@ describe("realtime streams", () => {
   it("shows a subscriber queued → running → progress → completed, in order", async () => {
     const stream = await openSse(`${sys.apiUrl}/v1/stream`, auth(member));
     expect(stream.status).toBe(200);
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 6000, items: 6, steps: ["a", "b", "c"] } });
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { durationMs: 6000, items: 6, steps: ["a", "b", "c"] },
+    });
     await stream.waitFor("completed", (events) => views(events, job.id).some((v) => v.status === "completed"));
     stream.close();
     const seen = views(stream.events, job.id);
     const statuses = seen.map((v) => v.status);
-    expect(statuses[0], JSON.stringify(stream.events.map((e) => [e.id, (e.data as View).status, (e.data as View).id === job.id]))).toMatch(/pending|queued/);
+    expect(
+      statuses[0],
+      JSON.stringify(stream.events.map((e) => [e.id, (e.data as View).status, (e.data as View).id === job.id])),
+    ).toMatch(/pending|queued/);
     expect(statuses).toContain("running");
     expect(statuses.at(-1)).toBe("completed");
     // Never backwards, in status or progress.
@@ -49,12 +63,18 @@ describe("realtime streams", () => {
   });
 
   it("resumes a dropped job stream from Last-Event-ID without gaps or repeats, then ends", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 8000, items: 4, steps: ["a", "b", "c", "d"] } });
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { durationMs: 8000, items: 4, steps: ["a", "b", "c", "d"] },
+    });
     const first = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, auth(member));
     await first.waitFor("a running state", (events) => views(events).some((v) => v.status === "running"));
     first.close();
     const lastId = first.events.at(-1)?.id ?? "";
-    const second = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, { ...auth(member), "last-event-id": lastId });
+    const second = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, {
+      ...auth(member),
+      "last-event-id": lastId,
+    });
     await second.waitFor("the end of the stream", () => second.ended(), 20_000);
     const firstIds = first.events.map((e) => Number(e.id));
     const secondIds = second.events.map((e) => Number(e.id));
@@ -68,7 +88,10 @@ describe("realtime streams", () => {
   });
 
   it("streams the same changes from every API process", async () => {
-    const job = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 6000, items: 3, steps: ["a", "b"] } });
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      input: { durationMs: 6000, items: 3, steps: ["a", "b"] },
+    });
     const [a, b] = await Promise.all([
       openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, auth(member)),
       openSse(`${secondApi}/v1/jobs/${job.id}/stream`, auth(member)),

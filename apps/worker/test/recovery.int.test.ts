@@ -21,7 +21,8 @@ async function enqueueMany(n: number, input: Record<string, unknown>, subtype = 
   for (let start = 0; start < n; start += 1000) {
     const size = Math.min(1000, n - start);
     const res = await sys.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
-      token: member, body: { jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype, input })) },
+      token: member,
+      body: { jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype, input })) },
     });
     if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
     ids.push(...res.body.jobs.map((j) => j.job.id));
@@ -34,7 +35,9 @@ async function summary(ids: string[]): Promise<{ completed: number; items_ok: nu
     `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
             count(*) FILTER (WHERE processed_items = 2 AND total_items = 2)::int AS items_ok,
             (SELECT count(*)::int FROM job_items WHERE job_id = ANY($1::uuid[])) AS rows
-     FROM jobs WHERE id = ANY($1::uuid[])`, [ids]);
+     FROM jobs WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
   return row;
 }
 
@@ -45,17 +48,30 @@ describe("recovery", () => {
     await mirror.exited();
     const ids = await enqueueMany(2000, { items: 2 });
     // Every job finishes in BullMQ while nothing writes their rows.
-    await waitFor("the jobs to run", async () => {
-      const [r] = await sys.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`, [ids]);
-      return r?.n === 0 ? true : undefined;
-    }, { timeoutMs: 5000 });
+    await waitFor(
+      "the jobs to run",
+      async () => {
+        const [r] = await sys.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
+          [ids],
+        );
+        return r?.n === 0 ? true : undefined;
+      },
+      { timeoutMs: 5000 },
+    );
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
-    await waitFor("BullMQ to finish 2,000 jobs", async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= 2000, { timeoutMs: 60_000 });
+    await waitFor(
+      "BullMQ to finish 2,000 jobs",
+      async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= 2000,
+      { timeoutMs: 60_000 },
+    );
     await queue.close();
     expect((await summary(ids))?.completed).toBe(0);
 
     await sys.startWorker("mirror");
-    await waitFor("all rows completed", async () => ((await summary(ids))?.completed === 2000 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor("all rows completed", async () => ((await summary(ids))?.completed === 2000 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     expect(await summary(ids)).toEqual({ completed: 2000, items_ok: 2000, rows: 4000 });
   });
 
@@ -75,7 +91,8 @@ describe("recovery", () => {
       await queue.pause();
       const waiting = await enqueueMany(30, { durationMs: 100, items: 2 }, "work");
       const states = await Promise.all(waiting.map(async (id) => (await queue.getJob(id))?.getState()));
-      const started = (s: string | undefined) => s === undefined || s === "active" || s === "completed" || s === "failed";
+      const started = (s: string | undefined) =>
+        s === undefined || s === "active" || s === "completed" || s === "failed";
       expect(states.filter(started)).toEqual([]);
       expect(await queue.getActiveCount()).toBeGreaterThan(0);
 
@@ -88,7 +105,9 @@ describe("recovery", () => {
       expect(await summary(ids)).toEqual({ completed: 50, items_ok: 50, rows: 100 });
       // Every waiting job lost its Redis state before it ran: each came back through the reconciler.
       const requeued = await sys.query<{ job_id: string }>(
-        `SELECT DISTINCT job_id::text FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'requeued'`, [waiting]);
+        `SELECT DISTINCT job_id::text FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'requeued'`,
+        [waiting],
+      );
       expect(requeued.map((r) => r.job_id).sort()).toEqual([...waiting].sort());
     } finally {
       await queue.close();

@@ -26,7 +26,9 @@ describe("Redis down at enqueue", () => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 600_000 });
     await redis.stop();
     try {
-      const res = await sys.request<{ error: { code: string } }>("POST", `/v1/jobs/${job.id}/cancel`, { token: member });
+      const res = await sys.request<{ error: { code: string } }>("POST", `/v1/jobs/${job.id}/cancel`, {
+        token: member,
+      });
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("unavailable");
     } finally {
@@ -37,7 +39,8 @@ describe("Redis down at enqueue", () => {
   it("answers 202 with a pending job that runs once Redis is back", async () => {
     await redis.stop();
     const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
-      token: member, body: { type: "synthetic", input: { items: 3 } },
+      token: member,
+      body: { type: "synthetic", input: { items: 3 } },
     });
     expect(res.status).toBe(202);
     expect(res.body.job.status).toBe("pending");

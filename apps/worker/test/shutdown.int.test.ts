@@ -20,17 +20,29 @@ describe("SIGTERM", () => {
     const worker = await sys.startWorker("work,mirror,housekeep", { SHUTDOWN_TIMEOUT_MS: "4000", LOG_LEVEL: "debug" });
     const short = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 800, items: 4 } });
     const long = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 8000, items: 4 } });
-    await waitFor("both jobs to start", () => worker.output().includes(`"jobId":"${short.id}"`) && worker.output().includes(`"jobId":"${long.id}"`));
+    await waitFor(
+      "both jobs to start",
+      () => worker.output().includes(`"jobId":"${short.id}"`) && worker.output().includes(`"jobId":"${long.id}"`),
+    );
     worker.kill("SIGTERM");
     expect(await worker.exited(15_000)).toBe(0);
 
     // The short job finished during the grace period and its events reached Postgres before exit.
-    const [shortRow] = await sys.query<{ status: string; processed_items: number }>(`SELECT status::text, processed_items FROM jobs WHERE id = $1`, [short.id]);
+    const [shortRow] = await sys.query<{ status: string; processed_items: number }>(
+      `SELECT status::text, processed_items FROM jobs WHERE id = $1`,
+      [short.id],
+    );
     expect(shortRow).toEqual({ status: "completed", processed_items: 4 });
     // The long one was handed back without spending an attempt.
-    const [longRow] = await sys.query<{ status: string; attempts: number }>(`SELECT status::text, attempts FROM jobs WHERE id = $1`, [long.id]);
+    const [longRow] = await sys.query<{ status: string; attempts: number }>(
+      `SELECT status::text, attempts FROM jobs WHERE id = $1`,
+      [long.id],
+    );
     expect(longRow?.status).toBe("queued");
-    const requeued = await sys.query<{ data: { reason: string } }>(`SELECT data FROM job_events WHERE job_id = $1 AND type = 'requeued'`, [long.id]);
+    const requeued = await sys.query<{ data: { reason: string } }>(
+      `SELECT data FROM job_events WHERE job_id = $1 AND type = 'requeued'`,
+      [long.id],
+    );
     expect(requeued.map((r) => r.data.reason)).toEqual(["shutdown"]);
 
     // Another worker takes it at once.

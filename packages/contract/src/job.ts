@@ -13,7 +13,12 @@ const jobFields = {
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   progress: z.object({ percent: z.number(), message: z.string().nullable(), step: z.string().nullable() }),
-  items: z.object({ total: z.number().int(), processed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+  items: z.object({
+    total: z.number().int(),
+    processed: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+  }),
   /** `stack` only for operator and service callers (it shows server paths and versions). */
   error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
   parentId: z.uuid().nullable(),
@@ -30,9 +35,7 @@ const jobFields = {
 };
 
 /** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export const jobViewSchema = z
-  .object({ ...jobFields, input: z.unknown(), output: z.unknown() })
-  .meta({ id: "Job" });
+export const jobViewSchema = z.object({ ...jobFields, input: z.unknown(), output: z.unknown() }).meta({ id: "Job" });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /**

@@ -78,7 +78,9 @@ export async function migrate(options: MigrateOptions): Promise<{ applied: strin
     for (const row of rows) {
       if (row.rolled_back_at !== null) continue;
       if (row.finished_at === null) {
-        throw new MigrationError(`migration ${row.migration_name} started but did not finish; fix the database and mark it`);
+        throw new MigrationError(
+          `migration ${row.migration_name} started but did not finish; fix the database and mark it`,
+        );
       }
       done.set(row.migration_name, row);
     }

@@ -35,7 +35,9 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
  */
 export async function ensureTemplate(adminUrl: string): Promise<string> {
   const files = await readMigrations();
-  const digest = createHash("sha256").update(files.map((f) => `${f.name}:${f.checksum}`).join("\n")).digest("hex");
+  const digest = createHash("sha256")
+    .update(files.map((f) => `${f.name}:${f.checksum}`).join("\n"))
+    .digest("hex");
   const name = `jobstream_tpl_${digest.slice(0, 12)}`;
   await withAdmin(adminUrl, async (client) => {
     await client.query("SELECT pg_advisory_lock($1)", [TEMPLATE_LOCK]);
@@ -60,6 +62,9 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   return {
     name,
     url: withDatabase(adminUrl, name),
-    drop: () => withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }

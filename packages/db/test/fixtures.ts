@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Prisma } from "../src/index";
 
-
 export function newJob(overrides: Partial<Prisma.JobCreateManyInput> = {}): Prisma.JobCreateManyInput {
   return {
     id: randomUUID(),

@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createDb,
-  createPool,
-  findJobsByIds,
-  listActiveJobs,
-  listJobs,
-  type Db,
-} from "../src/index";
+import { createDb, createPool, findJobsByIds, listActiveJobs, listJobs, type Db } from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
 import { ADMIN_URL } from "./env";
 import { newJob } from "./fixtures";

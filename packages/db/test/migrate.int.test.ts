@@ -75,11 +75,16 @@ describe("migrate", () => {
     if (!first) throw new Error("no migrations");
     await cp(join(MIGRATIONS_DIR, first.name, "migration.sql"), join(bad, first.name, "migration.sql"));
     await cp(join(MIGRATIONS_DIR, first.name), join(bad, "29991231000000_broken"), { recursive: true });
-    await writeFile(join(bad, "29991231000000_broken", "migration.sql"), "CREATE TABLE t_ok (id int); SELECT no_such_function();");
+    await writeFile(
+      join(bad, "29991231000000_broken", "migration.sql"),
+      "CREATE TABLE t_ok (id int); SELECT no_such_function();",
+    );
     await expect(migrate({ connectionString: url, dir: bad })).rejects.toThrow(/29991231000000_broken failed/);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query(`SELECT to_regclass('t_ok') AS t, (SELECT count(*)::int FROM _prisma_migrations WHERE migration_name LIKE '2999%') AS n`);
+    const { rows } = await client.query(
+      `SELECT to_regclass('t_ok') AS t, (SELECT count(*)::int FROM _prisma_migrations WHERE migration_name LIKE '2999%') AS n`,
+    );
     await client.end();
     await rm(bad, { recursive: true, force: true });
     expect(rows[0]).toEqual({ t: null, n: 0 });

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMirrorBatch, createPool, inTransaction, insertPendingJobs, type JobSnapshot, type MirrorEntry, type NewJobRow } from "../src/index";
+import {
+  applyMirrorBatch,
+  createPool,
+  inTransaction,
+  insertPendingJobs,
+  type JobSnapshot,
+  type MirrorEntry,
+  type NewJobRow,
+} from "../src/index";
 import { createTestDatabase, type TestDatabase } from "../src/test-database";
 import { ADMIN_URL } from "./env";
 
@@ -19,15 +27,44 @@ afterAll(async () => {
 
 function row(): NewJobRow {
   return {
-    id: randomUUID(), orgId: randomUUID(), userId: null, type: "synthetic", subtype: "work", name: "t", queue: "synthetic",
-    idempotencyKey: null, parentId: null, groupId: null, priority: 50, maxAttempts: 3, input: {}, metadata: {}, options: {},
-    accessTokenHash: null, runAt: null, retentionSeconds: 86_400, createdAt: new Date(),
+    id: randomUUID(),
+    orgId: randomUUID(),
+    userId: null,
+    type: "synthetic",
+    subtype: "work",
+    name: "t",
+    queue: "synthetic",
+    idempotencyKey: null,
+    parentId: null,
+    groupId: null,
+    priority: 50,
+    maxAttempts: 3,
+    input: {},
+    metadata: {},
+    options: {},
+    accessTokenHash: null,
+    runAt: null,
+    retentionSeconds: 86_400,
+    createdAt: new Date(),
   };
 }
 
 const t0 = Date.parse("2026-11-22T10:00:00Z");
 function snap(over: Partial<JobSnapshot>): JobSnapshot {
-  return { status: "running", attempts: 1, progress: 0, message: null, step: null, total: null, output: null, error: null, startedAt: t0, finishedAt: null, durationMs: null, ...over };
+  return {
+    status: "running",
+    attempts: 1,
+    progress: 0,
+    message: null,
+    step: null,
+    total: null,
+    output: null,
+    error: null,
+    startedAt: t0,
+    finishedAt: null,
+    durationMs: null,
+    ...over,
+  };
 }
 
 const apply = (entries: MirrorEntry[]) => inTransaction(pool, (c) => applyMirrorBatch(c, entries));
@@ -36,19 +73,53 @@ async function state(id: string) {
   const job = await pool.query(`SELECT *, xmin::text AS version FROM jobs WHERE id = $1`, [id]);
   const items = await pool.query(`SELECT *, xmin::text AS version FROM job_items WHERE job_id = $1 ORDER BY ref`, [id]);
   const events = await pool.query(`SELECT type, seq::int, data FROM job_events WHERE job_id = $1 ORDER BY id`, [id]);
-  return { job: job.rows[0] as Record<string, unknown>, items: items.rows, events: events.rows as { type: string; seq: number | null }[] };
+  return {
+    job: job.rows[0] as Record<string, unknown>,
+    items: items.rows,
+    events: events.rows as { type: string; seq: number | null }[],
+  };
 }
 
 function lifecycle(id: string): MirrorEntry[] {
   const items = (from: number, to: number, attempt = 1) =>
     Array.from({ length: to - from }, (_, k) => {
       const i = from + k;
-      return { ref: `item-${i}`, status: i % 4 === 3 ? ("error" as const) : ("success" as const), message: null, errorCode: i % 4 === 3 ? "bad" : null, before: null, after: { i }, attempt, at: t0 + i };
+      return {
+        ref: `item-${i}`,
+        status: i % 4 === 3 ? ("error" as const) : ("success" as const),
+        message: null,
+        errorCode: i % 4 === 3 ? "bad" : null,
+        before: null,
+        after: { i },
+        attempt,
+        at: t0 + i,
+      };
     });
   return [
     { jobId: id, seq: 1, snapshot: snap({}), items: [], timeline: [{ type: "started", data: { attempt: 1 }, at: t0 }] },
-    { jobId: id, seq: 3, snapshot: snap({ progress: 40, step: "b", message: "half" }), items: items(0, 6), timeline: [{ type: "step", data: { step: "a" }, at: t0 + 1 }, { type: "step", data: { step: "b" }, at: t0 + 2 }] },
-    { jobId: id, seq: 4, snapshot: snap({ status: "completed", progress: 100, output: { ok: true }, finishedAt: t0 + 500, durationMs: 500 }), items: items(6, 10), timeline: [{ type: "completed", data: {}, at: t0 + 500 }] },
+    {
+      jobId: id,
+      seq: 3,
+      snapshot: snap({ progress: 40, step: "b", message: "half" }),
+      items: items(0, 6),
+      timeline: [
+        { type: "step", data: { step: "a" }, at: t0 + 1 },
+        { type: "step", data: { step: "b" }, at: t0 + 2 },
+      ],
+    },
+    {
+      jobId: id,
+      seq: 4,
+      snapshot: snap({
+        status: "completed",
+        progress: 100,
+        output: { ok: true },
+        finishedAt: t0 + 500,
+        durationMs: 500,
+      }),
+      items: items(6, 10),
+      timeline: [{ type: "completed", data: {}, at: t0 + 500 }],
+    },
   ];
 }
 
@@ -58,10 +129,25 @@ describe("applyMirrorBatch", () => {
     await insertPendingJobs(pool, [r]);
     await apply(lifecycle(r.id));
     const s = await state(r.id);
-    expect(s.job).toMatchObject({ status: "completed", attempts: 1, output: { ok: true }, processed_items: 10, failed_items: 2, skipped_items: 0, total_items: 10, duration_ms: 500 });
+    expect(s.job).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      output: { ok: true },
+      processed_items: 10,
+      failed_items: 2,
+      skipped_items: 0,
+      total_items: 10,
+      duration_ms: 500,
+    });
     expect(Number(s.job.progress_percent)).toBe(100);
     expect(s.items).toHaveLength(10);
-    expect(s.events.map((e) => `${e.type}:${String(e.seq)}`)).toEqual(["created:null", "started:1", "step:2", "step:3", "completed:4"]);
+    expect(s.events.map((e) => `${e.type}:${String(e.seq)}`)).toEqual([
+      "created:null",
+      "started:1",
+      "step:2",
+      "step:3",
+      "completed:4",
+    ]);
   });
 
   it("changes nothing when the same events are applied again, in any order", async () => {
@@ -93,35 +179,140 @@ describe("applyMirrorBatch", () => {
   it("lets a later attempt update its items and keeps counters equal to rows", async () => {
     const r = row();
     await insertPendingJobs(pool, [r]);
-    await apply([{ jobId: r.id, seq: 1, snapshot: snap({}), items: [
-      { ref: "a", status: "error", message: "x", errorCode: "bad", before: null, after: null, attempt: 1, at: t0 },
-      { ref: "b", status: "skipped", message: "dup", errorCode: null, before: null, after: null, attempt: 1, at: t0 },
-    ], timeline: [] }]);
-    await apply([{ jobId: r.id, seq: 2, snapshot: snap({ attempts: 2 }), items: [
-      { ref: "a", status: "success", message: null, errorCode: null, before: { v: 1 }, after: { v: 2 }, attempt: 2, at: t0 + 9 },
-    ], timeline: [] }]);
+    await apply([
+      {
+        jobId: r.id,
+        seq: 1,
+        snapshot: snap({}),
+        items: [
+          { ref: "a", status: "error", message: "x", errorCode: "bad", before: null, after: null, attempt: 1, at: t0 },
+          {
+            ref: "b",
+            status: "skipped",
+            message: "dup",
+            errorCode: null,
+            before: null,
+            after: null,
+            attempt: 1,
+            at: t0,
+          },
+        ],
+        timeline: [],
+      },
+    ]);
+    await apply([
+      {
+        jobId: r.id,
+        seq: 2,
+        snapshot: snap({ attempts: 2 }),
+        items: [
+          {
+            ref: "a",
+            status: "success",
+            message: null,
+            errorCode: null,
+            before: { v: 1 },
+            after: { v: 2 },
+            attempt: 2,
+            at: t0 + 9,
+          },
+        ],
+        timeline: [],
+      },
+    ]);
     // A late outcome of attempt 1 does not overwrite attempt 2.
-    await apply([{ jobId: r.id, seq: 1, snapshot: null, items: [
-      { ref: "a", status: "error", message: "late", errorCode: "bad", before: null, after: null, attempt: 1, at: t0 },
-    ], timeline: [] }]);
+    await apply([
+      {
+        jobId: r.id,
+        seq: 1,
+        snapshot: null,
+        items: [
+          {
+            ref: "a",
+            status: "error",
+            message: "late",
+            errorCode: "bad",
+            before: null,
+            after: null,
+            attempt: 1,
+            at: t0,
+          },
+        ],
+        timeline: [],
+      },
+    ]);
     const s = await state(r.id);
-    expect(s.items.map((i: { ref: string; status: string; attempt: number }) => [i.ref, i.status, i.attempt])).toEqual([["a", "success", 2], ["b", "skipped", 1]]);
+    expect(s.items.map((i: { ref: string; status: string; attempt: number }) => [i.ref, i.status, i.attempt])).toEqual([
+      ["a", "success", 2],
+      ["b", "skipped", 1],
+    ]);
     expect(s.job).toMatchObject({ processed_items: 2, failed_items: 0, skipped_items: 1, total_items: 2, attempts: 2 });
   });
 
   it("keeps a declared total and only reopens a final job on retry", async () => {
     const r = row();
     await insertPendingJobs(pool, [r]);
-    await apply([{ jobId: r.id, seq: 2, snapshot: snap({ status: "failed", total: 50, error: { code: "boom", message: "no", stack: "s" }, finishedAt: t0 + 5 }), items: [], timeline: [] }]);
+    await apply([
+      {
+        jobId: r.id,
+        seq: 2,
+        snapshot: snap({
+          status: "failed",
+          total: 50,
+          error: { code: "boom", message: "no", stack: "s" },
+          finishedAt: t0 + 5,
+        }),
+        items: [],
+        timeline: [],
+      },
+    ]);
     await apply([{ jobId: r.id, seq: 3, snapshot: snap({ status: "running" }), items: [], timeline: [] }]);
-    expect((await state(r.id)).job).toMatchObject({ status: "failed", total_items: 50, error_code: "boom", last_event_seq: "2" });
-    await apply([{ jobId: r.id, seq: 4, snapshot: snap({ status: "queued", startedAt: null, reopen: true }), items: [], timeline: [{ type: "retried", data: {}, at: t0 + 9 }] }]);
-    expect((await state(r.id)).job).toMatchObject({ status: "queued", error_code: null, completed_at: null, started_at: null, total_items: 50 });
+    expect((await state(r.id)).job).toMatchObject({
+      status: "failed",
+      total_items: 50,
+      error_code: "boom",
+      last_event_seq: "2",
+    });
+    await apply([
+      {
+        jobId: r.id,
+        seq: 4,
+        snapshot: snap({ status: "queued", startedAt: null, reopen: true }),
+        items: [],
+        timeline: [{ type: "retried", data: {}, at: t0 + 9 }],
+      },
+    ]);
+    expect((await state(r.id)).job).toMatchObject({
+      status: "queued",
+      error_code: null,
+      completed_at: null,
+      started_at: null,
+      total_items: 50,
+    });
   });
 
   it("ignores events of jobs that no longer exist, and names those jobs (the mirror dead-letters them)", async () => {
     const ghost = randomUUID();
-    const result = await apply([{ jobId: ghost, seq: 1, snapshot: snap({}), items: [{ ref: "x", status: "success", message: null, errorCode: null, before: null, after: null, attempt: 1, at: t0 }], timeline: [{ type: "started", data: {}, at: t0 }] }]);
+    const result = await apply([
+      {
+        jobId: ghost,
+        seq: 1,
+        snapshot: snap({}),
+        items: [
+          {
+            ref: "x",
+            status: "success",
+            message: null,
+            errorCode: null,
+            before: null,
+            after: null,
+            attempt: 1,
+            at: t0,
+          },
+        ],
+        timeline: [{ type: "started", data: {}, at: t0 }],
+      },
+    ]);
     expect(result).toEqual({ jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [ghost] });
   });
 });

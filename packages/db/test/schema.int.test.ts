@@ -36,7 +36,14 @@ describe("jobs constraints", () => {
 
   it("rejects negative counters and attempts", async () => {
     const job = await insertPendingJob(db, newJob());
-    for (const column of ["processed_items", "failed_items", "skipped_items", "total_items", "attempts", "duration_ms"]) {
+    for (const column of [
+      "processed_items",
+      "failed_items",
+      "skipped_items",
+      "total_items",
+      "attempts",
+      "duration_ms",
+    ]) {
       expect(await sqlState(db, `UPDATE jobs SET ${column} = -1 WHERE id = $1::uuid`, job.id), column).toBe("23514");
     }
     expect(await sqlState(db, `UPDATE jobs SET max_attempts = 0 WHERE id = $1::uuid`, job.id)).toBe("23514");

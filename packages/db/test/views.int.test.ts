@@ -19,14 +19,30 @@ beforeAll(async () => {
     newJob({ orgId: org, status: "completed", durationMs: 100, attempts: 1 }),
     newJob({ orgId: org, status: "completed", durationMs: 200, attempts: 1 }),
     newJob({ orgId: org, status: "completed", durationMs: 300, attempts: 2 }),
-    newJob({ orgId: org, status: "failed", durationMs: 50, attempts: 1, maxAttempts: 3, errorCode: "boom", completedAt: hoursAgo(1) }),
+    newJob({
+      orgId: org,
+      status: "failed",
+      durationMs: 50,
+      attempts: 1,
+      maxAttempts: 3,
+      errorCode: "boom",
+      completedAt: hoursAgo(1),
+    }),
     newJob({ orgId: org, status: "running", attempts: 1 }),
     // synthetic, 3 days ago: counts for 7-day type stats only.
     newJob({ orgId: org, status: "completed", durationMs: 1000, createdAt: hoursAgo(72) }),
     newJob({ orgId: org, status: "failed", attempts: 3, maxAttempts: 3, createdAt: hoursAgo(72) }),
     // import, last 24 h: 1 cancelled; 10 days ago: 1 completed (outside both windows).
     newJob({ orgId: org, type: "import", subtype: "csv", queue: "import", status: "cancelled" }),
-    newJob({ orgId: org, type: "import", subtype: "csv", queue: "import", status: "completed", durationMs: 9, createdAt: hoursAgo(240) }),
+    newJob({
+      orgId: org,
+      type: "import",
+      subtype: "csv",
+      queue: "import",
+      status: "completed",
+      durationMs: 9,
+      createdAt: hoursAgo(240),
+    }),
     // another org: must not leak into org-scoped answers.
     newJob({ orgId: otherOrg, status: "completed", durationMs: 5000 }),
     newJob({ orgId: otherOrg, status: "failed", attempts: 1, maxAttempts: 2 }),
@@ -53,7 +69,13 @@ describe("monitoring views", () => {
   it("adds up every org for an unscoped caller", async () => {
     const stats = await queueStats(db, { orgId: null });
     const completed = stats.find((s) => s.type === "synthetic" && s.status === "completed");
-    expect(completed).toEqual({ type: "synthetic", status: "completed", jobs: 4, avgDurationMs: 1400, maxDurationMs: 5000 });
+    expect(completed).toEqual({
+      type: "synthetic",
+      status: "completed",
+      jobs: 4,
+      avgDurationMs: 1400,
+      maxDurationMs: 5000,
+    });
   });
 
   it("lists failed jobs with attempts left", async () => {
@@ -66,8 +88,26 @@ describe("monitoring views", () => {
   it("gives per-type totals, success rate and duration over 7 days", async () => {
     const stats = await typeStats(db, { orgId: org });
     expect(stats).toEqual([
-      { type: "import", total: 1, completed: 0, failed: 0, cancelled: 1, unfinished: 0, successRate: null, avgDurationMs: null },
-      { type: "synthetic", total: 7, completed: 4, failed: 2, cancelled: 0, unfinished: 1, successRate: 4 / 6, avgDurationMs: 400 },
+      {
+        type: "import",
+        total: 1,
+        completed: 0,
+        failed: 0,
+        cancelled: 1,
+        unfinished: 0,
+        successRate: null,
+        avgDurationMs: null,
+      },
+      {
+        type: "synthetic",
+        total: 7,
+        completed: 4,
+        failed: 2,
+        cancelled: 0,
+        unfinished: 1,
+        successRate: 4 / 6,
+        avgDurationMs: 400,
+      },
     ]);
   });
 });

@@ -80,9 +80,7 @@ export interface SubtypeDefinition<
   };
 }
 
-export interface JobTypeDefinition<
-  S extends Record<string, SubtypeDefinition> = Record<string, SubtypeDefinition>,
-> {
+export interface JobTypeDefinition<S extends Record<string, SubtypeDefinition> = Record<string, SubtypeDefinition>> {
   /** Also the BullMQ queue name: one queue per job type. */
   readonly type: string;
   readonly description: string;

@@ -8,7 +8,12 @@ const kinds = listJobKinds().map((kind) => ({ name: `${kind.type}/${kind.subtype
 
 describe("job type registry", () => {
   it("has the built-in kinds", () => {
-    expect(kinds.map((k) => k.name).sort()).toEqual(["import/csv", "maintenance/cleanup", "synthetic/noop", "synthetic/work"]);
+    expect(kinds.map((k) => k.name).sort()).toEqual([
+      "import/csv",
+      "maintenance/cleanup",
+      "synthetic/noop",
+      "synthetic/work",
+    ]);
   });
 
   describe.each(kinds)("$name", ({ spec }) => {
@@ -42,8 +47,22 @@ describe("job type registry", () => {
 describe("synthetic/work input (fixed interface)", () => {
   const work = jobTypes.synthetic.subtypes.work.input;
   it("takes every documented field", () => {
-    const parsed = work.parse({ durationMs: 10, items: 5, failItems: [1], failAttempts: 1, steps: ["a"], output: { x: [1, "y", null] } });
-    expect(parsed).toEqual({ durationMs: 10, items: 5, failItems: [1], failAttempts: 1, steps: ["a"], output: { x: [1, "y", null] } });
+    const parsed = work.parse({
+      durationMs: 10,
+      items: 5,
+      failItems: [1],
+      failAttempts: 1,
+      steps: ["a"],
+      output: { x: [1, "y", null] },
+    });
+    expect(parsed).toEqual({
+      durationMs: 10,
+      items: 5,
+      failItems: [1],
+      failAttempts: 1,
+      steps: ["a"],
+      output: { x: [1, "y", null] },
+    });
   });
   it("rejects unknown fields by name", () => {
     const result = work.safeParse({ items: 1, itemz: 2 });
@@ -54,8 +73,18 @@ describe("synthetic/work input (fixed interface)", () => {
 
 describe("import/csv defaults", () => {
   it("fills delimiter, header and required", () => {
-    const parsed = jobTypes.import.subtypes.csv.input.parse({ csv: "a\n1", columns: [{ name: "a", type: "integer" }], keyColumn: "a" });
-    expect(parsed).toEqual({ csv: "a\n1", columns: [{ name: "a", type: "integer", required: false }], keyColumn: "a", delimiter: ",", hasHeader: true });
+    const parsed = jobTypes.import.subtypes.csv.input.parse({
+      csv: "a\n1",
+      columns: [{ name: "a", type: "integer" }],
+      keyColumn: "a",
+    });
+    expect(parsed).toEqual({
+      csv: "a\n1",
+      columns: [{ name: "a", type: "integer", required: false }],
+      keyColumn: "a",
+      delimiter: ",",
+      hasHeader: true,
+    });
   });
 });
 
@@ -130,7 +159,10 @@ describe("items per job", () => {
   it("declares a maximum every kind's itemsOf is checked against", () => {
     for (const kind of listJobKinds()) {
       expect(kind.definition.limits.maxItems).toBeGreaterThan(0);
-      expect(kind.spec.itemsOf?.(kind.spec.input.parse(kind.spec.examples.input[0])), `${kind.type}/${kind.subtype}`).toBeTypeOf("number");
+      expect(
+        kind.spec.itemsOf?.(kind.spec.input.parse(kind.spec.examples.input[0])),
+        `${kind.type}/${kind.subtype}`,
+      ).toBeTypeOf("number");
     }
     expect(jobTypes.synthetic.subtypes.noop.itemsOf({ items: 7 })).toBe(7);
   });

@@ -8,7 +8,9 @@ import { keysFor } from "./keys";
  */
 export async function announceChanges(redis: Redis, prefix: string, jobIds: readonly string[]): Promise<void> {
   if (jobIds.length === 0) return;
-  await redis.publish(keysFor(prefix).changesChannel(), JSON.stringify({ ids: [...new Set(jobIds)] })).catch(() => undefined);
+  await redis
+    .publish(keysFor(prefix).changesChannel(), JSON.stringify({ ids: [...new Set(jobIds)] }))
+    .catch(() => undefined);
 }
 
 /**

@@ -1,5 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { findIdsByIdempotencyKeys, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
+import {
+  findIdsByIdempotencyKeys,
+  insertPendingJobs,
+  markDispatched,
+  type NewJobRow,
+  type Queryable,
+} from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
@@ -95,7 +101,9 @@ export async function enqueueJobs(
   const missing = rows.filter((r) => !inserted.has(r.id));
   const existingByKey = new Map<string, Map<string, string>>();
   for (const orgId of new Set(missing.map((r) => r.orgId))) {
-    const keys = missing.filter((r) => r.orgId === orgId && r.idempotencyKey !== null).map((r) => r.idempotencyKey ?? "");
+    const keys = missing
+      .filter((r) => r.orgId === orgId && r.idempotencyKey !== null)
+      .map((r) => r.idempotencyKey ?? "");
     existingByKey.set(orgId, await findIdsByIdempotencyKeys(deps.db, orgId, keys));
   }
 
@@ -104,7 +112,8 @@ export async function enqueueJobs(
   let dispatched = false;
   let versions = new Map<string, bigint>();
   const addedAt = new Date();
-  const statusOf = (r: NewJobRow): "queued" | "delayed" => (r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued");
+  const statusOf = (r: NewJobRow): "queued" | "delayed" =>
+    r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued";
   if (fresh.length > 0) {
     try {
       // The same rows the outbox and the reconciler would read back, so each path adds the same BullMQ job.

@@ -22,7 +22,14 @@ export class EventPublisher {
    */
   publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
     const count = Math.max(1, payload.timeline.length);
-    return this.redis.jobstreamPublish(this.keys.seq(queue), this.keys.events(queue), jobId, count, JSON.stringify(postgresSafe(payload)), floor);
+    return this.redis.jobstreamPublish(
+      this.keys.seq(queue),
+      this.keys.events(queue),
+      jobId,
+      count,
+      JSON.stringify(postgresSafe(payload)),
+      floor,
+    );
   }
 
   /** Reserves `count` sequence numbers above `floor` for a transition written straight to Postgres. */

@@ -36,7 +36,14 @@ redis.call('HSET', KEYS[1], ARGV[1], last)
 return last`;
 
 export interface JobstreamCommands {
-  jobstreamPublish(seqKey: string, streamKey: string, jobId: string, count: number, payload: string, floor: number): Promise<number>;
+  jobstreamPublish(
+    seqKey: string,
+    streamKey: string,
+    jobId: string,
+    count: number,
+    payload: string,
+    floor: number,
+  ): Promise<number>;
   jobstreamForget(seqKey: string, jobId: string, seq: number): Promise<number>;
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
 }

@@ -38,7 +38,19 @@ const itemSchema = z.object({
 });
 
 const timelineSchema = z.object({
-  type: z.enum(["queued", "delayed", "started", "step", "retrying", "stalled", "requeued", "completed", "failed", "cancelled", "retried"]),
+  type: z.enum([
+    "queued",
+    "delayed",
+    "started",
+    "step",
+    "retrying",
+    "stalled",
+    "requeued",
+    "completed",
+    "failed",
+    "cancelled",
+    "retried",
+  ]),
   data: z.record(z.string(), z.unknown()),
   at: epochMs,
 });
@@ -50,7 +62,9 @@ export const eventPayloadSchema = z.object({
 });
 export type EventPayload = z.input<typeof eventPayloadSchema>;
 
-export type DecodedEntry = { readonly ok: true; readonly entry: MirrorEntry } | { readonly ok: false; readonly error: string };
+export type DecodedEntry =
+  | { readonly ok: true; readonly entry: MirrorEntry }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Stream entry fields: j = job id, s = last sequence, d = JSON payload. Anything Postgres would
@@ -76,11 +90,20 @@ export function parseStreamEntry(fields: readonly string[]): DecodedEntry {
   const parsed = eventPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `invalid payload at ${issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}` };
+    return {
+      ok: false,
+      error: `invalid payload at ${issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}`,
+    };
   }
   if (parsed.data.timeline.length > seq) return { ok: false, error: "more timeline entries than sequence numbers" };
   if (hasUnsafeText(raw)) return { ok: false, error: "payload holds a NUL character or a lone surrogate" };
-  const entry = { jobId, seq, snapshot: parsed.data.snapshot, items: parsed.data.items, timeline: parsed.data.timeline };
+  const entry = {
+    jobId,
+    seq,
+    snapshot: parsed.data.snapshot,
+    items: parsed.data.items,
+    timeline: parsed.data.timeline,
+  };
   return { ok: true, entry };
 }
 

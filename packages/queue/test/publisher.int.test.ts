@@ -44,10 +44,30 @@ describe("EventPublisher", () => {
     const dirty = "a\u0000b\ud800";
     await publisher.publish("q", job, {
       snapshot: {
-        status: "failed", attempts: 1, progress: 0, message: dirty, step: dirty, total: null, output: { [dirty]: [dirty] },
-        error: { code: dirty, message: dirty, stack: dirty }, startedAt: 1, finishedAt: 2, durationMs: 1,
+        status: "failed",
+        attempts: 1,
+        progress: 0,
+        message: dirty,
+        step: dirty,
+        total: null,
+        output: { [dirty]: [dirty] },
+        error: { code: dirty, message: dirty, stack: dirty },
+        startedAt: 1,
+        finishedAt: 2,
+        durationMs: 1,
       },
-      items: [{ ref: dirty, status: "error", message: dirty, errorCode: dirty, before: { s: dirty }, after: dirty, attempt: 1, at: 1 }],
+      items: [
+        {
+          ref: dirty,
+          status: "error",
+          message: dirty,
+          errorCode: dirty,
+          before: { s: dirty },
+          after: dirty,
+          attempt: 1,
+          at: 1,
+        },
+      ],
       timeline: [{ type: "failed", data: { why: dirty }, at: 2 }],
     });
     const entries = await redis.xrange(keys.events("q"), "-", "+");
@@ -56,14 +76,34 @@ describe("EventPublisher", () => {
     const decoded = decodeStreamEntry(mine[0] ?? []);
     expect(decoded).not.toBeNull();
     const clean = "a\\u0000b\uFFFD";
-    expect(decoded?.snapshot).toMatchObject({ message: clean, step: clean, output: { [clean]: [clean] }, error: { code: clean, message: clean, stack: clean } });
-    expect(decoded?.items[0]).toMatchObject({ ref: clean, message: clean, errorCode: clean, before: { s: clean }, after: clean });
+    expect(decoded?.snapshot).toMatchObject({
+      message: clean,
+      step: clean,
+      output: { [clean]: [clean] },
+      error: { code: clean, message: clean, stack: clean },
+    });
+    expect(decoded?.items[0]).toMatchObject({
+      ref: clean,
+      message: clean,
+      errorCode: clean,
+      before: { s: clean },
+      after: clean,
+    });
     expect(decoded?.timeline[0]?.data).toEqual({ why: clean });
   });
 
   it("drops malformed stream entries instead of throwing", () => {
     expect(decodeStreamEntry(["j", "x", "s", "1", "d", "{not json"])).toBeNull();
     expect(decodeStreamEntry(["j", "x", "s", "NaN", "d", "{}"])).toBeNull();
-    expect(decodeStreamEntry(["j", "x", "s", "1", "d", JSON.stringify({ snapshot: null, items: [{ ref: "" }], timeline: [] })])).toBeNull();
+    expect(
+      decodeStreamEntry([
+        "j",
+        "x",
+        "s",
+        "1",
+        "d",
+        JSON.stringify({ snapshot: null, items: [{ ref: "" }], timeline: [] }),
+      ]),
+    ).toBeNull();
   });
 });

@@ -17,13 +17,19 @@ describe("parseEnv", () => {
   it("lists every bad variable by name", () => {
     let error: unknown;
     try {
-      parseEnv(baseEnvSchema, { DATABASE_URL: "mysql://h/db", REDIS_URL: "nope", QUEUE_PREFIX: "a b", SHUTDOWN_TIMEOUT_MS: "-5" });
+      parseEnv(baseEnvSchema, {
+        DATABASE_URL: "mysql://h/db",
+        REDIS_URL: "nope",
+        QUEUE_PREFIX: "a b",
+        SHUTDOWN_TIMEOUT_MS: "-5",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(EnvError);
     const message = (error as EnvError).message;
-    for (const name of ["DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "SHUTDOWN_TIMEOUT_MS"]) expect(message).toContain(`${name}:`);
+    for (const name of ["DATABASE_URL", "REDIS_URL", "QUEUE_PREFIX", "SHUTDOWN_TIMEOUT_MS"])
+      expect(message).toContain(`${name}:`);
   });
 });
 

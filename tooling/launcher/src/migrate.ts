@@ -6,8 +6,15 @@ import { ensurePostgres } from "./postgres";
 const env = loadEnv();
 try {
   const postgres = await ensurePostgres(env.DATABASE_URL, env.EMBEDDED_POSTGRES_PORT);
-  const { applied } = await migrate({ connectionString: postgres.url, log: (m) => { console.log(`migrate: ${m}`); } });
-  console.log(applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.length} migration(s)`);
+  const { applied } = await migrate({
+    connectionString: postgres.url,
+    log: (m) => {
+      console.log(`migrate: ${m}`);
+    },
+  });
+  console.log(
+    applied.length === 0 ? "migrate: database is up to date" : `migrate: applied ${applied.length} migration(s)`,
+  );
   await postgres.stop();
 } catch (error) {
   console.error(`migrate: ${(error as Error).message}`);

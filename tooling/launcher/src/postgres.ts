@@ -24,7 +24,10 @@ async function ensureDatabase(url: string): Promise<void> {
 
 async function startEmbedded(port: number): Promise<PostgresHandle> {
   const dir = `${dataDir}/postgres`;
-  const fresh = await stat(`${dir}/PG_VERSION`).then(() => false, () => true);
+  const fresh = await stat(`${dir}/PG_VERSION`).then(
+    () => false,
+    () => true,
+  );
   const isRoot = process.getuid?.() === 0;
   if (fresh) {
     await mkdir(dir, { recursive: true });
@@ -48,7 +51,9 @@ async function startEmbedded(port: number): Promise<PostgresHandle> {
     persistent: true,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     onLog: () => undefined,
-    onError: (message) => { console.error("embedded postgres:", message); },
+    onError: (message) => {
+      console.error("embedded postgres:", message);
+    },
   });
   if (fresh) await server.initialise();
   await server.start();
@@ -64,7 +69,9 @@ async function startEmbedded(port: number): Promise<PostgresHandle> {
  */
 export async function ensurePostgres(configured: string | undefined, embeddedPort: number): Promise<PostgresHandle> {
   if (configured !== undefined) {
-    const log = (m: string) => { console.log(`launcher: ${m}`); };
+    const log = (m: string) => {
+      console.log(`launcher: ${m}`);
+    };
     // The server answering is not enough: it may go away again before the database is created.
     await waitUntil(
       `Postgres at ${new URL(configured).host}`,

@@ -11,7 +11,13 @@ export interface RedisHandle {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 2000 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
@@ -62,7 +68,20 @@ export async function ensureRedis(configured: string | undefined): Promise<Redis
   // Jobs live in Redis until they finish: keep an append-only file so a restart loses none.
   const child = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", "6379", "--dir", `${dataDir}/redis`, "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction"],
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      "6379",
+      "--dir",
+      `${dataDir}/redis`,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--maxmemory-policy",
+      "noeviction",
+    ],
     { stdio: "ignore" },
   );
   await waitFor(url, child, 10_000);
@@ -71,8 +90,13 @@ export async function ensureRedis(configured: string | undefined): Promise<Redis
     url,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) { resolve(); return; }
-        child.once("exit", () => { resolve(); });
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once("exit", () => {
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   };

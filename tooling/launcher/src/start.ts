@@ -17,7 +17,10 @@ import { waitUntil } from "./wait";
 const WORKER_ROLES = ["work", "mirror", "housekeep"];
 
 function splitRoles(value: string): { api: boolean; worker: string[] } {
-  const names = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (names.length === 0 || names.includes("all")) return { api: true, worker: WORKER_ROLES };
   return { api: names.includes("api"), worker: names.filter((n) => n !== "api") };
 }
@@ -54,15 +57,26 @@ try {
   let applied: readonly string[] = [];
   // Postgres may go away between answering and migrating: wait for it again, but a migration that
   // fails while Postgres answers is a real error.
-  await waitUntil("Postgres (to migrate)", async () => {
-    try {
-      ({ applied } = await migrate({ connectionString: url, log: (m) => { console.log(`launcher: ${m}`); } }));
-      return true;
-    } catch (error) {
-      if (await answers(url)) throw error;
-      return false;
-    }
-  }, (m) => { console.log(`launcher: ${m}`); });
+  await waitUntil(
+    "Postgres (to migrate)",
+    async () => {
+      try {
+        ({ applied } = await migrate({
+          connectionString: url,
+          log: (m) => {
+            console.log(`launcher: ${m}`);
+          },
+        }));
+        return true;
+      } catch (error) {
+        if (await answers(url)) throw error;
+        return false;
+      }
+    },
+    (m) => {
+      console.log(`launcher: ${m}`);
+    },
+  );
   if (applied.length === 0) console.log("launcher: database is up to date");
 } catch (error) {
   console.error(`launcher: ${(error as Error).message}`);
@@ -83,8 +97,14 @@ if (jwtSecret === undefined || jwtSecret === "") {
 // The API serves the dashboard from apps/dashboard/dist: build it once if this checkout has not.
 if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
   console.log("launcher: building the dashboard (vite build)");
-  const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], { cwd: `${repoRoot}apps/dashboard`, stdio: "inherit" });
-  if (build.status !== 0) console.error("launcher: the dashboard did not build; the API answers 503 at /dashboard/ until `pnpm build` succeeds");
+  const build = spawnSync(process.execPath, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], {
+    cwd: `${repoRoot}apps/dashboard`,
+    stdio: "inherit",
+  });
+  if (build.status !== 0)
+    console.error(
+      "launcher: the dashboard did not build; the API answers 503 at /dashboard/ until `pnpm build` succeeds",
+    );
 }
 
 const shared = {
@@ -99,9 +119,15 @@ let fatalCode: number | undefined;
 let stopping = false;
 let stopAll: () => void = () => undefined;
 // A child that refuses its configuration would only fail again: stop everything with its code.
-const supervisor = new Supervisor({ onFatal: (_name, code) => { fatalCode = code; stopAll(); } });
+const supervisor = new Supervisor({
+  onFatal: (_name, code) => {
+    fatalCode = code;
+    stopAll();
+  },
+});
 if (roles.api) supervisor.add("api", () => run("api", childEnv({ ...shared, ROLES: "api" })));
-if (roles.worker.length > 0) supervisor.add("worker", () => run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
+if (roles.worker.length > 0)
+  supervisor.add("worker", () => run("worker", childEnv({ ...shared, ROLES: roles.worker.join(",") })));
 
 if (devMode && roles.api) {
   const baseUrl = `http://localhost:${String(env.PORT)}`;

@@ -52,7 +52,9 @@ export function startApp(appDir: string, env: Record<string, string>, entry = "s
     Promise.race([
       promise,
       new Promise<never>((_, reject) =>
-        setTimeout(() => { reject(new Error(`timed out after ${ms} ms waiting for ${what}; output:\n${text()}`)); }, ms).unref(),
+        setTimeout(() => {
+          reject(new Error(`timed out after ${ms} ms waiting for ${what}; output:\n${text()}`));
+        }, ms).unref(),
       ),
     ]);
 
@@ -60,7 +62,9 @@ export function startApp(appDir: string, env: Record<string, string>, entry = "s
     child,
     output: text,
     exited: (timeoutMs = 20_000) => withTimeout(exit, timeoutMs, "exit"),
-    kill: (signal = "SIGTERM") => { child.kill(signal); },
+    kill: (signal = "SIGTERM") => {
+      child.kill(signal);
+    },
     waitForLog: (msg, timeoutMs = 30_000) =>
       withTimeout(
         new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -75,7 +79,10 @@ export function startApp(appDir: string, env: Record<string, string>, entry = "s
           };
           for (const line of text().split("\n")) {
             const found = match(line);
-            if (found) { resolve(found); return; }
+            if (found) {
+              resolve(found);
+              return;
+            }
           }
           // Then only new output, line by line (a line may span chunks).
           let partial = "";
@@ -84,11 +91,17 @@ export function startApp(appDir: string, env: Record<string, string>, entry = "s
             partial = lines.pop() ?? "";
             for (const line of lines) {
               const found = match(line);
-              if (found) { listeners.delete(listener); resolve(found); return; }
+              if (found) {
+                listeners.delete(listener);
+                resolve(found);
+                return;
+              }
             }
           };
           listeners.add(listener);
-          void exit.then((code) => { reject(new Error(`process exited (${code}) before "${msg}"; output:\n${text()}`)); });
+          void exit.then((code) => {
+            reject(new Error(`process exited (${code}) before "${msg}"; output:\n${text()}`));
+          });
         }),
         timeoutMs,
         `log "${msg}"`,

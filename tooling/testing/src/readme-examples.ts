@@ -8,7 +8,7 @@ const readme = fileURLToPath(new URL("../../../README.md", import.meta.url));
 /** The fenced `lang` blocks of the root README that follow a `<!-- example: <name> -->` marker. */
 export function readmeExamples(name: string, lang: "ts" | "tsx"): string[] {
   const blocks: string[] = [];
-  const pattern = new RegExp(`<!-- example: ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``, "g");
+  const pattern = new RegExp(`<!-- example: ${name} -->\\n+\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``, "g");
   for (const match of readFileSync(readme, "utf8").matchAll(pattern)) if (match[1]) blocks.push(match[1]);
   return blocks;
 }

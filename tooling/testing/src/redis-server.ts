@@ -13,10 +13,18 @@ import { waitFor } from "./wait";
  */
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  private constructor(readonly port: number, private readonly dir: string, private readonly persistent: boolean) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly persistent: boolean,
+  ) {}
 
   static async create(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), await mkdtemp(join(tmpdir(), "jobstream-redis-")), options.persistent ?? true);
+    const redis = new PrivateRedis(
+      await freePort(),
+      await mkdtemp(join(tmpdir(), "jobstream-redis-")),
+      options.persistent ?? true,
+    );
     await redis.start();
     return redis;
   }
@@ -26,18 +34,39 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", this.persistent ? "yes" : "no", "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
-    await waitFor(`redis on ${this.port}`, async () => {
-      const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-      client.on("error", () => undefined);
-      try {
-        await client.connect();
-        await client.ping();
-        return true;
-      } finally {
-        client.disconnect();
-      }
-    }, { timeoutMs: 10_000 });
+    this.child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--save",
+        "",
+        "--appendonly",
+        this.persistent ? "yes" : "no",
+        "--maxmemory-policy",
+        "noeviction",
+      ],
+      { stdio: "ignore" },
+    );
+    await waitFor(
+      `redis on ${this.port}`,
+      async () => {
+        const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        client.on("error", () => undefined);
+        try {
+          await client.connect();
+          await client.ping();
+          return true;
+        } finally {
+          client.disconnect();
+        }
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   /** Stops the server (a persistent one flushes its append-only file first, so a restart keeps the data). */

@@ -59,7 +59,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     status: res.status,
     events,
     ended: () => done,
-    waitFor: (what, check, timeoutMs = 20_000) => waitFor(what, () => check(events), { timeoutMs, intervalMs: 20 }).then(() => undefined),
-    close: () => { controller.abort(); },
+    waitFor: (what, check, timeoutMs = 20_000) =>
+      waitFor(what, () => check(events), { timeoutMs, intervalMs: 20 }).then(() => undefined),
+    close: () => {
+      controller.abort();
+    },
   };
 }

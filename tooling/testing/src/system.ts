@@ -70,8 +70,15 @@ export class System {
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      DATABASE_URL: this.database.url, REDIS_URL: this.redisUrl, QUEUE_PREFIX: this.prefix, JWT_SECRET: this.secret,
-      LOG_LEVEL: "info", DATABASE_POOL_SIZE: "4", ...TEST_FEATURES, ...FAST_RECOVERY, ...extra,
+      DATABASE_URL: this.database.url,
+      REDIS_URL: this.redisUrl,
+      QUEUE_PREFIX: this.prefix,
+      JWT_SECRET: this.secret,
+      LOG_LEVEL: "info",
+      DATABASE_POOL_SIZE: "4",
+      ...TEST_FEATURES,
+      ...FAST_RECOVERY,
+      ...extra,
     };
   }
 
@@ -86,7 +93,11 @@ export class System {
    * new one on the same port, so clients holding `apiUrl` reconnect to it. `beforeStart` runs
    * while no API listens.
    */
-  async restartApi(signal: NodeJS.Signals = "SIGKILL", beforeStart?: () => Promise<void>, extra: Record<string, string> = {}): Promise<void> {
+  async restartApi(
+    signal: NodeJS.Signals = "SIGKILL",
+    beforeStart?: () => Promise<void>,
+    extra: Record<string, string> = {},
+  ): Promise<void> {
     const old = this.api;
     if (!old) throw new Error("no API process to restart");
     const port = new URL(this.apiUrl).port;
@@ -106,7 +117,10 @@ export class System {
   }
 
   async startWorker(roles: string, extra: Record<string, string> = {}): Promise<AppProcess> {
-    const worker = startApp(workerDir, this.env({ ROLES: roles, HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1", ...extra }));
+    const worker = startApp(
+      workerDir,
+      this.env({ ROLES: roles, HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1", ...extra }),
+    );
     await worker.waitForLog("worker started");
     this.workers.push(worker);
     return worker;
@@ -118,18 +132,31 @@ export class System {
 
   // Test helper: the caller names the answer shape it expects and asserts on it.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] ??= "application/json";
     const res = await fetch(`${this.apiUrl}${path}`, {
       method,
       headers,
-      body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === "string"
+            ? options.body
+            : JSON.stringify(options.body),
     });
     const text = await res.text();
     let body: unknown = text;
-    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body: body as T };
   }
 
@@ -147,10 +174,14 @@ export class System {
 
   /** Waits until the job's row reaches `status` (read from Postgres through the API). */
   waitForStatus(token: string, id: string, status: string, timeoutMs = 30_000): Promise<JobViewBody> {
-    return waitFor(`job ${id} to be ${status}`, async () => {
-      const job = await this.job(token, id);
-      return job.status === status ? job : undefined;
-    }, { timeoutMs, intervalMs: 50 });
+    return waitFor(
+      `job ${id} to be ${status}`,
+      async () => {
+        const job = await this.job(token, id);
+        return job.status === status ? job : undefined;
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
   }
 
   async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
@@ -160,7 +191,13 @@ export class System {
   async stop(): Promise<void> {
     const all = [...this.workers, ...(this.api ? [this.api] : [])];
     for (const p of all) if (p.child.exitCode === null) p.kill("SIGTERM");
-    await Promise.all(all.map((p) => p.exited(15_000).catch(() => { p.kill("SIGKILL"); })));
+    await Promise.all(
+      all.map((p) =>
+        p.exited(15_000).catch(() => {
+          p.kill("SIGKILL");
+        }),
+      ),
+    );
     await this.pool.end();
     await deletePrefix(this.prefix, this.redisUrl).catch(() => undefined);
     await this.database.drop();

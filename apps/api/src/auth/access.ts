@@ -20,7 +20,8 @@ function sameHash(a: string, b: string): boolean {
  * Callers answer 404 (never 403) when this is false, so other tenants' ids stay unknowable.
  */
 export function canAccessJob(principal: Principal, job: JobOwnership): boolean {
-  if (principal.kind === "job-token") return job.accessTokenHash !== null && sameHash(principal.tokenHash, job.accessTokenHash);
+  if (principal.kind === "job-token")
+    return job.accessTokenHash !== null && sameHash(principal.tokenHash, job.accessTokenHash);
   switch (principal.role) {
     case "service":
     case "operator":

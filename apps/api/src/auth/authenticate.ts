@@ -55,7 +55,11 @@ export interface TokenRules {
 }
 
 /** Whether a token lives longer than allowed (a pure decision: `now` in seconds). */
-export function outlivesMaxTtl(claims: { readonly exp: number; readonly iat?: unknown }, maxTtlSeconds: number, now: number): boolean {
+export function outlivesMaxTtl(
+  claims: { readonly exp: number; readonly iat?: unknown },
+  maxTtlSeconds: number,
+  now: number,
+): boolean {
   // An `iat` in the future would shorten the lifetime on paper only: count from now at the latest.
   const issuedAt = typeof claims.iat === "number" ? Math.min(claims.iat, now) : now;
   return claims.exp - issuedAt > maxTtlSeconds;
@@ -67,7 +71,10 @@ export function outlivesMaxTtl(claims: { readonly exp: number; readonly iat?: un
  * may present one job's access token; only its hash is kept, and the route compares it with the row.
  * With `cookie`, a browser's session cookie (set by `POST /v1/session`) stands in for the header.
  */
-export function authenticate(rules: TokenRules, options: { jobTokenPaths?: RegExp; cookie?: string } = {}): RequestHandler {
+export function authenticate(
+  rules: TokenRules,
+  options: { jobTokenPaths?: RegExp; cookie?: string } = {},
+): RequestHandler {
   const key = new TextEncoder().encode(rules.secret);
   const maxTtlSeconds = rules.maxTtlSeconds ?? 2_592_000;
   const verifyOptions = {
@@ -107,11 +114,26 @@ export function authenticate(rules: TokenRules, options: { jobTokenPaths?: RegEx
       throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
     }
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new ApiError("unauthorized", "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)");
-    if (outlivesMaxTtl({ exp: claims.data.exp, iat: (payload as { iat?: unknown }).iat }, maxTtlSeconds, Math.floor(Date.now() / 1000))) {
+    if (!claims.success)
+      throw new ApiError(
+        "unauthorized",
+        "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)",
+      );
+    if (
+      outlivesMaxTtl(
+        { exp: claims.data.exp, iat: (payload as { iat?: unknown }).iat },
+        maxTtlSeconds,
+        Math.floor(Date.now() / 1000),
+      )
+    ) {
       throw new ApiError("unauthorized", `token lifetime exceeds ${maxTtlSeconds} seconds`);
     }
-    const principal: Principal = { kind: "token", userId: claims.data.sub, orgId: claims.data.org, role: claims.data.role };
+    const principal: Principal = {
+      kind: "token",
+      userId: claims.data.sub,
+      orgId: claims.data.org,
+      role: claims.data.role,
+    };
     verified.set(match[1], principal, claims.data.exp);
     principals.set(req, principal);
     next();

@@ -15,7 +15,9 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 function fromBodyParser(error: BodyParserError): ApiError | null {
   switch (error.type) {
     case "entity.parse.failed":
-      return new ApiError("validation_failed", "request body is not valid JSON", [{ path: "", message: "invalid JSON" }]);
+      return new ApiError("validation_failed", "request body is not valid JSON", [
+        { path: "", message: "invalid JSON" },
+      ]);
     case "entity.too.large":
       return new ApiError("payload_too_large", "request body is too large");
     case "encoding.unsupported":
@@ -46,8 +48,10 @@ export function errorMiddleware(logger: Logger, outages: OutageReporter): ErrorR
               ? fromBodyParser(error)
               : error instanceof URIError
                 ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
-                  new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [{ path: "", message: "bad percent-encoding" }])
-              : null;
+                  new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [
+                    { path: "", message: "bad percent-encoding" },
+                  ])
+                : null;
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");
       res.end();

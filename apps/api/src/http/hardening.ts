@@ -12,7 +12,12 @@ import { SharedRateStore } from "./shared-rate-store";
 export function securityHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"], scriptSrc: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        scriptSrc: ["'self'"],
+      },
     },
     crossOriginResourcePolicy: { policy: "same-site" },
   });
@@ -87,11 +92,25 @@ export function addressLimits(redis: Redis, prefix: string, perMinute: number): 
     // The address is req.ip as Express resolves it; a forwarded header is honoured only when trusted.
     validate: { xForwardedForHeader: false },
     handler: (_req, res, _next, options) => {
-      res.status(429).json(errorBody("rate_limited", `at most ${String(options.limit)} requests per minute from this address without a valid token`));
+      res
+        .status(429)
+        .json(
+          errorBody(
+            "rate_limited",
+            `at most ${String(options.limit)} requests per minute from this address without a valid token`,
+          ),
+        );
     },
   } satisfies Parameters<typeof rateLimit>[0];
-  const anonymous = rateLimit({ ...common, skip: hasBearer, store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-anon:` }) });
-  const refused = rateLimit({ ...common, store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-refused:` }) });
+  const anonymous = rateLimit({
+    ...common,
+    skip: hasBearer,
+    store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-anon:` }),
+  });
+  const refused = rateLimit({
+    ...common,
+    store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit-refused:` }),
+  });
   return {
     anonymous,
     countingRefusals: (authenticate) => async (req, res, next) => {
@@ -100,7 +119,9 @@ export function addressLimits(redis: Redis, prefix: string, perMinute: number): 
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== "unauthorized" || !hasBearer(req)) throw error;
         // Under the budget the refusal is answered as usual; over it, the limiter answers 429.
-        await refused(req, res, () => { next(error); });
+        await refused(req, res, () => {
+          next(error);
+        });
       }
     },
   };

@@ -28,7 +28,9 @@ export const jsonBodyGuard: RequestHandler = (req, _res, next) => {
       throw new ApiError("unsupported_media_type", "send the body as application/json");
     }
     if (depthOf(req.body) > MAX_JSON_DEPTH) {
-      throw new ApiError("validation_failed", `body is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: "", message: "too deep" }]);
+      throw new ApiError("validation_failed", `body is nested deeper than ${MAX_JSON_DEPTH} levels`, [
+        { path: "", message: "too deep" },
+      ]);
     }
   }
   next();

@@ -61,7 +61,9 @@ export class SharedRateStore implements Store {
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
-    this.timer = setInterval(() => { void this.flush(); }, this.options.syncMs ?? 50);
+    this.timer = setInterval(() => {
+      void this.flush();
+    }, this.options.syncMs ?? 50);
     this.timer.unref();
   }
 
@@ -99,7 +101,9 @@ export class SharedRateStore implements Store {
 
   /** Adds the hits counted locally to Redis and takes back each key's shared total. */
   flush(): Promise<void> {
-    this.flushing ??= this.send().finally(() => { this.flushing = null; });
+    this.flushing ??= this.send().finally(() => {
+      this.flushing = null;
+    });
     return this.flushing;
   }
 
@@ -116,19 +120,24 @@ export class SharedRateStore implements Store {
     }
     if (batch.length === 0) return;
     const pipeline = this.options.redis.pipeline();
-    for (const [key, window] of batch) pipeline.eval(ADD_HITS, 1, this.options.prefix + key, window.sending, this.windowMs);
+    for (const [key, window] of batch)
+      pipeline.eval(ADD_HITS, 1, this.options.prefix + key, window.sending, this.windowMs);
     const replies = await pipeline.exec().catch(() => null);
     batch.forEach(([, window], i) => {
       const reply = replies?.[i];
       const answer = reply?.[0] === null ? (reply[1] as [number, number]) : null;
-      if (answer === null) window.unsent += window.sending; // Redis did not take them: send again later.
+      if (answer === null)
+        window.unsent += window.sending; // Redis did not take them: send again later.
       else window.shared = answer[0];
       window.sending = 0;
     });
   }
 
   private async add(key: string, hits: number): Promise<[number, number]> {
-    const reply = (await this.options.redis.eval(ADD_HITS, 1, this.options.prefix + key, hits, this.windowMs)) as [number, number];
+    const reply = (await this.options.redis.eval(ADD_HITS, 1, this.options.prefix + key, hits, this.windowMs)) as [
+      number,
+      number,
+    ];
     return reply;
   }
 }

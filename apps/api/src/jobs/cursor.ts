@@ -17,7 +17,9 @@ export function decodeJobCursor(value: string): JobCursor {
     const [createdAt, id] = jobCursorSchema.parse(JSON.parse(Buffer.from(value, "base64url").toString()));
     return { createdAt: new Date(createdAt), id };
   } catch {
-    throw new ApiError("validation_failed", "request is invalid", [{ path: "cursor", message: "not a cursor this API issued" }]);
+    throw new ApiError("validation_failed", "request is invalid", [
+      { path: "cursor", message: "not a cursor this API issued" },
+    ]);
   }
 }
 
@@ -28,7 +30,9 @@ export function encodeItemCursor(id: bigint): string {
 export function decodeItemCursor(value: string): bigint {
   const text = Buffer.from(value, "base64url").toString();
   if (!/^\d{1,19}$/.test(text) || BigInt(text) > MAX_ITEM_ID) {
-    throw new ApiError("validation_failed", "request is invalid", [{ path: "cursor", message: "not a cursor this API issued" }]);
+    throw new ApiError("validation_failed", "request is invalid", [
+      { path: "cursor", message: "not a cursor this API issued" },
+    ]);
   }
   return BigInt(text);
 }

@@ -1,6 +1,11 @@
 import { Router, type Request } from "express";
 import {
-  findIdempotentJobs, findJobsByIds, type Db, type IdempotentJob, type NewJobRow, type Queryable,
+  findIdempotentJobs,
+  findJobsByIds,
+  type Db,
+  type IdempotentJob,
+  type NewJobRow,
+  type Queryable,
 } from "@jobstream/db";
 import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
 import { announceStates, enqueueJobs, type EnqueueResult, type Producer } from "@jobstream/queue";
@@ -54,7 +59,12 @@ async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
       const { row: stored, status, queuedAt, version } = r.stored;
       job = newJobView(stored, status, queuedAt);
       announced.push({
-        id: stored.id, version, status, type: stored.type, groupId: stored.groupId, view: job,
+        id: stored.id,
+        version,
+        status,
+        type: stored.type,
+        groupId: stored.groupId,
+        view: job,
         ownership: { orgId: stored.orgId, userId: stored.userId, accessTokenHash: stored.accessTokenHash },
       });
     }
@@ -68,7 +78,12 @@ async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
 /** A stored job's first state, before it reaches Redis. */
 function pendingDelivery(row: NewJobRow): Delivery {
   return {
-    id: row.id, version: 0n, status: "pending", type: row.type, groupId: row.groupId, view: newJobView(row, "pending", null),
+    id: row.id,
+    version: 0n,
+    status: "pending",
+    type: row.type,
+    groupId: row.groupId,
+    view: newJobView(row, "pending", null),
     ownership: { orgId: row.orgId, userId: row.userId, accessTokenHash: row.accessTokenHash },
   };
 }
@@ -81,20 +96,32 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
   // Streams get every state in order: `pending` as soon as the row exists (a worker may start the
   // job before the API marks it `queued`), then whatever follows.
   const onStored = (rows: readonly NewJobRow[]) =>
-    announceStates(deps.producer.connection, deps.producer.prefix, rows.map((r) => toAnnounced(pendingDelivery(r))));
+    announceStates(
+      deps.producer.connection,
+      deps.producer.prefix,
+      rows.map((r) => toAnnounced(pendingDelivery(r))),
+    );
 
   const enqueue = (checked: readonly CheckedRequest[]) =>
-    enqueueJobs({ db: deps.pool, producer: deps.producer, onDispatchError, onStored }, checked.map((c) => c.request));
+    enqueueJobs(
+      { db: deps.pool, producer: deps.producer, onDispatchError, onStored },
+      checked.map((c) => c.request),
+    );
 
   /** Validates every body, settles idempotency keys, checks quotas, then stores what is new. */
   const run = async (req: Request, bodies: readonly { body: unknown; prefix: string }[]): Promise<EnqueueResult[]> => {
     const principal = tokenPrincipal(req);
     const audience: JobTypeAudience = { role: principal.role, developmentTypes: deps.enqueuePolicy.developmentTypes };
-    const results = await Promise.all(bodies.map(({ body, prefix }) => checkEnqueue(deps.db, principal, audience, body, prefix)));
+    const results = await Promise.all(
+      bodies.map(({ body, prefix }) => checkEnqueue(deps.db, principal, audience, body, prefix)),
+    );
     const issues = results.flatMap((c) => (c.ok ? [] : c.issues));
     if (issues.length > 0) {
       const forbidden = results.some((c) => !c.ok && c.forbidden === true);
-      const message = bodies.length === 1 && bodies[0]?.prefix === "" ? "request is invalid" : "batch is invalid; nothing was enqueued";
+      const message =
+        bodies.length === 1 && bodies[0]?.prefix === ""
+          ? "request is invalid"
+          : "batch is invalid; nothing was enqueued";
       throw new ApiError(forbidden ? "forbidden" : "validation_failed", message, issues);
     }
     const checked = results.flatMap((c) => (c.ok ? [c.checked] : []));
@@ -110,7 +137,8 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     const byIndex = new Map(fresh.map((c, i) => [c, stored[i]]));
     return checked.map((c) => {
       const existing = replays.get(c);
-      if (existing !== undefined) return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
+      if (existing !== undefined)
+        return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
       const result = byIndex.get(c);
       if (!result) throw new Error("enqueue returned fewer results than requests");
       return result;
@@ -127,7 +155,10 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
   router.post("/v1/jobs/batch", async (req, res) => {
     tokenPrincipal(req);
     const { jobs } = parseOr400(batchBodySchema, req.body);
-    const results = await run(req, jobs.map((body, i) => ({ body, prefix: `jobs.${String(i)}` })));
+    const results = await run(
+      req,
+      jobs.map((body, i) => ({ body, prefix: `jobs.${String(i)}` })),
+    );
     res.status(202).json({ jobs: await answers(deps, results) });
   });
   return router;
@@ -163,8 +194,13 @@ async function settleKeys(
       continue;
     }
     const job = existing.get(keyOf(c));
-    const outcome = job ? idempotencyOutcome(principal, job, c.request.requestHash) : inBatch.has(keyOf(c)) && inBatch.get(keyOf(c)) !== c.request.requestHash ? "reused" : null;
-    if (outcome === "in_use" || outcome === "reused") conflicts.push({ outcome, issue: { path: at(c), message: idempotencyMessages[outcome] } });
+    const outcome = job
+      ? idempotencyOutcome(principal, job, c.request.requestHash)
+      : inBatch.has(keyOf(c)) && inBatch.get(keyOf(c)) !== c.request.requestHash
+        ? "reused"
+        : null;
+    if (outcome === "in_use" || outcome === "reused")
+      conflicts.push({ outcome, issue: { path: at(c), message: idempotencyMessages[outcome] } });
     else if (job) replays.set(c, job.id);
     else {
       inBatch.set(keyOf(c), c.request.requestHash);
@@ -174,7 +210,13 @@ async function settleKeys(
   if (conflicts.length > 0) {
     // "In use" reveals the least, so it wins when both apply.
     const code = conflicts.some((c) => c.outcome === "in_use") ? "idempotency_key_in_use" : "idempotency_key_reused";
-    throw new ApiError(code, conflicts.length === 1 ? (conflicts[0]?.issue.message ?? code) : "idempotency keys conflict; nothing was enqueued", conflicts.map((c) => c.issue));
+    throw new ApiError(
+      code,
+      conflicts.length === 1
+        ? (conflicts[0]?.issue.message ?? code)
+        : "idempotency keys conflict; nothing was enqueued",
+      conflicts.map((c) => c.issue),
+    );
   }
   return { fresh, replays };
 }
@@ -196,7 +238,12 @@ async function refuseLostRaces(
     const outcome = job ? idempotencyOutcome(principal, job, c.request.requestHash) : "replay";
     if (outcome !== "replay") {
       deps.logger.info({ outcome }, "idempotency key taken by a concurrent enqueue");
-      throw new ApiError(`idempotency_key_${outcome}`, idempotencyMessages[outcome], [{ path: c.prefix === "" ? "idempotencyKey" : `${c.prefix}.idempotencyKey`, message: idempotencyMessages[outcome] }]);
+      throw new ApiError(`idempotency_key_${outcome}`, idempotencyMessages[outcome], [
+        {
+          path: c.prefix === "" ? "idempotencyKey" : `${c.prefix}.idempotencyKey`,
+          message: idempotencyMessages[outcome],
+        },
+      ]);
     }
   }
 }

@@ -15,7 +15,12 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
     const q = parseOr400(listQuerySchema, req.query);
     const scope = scopeOf(principalOf(req), q.orgId);
     const filter = {
-      statuses: q.status, type: q.type, subtype: q.subtype, userId: q.userId, groupId: q.groupId, parentId: q.parentId,
+      statuses: q.status,
+      type: q.type,
+      subtype: q.subtype,
+      userId: q.userId,
+      groupId: q.groupId,
+      parentId: q.parentId,
       createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
       createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
       search: q.q,

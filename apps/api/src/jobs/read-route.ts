@@ -1,5 +1,14 @@
 import { Router, type Request } from "express";
-import { findJobViewRow, listJobEvents, listJobItems, type Db, type JobEvent, type JobItem, type JobViewRow, type Queryable } from "@jobstream/db";
+import {
+  findJobViewRow,
+  listJobEvents,
+  listJobItems,
+  type Db,
+  type JobEvent,
+  type JobItem,
+  type JobViewRow,
+  type Queryable,
+} from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
@@ -13,8 +22,13 @@ export const JOB_TOKEN_PATHS = /^\/jobs\/[^/]+(\/(items|events|stream))?\/?$/;
 
 function itemView(item: JobItem) {
   return {
-    ref: item.ref, status: item.status, message: item.message, errorCode: item.errorCode,
-    before: item.beforeState, after: item.afterState, attempt: item.attempt,
+    ref: item.ref,
+    status: item.status,
+    message: item.message,
+    errorCode: item.errorCode,
+    before: item.beforeState,
+    after: item.afterState,
+    attempt: item.attempt,
     processedAt: item.processedAt?.toISOString() ?? null,
   };
 }
@@ -40,14 +54,20 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
     const principal = principalOf(req);
     // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
     const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
-    res.json(operator && view.error !== null && row.errorStack !== null ? { ...view, error: { ...view.error, stack: row.errorStack } } : view);
+    res.json(
+      operator && view.error !== null && row.errorStack !== null
+        ? { ...view, error: { ...view.error, stack: row.errorStack } }
+        : view,
+    );
   });
 
   router.get("/v1/jobs/:id/items", async (req, res) => {
     const q = parseOr400(itemsQuerySchema, req.query);
     const job = await load(req);
     const { items, next } = await listJobItems(deps.db, job.id, {
-      status: q.status, limit: q.limit, afterId: q.cursor !== undefined ? decodeItemCursor(q.cursor) : undefined,
+      status: q.status,
+      limit: q.limit,
+      afterId: q.cursor !== undefined ? decodeItemCursor(q.cursor) : undefined,
     });
     res.json({ items: items.map(itemView), nextCursor: next === null ? null : encodeItemCursor(next) });
   });

@@ -31,28 +31,42 @@ export const enqueueBodySchema = z
     groupId: z.string().min(1).max(200).optional(),
     metadata: z
       .record(z.string().max(200), jsonValueSchema)
-      .refine((m) => JSON.stringify(m).length <= MAX_METADATA_BYTES, `must serialize to at most ${MAX_METADATA_BYTES} bytes`)
+      .refine(
+        (m) => JSON.stringify(m).length <= MAX_METADATA_BYTES,
+        `must serialize to at most ${MAX_METADATA_BYTES} bytes`,
+      )
       .optional(),
-    expiresInSeconds: z.number().int().min(60).max(5 * 365 * 86_400).optional(),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(5 * 365 * 86_400)
+      .optional(),
     /** Service tokens only: the org and user the job is created for (any UUID-shaped id). */
     orgId: z.guid().optional(),
     userId: z.guid().optional(),
   })
   .strict()
-  .refine((b) => b.runAt === undefined || b.delayMs === undefined, { message: "give runAt or delayMs, not both", path: ["delayMs"] });
+  .refine((b) => b.runAt === undefined || b.delayMs === undefined, {
+    message: "give runAt or delayMs, not both",
+    path: ["delayMs"],
+  });
 export type EnqueueBody = z.output<typeof enqueueBodySchema>;
 
 export const MAX_BATCH = 1000;
 
-export const batchBodySchema = z
-  .object({ jobs: z.array(z.unknown()).min(1).max(MAX_BATCH) })
-  .strict();
+export const batchBodySchema = z.object({ jobs: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
 
 export const jobIdParamsSchema = z.object({ id: z.uuid() });
 
 const statusList = z
   .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  )
   .pipe(z.array(z.enum(jobStatuses)).max(8));
 
 /** Largest page of `GET /v1/jobs` with `include=input,output` (each job may carry megabytes). */
@@ -61,7 +75,12 @@ export const MAX_PAGE_WITH_DATA = 50;
 /** `include=input,output`: the list adds the named (potentially large) fields. */
 const includeList = z
   .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== ""))
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  )
   .pipe(z.array(z.enum(["input", "output"])).max(2));
 
 export const listQuerySchema = z

@@ -21,11 +21,14 @@ export async function writeTransition(
     step: row.currentStep,
     total: null,
     output: row.output,
-    error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? "", stack: row.errorStack },
+    error:
+      row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? "", stack: row.errorStack },
     startedAt: row.startedAt?.getTime() ?? null,
     finishedAt: Date.now(),
     durationMs: row.durationMs,
     ...change,
   };
-  await inTransaction(deps.pool, (client) => applyMirrorBatch(client, [{ jobId: row.id, seq, snapshot, items: [], timeline: [event] }]));
+  await inTransaction(deps.pool, (client) =>
+    applyMirrorBatch(client, [{ jobId: row.id, seq, snapshot, items: [], timeline: [event] }]),
+  );
 }

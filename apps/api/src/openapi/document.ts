@@ -55,7 +55,9 @@ function errors(...codes: ErrorCode[]) {
  */
 export function enqueueExamples(developmentTypes = false): Record<string, { value: unknown }> {
   const examples: Record<string, { value: unknown }> = {};
-  for (const kind of listJobKinds().filter((k) => isJobTypeOpenTo(k.definition, { role: "member", developmentTypes }))) {
+  for (const kind of listJobKinds().filter((k) =>
+    isJobTypeOpenTo(k.definition, { role: "member", developmentTypes }),
+  )) {
     kind.spec.examples.input.forEach((input, i) => {
       examples[`${kind.type}-${kind.subtype}-${i}`] = { value: { type: kind.type, subtype: kind.subtype, input } };
     });
@@ -84,7 +86,11 @@ const routes = (developmentTypes: boolean): RouteConfig[] => [
     summary: "Enqueue a job",
     security: bearer,
     description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
-    request: { body: { content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } } } },
+    request: {
+      body: {
+        content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } },
+      },
+    },
     responses: {
       202: json(enqueueAnswerSchema, "Accepted: stored, and queued unless Redis was unreachable"),
       200: json(enqueueAnswerSchema, "An existing job with the same idempotency key"),

@@ -4,7 +4,10 @@ import { keysFor } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter, type Redis } from "@jobstream/runtime";
 import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
-const announcementSchema = z.object({ ids: z.array(z.string()).optional(), states: z.array(announcedStateSchema).optional() });
+const announcementSchema = z.object({
+  ids: z.array(z.string()).optional(),
+  states: z.array(announcedStateSchema).optional(),
+});
 
 function safeJson(text: string): unknown {
   try {
@@ -40,7 +43,14 @@ export class ChangeHub {
   private lastRead = new Map<string, number>();
 
   constructor(
-    private readonly deps: { readonly db: Db; readonly redisUrl: string; readonly prefix: string; readonly logger: Logger; readonly tickMs: number; readonly outages: OutageReporter },
+    private readonly deps: {
+      readonly db: Db;
+      readonly redisUrl: string;
+      readonly prefix: string;
+      readonly logger: Logger;
+      readonly tickMs: number;
+      readonly outages: OutageReporter;
+    },
   ) {
     this.subscriber = createRedis({ url: deps.redisUrl, purpose: "worker", connectionName: "jobstream-api-changes" });
     this.subscriber.on("error", errorListener(deps.outages, deps.logger, "redis connection error"));
@@ -76,9 +86,13 @@ export class ChangeHub {
     if (this.pending.size === 0) return;
     if (urgent) {
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => { void this.flush(); }, 0);
+      this.timer = setTimeout(() => {
+        void this.flush();
+      }, 0);
     } else {
-      this.timer ??= setTimeout(() => { void this.flush(); }, this.deps.tickMs);
+      this.timer ??= setTimeout(() => {
+        void this.flush();
+      }, this.deps.tickMs);
     }
   }
 
@@ -140,7 +154,8 @@ export class ChangeHub {
       for (const row of full) this.dispatch(deliveryFromRow(row));
       for (const row of summaries) this.dispatch(deliveryFromSummary(row));
     } catch (error) {
-      if (!this.deps.outages.noteError(error)) this.deps.logger.warn({ err: (error as Error).message }, "could not read changed jobs");
+      if (!this.deps.outages.noteError(error))
+        this.deps.logger.warn({ err: (error as Error).message }, "could not read changed jobs");
     }
   }
 }

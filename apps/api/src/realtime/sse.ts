@@ -19,7 +19,9 @@ export class SseStream {
     res.flushHeaders();
     res.write(`retry: 2000\n\n`);
     // Comments keep idle connections open through proxies that drop silent ones.
-    this.keepAlive = setInterval(() => { res.write(": keep-alive\n\n"); }, keepAliveMs);
+    this.keepAlive = setInterval(() => {
+      res.write(": keep-alive\n\n");
+    }, keepAliveMs);
     res.on("close", () => {
       this.closed = true;
       clearInterval(this.keepAlive);

@@ -32,7 +32,11 @@ function lastVersion(req: Request): bigint {
 const streamQuerySchema = z
   .object({
     type: z.string().min(1).max(100).optional(),
-    status: z.string().transform((v) => v.split(",")).pipe(z.array(z.enum(jobStatuses))).optional(),
+    status: z
+      .string()
+      .transform((v) => v.split(","))
+      .pipe(z.array(z.enum(jobStatuses)))
+      .optional(),
     groupId: z.string().min(1).max(200).optional(),
   })
   .strict();
@@ -57,7 +61,10 @@ export function streamRouter(deps: StreamDeps): Router {
     const release = admit(principal);
     let sent = lastVersion(req);
     let unsubscribe: () => void = () => undefined;
-    const stream = new SseStream(res, deps.keepAliveMs, () => { release(); unsubscribe(); });
+    const stream = new SseStream(res, deps.keepAliveMs, () => {
+      release();
+      unsubscribe();
+    });
     const deliver = (job: Delivery) => {
       // The hub reads the whole row for this stream when it only has a summary.
       if (job.complete !== true || job.version <= sent || stream.isClosed) return;
@@ -66,7 +73,13 @@ export function streamRouter(deps: StreamDeps): Router {
       if (isFinalStatus(job.status as JobStatusName)) stream.end();
     };
     // Listen first, then read: a change between the two is not lost.
-    unsubscribe = deps.hub.add({ jobId: id, deliver, close: () => { stream.end(); } });
+    unsubscribe = deps.hub.add({
+      jobId: id,
+      deliver,
+      close: () => {
+        stream.end();
+      },
+    });
     const current = await findJobById(deps.db, id);
     if (current) {
       deliver(deliveryFromRow(current));
@@ -82,7 +95,10 @@ export function streamRouter(deps: StreamDeps): Router {
     const release = admit(principal);
     const sent = new Map<string, bigint>();
     let unsubscribe: () => void = () => undefined;
-    const stream = new SseStream(res, deps.keepAliveMs, () => { release(); unsubscribe(); });
+    const stream = new SseStream(res, deps.keepAliveMs, () => {
+      release();
+      unsubscribe();
+    });
     const deliver = (job: Delivery) => {
       if (!canAccessJob(principal, job.ownership)) return;
       if (q.type !== undefined && job.type !== q.type) return;
@@ -94,7 +110,13 @@ export function streamRouter(deps: StreamDeps): Router {
       if (isFinalStatus(job.status as JobStatusName)) sent.delete(job.id);
       stream.send("job", `${job.id}:${job.version.toString()}`, summaryOf(job.view));
     };
-    unsubscribe = deps.hub.add({ jobId: null, deliver, close: () => { stream.end(); } });
+    unsubscribe = deps.hub.add({
+      jobId: null,
+      deliver,
+      close: () => {
+        stream.end();
+      },
+    });
     const active = await listActiveJobs(deps.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 });
     for (const job of active.reverse()) deliver(deliveryFromSummary(job));
   });

@@ -12,7 +12,8 @@ export const BULL_BOARD_PATH = "/admin/queues";
 /** bull-board shows and changes every org's Redis state: platform operators only. */
 export const requireOperator: RequestHandler = (req, _res, next) => {
   const principal = principalOf(req);
-  if (principal.kind !== "token" || principal.role !== "operator") throw new ApiError("forbidden", "bull-board is for operator tokens");
+  if (principal.kind !== "token" || principal.role !== "operator")
+    throw new ApiError("forbidden", "bull-board is for operator tokens");
   next();
 };
 

@@ -19,4 +19,3 @@ export function jobTypesRouter(developmentTypes: boolean): Router {
   });
   return router;
 }
-

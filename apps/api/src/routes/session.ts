@@ -27,7 +27,13 @@ function bearerOf(req: Request): string {
 function cookie(req: Request, value: string, clear = false): string {
   const https = req.secure || req.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
   return stringifySetCookie({
-    name: SESSION_COOKIE, value, path: SESSION_COOKIE_PATH, httpOnly: true, sameSite: "strict", secure: https, ...(clear ? { maxAge: 0 } : {}),
+    name: SESSION_COOKIE,
+    value,
+    path: SESSION_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: "strict",
+    secure: https,
+    ...(clear ? { maxAge: 0 } : {}),
   });
 }
 
@@ -41,7 +47,12 @@ export function sessionRouter(): { signOut: Router; session: Router } {
     if (principal.kind !== "token") throw new ApiError("unauthorized", "a bearer token is required");
     // authenticate() verified the token already; only its expiry is read here.
     const exp = decodeJwt(bearerOf(req)).exp ?? 0;
-    const view: Session = { userId: principal.userId, orgId: principal.orgId, role: principal.role, expiresAt: new Date(exp * 1000).toISOString() };
+    const view: Session = {
+      userId: principal.userId,
+      orgId: principal.orgId,
+      role: principal.role,
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
     return { view };
   };
 

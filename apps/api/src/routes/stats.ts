@@ -1,13 +1,24 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { FailedJobsAnswer, QueueDepth, QueueStatsAnswer, TypeStatsAnswer } from "@jobstream/contract";
-import { failedJobsNeedingAttention, listQueueStates, queueStats, typeStats, unfinishedJobCounts, type Db, type QueueStat, type Queryable } from "@jobstream/db";
+import {
+  failedJobsNeedingAttention,
+  listQueueStates,
+  queueStats,
+  typeStats,
+  unfinishedJobCounts,
+  type Db,
+  type QueueStat,
+  type Queryable,
+} from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 
-export const statsQuerySchema = z.object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict();
+export const statsQuerySchema = z
+  .object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .strict();
 
 type Depth = QueueDepth;
 
@@ -16,7 +27,15 @@ function globalDepths(producer: Producer): Promise<Depth[] | null> {
   return Promise.all(
     [...producer.queues].map(async ([type, queue]) => {
       const c = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
-      return { type, waiting: c.waiting ?? 0, prioritized: c.prioritized ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
+      return {
+        type,
+        waiting: c.waiting ?? 0,
+        prioritized: c.prioritized ?? 0,
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        failed: c.failed ?? 0,
+        completed: c.completed ?? 0,
+      };
     }),
   ).catch(() => null);
 }
@@ -25,11 +44,17 @@ function globalDepths(producer: Producer): Promise<Depth[] | null> {
  * One org's depths in the same shape, from Postgres: unfinished jobs now (waiting counts pending,
  * queued and waiting-for-children jobs; prioritized ones are among them), finished ones over the window.
  */
-async function orgDepths(db: Db, orgId: string, types: readonly string[], window: readonly QueueStat[]): Promise<Depth[]> {
+async function orgDepths(
+  db: Db,
+  orgId: string,
+  types: readonly string[],
+  window: readonly QueueStat[],
+): Promise<Depth[]> {
   const counts = await unfinishedJobCounts(db, orgId);
   const count = (type: string, statuses: readonly string[]) =>
     counts.filter((c) => c.type === type && statuses.includes(c.status)).reduce((n, c) => n + c.jobs, 0);
-  const finished = (type: string, status: string) => window.filter((s) => s.type === type && s.status === status).reduce((n, s) => n + s.jobs, 0);
+  const finished = (type: string, status: string) =>
+    window.filter((s) => s.type === type && s.status === status).reduce((n, s) => n + s.jobs, 0);
   return types.map((type) => ({
     type,
     waiting: count(type, ["pending", "queued", "waiting_children"]),
@@ -52,16 +77,24 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
     // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
     // an org's own depths come from its rows in Postgres.
     const [depths, states] = await Promise.all([
-      scope.orgId === null ? globalDepths(deps.producer) : orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats),
+      scope.orgId === null
+        ? globalDepths(deps.producer)
+        : orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats),
       // Pauses operators took (bull-board), as Postgres recorded them; a queue without a row runs.
       listQueueStates(deps.pool),
     ]);
     const paused = new Map(states.map((s) => [s.queue, s]));
     const queueStates = [...deps.producer.queues.keys()].map((queue) => ({
-      queue, paused: paused.get(queue)?.paused ?? false, changedAt: paused.get(queue)?.changedAt.toISOString() ?? null,
+      queue,
+      paused: paused.get(queue)?.paused ?? false,
+      changedAt: paused.get(queue)?.changedAt.toISOString() ?? null,
     }));
     const answer: QueueStatsAnswer = {
-      window: "24h", byTypeAndStatus: stats, queueDepths: depths, depthsScope: scope.orgId === null ? "all" : "org", queueStates,
+      window: "24h",
+      byTypeAndStatus: stats,
+      queueDepths: depths,
+      depthsScope: scope.orgId === null ? "all" : "org",
+      queueStates,
     };
     res.json(answer);
   });
@@ -71,8 +104,14 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
     const failed = await failedJobsNeedingAttention(deps.db, statsScopeOf(principalOf(req), q.orgId), q.limit);
     const answer: FailedJobsAnswer = {
       jobs: failed.map((f) => ({
-        id: f.id, type: f.type, subtype: f.subtype, name: f.name, attempts: f.attempts, maxAttempts: f.max_attempts,
-        attemptsLeft: f.attempts_left, error: f.error_code === null ? null : { code: f.error_code, message: f.error_message ?? "" },
+        id: f.id,
+        type: f.type,
+        subtype: f.subtype,
+        name: f.name,
+        attempts: f.attempts,
+        maxAttempts: f.max_attempts,
+        attemptsLeft: f.attempts_left,
+        error: f.error_code === null ? null : { code: f.error_code, message: f.error_message ?? "" },
         failedAt: f.failed_at?.toISOString() ?? null,
       })),
     };
@@ -81,7 +120,10 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
 
   router.get("/v1/stats/types", async (req, res) => {
     const q = parseOr400(statsQuerySchema, req.query);
-    const answer: TypeStatsAnswer = { window: "7d", types: await typeStats(deps.db, statsScopeOf(principalOf(req), q.orgId)) };
+    const answer: TypeStatsAnswer = {
+      window: "7d",
+      types: await typeStats(deps.db, statsScopeOf(principalOf(req), q.orgId)),
+    };
     res.json(answer);
   });
   return router;

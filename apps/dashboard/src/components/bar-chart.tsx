@@ -23,13 +23,21 @@ export function BarChart({ title, bars, max }: { title: string; bars: readonly B
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <div role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.text}`).join("; ")}`} className="chart-rows">
+      <div
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.text}`).join("; ")}`}
+        className="chart-rows"
+      >
         {bars.map((bar) => (
           <div key={bar.label} className="chart-row">
             <span className="chart-label">{bar.label}</span>
             <span className="chart-track">
               {bar.segments.map((s) => (
-                <span key={s.kind} className={`chart-seg seg-${s.kind}`} style={{ width: `${String((s.value / top) * 100)}%` }} />
+                <span
+                  key={s.kind}
+                  className={`chart-seg seg-${s.kind}`}
+                  style={{ width: `${String((s.value / top) * 100)}%` }}
+                />
               ))}
             </span>
             <span className="chart-text">{bar.text}</span>

@@ -48,7 +48,19 @@ function describe(error: Error): string {
 }
 
 /** "Load more" under a keyset-paged list; nothing once the last page is shown. */
-export function LoadMore({ hasMore, loading, error, onLoad, what }: { hasMore: boolean; loading: boolean; error: Error | null; onLoad: () => Promise<void>; what: string }) {
+export function LoadMore({
+  hasMore,
+  loading,
+  error,
+  onLoad,
+  what,
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  error: Error | null;
+  onLoad: () => Promise<void>;
+  what: string;
+}) {
   if (!hasMore) return null;
   return (
     <div className="load-more">
@@ -61,7 +73,15 @@ export function LoadMore({ hasMore, loading, error, onLoad, what }: { hasMore: b
 }
 
 /** A table's caption and column headers (screen readers announce both). */
-export function TableHead({ caption, columns, hiddenCaption = false }: { caption: string; columns: readonly string[]; hiddenCaption?: boolean }) {
+export function TableHead({
+  caption,
+  columns,
+  hiddenCaption = false,
+}: {
+  caption: string;
+  columns: readonly string[];
+  hiddenCaption?: boolean;
+}) {
   return (
     <>
       <caption className={hiddenCaption ? "visually-hidden" : undefined}>{caption}</caption>

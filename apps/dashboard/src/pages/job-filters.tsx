@@ -20,7 +20,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Search and filters. A job id typed into the search box opens that job; any other text
  * searches names.
  */
-export function JobFilters({ filters, types, onApply, onOpenJob }: { filters: Filters; types: readonly string[]; onApply: (filters: Filters) => void; onOpenJob: (id: string) => void }) {
+export function JobFilters({
+  filters,
+  types,
+  onApply,
+  onOpenJob,
+}: {
+  filters: Filters;
+  types: readonly string[];
+  onApply: (filters: Filters) => void;
+  onOpenJob: (id: string) => void;
+}) {
   const [draft, setDraft] = useState<Filters>(filters);
   const id = useId();
   const field = (key: keyof Filters) => ({

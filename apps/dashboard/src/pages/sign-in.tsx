@@ -28,7 +28,18 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (s: SignedIn) => vo
       <h1>Jobstream</h1>
       <form onSubmit={(e) => void submit(e)} aria-describedby={`${id}-help`}>
         <label htmlFor={`${id}-token`}>Access token</label>
-        <textarea id={`${id}-token`} name="token" rows={4} required spellCheck={false} autoComplete="off" value={token} onChange={(e) => { setToken(e.target.value); }} />
+        <textarea
+          id={`${id}-token`}
+          name="token"
+          rows={4}
+          required
+          spellCheck={false}
+          autoComplete="off"
+          value={token}
+          onChange={(e) => {
+            setToken(e.target.value);
+          }}
+        />
         <p id={`${id}-help`} className="muted">
           A bearer token (JWT) issued for you. It stays in this browser tab only and is sent to the API in a header.
         </p>

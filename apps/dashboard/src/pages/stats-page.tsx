@@ -45,8 +45,23 @@ function StatsCharts({ stats }: { stats: Stats }) {
   return (
     <>
       <div className="charts">
-        <BarChart title="Success rate by type (7 days)" max={1} bars={stats.types.map((t) => ({ label: t.type, segments: [{ kind: "success", value: t.successRate ?? 0 }], text: formatPercent(t.successRate) }))} />
-        <BarChart title="Average duration by type (7 days)" bars={stats.types.map((t) => ({ label: t.type, segments: [{ kind: "duration", value: t.avgDurationMs ?? 0 }], text: formatDuration(t.avgDurationMs) }))} />
+        <BarChart
+          title="Success rate by type (7 days)"
+          max={1}
+          bars={stats.types.map((t) => ({
+            label: t.type,
+            segments: [{ kind: "success", value: t.successRate ?? 0 }],
+            text: formatPercent(t.successRate),
+          }))}
+        />
+        <BarChart
+          title="Average duration by type (7 days)"
+          bars={stats.types.map((t) => ({
+            label: t.type,
+            segments: [{ kind: "duration", value: t.avgDurationMs ?? 0 }],
+            text: formatDuration(t.avgDurationMs),
+          }))}
+        />
         {depths === null ? (
           <p className="state">Queue depths are unavailable: Redis did not answer.</p>
         ) : (
@@ -66,7 +81,19 @@ function StatsCharts({ stats }: { stats: Stats }) {
       </div>
       <div className="table-wrap">
         <table>
-          <TableHead caption="Jobs by type (7 days)" columns={["Type", "Total", "Completed", "Failed", "Cancelled", "Unfinished", "Success rate", "Avg duration"]} />
+          <TableHead
+            caption="Jobs by type (7 days)"
+            columns={[
+              "Type",
+              "Total",
+              "Completed",
+              "Failed",
+              "Cancelled",
+              "Unfinished",
+              "Success rate",
+              "Avg duration",
+            ]}
+          />
           <tbody>
             {stats.types.map((t) => (
               <tr key={t.type}>
@@ -90,7 +117,8 @@ function StatsCharts({ stats }: { stats: Stats }) {
         <ul className="failed-list">
           {stats.failed.map((f) => (
             <li key={f.id}>
-              <Link to={`/jobs/${f.id}`}>{f.name}</Link> <span className="muted">{f.type}</span> {f.error !== null && <code>{f.error.code}</code>}{" "}
+              <Link to={`/jobs/${f.id}`}>{f.name}</Link> <span className="muted">{f.type}</span>{" "}
+              {f.error !== null && <code>{f.error.code}</code>}{" "}
               <span className="muted">
                 {formatTime(f.failedAt)} · {f.attemptsLeft} left
               </span>

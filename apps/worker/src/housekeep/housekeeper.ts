@@ -41,9 +41,15 @@ export class Housekeeper {
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.redis, options.prefix, (error, queue) => { errorListener(options.outages, options.logger, "queue error", { queue })(error); });
+    this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
+      errorListener(options.outages, options.logger, "queue error", { queue })(error);
+    });
     this.publisher = new EventPublisher(this.redis, options.prefix);
-    this.lease = new Lease(this.redis, keysFor(options.prefix).housekeeperLeader(), Math.max(5000, options.intervalMs * 3));
+    this.lease = new Lease(
+      this.redis,
+      keysFor(options.prefix).housekeeperLeader(),
+      Math.max(5000, options.intervalMs * 3),
+    );
   }
 
   start(): void {
@@ -74,7 +80,11 @@ export class Housekeeper {
       this.leader = leader;
       if (!leader) return;
       await this.dispatchPending();
-      const result = await reconcile({ db: this.options.pool, producer: this.producer, publisher: this.publisher, logger }, this.options.reconcileAfterMs, BATCH);
+      const result = await reconcile(
+        { db: this.options.pool, producer: this.producer, publisher: this.publisher, logger },
+        this.options.reconcileAfterMs,
+        BATCH,
+      );
       if (result.requeued + result.repaired > 0) logger.info(result, "reconciled drift");
       this.options.onDrift?.("requeued", result.requeued);
       this.options.onDrift?.("repaired", result.repaired);
@@ -83,7 +93,8 @@ export class Housekeeper {
       // During an outage every round fails the same way: the watch logs it once. The leader lease
       // and the retention bucket need no repair: the lease is taken again (SET NX) once Redis is
       // back, and a retention job Redis lost is re-enqueued from its row by the reconciler.
-      if (!this.options.outages.noteError(error)) logger.warn({ err: (error as Error).message }, "housekeeping round failed");
+      if (!this.options.outages.noteError(error))
+        logger.warn({ err: (error as Error).message }, "housekeeping round failed");
     }
   }
 
@@ -94,8 +105,16 @@ export class Housekeeper {
     const addedAt = new Date();
     await this.producer.add(rows);
     const now = Date.now();
-    await markDispatched(this.options.pool, rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })), addedAt);
-    await announceChanges(this.redis, this.options.prefix, rows.map((r) => r.id));
+    await markDispatched(
+      this.options.pool,
+      rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })),
+      addedAt,
+    );
+    await announceChanges(
+      this.redis,
+      this.options.prefix,
+      rows.map((r) => r.id),
+    );
     this.options.onDrift?.("dispatched", rows.length);
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
   }

@@ -1,5 +1,11 @@
 import type { Job } from "bullmq";
-import { appendJobEvents, findStaleUnfinishedJobs, touchJobs, type DispatchableJob, type Queryable } from "@jobstream/db";
+import {
+  appendJobEvents,
+  findStaleUnfinishedJobs,
+  touchJobs,
+  type DispatchableJob,
+  type Queryable,
+} from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
 
@@ -17,8 +23,16 @@ export interface ReconcileResult {
 }
 
 /** The outcome BullMQ recorded, published as the job's final event (its own events were lost). */
-async function repairFinished(deps: ReconcileDeps, row: DispatchableJob, job: Job, state: "completed" | "failed"): Promise<void> {
-  const base = typeof (job.data as { attemptBase?: unknown }).attemptBase === "number" ? (job.data as { attemptBase: number }).attemptBase : 0;
+async function repairFinished(
+  deps: ReconcileDeps,
+  row: DispatchableJob,
+  job: Job,
+  state: "completed" | "failed",
+): Promise<void> {
+  const base =
+    typeof (job.data as { attemptBase?: unknown }).attemptBase === "number"
+      ? (job.data as { attemptBase: number }).attemptBase
+      : 0;
   const finishedAt = job.finishedOn ?? Date.now();
   const startedAt = job.processedOn ?? null;
   const cancelled = state === "failed" && job.failedReason === "cancelled";
@@ -35,7 +49,10 @@ async function repairFinished(deps: ReconcileDeps, row: DispatchableJob, job: Jo
         step: null,
         total: null,
         output: status === "completed" ? (job.returnvalue as unknown) : undefined,
-        error: status === "failed" ? { code: "unknown_error", message: job.failedReason || "failed", stack: job.stacktrace?.at(-1) ?? null } : null,
+        error:
+          status === "failed"
+            ? { code: "unknown_error", message: job.failedReason || "failed", stack: job.stacktrace?.at(-1) ?? null }
+            : null,
         startedAt,
         finishedAt,
         durationMs: startedAt === null ? null : Math.max(0, finishedAt - startedAt),
@@ -73,10 +90,20 @@ export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit:
     // Counters continue above what Postgres already applied, or the new run's events would be stale.
     for (const row of lost) await deps.publisher.reserve(row.queue, row.id, row.lastEventSeq, 0);
     await deps.producer.add(lost);
-    await appendJobEvents(deps.db, lost.map((row) => ({ jobId: row.id, type: "requeued", data: { reason: "redis_state_lost", attempts: row.attempts } })));
+    await appendJobEvents(
+      deps.db,
+      lost.map((row) => ({
+        jobId: row.id,
+        type: "requeued",
+        data: { reason: "redis_state_lost", attempts: row.attempts },
+      })),
+    );
     requeued = lost.length;
     deps.logger.warn({ jobs: lost.length }, "re-enqueued jobs whose Redis state was gone");
   }
-  await touchJobs(deps.db, rows.map((r) => r.id));
+  await touchJobs(
+    deps.db,
+    rows.map((r) => r.id),
+  );
   return { checked: rows.length, requeued, repaired };
 }

@@ -2,7 +2,18 @@ import type pg from "pg";
 import type { Redis } from "ioredis";
 import { applyMirrorBatch, isFinalStatus, recordDeadLetters, type DeadLetter, type MirrorEntry } from "@jobstream/db";
 import { jobTypes } from "@jobstream/job-types";
-import { announceChanges, keysFor, parseStreamEntry, postgresSafeText, MIRROR_CONSUMER, MIRROR_GROUP, scriptPipeline, withScripts, type JobstreamCommands, type Keys } from "@jobstream/queue";
+import {
+  announceChanges,
+  keysFor,
+  parseStreamEntry,
+  postgresSafeText,
+  MIRROR_CONSUMER,
+  MIRROR_GROUP,
+  scriptPipeline,
+  withScripts,
+  type JobstreamCommands,
+  type Keys,
+} from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { applyIsolating, type Rejected, type SourcedEntry } from "./apply-isolating";
@@ -71,10 +82,15 @@ export class MirrorRole {
 
   constructor(private readonly options: MirrorRoleOptions) {
     this.keys = keysFor(options.prefix);
-    this.redis = withScripts(createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror" }));
+    this.redis = withScripts(
+      createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror" }),
+    );
     this.reader = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror-read" });
-    for (const conn of [this.redis, this.reader]) conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.leases = new Map(Object.keys(jobTypes).map((queue) => [queue, new Lease(this.redis, this.keys.mirrorLease(queue), LEASE_TTL_MS)]));
+    for (const conn of [this.redis, this.reader])
+      conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
+    this.leases = new Map(
+      Object.keys(jobTypes).map((queue) => [queue, new Lease(this.redis, this.keys.mirrorLease(queue), LEASE_TTL_MS)]),
+    );
   }
 
   async start(): Promise<void> {
@@ -82,7 +98,9 @@ export class MirrorRole {
     await this.refreshLeases();
     this.leaseTimer = setInterval(() => {
       // One refresh at a time: during an outage they would pile up behind each other.
-      this.refreshing ??= this.refreshLeases().finally(() => { this.refreshing = undefined; });
+      this.refreshing ??= this.refreshLeases().finally(() => {
+        this.refreshing = undefined;
+      });
     }, LEASE_TTL_MS / 3);
     this.loop = this.run();
   }
@@ -91,7 +109,10 @@ export class MirrorRole {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.leaseTimer);
-    const drained = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), sleep(STOP_WAIT_MS).then(() => false)]);
+    const drained = await Promise.race([
+      (this.loop ?? Promise.resolve()).then(() => true),
+      sleep(STOP_WAIT_MS).then(() => false),
+    ]);
     if (!drained) {
       // Redis is out: what was read stays pending (re-read by the next owner) and the leases expire
       // on their own. The loop is left waiting on commands that will never be sent (ioredis keeps
@@ -120,7 +141,8 @@ export class MirrorRole {
           this.options.logger.warn({ queue }, "lost mirror lease");
         }
       } catch (error) {
-        if (!this.options.outages.noteError(error)) this.options.logger.warn({ err: (error as Error).message, queue }, "lease refresh failed");
+        if (!this.options.outages.noteError(error))
+          this.options.logger.warn({ err: (error as Error).message, queue }, "lease refresh failed");
       }
     }
   }
@@ -140,7 +162,8 @@ export class MirrorRole {
       try {
         await this.ensureGroup(queue);
       } catch (error) {
-        if (!this.options.outages.noteError(error)) this.options.logger.warn({ err: (error as Error).message, queue }, "could not recreate the consumer group");
+        if (!this.options.outages.noteError(error))
+          this.options.logger.warn({ err: (error as Error).message, queue }, "could not recreate the consumer group");
       }
     }
   }
@@ -204,7 +227,12 @@ export class MirrorRole {
         await sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 10)));
       }
     }
-    await finishing.catch((error: unknown) => { this.options.logger.warn({ err: (error as Error).message }, "last acknowledgement failed; its entries are re-read"); });
+    await finishing.catch((error: unknown) => {
+      this.options.logger.warn(
+        { err: (error as Error).message },
+        "last acknowledgement failed; its entries are re-read",
+      );
+    });
     try {
       await this.drain(prefetched?.batch);
     } catch (error) {
@@ -237,9 +265,31 @@ export class MirrorRole {
     const recovering = queues.filter((q) => !this.pendingDone.has(q));
     const streams = (recovering.length > 0 ? recovering : queues).map((q) => this.keys.events(q));
     const ids = streams.map(() => (recovering.length > 0 ? "0" : ">"));
-    const reply = (recovering.length > 0
-      ? await this.reader.xreadgroup("GROUP", MIRROR_GROUP, MIRROR_CONSUMER, "COUNT", count, "STREAMS", ...streams, ...ids)
-      : await this.reader.xreadgroup("GROUP", MIRROR_GROUP, MIRROR_CONSUMER, "COUNT", count, "BLOCK", this.options.blockMs ?? 200, "STREAMS", ...streams, ...ids)) as StreamReply;
+    const reply = (
+      recovering.length > 0
+        ? await this.reader.xreadgroup(
+            "GROUP",
+            MIRROR_GROUP,
+            MIRROR_CONSUMER,
+            "COUNT",
+            count,
+            "STREAMS",
+            ...streams,
+            ...ids,
+          )
+        : await this.reader.xreadgroup(
+            "GROUP",
+            MIRROR_GROUP,
+            MIRROR_CONSUMER,
+            "COUNT",
+            count,
+            "BLOCK",
+            this.options.blockMs ?? 200,
+            "STREAMS",
+            ...streams,
+            ...ids,
+          )
+    ) as StreamReply;
 
     const byStream = new Map<string, string[]>();
     const entries: MirrorEntry[] = [];
@@ -247,7 +297,10 @@ export class MirrorRole {
     const malformed: Rejected[] = [];
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
     for (const [key, list] of reply ?? []) {
-      byStream.set(key, list.map(([id]) => id));
+      byStream.set(
+        key,
+        list.map(([id]) => id),
+      );
       const queue = key.slice(key.lastIndexOf(":") + 1);
       const seqKey = this.keys.seq(queue);
       for (const [streamId, fields] of list) {
@@ -259,7 +312,8 @@ export class MirrorRole {
         const entry = decoded.entry;
         entries.push(entry);
         sourced.push({ queue, streamId, fields, entry });
-        if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status)) finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
+        if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status))
+          finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
     for (const queue of recovering) {
@@ -280,10 +334,19 @@ export class MirrorRole {
     if (rejected.length === 0) return;
     const stored = await recordDeadLetters(
       this.options.pool,
-      rejected.map((r) => ({ queue: r.queue, streamId: r.streamId, jobId: jobIdOf(r.fields), raw: rawText(r.fields), error: postgresSafeText(r.error) })),
+      rejected.map((r) => ({
+        queue: r.queue,
+        streamId: r.streamId,
+        jobId: jobIdOf(r.fields),
+        raw: rawText(r.fields),
+        error: postgresSafeText(r.error),
+      })),
     );
     for (const letter of stored) {
-      this.options.logger.error({ queue: letter.queue, streamId: letter.streamId, jobId: letter.jobId, reason: letter.error }, "mirror entry set aside as a dead letter");
+      this.options.logger.error(
+        { queue: letter.queue, streamId: letter.streamId, jobId: letter.jobId, reason: letter.error },
+        "mirror entry set aside as a dead letter",
+      );
       this.options.onDeadLetter?.(letter);
     }
   }
@@ -302,7 +365,11 @@ export class MirrorRole {
     for (const f of batch.finished) pipeline.jobstreamForget(f.seqKey, f.jobId, f.seq);
     if (commands === 0 && batch.finished.length === 0) return;
     await pipeline.exec();
-    await announceChanges(this.redis, this.options.prefix, batch.entries.map((e) => e.jobId));
+    await announceChanges(
+      this.redis,
+      this.options.prefix,
+      batch.entries.map((e) => e.jobId),
+    );
     // A stream entry id starts with the Redis time (ms) it was added at.
     const lagsMs = [...batch.byStream.values()].flat().map((id) => committed - Number(id.split("-")[0]));
     this.options.onBatch?.({ entries: batch.entries.length, lagsMs });

@@ -20,7 +20,9 @@ describe("AttemptSignal", () => {
 
   it("fires on its timeout and says so", async () => {
     const attempt = new AttemptSignal(5, []);
-    await new Promise((resolve) => { attempt.signal.addEventListener("abort", resolve); });
+    await new Promise((resolve) => {
+      attempt.signal.addEventListener("abort", resolve);
+    });
     expect(attempt.timedOut).toBe(true);
     expect((attempt.signal.reason as DOMException).name).toBe("TimeoutError");
   });

@@ -7,10 +7,15 @@
 export class AttemptSignal {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private readonly onAbort = (event: Event): void => { this.controller.abort((event.target as AbortSignal).reason); };
+  private readonly onAbort = (event: Event): void => {
+    this.controller.abort((event.target as AbortSignal).reason);
+  };
   timedOut = false;
 
-  constructor(timeoutMs: number, private readonly sources: readonly AbortSignal[]) {
+  constructor(
+    timeoutMs: number,
+    private readonly sources: readonly AbortSignal[],
+  ) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(new DOMException("attempt timed out", "TimeoutError"));

@@ -39,7 +39,8 @@ export class WorkRole {
   constructor(private readonly options: WorkRoleOptions) {
     this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
-    for (const conn of [this.connection, this.subscriber]) conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
+    for (const conn of [this.connection, this.subscriber])
+      conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
   }
 
   async start(): Promise<void> {
@@ -70,7 +71,8 @@ export class WorkRole {
     // subscribes again after a reconnect; while Redis is out at start-up this waits for it.
     await this.subscriber.subscribe(keysFor(options.prefix).cancelChannel());
     this.subscriber.on("message", (_channel, jobId: string) => {
-      for (const worker of this.workers) if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");
+      for (const worker of this.workers)
+        if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");
     });
   }
 
@@ -80,14 +82,20 @@ export class WorkRole {
    */
   async stop(graceMs: number): Promise<void> {
     const closing = Promise.all(this.workers.map((w) => w.close()));
-    const timer = setTimeout(() => { this.shutdown.abort(new Error("shutdown")); }, graceMs);
+    const timer = setTimeout(() => {
+      this.shutdown.abort(new Error("shutdown"));
+    }, graceMs);
     // Closing needs Redis (jobs are handed back through it): while Redis is out it would wait for
     // ever. Past the bound, the connections are dropped; the jobs held return to the queue when
     // their locks expire.
     let bound: NodeJS.Timeout | undefined;
     const closed = await Promise.race([
       closing.then(() => true),
-      new Promise<false>((resolve) => { bound = setTimeout(() => { resolve(false); }, graceMs + CLOSE_EXTRA_MS); }),
+      new Promise<false>((resolve) => {
+        bound = setTimeout(() => {
+          resolve(false);
+        }, graceMs + CLOSE_EXTRA_MS);
+      }),
     ]);
     clearTimeout(timer);
     clearTimeout(bound);
@@ -96,7 +104,9 @@ export class WorkRole {
       await this.connection.quit().catch(() => undefined);
       return;
     }
-    this.options.logger.warn("workers did not close in time (Redis unreachable); their jobs return to the queue when their locks expire");
+    this.options.logger.warn(
+      "workers did not close in time (Redis unreachable); their jobs return to the queue when their locks expire",
+    );
     for (const worker of this.workers) void worker.disconnect().catch(() => undefined);
     this.connection.disconnect();
   }

@@ -79,7 +79,11 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
 }
 
 /** Ids of an org's jobs by idempotency key. */
-export async function findIdsByIdempotencyKeys(db: Queryable, orgId: string, keys: readonly string[]): Promise<Map<string, string>> {
+export async function findIdsByIdempotencyKeys(
+  db: Queryable,
+  orgId: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; idempotency_key: string }>(
     `SELECT id::text, idempotency_key FROM jobs WHERE org_id = $1::uuid AND idempotency_key = ANY($2::text[])`,
@@ -99,7 +103,11 @@ export interface IdempotentJob {
 }
 
 /** An org's jobs by idempotency key, with what the idempotency decision needs. */
-export async function findIdempotentJobs(db: Queryable, orgId: string, keys: readonly string[]): Promise<IdempotentJob[]> {
+export async function findIdempotentJobs(
+  db: Queryable,
+  orgId: string,
+  keys: readonly string[],
+): Promise<IdempotentJob[]> {
   if (keys.length === 0) return [];
   const { rows } = await db.query<IdempotentJob>(
     `SELECT id::text, idempotency_key AS "idempotencyKey", org_id::text AS "orgId", user_id::text AS "userId",
@@ -171,7 +179,11 @@ export async function findPendingJobs(db: Queryable, olderThanMs: number, limit:
 }
 
 /** Unfinished jobs whose row has not moved for a while: the reconciler compares them with BullMQ. */
-export async function findStaleUnfinishedJobs(db: Queryable, olderThanMs: number, limit: number): Promise<DispatchableJob[]> {
+export async function findStaleUnfinishedJobs(
+  db: Queryable,
+  olderThanMs: number,
+  limit: number,
+): Promise<DispatchableJob[]> {
   const { rows } = await db.query<DispatchableJob>(
     `SELECT ${DISPATCHABLE_COLUMNS} FROM jobs
      WHERE status IN ('queued', 'delayed', 'waiting_children', 'running')
@@ -185,7 +197,10 @@ export async function findStaleUnfinishedJobs(db: Queryable, olderThanMs: number
 /** Marks rows as looked at, so the reconciler walks through all of them over its rounds. */
 export async function touchJobs(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.query(`UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`, [ids]);
+  await db.query(
+    `UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+    [ids],
+  );
 }
 
 /** Appends API- or housekeeper-side timeline events that carry no queue sequence. */

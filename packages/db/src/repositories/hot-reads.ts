@@ -79,8 +79,14 @@ export async function findJobViewRow(db: Queryable, id: string): Promise<JobView
 function activeStatement(scope: JobScope): { name: string; text: string; scopeValues: string[] } {
   const conditions: string[] = [];
   const scopeValues: string[] = [];
-  if (scope.orgId !== null) { scopeValues.push(scope.orgId); conditions.push(`org_id = $${scopeValues.length}`); }
-  if (scope.userId !== null) { scopeValues.push(scope.userId); conditions.push(`user_id = $${scopeValues.length}`); }
+  if (scope.orgId !== null) {
+    scopeValues.push(scope.orgId);
+    conditions.push(`org_id = $${scopeValues.length}`);
+  }
+  if (scope.userId !== null) {
+    scopeValues.push(scope.userId);
+    conditions.push(`user_id = $${scopeValues.length}`);
+  }
   const n = scopeValues.length;
   const text = `SELECT ${SUMMARY_COLUMNS} FROM jobs
   WHERE ${[...conditions, `created_at >= $${n + 1}`].join(" AND ")}
@@ -89,7 +95,11 @@ function activeStatement(scope: JobScope): { name: string; text: string; scopeVa
       OR (status = 'cancelled' AND cancelled_at >= $${n + 3}))
   ORDER BY created_at DESC, id DESC
   LIMIT $${n + 4}`;
-  return { name: `jobstream_active_summaries_${scope.orgId !== null ? "org" : "all"}${scope.userId !== null ? "_user" : ""}`, text, scopeValues };
+  return {
+    name: `jobstream_active_summaries_${scope.orgId !== null ? "org" : "all"}${scope.userId !== null ? "_user" : ""}`,
+    text,
+    scopeValues,
+  };
 }
 
 /**
@@ -105,8 +115,11 @@ export async function listActiveJobs(
   const now = window.now ?? new Date();
   const { name, text, scopeValues } = activeStatement(scope);
   const { rows } = await db.query<JobSummaryViewRow>({ name, text }, [
-    ...scopeValues, new Date(now.getTime() - window.hours * 3_600_000),
-    nonFinalJobStatuses, new Date(now.getTime() - window.recentMinutes * 60_000), window.limit,
+    ...scopeValues,
+    new Date(now.getTime() - window.hours * 3_600_000),
+    nonFinalJobStatuses,
+    new Date(now.getTime() - window.recentMinutes * 60_000),
+    window.limit,
   ]);
   return rows;
 }

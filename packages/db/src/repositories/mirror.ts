@@ -31,7 +31,17 @@ export interface ItemOutcome {
 }
 
 export type TimelineType =
-  | "queued" | "delayed" | "started" | "step" | "retrying" | "stalled" | "requeued" | "completed" | "failed" | "cancelled" | "retried";
+  | "queued"
+  | "delayed"
+  | "started"
+  | "step"
+  | "retrying"
+  | "stalled"
+  | "requeued"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "retried";
 
 export interface TimelineEntry {
   readonly type: TimelineType;
@@ -66,7 +76,8 @@ function latestSnapshots(entries: readonly MirrorEntry[]): { jobId: string; seq:
   for (const entry of entries) {
     if (entry.snapshot === null) continue;
     const current = latest.get(entry.jobId);
-    if (!current || current.seq < entry.seq) latest.set(entry.jobId, { jobId: entry.jobId, seq: entry.seq, snapshot: entry.snapshot });
+    if (!current || current.seq < entry.seq)
+      latest.set(entry.jobId, { jobId: entry.jobId, seq: entry.seq, snapshot: entry.snapshot });
   }
   return [...latest.values()];
 }
@@ -192,40 +203,49 @@ export async function applyMirrorBatch(db: Queryable, entries: readonly MirrorEn
   const timeline = entries.flatMap((entry) =>
     entry.timeline.map((t, i) => ({ jobId: entry.jobId, seq: entry.seq - entry.timeline.length + 1 + i, t })),
   );
-  if (items.length === 0 && snapshots.length === 0 && timeline.length === 0) return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
-  const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(APPLY_BATCH, [
-    items.map((i) => i.jobId),
-    items.map((i) => i.item.ref),
-    items.map((i) => i.item.status),
-    items.map((i) => i.item.message),
-    items.map((i) => i.item.errorCode),
-    items.map((i) => json(i.item.before)),
-    items.map((i) => json(i.item.after)),
-    items.map((i) => i.item.attempt),
-    items.map((i) => time(i.item.at)),
-    snapshots.map((x) => x.jobId),
-    snapshots.map((x) => x.seq),
-    s.map((x) => x.status),
-    s.map((x) => x.attempts),
-    s.map((x) => x.progress),
-    s.map((x) => x.message),
-    s.map((x) => x.step),
-    s.map((x) => x.total),
-    s.map((x) => json(x.output)),
-    s.map((x) => x.error?.code ?? null),
-    s.map((x) => x.error?.message ?? null),
-    s.map((x) => x.error?.stack ?? null),
-    s.map((x) => time(x.startedAt)),
-    s.map((x) => time(x.finishedAt)),
-    s.map((x) => x.durationMs),
-    s.map((x) => x.reopen === true),
-    timeline.map((x) => x.jobId),
-    timeline.map((x) => x.t.type),
-    timeline.map((x) => x.seq),
-    timeline.map((x) => JSON.stringify(x.t.data)),
-    timeline.map((x) => new Date(x.t.at).toISOString()),
-    [...new Set(entries.map((e) => e.jobId))],
-  ]);
+  if (items.length === 0 && snapshots.length === 0 && timeline.length === 0)
+    return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
+  const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(
+    APPLY_BATCH,
+    [
+      items.map((i) => i.jobId),
+      items.map((i) => i.item.ref),
+      items.map((i) => i.item.status),
+      items.map((i) => i.item.message),
+      items.map((i) => i.item.errorCode),
+      items.map((i) => json(i.item.before)),
+      items.map((i) => json(i.item.after)),
+      items.map((i) => i.item.attempt),
+      items.map((i) => time(i.item.at)),
+      snapshots.map((x) => x.jobId),
+      snapshots.map((x) => x.seq),
+      s.map((x) => x.status),
+      s.map((x) => x.attempts),
+      s.map((x) => x.progress),
+      s.map((x) => x.message),
+      s.map((x) => x.step),
+      s.map((x) => x.total),
+      s.map((x) => json(x.output)),
+      s.map((x) => x.error?.code ?? null),
+      s.map((x) => x.error?.message ?? null),
+      s.map((x) => x.error?.stack ?? null),
+      s.map((x) => time(x.startedAt)),
+      s.map((x) => time(x.finishedAt)),
+      s.map((x) => x.durationMs),
+      s.map((x) => x.reopen === true),
+      timeline.map((x) => x.jobId),
+      timeline.map((x) => x.t.type),
+      timeline.map((x) => x.seq),
+      timeline.map((x) => JSON.stringify(x.t.data)),
+      timeline.map((x) => new Date(x.t.at).toISOString()),
+      [...new Set(entries.map((e) => e.jobId))],
+    ],
+  );
   const result = rows[0];
-  return { jobsUpdated: result?.updated ?? 0, itemsWritten: result?.written ?? 0, eventsInserted: result?.inserted ?? 0, missingJobIds: result?.missing ?? [] };
+  return {
+    jobsUpdated: result?.updated ?? 0,
+    itemsWritten: result?.written ?? 0,
+    eventsInserted: result?.inserted ?? 0,
+    missingJobIds: result?.missing ?? [],
+  };
 }

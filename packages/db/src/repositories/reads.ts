@@ -84,12 +84,18 @@ export async function listJobs(
       filter.createdTo !== undefined ? { createdAt: { lt: filter.createdTo } } : {},
       filter.search !== undefined ? { name: { contains: escapeLike(filter.search), mode: "insensitive" } } : {},
       page.after !== undefined
-        ? { OR: [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }] }
+        ? {
+            OR: [
+              { createdAt: { lt: page.after.createdAt } },
+              { createdAt: page.after.createdAt, id: { lt: page.after.id } },
+            ],
+          }
         : {},
     ],
   };
   const query = { where, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: page.limit + 1 };
-  const rows: JobSummaryRow[] = page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA });
+  const rows: JobSummaryRow[] =
+    page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA });
   const jobs = rows.slice(0, page.limit);
   const last = jobs.at(-1);
   return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
@@ -102,7 +108,11 @@ export async function listJobItems(
   filter: { readonly status?: JobItemStatusName; readonly afterId?: bigint; readonly limit: number },
 ): Promise<{ items: JobItem[]; next: bigint | null }> {
   const rows = await db.jobItem.findMany({
-    where: { jobId, ...(filter.status ? { status: filter.status } : {}), ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}) },
+    where: {
+      jobId,
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
+    },
     orderBy: { id: "asc" },
     take: filter.limit + 1,
   });
@@ -119,7 +129,6 @@ export function listJobEvents(db: DbOrTx, jobId: string, limit = 1000): Promise<
     take: limit,
   });
 }
-
 
 /** Jobs by id (any order; unknown ids are skipped), with `input` and `output` only for the ids in `withData`. */
 export async function findJobsByIds(

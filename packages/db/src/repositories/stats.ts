@@ -36,7 +36,13 @@ export async function queueStats(db: DbOrTx, scope: StatsScope): Promise<QueueSt
     GROUP BY type, job_queue_stats.status ORDER BY type, job_queue_stats.status`;
   return rows.map((raw) => {
     const r = queueStatRow.parse(raw);
-    return { type: r.type, status: r.status, jobs: r.jobs, avgDurationMs: r.avg_duration_ms, maxDurationMs: r.max_duration_ms };
+    return {
+      type: r.type,
+      status: r.status,
+      jobs: r.jobs,
+      avgDurationMs: r.avg_duration_ms,
+      maxDurationMs: r.max_duration_ms,
+    };
   });
 }
 
@@ -120,7 +126,9 @@ export async function unfinishedJobCounts(
     FROM jobs
     WHERE org_id = ${orgId}::uuid AND status IN ('pending', 'queued', 'delayed', 'waiting_children', 'running')
     GROUP BY type, status`;
-  return rows.map((raw) => z.object({ type: z.string(), status: z.enum(jobStatuses), jobs: z.number().int() }).parse(raw));
+  return rows.map((raw) =>
+    z.object({ type: z.string(), status: z.enum(jobStatuses), jobs: z.number().int() }).parse(raw),
+  );
 }
 
 /** Jobs stored as `pending`, not yet sent to Redis (the outbox backlog). */

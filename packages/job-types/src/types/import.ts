@@ -128,9 +128,19 @@ export const importJobType = defineJobType({
           { value: { csv: "a\n1", columns: [{ name: "a", type: "uuid" }], keyColumn: "a" }, path: "columns.0.type" },
           { value: { csv: "a\n1", columns: [], keyColumn: "a" }, path: "columns" },
           { value: { columns: [{ name: "a", type: "string" }], keyColumn: "a" }, path: "csv" },
-          { value: { csv: "x".repeat(CSV_MAX_LENGTH + 1), columns: [{ name: "a", type: "string" }], keyColumn: "a" }, path: "csv" },
           {
-            value: { csv: "a\n1", columns: [{ name: "a", type: "string" }, { name: "a", type: "integer" }], keyColumn: "a" },
+            value: { csv: "x".repeat(CSV_MAX_LENGTH + 1), columns: [{ name: "a", type: "string" }], keyColumn: "a" },
+            path: "csv",
+          },
+          {
+            value: {
+              csv: "a\n1",
+              columns: [
+                { name: "a", type: "string" },
+                { name: "a", type: "integer" },
+              ],
+              keyColumn: "a",
+            },
             path: "columns.1.name",
           },
         ],

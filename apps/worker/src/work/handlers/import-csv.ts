@@ -15,10 +15,14 @@ function normalize(raw: string, type: CsvColumnType): { value: Cell } | { error:
     case "string":
       return { value: text };
     case "integer":
-      return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? { value: Number(text) } : { error: "invalid_integer" };
+      return /^[-+]?\d+$/.test(text) && Number.isSafeInteger(Number(text))
+        ? { value: Number(text) }
+        : { error: "invalid_integer" };
     case "number": {
       const n = Number(text);
-      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && Number.isFinite(n) ? { value: n } : { error: "invalid_number" };
+      return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && Number.isFinite(n)
+        ? { value: n }
+        : { error: "invalid_number" };
     }
     case "boolean": {
       const b = BOOLEANS[text.toLowerCase()];
@@ -40,7 +44,12 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
   ctx.step("parse");
   let records: string[][];
   try {
-    records = parse(input.csv, { delimiter: input.delimiter, relax_column_count: true, skip_empty_lines: true, bom: true });
+    records = parse(input.csv, {
+      delimiter: input.delimiter,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+    });
   } catch (error) {
     throw new JobError("invalid_csv", (error as Error).message, { unrecoverable: true });
   }
@@ -50,7 +59,8 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
     const header = (records.shift() ?? []).map((h) => h.trim());
     firstLine = 2;
     const missing = names.filter((n) => !header.includes(n));
-    if (missing.length > 0) throw new JobError("missing_columns", `header lacks ${missing.join(", ")}`, { unrecoverable: true });
+    if (missing.length > 0)
+      throw new JobError("missing_columns", `header lacks ${missing.join(", ")}`, { unrecoverable: true });
     // Reorder cells so they follow the column spec.
     const index = names.map((n) => header.indexOf(n));
     records = records.map((r) => index.map((i) => r[i] ?? ""));
@@ -75,7 +85,8 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
     for (const [i, column] of input.columns.entries()) {
       const result = normalize(cells[i] ?? "", column.type);
       if ("error" in result) problem = { code: result.error, column: column.name };
-      else if (result.value === null && (column.required || i === keyIndex)) problem = { code: "missing_value", column: column.name };
+      else if (result.value === null && (column.required || i === keyIndex))
+        problem = { code: "missing_value", column: column.name };
       else row[column.name] = result.value;
       if (problem !== null) break;
     }

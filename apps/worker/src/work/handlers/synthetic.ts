@@ -33,7 +33,8 @@ export const syntheticWork: Handler<"synthetic", "work"> = async (ctx) => {
     }
     const upTo = Math.round(((s + 1) / steps.length) * items);
     for (; reported < upTo; reported++) {
-      if (failing.has(reported)) ctx.item(`item-${reported}`).error("synthetic_item_failure", `item ${reported} fails on purpose`);
+      if (failing.has(reported))
+        ctx.item(`item-${reported}`).error("synthetic_item_failure", `item ${reported} fails on purpose`);
       else ctx.item(`item-${reported}`).success({ index: reported });
     }
     ctx.progress(stepStart + stepShare);
