@@ -35,7 +35,10 @@ health=3911
 log="$work/start.log"
 cleanup() {
   if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM -- "-$pid" 2>/dev/null || true; fi
-  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  # From a directory that still exists: psql refuses to run in a deleted one.
+  (cd / && psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)") >/dev/null ||
+    echo "warning: could not drop the fresh clone's database $db" >&2
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -91,4 +94,3 @@ done
 grep -q '"service":"api".*"msg":"stopped"' "$log" || { cat "$log"; echo "api did not stop cleanly" >&2; exit 1; }
 grep -q '"service":"worker".*"msg":"stopped"' "$log" || { cat "$log"; echo "worker did not stop cleanly" >&2; exit 1; }
 echo "fresh clone: ok"
-rm -rf "$work"
