@@ -1,0 +1,212 @@
+import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
+import {
+  activeJobsSchema,
+  batchAnswerSchema,
+  enqueueAnswerSchema,
+  eventListSchema,
+  itemPageSchema,
+  jobActionAnswerSchema,
+  jobPageSchema,
+  jobViewSchema,
+} from "@jobstream/contract";
+import {
+  MAX_PAGE_WITH_DATA,
+  activeQuerySchema,
+  batchBodySchema,
+  enqueueBodySchema,
+  itemsQuerySchema,
+  jobIdParamsSchema,
+  listQuerySchema,
+} from "../jobs/schemas";
+import { bearer, bearerOrJobToken, errors, json, sse } from "./route-kit";
+
+/**
+ * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
+ * in this deployment (system types and, unless enabled, development types stay out of public docs).
+ */
+export function enqueueExamples(developmentTypes = false): Record<string, { value: unknown }> {
+  const examples: Record<string, { value: unknown }> = {};
+  for (const kind of listJobKinds().filter((k) =>
+    isJobTypeOpenTo(k.definition, { role: "member", developmentTypes }),
+  )) {
+    kind.spec.examples.input.forEach((input, i) => {
+      examples[`${kind.type}-${kind.subtype}-${i}`] = { value: { type: kind.type, subtype: kind.subtype, input } };
+    });
+  }
+  return examples;
+}
+
+const id = { params: jobIdParamsSchema };
+
+/** Enqueue, read, follow and act on jobs (operationIds are stable: generated clients name methods after them). */
+export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
+  {
+    method: "post",
+    path: "/v1/jobs",
+    operationId: "enqueueJob",
+    tags: ["jobs"],
+    summary: "Enqueue a job",
+    security: bearer,
+    description: "`input` is validated by the job type's schema (see GET /v1/job-types).",
+    request: {
+      body: {
+        content: { "application/json": { schema: enqueueBodySchema, examples: enqueueExamples(developmentTypes) } },
+      },
+    },
+    responses: {
+      202: json(enqueueAnswerSchema, "Accepted: stored, and queued unless Redis was unreachable"),
+      200: json(enqueueAnswerSchema, "An existing job with the same idempotency key"),
+      ...errors(
+        "validation_failed",
+        "unauthorized",
+        "forbidden",
+        "idempotency_key_in_use",
+        "idempotency_key_reused",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "quota_exceeded",
+      ),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/batch",
+    operationId: "enqueueJobBatch",
+    tags: ["jobs"],
+    summary: "Enqueue up to 1,000 jobs, all or nothing",
+    security: bearer,
+    request: { body: { content: { "application/json": { schema: batchBodySchema } } } },
+    responses: {
+      202: json(batchAnswerSchema, "Accepted"),
+      ...errors(
+        "validation_failed",
+        "unauthorized",
+        "forbidden",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "quota_exceeded",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs",
+    operationId: "listJobs",
+    tags: ["jobs"],
+    summary: "List jobs (newest first, keyset pages)",
+    security: bearer,
+    request: { query: listQuerySchema },
+    description: `Job summaries: the job without \`input\` and \`output\`. \`include=input,output\` (either or both) adds them, with \`limit\` at most ${String(MAX_PAGE_WITH_DATA)}.`,
+    responses: {
+      200: json(jobPageSchema, "A page of job summaries"),
+      ...errors("validation_failed", "unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/active",
+    operationId: "listActiveJobs",
+    tags: ["jobs"],
+    summary: "Unfinished and recently finished jobs",
+    security: bearer,
+    request: { query: activeQuerySchema },
+    responses: {
+      200: json(activeJobsSchema, "Active jobs (summaries: no input or output)"),
+      ...errors("validation_failed", "unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}",
+    operationId: "getJob",
+    tags: ["jobs"],
+    summary: "One job",
+    security: bearerOrJobToken,
+    request: id,
+    responses: {
+      200: json(jobViewSchema, "The job"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/items",
+    operationId: "listJobItems",
+    tags: ["jobs"],
+    summary: "A job's item outcomes",
+    security: bearerOrJobToken,
+    request: { ...id, query: itemsQuerySchema },
+    responses: {
+      200: json(itemPageSchema, "A page of items"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/events",
+    operationId: "listJobEvents",
+    tags: ["jobs"],
+    summary: "A job's timeline",
+    security: bearerOrJobToken,
+    request: id,
+    responses: {
+      200: json(eventListSchema, "Timeline"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/stream",
+    operationId: "streamJob",
+    tags: ["streams"],
+    security: bearerOrJobToken,
+    request: id,
+    summary: "Server-Sent Events of one job until it is final (event `job`, id = version)",
+    responses: {
+      200: sse("text/event-stream of `job` events whose data is a Job"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/stream",
+    operationId: "streamJobs",
+    tags: ["streams"],
+    security: bearer,
+    summary: "Server-Sent Events of every job the caller may see (id = jobId:version)",
+    responses: {
+      200: sse("text/event-stream of `job` events whose data is a JobSummary"),
+      ...errors("unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/{id}/cancel",
+    operationId: "cancelJob",
+    tags: ["jobs"],
+    summary: "Cancel a job",
+    security: bearer,
+    request: id,
+    responses: {
+      200: json(jobActionAnswerSchema, "Cancelled"),
+      202: json(jobActionAnswerSchema, "Cancellation requested from the running worker"),
+      ...errors("validation_failed", "unauthorized", "not_found", "conflict", "rate_limited"),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/{id}/retry",
+    operationId: "retryJob",
+    tags: ["jobs"],
+    summary: "Retry a failed or cancelled job",
+    security: bearer,
+    request: id,
+    responses: {
+      202: json(jobActionAnswerSchema, "Queued again"),
+      ...errors("validation_failed", "unauthorized", "not_found", "conflict", "rate_limited"),
+    },
+  },
+];

@@ -1,0 +1,138 @@
+import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
+import type { ZodObject } from "zod";
+import {
+  deadLetterPageSchema,
+  failedJobsAnswerSchema,
+  jobTypeListSchema,
+  livenessSchema,
+  queueStatsAnswerSchema,
+  readinessSchema,
+  sessionSchema,
+  typeStatsAnswerSchema,
+} from "@jobstream/contract";
+import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
+import { statsQuerySchema } from "../routes/stats";
+import { badBody, bearer, errors, json, open } from "./route-kit";
+
+interface MonitoringRead {
+  path: string;
+  operationId: string;
+  /** @defaultValue "stats" */
+  tag?: string;
+  summary: string;
+  description?: string;
+  query: ZodObject;
+  answer: ReturnType<typeof json>;
+}
+
+/** A GET that only privileged roles may call: members are answered 403. */
+function monitoringRead({ path, operationId, tag = "stats", summary, description, query, answer }: MonitoringRead) {
+  return {
+    method: "get",
+    path,
+    operationId,
+    tags: [tag],
+    summary,
+    ...(description === undefined ? {} : { description }),
+    security: bearer,
+    request: { query },
+    responses: { 200: answer, ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited") },
+  } satisfies RouteConfig;
+}
+
+/** Job types, monitoring, sign-in and probes. */
+export const operationsRoutes: RouteConfig[] = [
+  {
+    method: "get",
+    path: "/v1/job-types",
+    operationId: "listJobTypes",
+    tags: ["job types"],
+    summary: "Registered job types with JSON Schema",
+    security: bearer,
+    responses: { 200: json(jobTypeListSchema, "Job types"), ...errors("unauthorized", "rate_limited") },
+  },
+  monitoringRead({
+    path: "/v1/stats/queues",
+    operationId: "getQueueStats",
+    summary: "Jobs per type and status over 24 h, queue depths and paused queues (admin, operator, service)",
+    description:
+      "`queueDepths` of the caller's org for admins (from Postgres, `depthsScope: org`), of every org for " +
+      "operators and services (from BullMQ, `depthsScope: all`).",
+    query: statsQuerySchema,
+    answer: json(queueStatsAnswerSchema, "Queue stats"),
+  }),
+  monitoringRead({
+    path: "/v1/stats/failed",
+    operationId: "listFailedJobs",
+    summary: "Failed jobs needing attention (admin, operator, service)",
+    query: statsQuerySchema,
+    answer: json(failedJobsAnswerSchema, "Failed jobs"),
+  }),
+  monitoringRead({
+    path: "/v1/stats/types",
+    operationId: "getTypeStats",
+    summary: "Totals per job type over 7 days (admin, operator, service)",
+    query: statsQuerySchema,
+    answer: json(typeStatsAnswerSchema, "Type stats"),
+  }),
+  monitoringRead({
+    path: DEAD_LETTERS_PATH,
+    operationId: "listMirrorDeadLetters",
+    tag: "admin",
+    summary: "Stream entries the mirror set aside, newest first (operators only)",
+    query: deadLettersQuerySchema,
+    answer: json(deadLetterPageSchema, "A page of dead letters"),
+  }),
+  {
+    method: "get",
+    path: "/v1/session",
+    operationId: "getSession",
+    tags: ["session"],
+    summary: "Who the bearer token is",
+    security: bearer,
+    responses: { 200: json(sessionSchema, "The token's caller"), ...errors("unauthorized", "rate_limited") },
+  },
+  {
+    method: "post",
+    path: "/v1/session",
+    operationId: "createSession",
+    tags: ["session"],
+    security: bearer,
+    summary:
+      "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)",
+    responses: {
+      200: json(sessionSchema, "Signed in; Set-Cookie: jobstream_session (Path=/admin)"),
+      ...errors("unauthorized", "rate_limited"),
+    },
+  },
+  {
+    method: "delete",
+    path: "/v1/session",
+    operationId: "deleteSession",
+    tags: ["session"],
+    security: open,
+    summary: "Sign out: clears the bull-board cookie",
+    description: "Public: needs no token, so an expired session can sign out too.",
+    responses: { 204: { description: "Cookie cleared" }, ...badBody },
+  },
+  {
+    method: "get",
+    path: "/healthz",
+    operationId: "getLiveness",
+    tags: ["health"],
+    security: open,
+    summary: "Liveness",
+    description: "Public, for probes: needs no token.",
+    responses: { 200: json(livenessSchema, "Alive"), ...badBody },
+  },
+  {
+    method: "get",
+    path: "/readyz",
+    operationId: "getReadiness",
+    tags: ["health"],
+    security: open,
+    summary: "Readiness: Redis, Postgres, migrations",
+    description: "Public, for probes: needs no token.",
+    responses: { 200: json(readinessSchema, "Ready"), ...badBody, ...errors("unavailable") },
+  },
+];

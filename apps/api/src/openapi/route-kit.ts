@@ -1,0 +1,33 @@
+import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { errorBodySchema, errorStatus, type ErrorCode } from "@jobstream/contract";
+
+/** A JSON answer or body with its description. */
+export const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+/** A Server-Sent Events answer. */
+export const sse = (what: string) => ({
+  description: what,
+  content: { "text/event-stream": { schema: z.string() } },
+});
+
+/** The error answers of an operation, one per HTTP status (several codes may share one, e.g. 409). */
+export function errors(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, names]) => [status, json(errorBodySchema, names.map((n) => `\`${n}\``).join(", "))]),
+  );
+}
+
+type Security = NonNullable<RouteConfig["security"]>;
+export const bearer: Security = [{ bearer: [] }];
+/** Reads of one job also accept that job's access token. */
+export const bearerOrJobToken: Security = [{ bearer: [] }, { jobToken: [] }];
+/** Public routes: no credentials (`security: []` overrides none, and says so explicitly). */
+export const open: Security = [];
+/** Any route answers 400 to a body that is not JSON (the body parser runs before routing). */
+export const badBody = errors("validation_failed");
