@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { applyMirrorBatch, insertPendingJobs, markDispatched, type MirrorEntry, type NewJobRow } from "@jobstream/db";
+import { newJobRow } from "@jobstream/db/testing";
 import { testDatabase } from "@jobstream/testing";
 
 export interface DbFloorResult {
@@ -11,28 +12,18 @@ export interface DbFloorResult {
 const BATCH = 1000;
 
 function newRows(orgId: string, count: number): NewJobRow[] {
-  const now = new Date();
-  return Array.from({ length: count }, () => ({
-    id: randomUUID(),
-    orgId,
-    userId: null,
-    type: "synthetic",
-    subtype: "noop",
-    name: "synthetic/noop",
-    queue: "synthetic",
-    idempotencyKey: null,
-    parentId: null,
-    groupId: null,
-    priority: 50,
-    maxAttempts: 3,
-    input: { items: 10 },
-    metadata: {},
-    options: { backoff: { type: "exponential", delayMs: 1000 }, timeoutMs: 600_000, attemptsPerRun: 3 },
-    accessTokenHash: randomUUID().replaceAll("-", ""),
-    runAt: null,
-    retentionSeconds: 86_400,
-    createdAt: now,
-  }));
+  const createdAt = new Date();
+  return Array.from({ length: count }, () =>
+    newJobRow({
+      orgId,
+      subtype: "noop",
+      name: "synthetic/noop",
+      input: { items: 10 },
+      options: { backoff: { type: "exponential", delayMs: 1000 }, timeoutMs: 600_000, attemptsPerRun: 3 },
+      accessTokenHash: randomUUID().replaceAll("-", ""),
+      createdAt,
+    }),
+  );
 }
 
 /** What a worker publishes for a short job: one entry with its final snapshot, items and timeline. */

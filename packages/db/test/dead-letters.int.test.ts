@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
+import { newJobRow } from "../src/test-rows";
+import { it } from "./fixtures";
 import {
   applyMirrorBatch,
   createPool,
@@ -8,22 +9,7 @@ import {
   isDataError,
   listDeadLetters,
   recordDeadLetters,
-  type NewJobRow,
 } from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  pool = createPool({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
 
 const letter = (n: number) => ({
   queue: "q",
@@ -34,7 +20,7 @@ const letter = (n: number) => ({
 });
 
 describe("dead letters", () => {
-  it("stores each entry once and returns only those stored now", async () => {
+  it("stores each entry once and returns only those stored now", async ({ pool }) => {
     const first = await recordDeadLetters(pool, [letter(1), letter(2)]);
     expect(first.map((l) => l.streamId)).toEqual(["1-0", "2-0"]);
     const again = await recordDeadLetters(pool, [letter(2), letter(3)]);
@@ -42,35 +28,15 @@ describe("dead letters", () => {
     expect(again[0]).toMatchObject({ queue: "q", jobId: "5", raw: '{"j":"5","d":"a\\u0000"}', error: "bad 3" });
   });
 
-  it("pages newest first", async () => {
+  it("pages newest first", async ({ pool }) => {
     const page1 = await listDeadLetters(pool, { limit: 2 });
     expect(page1.map((l) => l.streamId)).toEqual(["3-0", "2-0"]);
     const page2 = await listDeadLetters(pool, { limit: 2, beforeId: page1.at(-1)?.id });
     expect(page2.map((l) => l.streamId)).toEqual(["1-0"]);
   });
 
-  it("a batch reports the jobs it names that have no row, and applies the others", async () => {
-    const r: NewJobRow = {
-      id: randomUUID(),
-      orgId: randomUUID(),
-      userId: null,
-      type: "synthetic",
-      subtype: "work",
-      name: "t",
-      queue: "synthetic",
-      idempotencyKey: null,
-      parentId: null,
-      groupId: null,
-      priority: 50,
-      maxAttempts: 3,
-      input: {},
-      metadata: {},
-      options: {},
-      accessTokenHash: null,
-      runAt: null,
-      retentionSeconds: 60,
-      createdAt: new Date(),
-    };
+  it("a batch reports the jobs it names that have no row, and applies the others", async ({ pool }) => {
+    const r = newJobRow({ retentionSeconds: 60 });
     await insertPendingJobs(pool, [r]);
     const ghost = randomUUID();
     const timeline = [{ type: "started" as const, data: {}, at: Date.now() }];
@@ -88,14 +54,14 @@ describe("dead letters", () => {
     expect(result.eventsInserted).toBe(1);
   });
 
-  it("Postgres' refusals of poison data are data errors (what the mirror isolates)", async () => {
+  it("Postgres' refusals of poison data are data errors (what the mirror isolates)", async ({ pool }) => {
     const nul = await pool.query(`SELECT $1::jsonb`, ['{"a":"\\u0000"}']).catch((e: unknown) => e);
     const uuid = await pool.query(`SELECT $1::uuid`, ["5"]).catch((e: unknown) => e);
     expect(isDataError(nul)).toBe(true);
     expect(isDataError(uuid)).toBe(true);
   });
 
-  it("an outage is not a data error (the mirror retries instead of dead-lettering)", async () => {
+  it("an outage is not a data error (the mirror retries instead of dead-lettering)", async ({ pool }) => {
     // Nothing listens on port 1: connection refused.
     const unreachable = createPool({ connectionString: "postgres://postgres@127.0.0.1:1/none", max: 1 });
     const refused = await unreachable.query("SELECT 1").catch((e: unknown) => e);

@@ -1,5 +1,30 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "../src/index";
+import { test as base } from "vitest";
+import { createDb, createPool, type Db, type Prisma } from "../src/index";
+import { createTestDatabase } from "../src/test-database";
+import { ADMIN_URL } from "./env";
+
+/**
+ * Each file gets its own migrated database, made when its first test asks for `database`, `pool`
+ * or `db` and dropped after its last test; nothing else on the server is touched.
+ */
+export const test = base
+  .extend("adminUrl", { scope: "worker" }, ADMIN_URL)
+  .extend("database", { scope: "file" }, async ({ adminUrl }, { onCleanup }) => {
+    const database = await createTestDatabase(adminUrl);
+    onCleanup(() => database.drop());
+    return database;
+  })
+  .extend("pool", { scope: "file" }, ({ database }, { onCleanup }) => {
+    const pool = createPool({ connectionString: database.url, max: 2 });
+    onCleanup(() => pool.end());
+    return pool;
+  })
+  .extend("db", { scope: "file" }, ({ database }, { onCleanup }) => {
+    const db = createDb({ connectionString: database.url, max: 2 });
+    onCleanup(() => db.$disconnect());
+    return db;
+  });
 
 export function newJob(overrides: Partial<Prisma.JobCreateManyInput> = {}): Prisma.JobCreateManyInput {
   return {
@@ -27,3 +52,4 @@ export async function sqlState(db: Db, sql: string, ...values: unknown[]): Promi
     return code?.[1] ?? String(error);
   }
 }
+export { test as it };

@@ -1,40 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createDb,
-  createPool,
-  findJobById,
-  findJobViewRow,
-  isFinalStatus,
-  listActiveJobs,
-  type Db,
-  type Job,
-  type JobScope,
-} from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-import { newJob } from "./fixtures";
-
-let database: TestDatabase;
-let pool: pg.Pool;
-let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  pool = createPool({ connectionString: database.url, max: 2 });
-  db = createDb({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await pool.end();
-  await database.drop();
-});
+import { describe, expect } from "vitest";
+import { findJobById, findJobViewRow, isFinalStatus, listActiveJobs, type Job, type JobScope } from "../src/index";
+import { it, newJob } from "./fixtures";
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 describe("the plain-SQL hot reads", () => {
-  it("reads every field of the job view the same way", async () => {
+  it("reads every field of the job view the same way", async ({ db, pool }) => {
     const job = newJob({
       userId: randomUUID(),
       subtype: null,
@@ -76,7 +48,7 @@ describe("the plain-SQL hot reads", () => {
     expect(await findJobViewRow(pool, randomUUID())).toBeNull();
   });
 
-  it("lists the active jobs the rule names, newest first, for every scope shape", async () => {
+  it("lists the active jobs the rule names, newest first, for every scope shape", async ({ db, pool }) => {
     const org = randomUUID();
     const user = randomUUID();
     const createdAt = minutesAgo(10);

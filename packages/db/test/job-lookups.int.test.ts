@@ -1,24 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, findJobOwnership, findRetryableJobs, setRetryBudget, type Db } from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-import { newJob } from "./fixtures";
-
-let database: TestDatabase;
-let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  db = createDb({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
+import { describe, expect } from "vitest";
+import { findJobOwnership, findRetryableJobs, setRetryBudget } from "../src/index";
+import { it, newJob } from "./fixtures";
 
 describe("job lookups the API's actions use", () => {
-  it("reads only a job's ownership, or null", async () => {
+  it("reads only a job's ownership, or null", async ({ db }) => {
     const job = newJob({ userId: randomUUID(), accessTokenHash: "cd".repeat(32) });
     await db.job.create({ data: job });
     expect(await findJobOwnership(db, job.id)).toEqual({
@@ -29,7 +15,7 @@ describe("job lookups the API's actions use", () => {
     expect(await findJobOwnership(db, randomUUID())).toBeNull();
   });
 
-  it("finds the failed and cancelled jobs of one queue among the ids, skipping the rest", async () => {
+  it("finds the failed and cancelled jobs of one queue among the ids, skipping the rest", async ({ db }) => {
     const failed = newJob({ status: "failed" });
     const cancelled = newJob({ status: "cancelled" });
     const completed = newJob({ status: "completed" });
@@ -42,7 +28,7 @@ describe("job lookups the API's actions use", () => {
     expect(await findRetryableJobs(db, "synthetic", [])).toEqual([]);
   });
 
-  it("sets a retried job's attempt budget and queue time, and refuses an unknown job", async () => {
+  it("sets a retried job's attempt budget and queue time, and refuses an unknown job", async ({ db }) => {
     const job = newJob({ status: "queued", attempts: 3, maxAttempts: 3 });
     await db.job.create({ data: job });
     const queuedAt = new Date("2026-11-29T05:00:00.000Z");

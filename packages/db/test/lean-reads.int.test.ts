@@ -1,28 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, createPool, findJobsByIds, listActiveJobs, listJobs, type Db } from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-import { newJob } from "./fixtures";
-
-let database: TestDatabase;
-let pool: pg.Pool;
-let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  pool = createPool({ connectionString: database.url, max: 2 });
-  db = createDb({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await pool.end();
-  await database.drop();
-});
+import { describe, expect } from "vitest";
+import { findJobsByIds, listActiveJobs, listJobs } from "../src/index";
+import { it, newJob } from "./fixtures";
 
 describe("lists read no payloads unless asked", () => {
-  it("leaves input and output out of list rows, active rows and summaries by id", async () => {
+  it("leaves input and output out of list rows, active rows and summaries by id", async ({ db, pool }) => {
     const org = randomUUID();
     const job = newJob({ orgId: org, status: "running", input: { big: "x".repeat(1000) }, output: { done: true } });
     await db.job.create({ data: job });
@@ -47,7 +29,7 @@ describe("lists read no payloads unless asked", () => {
     expect(full.full[0]?.input).toEqual({ big: "x".repeat(1000) });
   });
 
-  it("matches LIKE wildcards in the name search literally", async () => {
+  it("matches LIKE wildcards in the name search literally", async ({ db }) => {
     const org = randomUUID();
     const names = ["100% done", "100 x done", "a_b", "axb", "back\\slash", "backslash"];
     await db.job.createMany({ data: names.map((name) => newJob({ orgId: org, name })) });

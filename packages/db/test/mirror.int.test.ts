@@ -1,75 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { describe, expect } from "vitest";
+import { it } from "./fixtures";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  applyMirrorBatch,
-  createPool,
-  inTransaction,
-  insertPendingJobs,
-  type JobSnapshot,
-  type MirrorEntry,
-  type NewJobRow,
-} from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-
-let database: TestDatabase;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  pool = createPool({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
-
-function row(): NewJobRow {
-  return {
-    id: randomUUID(),
-    orgId: randomUUID(),
-    userId: null,
-    type: "synthetic",
-    subtype: "work",
-    name: "t",
-    queue: "synthetic",
-    idempotencyKey: null,
-    parentId: null,
-    groupId: null,
-    priority: 50,
-    maxAttempts: 3,
-    input: {},
-    metadata: {},
-    options: {},
-    accessTokenHash: null,
-    runAt: null,
-    retentionSeconds: 86_400,
-    createdAt: new Date(),
-  };
-}
+import { applyMirrorBatch, inTransaction, insertPendingJobs, type JobSnapshot, type MirrorEntry } from "../src/index";
+import { jobSnapshot, newJobRow } from "../src/test-rows";
 
 const t0 = Date.parse("2026-11-22T10:00:00Z");
-function snap(over: Partial<JobSnapshot>): JobSnapshot {
-  return {
-    status: "running",
-    attempts: 1,
-    progress: 0,
-    message: null,
-    step: null,
-    total: null,
-    output: null,
-    error: null,
-    startedAt: t0,
-    finishedAt: null,
-    durationMs: null,
-    ...over,
-  };
-}
+const snap = (over: Partial<JobSnapshot>) => jobSnapshot({ startedAt: t0, ...over });
 
-const apply = (entries: MirrorEntry[]) => inTransaction(pool, (c) => applyMirrorBatch(c, entries));
+const apply = (pool: pg.Pool, entries: MirrorEntry[]) => inTransaction(pool, (c) => applyMirrorBatch(c, entries));
 
-async function state(id: string) {
+async function state(pool: pg.Pool, id: string) {
   const job = await pool.query(`SELECT *, xmin::text AS version FROM jobs WHERE id = $1`, [id]);
   const items = await pool.query(`SELECT *, xmin::text AS version FROM job_items WHERE job_id = $1 ORDER BY ref`, [id]);
   const events = await pool.query(`SELECT type, seq::int, data FROM job_events WHERE job_id = $1 ORDER BY id`, [id]);
@@ -124,11 +65,11 @@ function lifecycle(id: string): MirrorEntry[] {
 }
 
 describe("applyMirrorBatch", () => {
-  it("applies a lifecycle in one batch: final snapshot, items, counters, timeline", async () => {
-    const r = row();
+  it("applies a lifecycle in one batch: final snapshot, items, counters, timeline", async ({ pool }) => {
+    const r = newJobRow();
     await insertPendingJobs(pool, [r]);
-    await apply(lifecycle(r.id));
-    const s = await state(r.id);
+    await apply(pool, lifecycle(r.id));
+    const s = await state(pool, r.id);
     expect(s.job).toMatchObject({
       status: "completed",
       attempts: 1,
@@ -150,36 +91,36 @@ describe("applyMirrorBatch", () => {
     ]);
   });
 
-  it("changes nothing when the same events are applied again, in any order", async () => {
-    const r = row();
+  it("changes nothing when the same events are applied again, in any order", async ({ pool }) => {
+    const r = newJobRow();
     await insertPendingJobs(pool, [r]);
     const entries = lifecycle(r.id);
-    for (const e of entries) await apply([e]);
-    const before = await state(r.id);
-    await apply(entries);
-    await apply([...entries].reverse());
-    for (const e of [...entries].reverse()) await apply([e]);
-    expect(await state(r.id)).toEqual(before);
+    for (const e of entries) await apply(pool, [e]);
+    const before = await state(pool, r.id);
+    await apply(pool, entries);
+    await apply(pool, [...entries].reverse());
+    for (const e of [...entries].reverse()) await apply(pool, [e]);
+    expect(await state(pool, r.id)).toEqual(before);
   });
 
-  it("never moves a job backwards when events arrive late", async () => {
-    const r = row();
+  it("never moves a job backwards when events arrive late", async ({ pool }) => {
+    const r = newJobRow();
     await insertPendingJobs(pool, [r]);
     const [started, middle, done] = lifecycle(r.id);
     if (!started || !middle || !done) throw new Error("fixture");
-    await apply([done]);
-    await apply([started]);
-    await apply([middle]);
-    const s = await state(r.id);
+    await apply(pool, [done]);
+    await apply(pool, [started]);
+    await apply(pool, [middle]);
+    const s = await state(pool, r.id);
     expect(s.job.status).toBe("completed");
     expect(s.job.processed_items).toBe(10);
     expect(s.events.map((e) => e.seq)).toEqual([null, 4, 1, 2, 3]);
   });
 
-  it("lets a later attempt update its items and keeps counters equal to rows", async () => {
-    const r = row();
+  it("lets a later attempt update its items and keeps counters equal to rows", async ({ pool }) => {
+    const r = newJobRow();
     await insertPendingJobs(pool, [r]);
-    await apply([
+    await apply(pool, [
       {
         jobId: r.id,
         seq: 1,
@@ -200,7 +141,7 @@ describe("applyMirrorBatch", () => {
         timeline: [],
       },
     ]);
-    await apply([
+    await apply(pool, [
       {
         jobId: r.id,
         seq: 2,
@@ -221,7 +162,7 @@ describe("applyMirrorBatch", () => {
       },
     ]);
     // A late outcome of attempt 1 does not overwrite attempt 2.
-    await apply([
+    await apply(pool, [
       {
         jobId: r.id,
         seq: 1,
@@ -241,7 +182,7 @@ describe("applyMirrorBatch", () => {
         timeline: [],
       },
     ]);
-    const s = await state(r.id);
+    const s = await state(pool, r.id);
     expect(s.items.map((i: { ref: string; status: string; attempt: number }) => [i.ref, i.status, i.attempt])).toEqual([
       ["a", "success", 2],
       ["b", "skipped", 1],
@@ -249,10 +190,10 @@ describe("applyMirrorBatch", () => {
     expect(s.job).toMatchObject({ processed_items: 2, failed_items: 0, skipped_items: 1, total_items: 2, attempts: 2 });
   });
 
-  it("keeps a declared total and only reopens a final job on retry", async () => {
-    const r = row();
+  it("keeps a declared total and only reopens a final job on retry", async ({ pool }) => {
+    const r = newJobRow();
     await insertPendingJobs(pool, [r]);
-    await apply([
+    await apply(pool, [
       {
         jobId: r.id,
         seq: 2,
@@ -266,14 +207,14 @@ describe("applyMirrorBatch", () => {
         timeline: [],
       },
     ]);
-    await apply([{ jobId: r.id, seq: 3, snapshot: snap({ status: "running" }), items: [], timeline: [] }]);
-    expect((await state(r.id)).job).toMatchObject({
+    await apply(pool, [{ jobId: r.id, seq: 3, snapshot: snap({ status: "running" }), items: [], timeline: [] }]);
+    expect((await state(pool, r.id)).job).toMatchObject({
       status: "failed",
       total_items: 50,
       error_code: "boom",
       last_event_seq: "2",
     });
-    await apply([
+    await apply(pool, [
       {
         jobId: r.id,
         seq: 4,
@@ -282,7 +223,7 @@ describe("applyMirrorBatch", () => {
         timeline: [{ type: "retried", data: {}, at: t0 + 9 }],
       },
     ]);
-    expect((await state(r.id)).job).toMatchObject({
+    expect((await state(pool, r.id)).job).toMatchObject({
       status: "queued",
       error_code: null,
       completed_at: null,
@@ -291,9 +232,11 @@ describe("applyMirrorBatch", () => {
     });
   });
 
-  it("ignores events of jobs that no longer exist, and names those jobs (the mirror dead-letters them)", async () => {
+  it("ignores events of jobs that no longer exist, and names those jobs (the mirror dead-letters them)", async ({
+    pool,
+  }) => {
     const ghost = randomUUID();
-    const result = await apply([
+    const result = await apply(pool, [
       {
         jobId: ghost,
         seq: 1,

@@ -1,25 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db, findJobByIdempotencyKey, insertPendingJob } from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-import { newJob, sqlState } from "./fixtures";
-
-let database: TestDatabase;
-let db: Db;
-
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  db = createDb({ connectionString: database.url, max: 2 });
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
+import { describe, expect } from "vitest";
+import { findJobByIdempotencyKey, insertPendingJob } from "../src/index";
+import { it, newJob, sqlState } from "./fixtures";
 
 describe("jobs constraints", () => {
-  it("stores a pending job with its created event", async () => {
+  it("stores a pending job with its created event", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     expect(job.status).toBe("pending");
     expect(Number(job.progressPercent)).toBe(0);
@@ -27,14 +12,14 @@ describe("jobs constraints", () => {
     expect(events.map((e) => e.type)).toEqual(["created"]);
   });
 
-  it("rejects progress outside 0-100", async () => {
+  it("rejects progress outside 0-100", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     expect(await sqlState(db, `UPDATE jobs SET progress_percent = 120 WHERE id = $1::uuid`, job.id)).toBe("23514");
     expect(await sqlState(db, `UPDATE jobs SET progress_percent = -1 WHERE id = $1::uuid`, job.id)).toBe("23514");
     expect(await sqlState(db, `UPDATE jobs SET progress_percent = 100 WHERE id = $1::uuid`, job.id)).toBeNull();
   });
 
-  it("rejects negative counters and attempts", async () => {
+  it("rejects negative counters and attempts", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     for (const column of [
       "processed_items",
@@ -49,18 +34,18 @@ describe("jobs constraints", () => {
     expect(await sqlState(db, `UPDATE jobs SET max_attempts = 0 WHERE id = $1::uuid`, job.id)).toBe("23514");
   });
 
-  it("rejects unknown statuses", async () => {
+  it("rejects unknown statuses", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     expect(await sqlState(db, `UPDATE jobs SET status = 'exploded' WHERE id = $1::uuid`, job.id)).toBe("22P02");
     expect(await sqlState(db, `UPDATE job_items SET status = 'meh' WHERE job_id = $1::uuid`, job.id)).toBe("22P02");
   });
 
-  it("keeps metadata an object", async () => {
+  it("keeps metadata an object", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     expect(await sqlState(db, `UPDATE jobs SET metadata = '[1]' WHERE id = $1::uuid`, job.id)).toBe("23514");
   });
 
-  it("cascades a deleted job to its items and events", async () => {
+  it("cascades a deleted job to its items and events", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     await db.jobItem.createMany({
       data: [
@@ -75,7 +60,7 @@ describe("jobs constraints", () => {
     expect(await db.jobEvent.count({ where: { jobId: job.id } })).toBe(0);
   });
 
-  it("keeps item refs unique per job", async () => {
+  it("keeps item refs unique per job", async ({ db }) => {
     const job = await insertPendingJob(db, newJob());
     await db.jobItem.create({ data: { jobId: job.id, ref: "x" } });
     const other = await insertPendingJob(db, newJob());
@@ -83,7 +68,7 @@ describe("jobs constraints", () => {
     expect(await sqlState(db, `INSERT INTO job_items (job_id, ref) VALUES ($1::uuid, 'x')`, job.id)).toBe("23505");
   });
 
-  it("makes an idempotency key unique per org, not across orgs", async () => {
+  it("makes an idempotency key unique per org, not across orgs", async ({ db }) => {
     const orgA = randomUUID();
     const orgB = randomUUID();
     const first = await insertPendingJob(db, newJob({ orgId: orgA, idempotencyKey: "import-42" }));
@@ -97,7 +82,7 @@ describe("jobs constraints", () => {
     expect(await db.job.count({ where: { orgId: orgA } })).toBe(3);
   });
 
-  it("sets a deleted parent's children free", async () => {
+  it("sets a deleted parent's children free", async ({ db }) => {
     const parent = await insertPendingJob(db, newJob());
     const child = await insertPendingJob(db, newJob({ parentId: parent.id }));
     await db.job.delete({ where: { id: parent.id } });

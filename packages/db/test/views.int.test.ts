@@ -1,19 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db, failedJobsNeedingAttention, queueStats, typeStats } from "../src/index";
-import { createTestDatabase, type TestDatabase } from "../src/test-database";
-import { ADMIN_URL } from "./env";
-import { newJob } from "./fixtures";
+import { describe, expect } from "vitest";
+import { failedJobsNeedingAttention, queueStats, typeStats } from "../src/index";
+import { it, newJob } from "./fixtures";
 
-let database: TestDatabase;
-let db: Db;
 const org = randomUUID();
 const otherOrg = randomUUID();
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
-beforeAll(async () => {
-  database = await createTestDatabase(ADMIN_URL);
-  db = createDb({ connectionString: database.url, max: 2 });
+// One seeded data set that every test below reads (none of them writes).
+it.beforeAll(async ({ db }) => {
   const rows = [
     // synthetic, last 24 h: 3 completed (100, 200, 300 ms), 1 failed with attempts left, 1 running.
     newJob({ orgId: org, status: "completed", durationMs: 100, attempts: 1 }),
@@ -50,13 +45,8 @@ beforeAll(async () => {
   await db.job.createMany({ data: rows });
 });
 
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
-
 describe("monitoring views", () => {
-  it("counts per type x status over the last 24 hours", async () => {
+  it("counts per type x status over the last 24 hours", async ({ db }) => {
     const stats = await queueStats(db, { orgId: org });
     expect(stats).toEqual([
       { type: "import", status: "cancelled", jobs: 1, avgDurationMs: null, maxDurationMs: null },
@@ -66,7 +56,7 @@ describe("monitoring views", () => {
     ]);
   });
 
-  it("adds up every org for an unscoped caller", async () => {
+  it("adds up every org for an unscoped caller", async ({ db }) => {
     const stats = await queueStats(db, { orgId: null });
     const completed = stats.find((s) => s.type === "synthetic" && s.status === "completed");
     expect(completed).toEqual({
@@ -78,14 +68,14 @@ describe("monitoring views", () => {
     });
   });
 
-  it("lists failed jobs with attempts left", async () => {
+  it("lists failed jobs with attempts left", async ({ db }) => {
     const failed = await failedJobsNeedingAttention(db, { orgId: org });
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ attempts: 1, max_attempts: 3, attempts_left: 2, error_code: "boom" });
     expect(await failedJobsNeedingAttention(db, { orgId: null })).toHaveLength(2);
   });
 
-  it("gives per-type totals, success rate and duration over 7 days", async () => {
+  it("gives per-type totals, success rate and duration over 7 days", async ({ db }) => {
     const stats = await typeStats(db, { orgId: org });
     expect(stats).toEqual([
       {
