@@ -1,28 +1,21 @@
-import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, waitFor, type AppProcess } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-let workers: AppProcess[];
-
-beforeAll(async () => {
-  await sys.init();
+/** Two `work` processes logging at debug, so a test can tell which one holds a job. */
+const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("mirror,housekeep");
-  workers = [
-    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
-    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
-  ];
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return sys.startWorkers(2, "work", { LOG_LEVEL: "debug" });
+});
 
 describe("cancel and retry", () => {
-  it("aborts a running job on whichever worker process holds it, then retries it to completion", async () => {
+  it("aborts a running job on whichever worker process holds it, then retries it to completion", async ({
+    sys,
+    member,
+    started: workers,
+  }) => {
     // Long enough that the cancel lands mid-run however slow the machine or the mirror is (the
     // retry runs as long, which is the price of a handler that cannot be held and released).
     const job = await sys.enqueue(member, {
@@ -65,7 +58,7 @@ describe("cancel and retry", () => {
     ]);
   });
 
-  it("removes a delayed job at once", async () => {
+  it("removes a delayed job at once", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
     const res = await sys.request<{ job: { status: string; cancelledAt: string | null } }>(
       "POST",
@@ -77,7 +70,7 @@ describe("cancel and retry", () => {
     expect(res.body.job.cancelledAt).not.toBeNull();
   });
 
-  it("lets only the owner act: another member gets 404", async () => {
+  it("lets only the owner act: another member gets 404", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
     const stranger = await sys.token({ role: "member" });
     expect((await sys.request("POST", `/v1/jobs/${job.id}/cancel`, { token: stranger })).status).toBe(404);
@@ -85,7 +78,10 @@ describe("cancel and retry", () => {
     expect((await sys.request("POST", `/v1/jobs/${job.id}/retry`, { token: member })).status).toBe(409);
   });
 
-  it("retries a cancelled job into the same BullMQ job it was first queued as, schedule included", async () => {
+  it("retries a cancelled job into the same BullMQ job it was first queued as, schedule included", async ({
+    sys,
+    member,
+  }) => {
     const job = await sys.enqueue(member, {
       type: "synthetic",
       subtype: "noop",

@@ -1,27 +1,16 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, waitFor, type AppProcess } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { waitFor, type AppProcess } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-let workers: AppProcess[];
-
-beforeAll(async () => {
-  await sys.init();
+// Two `work` processes: one is killed holding a job, the other must finish it.
+const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("mirror,housekeep");
-  workers = [
-    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
-    await sys.startWorker("work", { LOG_LEVEL: "debug" }),
-  ];
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return sys.startWorkers(2, "work", { LOG_LEVEL: "debug" });
+});
 
 /** The worker process whose log says it started the job. */
-function holderOf(jobId: string): Promise<AppProcess> {
+function holderOf(workers: AppProcess[], jobId: string): Promise<AppProcess> {
   return waitFor(`a worker to start ${jobId}`, () =>
     workers.find(
       (w) =>
@@ -33,14 +22,18 @@ function holderOf(jobId: string): Promise<AppProcess> {
 }
 
 describe("a worker killed mid-job", () => {
-  it("loses nothing: the job completes on the other worker with correct, unduplicated items", async () => {
+  it("loses nothing: the job completes on the other worker with correct, unduplicated items", async ({
+    sys,
+    member,
+    started: workers,
+  }) => {
     // Long enough that Postgres shows the first half of the items while the first run still holds
     // the job, even when the mirror lags by seconds: the kill must land mid-job, not after it.
     const job = await sys.enqueue(member, {
       type: "synthetic",
       input: { durationMs: 16_000, items: 40, steps: ["a", "b", "c", "d"] },
     });
-    const holder = await holderOf(job.id);
+    const holder = await holderOf(workers, job.id);
     // Let it report some items first (the first two steps' worth).
     await waitFor("items from the first run", async () => (await sys.job(member, job.id)).items.processed >= 20, {
       timeoutMs: 30_000,

@@ -1,23 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, waitFor } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-
-beforeAll(async () => {
-  await sys.init();
+const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("work,mirror,housekeep");
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+});
 
 describe("engine: enqueue → execute → mirror", () => {
-  it("runs synthetic/work with 50 items (3 failing) and 3 steps to completion", async () => {
+  it("runs synthetic/work with 50 items (3 failing) and 3 steps to completion", async ({ sys, member }) => {
     const enqueued = await sys.enqueue(member, {
       type: "synthetic",
       subtype: "work",
@@ -63,7 +56,7 @@ describe("engine: enqueue → execute → mirror", () => {
     ]);
   });
 
-  it("retries a failing job and counts attempts; gives up after the last one", async () => {
+  it("retries a failing job and counts attempts; gives up after the last one", async ({ sys, member }) => {
     const retried = await sys.enqueue(member, {
       type: "synthetic",
       input: { failAttempts: 2, items: 5 },
@@ -104,7 +97,7 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(JSON.stringify(failed)).not.toContain("JobError");
   });
 
-  it("returns the existing job for a repeated idempotency key", async () => {
+  it("returns the existing job for a repeated idempotency key", async ({ sys, member }) => {
     const body = { type: "synthetic", subtype: "noop", input: {}, idempotencyKey: `k-${randomUUID()}` };
     const first = await sys.request<{ job: { id: string }; accessToken: string | null }>("POST", "/v1/jobs", {
       token: member,
@@ -120,7 +113,7 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(again.body.accessToken).toBeNull();
   });
 
-  it("enqueues a batch all-or-nothing", async () => {
+  it("enqueues a batch all-or-nothing", async ({ sys, member }) => {
     const bad = await sys.request<{ error: { code: string; details: { path: string }[] } }>("POST", "/v1/jobs/batch", {
       token: member,
       body: {
@@ -143,7 +136,7 @@ describe("engine: enqueue → execute → mirror", () => {
     for (const { job } of ok.body.jobs) await sys.waitForStatus(member, job.id, "completed");
   });
 
-  it("runs a delayed job no earlier than asked", async () => {
+  it("runs a delayed job no earlier than asked", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 1500 });
     expect(job.status).toBe("delayed");
     const done = await sys.waitForStatus(member, job.id, "completed");
@@ -154,7 +147,7 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(row?.late).toBe(true);
   });
 
-  it("imports a CSV with an item per row", async () => {
+  it("imports a CSV with an item per row", async ({ sys, member }) => {
     const csv = "sku,price,active\nA-1,19.90,true\nA-2,abc,false\nA-1,3,true\n,4,no\nA-5,5,yes\n";
     const job = await sys.enqueue(member, {
       type: "import",
@@ -184,7 +177,7 @@ describe("engine: enqueue → execute → mirror", () => {
     ]);
   });
 
-  it("fails an attempt that runs past its timeout with code timeout", async () => {
+  it("fails an attempt that runs past its timeout with code timeout", async ({ sys, member }) => {
     const job = await sys.enqueue(member, {
       type: "synthetic",
       input: { durationMs: 5000 },
@@ -196,7 +189,7 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(failed.attempts).toBe(1);
   });
 
-  it("fails a job whose queued data no longer parses at once, without retries", async () => {
+  it("fails a job whose queued data no longer parses at once, without retries", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 60_000, maxAttempts: 5 });
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
     try {
@@ -214,7 +207,7 @@ describe("engine: enqueue → execute → mirror", () => {
     expect(failed.attempts).toBe(1);
   });
 
-  it("sweeps expired finished jobs with maintenance/cleanup, and nothing else", async () => {
+  it("sweeps expired finished jobs with maintenance/cleanup, and nothing else", async ({ sys }) => {
     // The housekeeper enqueues a sweep when it starts; let that one finish first.
     await waitFor("the start-up sweep", async () => {
       const rows = await sys.query(`SELECT 1 FROM jobs WHERE type = 'maintenance' AND status = 'completed'`);

@@ -1,24 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { describe, expect } from "vitest";
 import { decodeStreamEntry, EventPublisher, keysFor } from "@jobstream/queue";
 import { createRedis, redisReady } from "@jobstream/runtime";
-import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
+import { resourceTest } from "@jobstream/testing/fixtures";
 import { JobError } from "../src/work/job-error";
 import { AttemptReporter } from "../src/work/attempt-reporter";
 
-const prefix = testQueuePrefix();
-const redis = createRedis({ url: testEnv.redisUrl, connectionName: "item-limit-test" });
-
-beforeAll(async () => {
-  expect(await redisReady(redis, 10_000)).toBe(true);
-});
-afterAll(async () => {
-  await deletePrefix(prefix);
-  await redis.quit();
+const it = resourceTest.extend("redis", { scope: "file" }, async ({ servers }, { onCleanup }) => {
+  const redis = createRedis({ url: servers.redisUrl, connectionName: "item-limit-test" });
+  onCleanup(async () => {
+    await redis.quit();
+  });
+  if (!(await redisReady(redis, 10_000))) throw new Error("Redis did not answer");
+  return redis;
 });
 
 /** Items of one job that reached its queue's event stream (what the mirror would store). */
 async function publishedItems(
+  redis: Redis,
+  prefix: string,
   queue: string,
   jobId: string,
 ): Promise<{ refs: string[]; status: string | undefined; code: string | undefined }> {
@@ -33,7 +34,10 @@ async function publishedItems(
 }
 
 describe("a job type's maximum items per job, at run time", () => {
-  it("fails the attempt without retry at the first item over the limit; nothing past it is published", async () => {
+  it("fails the attempt without retry at the first item over the limit; nothing past it is published", async ({
+    redis,
+    prefix,
+  }) => {
     const run = new AttemptReporter(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 3);
     run.start();
     for (let i = 0; i < 3; i++) run.item(`item-${String(i)}`).success();
@@ -48,14 +52,14 @@ describe("a job type's maximum items per job, at run time", () => {
     // A handler that swallowed the error cannot make it go away.
     expect(run.overLimit).toBe(thrown);
     await run.fail("too_many_items", (thrown as JobError).message, null);
-    expect(await publishedItems("synthetic", run.jobId)).toEqual({
+    expect(await publishedItems(redis, prefix, "synthetic", run.jobId)).toEqual({
       refs: ["item-0", "item-1", "item-2"],
       status: "failed",
       code: "too_many_items",
     });
   });
 
-  it("refuses a declared total over the limit", () => {
+  it("refuses a declared total over the limit", ({ redis, prefix }) => {
     const run = new AttemptReporter(new EventPublisher(redis, prefix), "synthetic", randomUUID(), 1, [], 10);
     expect(() => {
       run.setTotal(11);

@@ -1,23 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, type AppProcess } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let worker: AppProcess;
-let member: string;
-
-beforeAll(async () => {
-  await sys.init();
+const it = systemTest(async (sys) => {
   await sys.startApi();
-  worker = await sys.startWorker("work,mirror,housekeep");
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return sys.startWorker("work,mirror,housekeep");
+});
 
 describe("job logs", () => {
-  it("write one JSON line per outcome from a per-job child logger, with duration and attempt X of Y, and no payloads or tokens", async () => {
+  it("write one JSON line per outcome from a per-job child logger, with duration and attempt X of Y, and no payloads or tokens", async ({
+    sys,
+    member,
+    started: worker,
+  }) => {
     const secret = `s3cret-${randomUUID()}`;
     const job = await sys.enqueue(member, {
       type: "synthetic",

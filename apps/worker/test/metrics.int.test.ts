@@ -1,24 +1,17 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { describe, expect } from "vitest";
 import { Queue } from "bullmq";
-import { System, waitFor } from "@jobstream/testing";
+import { waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-let workerMetricsUrl: string;
-
-beforeAll(async () => {
-  await sys.init();
+/** `started` is the worker's metrics URL. */
+const it = systemTest(async (sys) => {
   await sys.startApi();
   // The housekeeper starts later, in the drift test, so a pending row can be seen waiting.
   const worker = await sys.startWorker("work,mirror");
   const started = await worker.waitForLog("worker started");
-  workerMetricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return `http://127.0.0.1:${String(started.healthPort)}/metrics`;
+});
 
 /** The value of one series in Prometheus text format (0 when absent). */
 function value(text: string, series: string): number {
@@ -27,7 +20,7 @@ function value(text: string, series: string): number {
 }
 
 describe("Prometheus metrics", () => {
-  it("move when jobs run, on the worker and on the API", async () => {
+  it("move when jobs run, on the worker and on the API", async ({ sys, member, started: workerMetricsUrl }) => {
     const before = await (await fetch(workerMetricsUrl)).text();
     const ok = await sys.enqueue(member, { type: "synthetic", input: { items: 3 } });
     const bad = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 });
@@ -57,7 +50,10 @@ describe("Prometheus metrics", () => {
     expect(api).toContain("jobstream_outbox_backlog 0");
   });
 
-  it("show the outbox backlog, its dispatch and the reconciler's repairs when drift is repaired", async () => {
+  it("show the outbox backlog, its dispatch and the reconciler's repairs when drift is repaired", async ({
+    sys,
+    member,
+  }) => {
     // A delayed job whose row is set back to `pending`, as if the API had died between the
     // insert and the queue add: the outbox backlog counts it until a housekeeper dispatches it.
     const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 600_000 });
@@ -96,7 +92,7 @@ describe("Prometheus metrics", () => {
     expect(events.map((e) => e.type)).toContain("requeued");
   });
 
-  it("require the bearer METRICS_TOKEN when it is set, on the API and the worker", async () => {
+  it("require the bearer METRICS_TOKEN when it is set, on the API and the worker", async ({ sys }) => {
     const token = randomBytes(24).toString("hex");
     const api = await sys.startExtraApi({ METRICS_TOKEN: token });
     const worker = await sys.startWorker("work", { METRICS_TOKEN: token });

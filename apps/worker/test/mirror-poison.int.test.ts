@@ -1,55 +1,42 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { keysFor, MIRROR_GROUP } from "@jobstream/queue";
-import { System, waitFor, type AppProcess } from "@jobstream/testing";
+import type { JobSnapshot } from "@jobstream/db";
+import { jobSnapshot } from "@jobstream/db/testing";
+import { type System, waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
 /**
  * Malformed entries injected into a live event stream while jobs flow: each becomes a dead letter
  * exactly once, every good job lands correct, and the stream drains (acknowledged and trimmed).
  */
-const sys = new System();
-let worker: AppProcess;
-let redis: Redis;
-let member: string;
-let metricsUrl: string;
-const stream = () => keysFor(sys.prefix).events("synthetic");
-
-beforeAll(async () => {
-  await sys.init();
+const it = systemTest(async (sys) => {
   // A refusal the decoder cannot foresee (a constraint it does not know): only Postgres says no,
   // so the batch holding it must be split. This test owns its database.
   await sys.query(`ALTER TABLE job_events ADD CONSTRAINT test_refuses_poison CHECK (NOT (data ? 'poison'))`);
   await sys.startApi({ RATE_LIMIT_PER_MINUTE: "100000" });
-  worker = await sys.startWorker("work,mirror");
+  const worker = await sys.startWorker("work,mirror");
   const started = await worker.waitForLog("worker started");
-  metricsUrl = `http://127.0.0.1:${String(started.healthPort)}/metrics`;
-  redis = new Redis(sys.redisUrl);
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  redis.disconnect();
-  await sys.stop();
-}, 60_000);
-
-async function enqueueBatch(n: number): Promise<string[]> {
-  const res = await sys.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
-    token: member,
-    body: {
-      jobs: Array.from({ length: n }, () => ({
-        type: "synthetic",
-        subtype: "work",
-        input: { items: 3, failItems: [1], durationMs: 5 },
-      })),
-    },
+  return { worker, metricsUrl: `http://127.0.0.1:${String(started.healthPort)}/metrics` };
+}).extend("redis", { scope: "file" }, ({ sys }, { onCleanup }) => {
+  const redis = new Redis(sys.redisUrl);
+  onCleanup(() => {
+    redis.disconnect();
   });
-  if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
-  return res.body.jobs.map((j) => j.job.id);
-}
+  return redis;
+});
+
+const enqueueBatch = (sys: System, token: string, n: number) =>
+  sys.enqueueMany(token, n, () => ({
+    type: "synthetic",
+    subtype: "work",
+    input: { items: 3, failItems: [1], durationMs: 5 },
+  }));
 
 /** A row the API would have stored, waiting in `queued`, that no worker runs (it is not in Redis). */
-async function parkedRow(): Promise<string> {
+async function parkedRow(sys: System): Promise<string> {
   const [row] = await sys.query<{ id: string }>(
     `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input)
      VALUES (gen_random_uuid(), gen_random_uuid(), 'synthetic', 'work', 'parked', 'synthetic', 'queued', 1, '{}') RETURNING id::text`,
@@ -58,20 +45,16 @@ async function parkedRow(): Promise<string> {
   return row.id;
 }
 
-const snapshot = (over: Record<string, unknown> = {}) => ({
-  status: "completed",
-  attempts: 1,
-  progress: 100,
-  message: null,
-  step: null,
-  total: null,
-  output: { ok: true },
-  error: null,
-  startedAt: Date.now() - 10,
-  finishedAt: Date.now(),
-  durationMs: 10,
-  ...over,
-});
+const snapshot = (over: Partial<JobSnapshot> = {}) =>
+  jobSnapshot({
+    status: "completed",
+    progress: 100,
+    output: { ok: true },
+    startedAt: Date.now() - 10,
+    finishedAt: Date.now(),
+    durationMs: 10,
+    ...over,
+  });
 const payload = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
     snapshot: snapshot(),
@@ -80,33 +63,50 @@ const payload = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
-async function inject(jobId: string, seq: string, data: string): Promise<string> {
-  const id = await redis.xadd(stream(), "*", "j", jobId, "s", seq, "d", data);
+async function inject(redis: Redis, sys: System, jobId: string, seq: string, data: string): Promise<string> {
+  const id = await redis.xadd(keysFor(sys.prefix).events("synthetic"), "*", "j", jobId, "s", seq, "d", data);
   if (id === null) throw new Error("xadd");
   return id;
 }
 
 describe("a mirror fed malformed entries", () => {
-  it("dead-letters each bad entry once, applies everything else, and drains the stream", async () => {
-    const nulRow = await parkedRow();
-    const unknownTypeRow = await parkedRow();
-    const refusedRow = await parkedRow();
-    const gapRow = await parkedRow();
+  it("dead-letters each bad entry once, applies everything else, and drains the stream", async ({
+    sys,
+    member,
+    redis,
+    started,
+  }) => {
+    const { worker, metricsUrl } = started;
+    const nulRow = await parkedRow(sys);
+    const unknownTypeRow = await parkedRow(sys);
+    const refusedRow = await parkedRow(sys);
+    const gapRow = await parkedRow(sys);
 
     const good: string[] = [];
     const bad = new Map<string, string>();
-    good.push(...(await enqueueBatch(300)));
-    bad.set(await inject(randomUUID(), "1", "{not json"), "payload is not JSON");
-    bad.set(await inject("5", "1", payload()), "not a uuid");
-    good.push(...(await enqueueBatch(300)));
-    bad.set(await inject(nulRow, "1", payload({ snapshot: snapshot({ output: { text: "a\u0000b" } }) })), "NUL");
+    good.push(...(await enqueueBatch(sys, member, 300)));
+    bad.set(await inject(redis, sys, randomUUID(), "1", "{not json"), "payload is not JSON");
+    bad.set(await inject(redis, sys, "5", "1", payload()), "not a uuid");
+    good.push(...(await enqueueBatch(sys, member, 300)));
     bad.set(
-      await inject(unknownTypeRow, "1", payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] })),
-      "timeline.0.type",
+      await inject(redis, sys, nulRow, "1", payload({ snapshot: snapshot({ output: { text: "a\u0000b" } }) })),
+      "NUL",
     );
-    bad.set(await inject(randomUUID(), "1", payload()), "no job row");
     bad.set(
       await inject(
+        redis,
+        sys,
+        unknownTypeRow,
+        "1",
+        payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] }),
+      ),
+      "timeline.0.type",
+    );
+    bad.set(await inject(redis, sys, randomUUID(), "1", payload()), "no job row");
+    bad.set(
+      await inject(
+        redis,
+        sys,
         refusedRow,
         "1",
         payload({ timeline: [{ type: "completed", data: { poison: true }, at: Date.now() }] }),
@@ -114,8 +114,14 @@ describe("a mirror fed malformed entries", () => {
       "test_refuses_poison",
     );
     // A gap (sequence 50 for a job at 0) is not poison: snapshots carry the whole state.
-    const gapId = await inject(gapRow, "50", payload({ timeline: [{ type: "completed", data: {}, at: Date.now() }] }));
-    good.push(...(await enqueueBatch(300)));
+    const gapId = await inject(
+      redis,
+      sys,
+      gapRow,
+      "50",
+      payload({ timeline: [{ type: "completed", data: {}, at: Date.now() }] }),
+    );
+    good.push(...(await enqueueBatch(sys, member, 300)));
 
     // A BullMQ job added behind the API's back (bull-board, no id given): BullMQ numbers it.
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
@@ -146,8 +152,11 @@ describe("a mirror fed malformed entries", () => {
     await waitFor(
       "the stream to drain",
       async () => {
-        const pending = (await redis.xpending(stream(), MIRROR_GROUP)) as [number, ...unknown[]];
-        return pending[0] === 0 && (await redis.xlen(stream())) === 0 ? true : undefined;
+        const pending = (await redis.xpending(keysFor(sys.prefix).events("synthetic"), MIRROR_GROUP)) as [
+          number,
+          ...unknown[],
+        ];
+        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix).events("synthetic"))) === 0 ? true : undefined;
       },
       { timeoutMs: 30_000 },
     );
@@ -202,7 +211,7 @@ describe("a mirror fed malformed entries", () => {
 });
 
 describe("retention seen through the API", () => {
-  it("shows expiresAt null until the job finished, then finish + the job's own retention", async () => {
+  it("shows expiresAt null until the job finished, then finish + the job's own retention", async ({ sys, member }) => {
     const enqueued = await sys.request<{ job: { id: string; expiresAt: string | null } }>("POST", "/v1/jobs", {
       token: member,
       body: { type: "synthetic", subtype: "work", input: { durationMs: 5 }, delayMs: 1000, expiresInSeconds: 3600 },

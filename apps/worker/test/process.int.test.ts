@@ -1,45 +1,32 @@
 import { createServer } from "node:net";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { startApp } from "@jobstream/testing";
+import { appEnv, resourceTest } from "@jobstream/testing/fixtures";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
-
-function baseEnv(): Record<string, string> {
-  return {
-    DATABASE_URL: database.url,
-    REDIS_URL: testEnv.redisUrl,
-    QUEUE_PREFIX: testQueuePrefix(),
-    HEALTH_PORT: "0",
-    HEALTH_HOST: "127.0.0.1",
-  };
-}
+/** A worker's environment on the file's database and the test's own key prefix. */
+const it = resourceTest.extend("env", ({ database, prefix, servers }) =>
+  appEnv({ database, prefix, servers }, { HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.1" }),
+);
 
 describe("worker process", () => {
-  it("rejects unknown roles and bad concurrency overrides, naming them", async () => {
-    const app = startApp(appDir, { ...baseEnv(), ROLES: "work,juggle", CONCURRENCY_SYNTHETIC: "0" });
+  it("rejects unknown roles and bad concurrency overrides, naming them", async ({ env }) => {
+    const app = startApp(appDir, { ...env, ROLES: "work,juggle", CONCURRENCY_SYNTHETIC: "0" });
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/ROLES: unknown role "juggle"/);
     expect(app.output()).toMatch(/CONCURRENCY_SYNTHETIC:/);
   });
 
-  it("refuses to run with only the api role", async () => {
-    const app = startApp(appDir, { ...baseEnv(), ROLES: "api" });
+  it("refuses to run with only the api role", async ({ env }) => {
+    const app = startApp(appDir, { ...env, ROLES: "api" });
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/ROLES: the worker process needs one of work, mirror, housekeep/);
   });
 
-  it("runs the requested roles, answers health probes and stops on SIGTERM with exit 0", async () => {
-    const app = startApp(appDir, { ...baseEnv(), ROLES: "work,mirror" });
+  it("runs the requested roles, answers health probes and stops on SIGTERM with exit 0", async ({ env }) => {
+    const app = startApp(appDir, { ...env, ROLES: "work,mirror" });
     const started = await app.waitForLog("worker started");
     expect(started.roles).toEqual(["work", "mirror"]);
     const base = `http://127.0.0.1:${String(started.healthPort)}`;
@@ -52,10 +39,10 @@ describe("worker process", () => {
     app.kill("SIGTERM");
     expect(await app.exited()).toBe(0);
   });
-  it("runs two workers on one host without HEALTH_PORT, each on its own health port", async () => {
-    const { HEALTH_PORT: _unset, ...env } = baseEnv();
-    const first = startApp(appDir, { ...env, ROLES: "work" });
-    const second = startApp(appDir, { ...env, ROLES: "work" });
+  it("runs two workers on one host without HEALTH_PORT, each on its own health port", async ({ env }) => {
+    const { HEALTH_PORT: _unset, ...withoutPort } = env;
+    const first = startApp(appDir, { ...withoutPort, ROLES: "work" });
+    const second = startApp(appDir, { ...withoutPort, ROLES: "work" });
     try {
       const ports = await Promise.all(
         [first, second].map(async (app) => (await app.waitForLog("worker started")).healthPort),
@@ -73,14 +60,14 @@ describe("worker process", () => {
     expect(await second.exited()).toBe(0);
   });
 
-  it("fails with a clear message when an explicit HEALTH_PORT is taken", async () => {
+  it("fails with a clear message when an explicit HEALTH_PORT is taken", async ({ env }) => {
     const blocker = createServer();
     blocker.listen(0, "127.0.0.1");
     await once(blocker, "listening");
     const address = blocker.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
-      const app = startApp(appDir, { ...baseEnv(), ROLES: "work", HEALTH_PORT: String(port) });
+      const app = startApp(appDir, { ...env, ROLES: "work", HEALTH_PORT: String(port) });
       expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
       expect(app.output()).toContain(`HEALTH_PORT ${String(port)} is in use`);
     } finally {

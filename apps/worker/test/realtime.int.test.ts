@@ -1,10 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSse, System, type SseEvent } from "@jobstream/testing";
-
-const sys = new System();
-let member: string;
-let secondApi: string;
+import { describe, expect } from "vitest";
+import { openSse, type SseEvent } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
 interface View {
   id: string;
@@ -12,16 +8,13 @@ interface View {
   progress: { percent: number };
 }
 
-beforeAll(async () => {
-  await sys.init();
+/** `started` is a second API process's URL: streams must work across processes. */
+const it = systemTest(async (sys) => {
   await sys.startApi({ SSE_MAX_PER_TOKEN: "4", SSE_TICK_MS: "50" });
-  secondApi = (await sys.startExtraApi({ SSE_TICK_MS: "50" })).url;
+  const second = await sys.startExtraApi({ SSE_TICK_MS: "50" });
   await sys.startWorker("work,mirror,housekeep");
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return second.url;
+});
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const views = (events: SseEvent[], jobId?: string) =>
@@ -34,7 +27,7 @@ const order = ["pending", "queued", "delayed", "running", "completed"];
 describe("realtime streams", () => {
   // The jobs below run for seconds so that "running" is still the row's state when the mirror
   // (lagging under load, coalescing a batch's snapshots per job) and the stream catch up.
-  it("shows a subscriber queued → running → progress → completed, in order", async () => {
+  it("shows a subscriber queued → running → progress → completed, in order", async ({ sys, member }) => {
     const stream = await openSse(`${sys.apiUrl}/v1/stream`, auth(member));
     expect(stream.status).toBe(200);
     const job = await sys.enqueue(member, {
@@ -62,7 +55,7 @@ describe("realtime streams", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("resumes a dropped job stream from Last-Event-ID without gaps or repeats, then ends", async () => {
+  it("resumes a dropped job stream from Last-Event-ID without gaps or repeats, then ends", async ({ sys, member }) => {
     const job = await sys.enqueue(member, {
       type: "synthetic",
       input: { durationMs: 8000, items: 4, steps: ["a", "b", "c", "d"] },
@@ -87,7 +80,7 @@ describe("realtime streams", () => {
     expect(views(late.events).map((v) => v.status)).toEqual(["completed"]);
   });
 
-  it("streams the same changes from every API process", async () => {
+  it("streams the same changes from every API process", async ({ sys, member, started: secondApi }) => {
     const job = await sys.enqueue(member, {
       type: "synthetic",
       input: { durationMs: 6000, items: 3, steps: ["a", "b"] },
@@ -104,7 +97,7 @@ describe("realtime streams", () => {
     expect(a.events.at(-1)?.id).toBe(b.events.at(-1)?.id);
   });
 
-  it("lets a job's access token open its stream only, and bounds streams per token", async () => {
+  it("lets a job's access token open its stream only, and bounds streams per token", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
     const other = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
     const anon = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream?token=${job.accessToken}`);
@@ -123,7 +116,7 @@ describe("realtime streams", () => {
     for (const s of open) s.close();
   });
 
-  it("ends open streams on SIGTERM so the API process exits 0", async () => {
+  it("ends open streams on SIGTERM so the API process exits 0", async ({ sys, member }) => {
     const extra = await sys.startExtraApi();
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 60_000 });
     const stream = await openSse(`${extra.url}/v1/jobs/${job.id}/stream`, auth(member));

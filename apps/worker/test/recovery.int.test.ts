@@ -1,36 +1,20 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { Queue } from "bullmq";
-import { deletePrefix, System, waitFor } from "@jobstream/testing";
+import { deletePrefix, type System, waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-
-beforeAll(async () => {
-  await sys.init();
+const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("work,housekeep");
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+});
 
-async function enqueueMany(n: number, input: Record<string, unknown>, subtype = "noop"): Promise<string[]> {
-  const ids: string[] = [];
-  for (let start = 0; start < n; start += 1000) {
-    const size = Math.min(1000, n - start);
-    const res = await sys.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
-      token: member,
-      body: { jobs: Array.from({ length: size }, () => ({ type: "synthetic", subtype, input })) },
-    });
-    if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
-    ids.push(...res.body.jobs.map((j) => j.job.id));
-  }
-  return ids;
-}
+const noops = (sys: System, token: string, n: number, input: Record<string, unknown>, subtype = "noop") =>
+  sys.enqueueMany(token, n, () => ({ type: "synthetic", subtype, input }));
 
-async function summary(ids: string[]): Promise<{ completed: number; items_ok: number; rows: number } | undefined> {
+async function summary(
+  sys: System,
+  ids: string[],
+): Promise<{ completed: number; items_ok: number; rows: number } | undefined> {
   const [row] = await sys.query<{ completed: number; items_ok: number; rows: number }>(
     `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
             count(*) FILTER (WHERE processed_items = 2 AND total_items = 2)::int AS items_ok,
@@ -42,11 +26,11 @@ async function summary(ids: string[]): Promise<{ completed: number; items_ok: nu
 }
 
 describe("recovery", () => {
-  it("applies everything after the mirror was down while 2,000 jobs ran", async () => {
+  it("applies everything after the mirror was down while 2,000 jobs ran", async ({ sys, member }) => {
     const mirror = await sys.startWorker("mirror");
     mirror.kill("SIGKILL");
     await mirror.exited();
-    const ids = await enqueueMany(2000, { items: 2 });
+    const ids = await noops(sys, member, 2000, { items: 2 });
     // Every job finishes in BullMQ while nothing writes their rows.
     await waitFor(
       "the jobs to run",
@@ -66,16 +50,23 @@ describe("recovery", () => {
       { timeoutMs: 60_000 },
     );
     await queue.close();
-    expect((await summary(ids))?.completed).toBe(0);
+    expect((await summary(sys, ids))?.completed).toBe(0);
 
     await sys.startWorker("mirror");
-    await waitFor("all rows completed", async () => ((await summary(ids))?.completed === 2000 ? true : undefined), {
-      timeoutMs: 60_000,
-    });
-    expect(await summary(ids)).toEqual({ completed: 2000, items_ok: 2000, rows: 4000 });
+    await waitFor(
+      "all rows completed",
+      async () => ((await summary(sys, ids))?.completed === 2000 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    expect(await summary(sys, ids)).toEqual({ completed: 2000, items_ok: 2000, rows: 4000 });
   });
 
-  it("re-enqueues every unfinished job from Postgres when the queue's Redis keys are deleted mid-run", async () => {
+  it("re-enqueues every unfinished job from Postgres when the queue's Redis keys are deleted mid-run", async ({
+    sys,
+    member,
+  }) => {
     // A process killed by a signal has exitCode null too: only one that has not ended counts.
     const alive = (w: (typeof sys.workers)[number]) => w.child.exitCode === null && w.child.signalCode === null;
     const mirrors = sys.workers.filter((w) => alive(w) && w.output().includes('"roles":["mirror"]'));
@@ -83,13 +74,13 @@ describe("recovery", () => {
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
     try {
       // Running jobs: long enough to still be running when the keys go, however slow this machine is.
-      const running = await enqueueMany(20, { durationMs: 10_000, items: 2 }, "work");
+      const running = await noops(sys, member, 20, { durationMs: 10_000, items: 2 }, "work");
       await waitFor("BullMQ to run some of them", async () => ((await queue.getActiveCount()) > 0 ? true : undefined), {
         timeoutMs: 30_000,
       });
       // Waiting jobs, made so rather than hoped for: the paused queue hands none of them to the worker.
       await queue.pause();
-      const waiting = await enqueueMany(30, { durationMs: 100, items: 2 }, "work");
+      const waiting = await noops(sys, member, 30, { durationMs: 100, items: 2 }, "work");
       const states = await Promise.all(waiting.map(async (id) => (await queue.getJob(id))?.getState()));
       const started = (s: string | undefined) =>
         s === undefined || s === "active" || s === "completed" || s === "failed";
@@ -100,9 +91,9 @@ describe("recovery", () => {
       const deleted = await deletePrefix(sys.prefix, sys.redisUrl);
       expect(deleted).toBeGreaterThan(0);
       const ids = [...running, ...waiting];
-      const allCompleted = async () => ((await summary(ids))?.completed === ids.length ? true : undefined);
+      const allCompleted = async () => ((await summary(sys, ids))?.completed === ids.length ? true : undefined);
       await waitFor("all rows completed", allCompleted, { timeoutMs: 90_000 });
-      expect(await summary(ids)).toEqual({ completed: 50, items_ok: 50, rows: 100 });
+      expect(await summary(sys, ids)).toEqual({ completed: 50, items_ok: 50, rows: 100 });
       // Every waiting job lost its Redis state before it ran: each came back through the reconciler.
       const requeued = await sys.query<{ job_id: string }>(
         `SELECT DISTINCT job_id::text FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'requeued'`,

@@ -1,28 +1,31 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, test } from "vitest";
 import { toBullPriority } from "@jobstream/queue";
 import { PrivateRedis, System, waitFor } from "@jobstream/testing";
+import { launchSystem } from "@jobstream/testing/fixtures";
 
-let redis: PrivateRedis;
-let sys: System;
-let member: string;
-
-beforeAll(async () => {
-  redis = await PrivateRedis.create();
-  sys = new System(redis.url);
-  await sys.init();
-  await sys.startApi();
-  await sys.startWorker("work,mirror,housekeep");
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-  await redis.destroy();
-}, 60_000);
+/** A Redis of this file's own (`redis`), which the tests stop and start under a running system. */
+const it = test
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+  .extend("redis", { scope: "file" }, async ({}, { onCleanup }) => {
+    const redis = await PrivateRedis.create();
+    onCleanup(() => redis.destroy());
+    return redis;
+  })
+  .extend("sys", { scope: "file" }, async ({ redis }, { onCleanup }) => {
+    const { sys } = await launchSystem(new System(redis.url), onCleanup, async (s) => {
+      await s.startApi();
+      await s.startWorker("work,mirror,housekeep");
+    });
+    return sys;
+  })
+  .extend("member", { scope: "file" }, ({ sys }) =>
+    sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }),
+  );
 
 describe("Redis down at enqueue", () => {
-  it("answers actions that need Redis with 503 unavailable, not 500", async () => {
+  it("answers actions that need Redis with 503 unavailable, not 500", async ({ sys, member, redis }) => {
     const job = await sys.enqueue(member, { type: "synthetic", subtype: "noop", input: {}, delayMs: 600_000 });
     await redis.stop();
     try {
@@ -36,7 +39,7 @@ describe("Redis down at enqueue", () => {
     }
   });
 
-  it("answers 202 with a pending job that runs once Redis is back", async () => {
+  it("answers 202 with a pending job that runs once Redis is back", async ({ sys, member, redis }) => {
     await redis.stop();
     const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
       token: member,
@@ -52,7 +55,11 @@ describe("Redis down at enqueue", () => {
     expect(done.items).toEqual({ total: 3, processed: 3, failed: 0, skipped: 0 });
   });
 
-  it("dispatches a pending job from the outbox with the options its request asked for", async () => {
+  it("dispatches a pending job from the outbox with the options its request asked for", async ({
+    sys,
+    member,
+    redis,
+  }) => {
     await redis.stop();
     const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
       token: member,

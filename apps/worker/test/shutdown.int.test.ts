@@ -1,21 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, waitFor } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi();
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+// Each test starts the worker it sends SIGTERM to.
+const it = systemTest((sys) => sys.startApi());
 
 describe("SIGTERM", () => {
-  it("finishes short jobs, hands long ones back within the bound, flushes the mirror and exits 0", async () => {
+  it("finishes short jobs, hands long ones back within the bound, flushes the mirror and exits 0", async ({
+    sys,
+    member,
+  }) => {
     // A grace well above the short job and well below the long one, so neither outcome depends on speed.
     const worker = await sys.startWorker("work,mirror,housekeep", { SHUTDOWN_TIMEOUT_MS: "4000", LOG_LEVEL: "debug" });
     const short = await sys.enqueue(member, { type: "synthetic", input: { durationMs: 800, items: 4 } });
@@ -54,7 +48,7 @@ describe("SIGTERM", () => {
 });
 
 describe("housekeeper leader election", () => {
-  it("lets one housekeeper act and another take over when it dies", async () => {
+  it("lets one housekeeper act and another take over when it dies", async ({ sys }) => {
     for (const w of sys.workers) {
       w.kill("SIGTERM");
       await w.exited();

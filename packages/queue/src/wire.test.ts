@@ -1,20 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { jobSnapshot } from "@jobstream/db/testing";
 import { parseStreamEntry } from "./wire";
 
 const id = "7b0c1c4e-3f6a-4a55-9a43-0d6f0e0a9b11";
-const snapshot = {
+const snapshot = jobSnapshot({
   status: "completed",
-  attempts: 1,
   progress: 100,
-  message: null,
-  step: null,
-  total: null,
   output: { ok: true },
-  error: null,
   startedAt: 1,
   finishedAt: 2,
   durationMs: 1,
-};
+});
 const payload = (over: Record<string, unknown> = {}) =>
   JSON.stringify({ snapshot, items: [], timeline: [{ type: "completed", data: {}, at: 2 }], ...over });
 const fields = (j: string, s: string, d: string) => ["j", j, "s", s, "d", d];

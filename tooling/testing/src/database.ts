@@ -3,7 +3,7 @@ import { testEnv } from "./env";
 
 export type { TestDatabase } from "@jobstream/db/testing";
 
-/** A fresh migrated database cloned from the template; call `drop()` in afterAll. */
-export function testDatabase(): Promise<TestDatabase> {
-  return createTestDatabase(testEnv.adminDatabaseUrl);
+/** A fresh migrated database cloned from the template; call `drop()` when done (`databaseTest` does). */
+export function testDatabase(adminUrl = testEnv.adminDatabaseUrl): Promise<TestDatabase> {
+  return createTestDatabase(adminUrl);
 }

@@ -126,6 +126,13 @@ export class System {
     return worker;
   }
 
+  /** `count` worker processes with the same roles, started one after another. */
+  async startWorkers(count: number, roles: string, extra: Record<string, string> = {}): Promise<AppProcess[]> {
+    const started: AppProcess[] = [];
+    for (let i = 0; i < count; i++) started.push(await this.startWorker(roles, extra));
+    return started;
+  }
+
   token(claims: { sub?: string; org?: string; role?: Role } = {}): Promise<string> {
     return signToken(this.secret, claims);
   }
@@ -164,6 +171,21 @@ export class System {
     const res = await this.request<{ job: JobViewBody; accessToken: string }>("POST", "/v1/jobs", { token, body });
     if (res.status !== 202) throw new Error(`enqueue answered ${res.status}: ${JSON.stringify(res.body)}`);
     return { ...res.body.job, accessToken: res.body.accessToken };
+  }
+
+  /** Enqueues `count` jobs (each `job(i)`) through the batch endpoint, 1,000 a request; returns their ids. */
+  async enqueueMany(token: string, count: number, job: (i: number) => Record<string, unknown>): Promise<string[]> {
+    const ids: string[] = [];
+    for (let start = 0; start < count; start += 1000) {
+      const jobs = Array.from({ length: Math.min(1000, count - start) }, (_, k) => job(start + k));
+      const res = await this.request<{ jobs: { job: { id: string } }[] }>("POST", "/v1/jobs/batch", {
+        token,
+        body: { jobs },
+      });
+      if (res.status !== 202) throw new Error(`batch answered ${res.status}: ${JSON.stringify(res.body)}`);
+      ids.push(...res.body.jobs.map((a) => a.job.id));
+    }
+    return ids;
   }
 
   async job(token: string, id: string): Promise<JobViewBody> {
