@@ -1,44 +1,21 @@
 import { randomUUID } from "node:crypto";
-import {
-  activeJobsSchema,
-  batchAnswerSchema,
-  enqueueAnswerSchema,
-  errorBodySchema,
-  eventListSchema,
-  failedJobsAnswerSchema,
-  itemPageSchema,
-  jobActionAnswerSchema,
-  jobPageSchema,
-  jobSummarySchema,
-  jobTypeListSchema,
-  deadLetterPageSchema,
-  jobViewSchema,
-  livenessSchema,
-  queueStatsAnswerSchema,
-  readinessSchema,
-  sessionSchema,
-  typeStatsAnswerSchema,
-} from "@jobstream/contract";
-import { openSse, System } from "@jobstream/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as contract from "@jobstream/contract";
+import { openSse, type System } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
+import { describe, expect } from "vitest";
 import type { z } from "zod";
 
 // Every documented route, called with real data, each answer parsed with its contract schema.
-const sys = new System();
 const org = randomUUID();
-let admin: string;
 /** `method path-template` of every call made, compared with the OpenAPI document at the end. */
 const called = new Set<string>();
 
-beforeAll(async () => {
-  await sys.init();
+/** `started`: an admin's token in `org`. */
+const it = systemTest(async (sys) => {
   await sys.startApi({ ENABLE_SYNTHETIC_JOBS: "true" });
   await sys.startWorker("work,mirror,housekeep", { ENABLE_SYNTHETIC_JOBS: "true" });
-  admin = await sys.token({ org, role: "admin" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return sys.token({ org, role: "admin" });
+});
 
 /**
  * The answer matches the schema exactly: it parses, and parsing dropped nothing (zod strips keys
@@ -52,6 +29,7 @@ function conforms<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 async function call(
+  sys: System,
   method: string,
   template: string,
   path: string,
@@ -69,8 +47,8 @@ const work = (input: Record<string, unknown>, extra: Record<string, unknown> = {
 });
 
 describe("every route answers what the contract says", () => {
-  it("jobs: enqueue, batch, get, list, active, items, events, cancel, retry", async () => {
-    const enqueued = await call("POST", "/v1/jobs", "/v1/jobs", {
+  it("jobs: enqueue, batch, get, list, active, items, events, cancel, retry", async ({ sys, started: admin }) => {
+    const enqueued = await call(sys, "POST", "/v1/jobs", "/v1/jobs", {
       token: admin,
       body: work(
         { durationMs: 200, items: 4, failItems: [1], steps: ["a", "b"], output: { ok: true } },
@@ -78,66 +56,66 @@ describe("every route answers what the contract says", () => {
       ),
     });
     expect(enqueued.status).toBe(202);
-    const job = conforms(enqueueAnswerSchema, enqueued.body).job;
+    const job = conforms(contract.enqueueAnswerSchema, enqueued.body).job;
 
-    const batch = await call("POST", "/v1/jobs/batch", "/v1/jobs/batch", {
+    const batch = await call(sys, "POST", "/v1/jobs/batch", "/v1/jobs/batch", {
       token: admin,
       body: { jobs: [work({}), work({ items: 2 })] },
     });
     expect(batch.status).toBe(202);
-    expect(conforms(batchAnswerSchema, batch.body).jobs).toHaveLength(2);
+    expect(conforms(contract.batchAnswerSchema, batch.body).jobs).toHaveLength(2);
 
     await sys.waitForStatus(admin, job.id, "completed");
-    const got = await call("GET", "/v1/jobs/{id}", `/v1/jobs/${job.id}`, { token: admin });
+    const got = await call(sys, "GET", "/v1/jobs/{id}", `/v1/jobs/${job.id}`, { token: admin });
     expect(got.status).toBe(200);
-    expect(conforms(jobViewSchema, got.body).output).toEqual({ echo: { ok: true }, items: 4 });
+    expect(conforms(contract.jobViewSchema, got.body).output).toEqual({ echo: { ok: true }, items: 4 });
 
-    const list = await call("GET", "/v1/jobs", "/v1/jobs?limit=2", { token: admin });
+    const list = await call(sys, "GET", "/v1/jobs", "/v1/jobs?limit=2", { token: admin });
     expect(list.status).toBe(200);
-    const page = conforms(jobPageSchema, list.body);
+    const page = conforms(contract.jobPageSchema, list.body);
     expect(page.jobs).toHaveLength(2);
     expect(page.nextCursor).not.toBeNull();
 
-    const active = await call("GET", "/v1/jobs/active", "/v1/jobs/active", { token: admin });
+    const active = await call(sys, "GET", "/v1/jobs/active", "/v1/jobs/active", { token: admin });
     expect(active.status).toBe(200);
-    expect(conforms(activeJobsSchema, active.body).jobs.length).toBeGreaterThan(0);
+    expect(conforms(contract.activeJobsSchema, active.body).jobs.length).toBeGreaterThan(0);
 
-    const items = await call("GET", "/v1/jobs/{id}/items", `/v1/jobs/${job.id}/items`, { token: admin });
+    const items = await call(sys, "GET", "/v1/jobs/{id}/items", `/v1/jobs/${job.id}/items`, { token: admin });
     expect(items.status).toBe(200);
     expect(
-      conforms(itemPageSchema, items.body)
+      conforms(contract.itemPageSchema, items.body)
         .items.map((i) => i.status)
         .sort(),
     ).toEqual(["error", "success", "success", "success"]);
 
-    const events = await call("GET", "/v1/jobs/{id}/events", `/v1/jobs/${job.id}/events`, { token: admin });
+    const events = await call(sys, "GET", "/v1/jobs/{id}/events", `/v1/jobs/${job.id}/events`, { token: admin });
     expect(events.status).toBe(200);
-    expect(conforms(eventListSchema, events.body).events.length).toBeGreaterThan(0);
+    expect(conforms(contract.eventListSchema, events.body).events.length).toBeGreaterThan(0);
 
     const long = await sys.enqueue(admin, work({ durationMs: 60_000, steps: ["wait"] }));
     await sys.waitForStatus(admin, long.id, "running");
-    const cancel = await call("POST", "/v1/jobs/{id}/cancel", `/v1/jobs/${long.id}/cancel`, { token: admin });
+    const cancel = await call(sys, "POST", "/v1/jobs/{id}/cancel", `/v1/jobs/${long.id}/cancel`, { token: admin });
     expect([200, 202]).toContain(cancel.status);
-    conforms(jobActionAnswerSchema, cancel.body);
+    conforms(contract.jobActionAnswerSchema, cancel.body);
 
     const flaky = await sys.enqueue(admin, work({ failAttempts: 1 }, { maxAttempts: 1 }));
     await sys.waitForStatus(admin, flaky.id, "failed");
-    const retry = await call("POST", "/v1/jobs/{id}/retry", `/v1/jobs/${flaky.id}/retry`, { token: admin });
+    const retry = await call(sys, "POST", "/v1/jobs/{id}/retry", `/v1/jobs/${flaky.id}/retry`, { token: admin });
     expect(retry.status).toBe(202);
-    expect(conforms(jobActionAnswerSchema, retry.body).job.id).toBe(flaky.id);
+    expect(conforms(contract.jobActionAnswerSchema, retry.body).job.id).toBe(flaky.id);
   });
 
-  it("job types, session, stats and health", async () => {
-    const types = await call("GET", "/v1/job-types", "/v1/job-types", { token: admin });
+  it("job types, session, stats and health", async ({ sys, started: admin }) => {
+    const types = await call(sys, "GET", "/v1/job-types", "/v1/job-types", { token: admin });
     expect(types.status).toBe(200);
-    expect(conforms(jobTypeListSchema, types.body).jobTypes.map((t) => t.type)).toContain("synthetic");
+    expect(conforms(contract.jobTypeListSchema, types.body).jobTypes.map((t) => t.type)).toContain("synthetic");
 
     for (const method of ["GET", "POST"]) {
-      const session = await call(method, "/v1/session", "/v1/session", { token: admin });
+      const session = await call(sys, method, "/v1/session", "/v1/session", { token: admin });
       expect(session.status).toBe(200);
-      expect(conforms(sessionSchema, session.body)).toMatchObject({ orgId: org, role: "admin" });
+      expect(conforms(contract.sessionSchema, session.body)).toMatchObject({ orgId: org, role: "admin" });
     }
-    const signOut = await call("DELETE", "/v1/session", "/v1/session");
+    const signOut = await call(sys, "DELETE", "/v1/session", "/v1/session");
     expect(signOut.status).toBe(204);
 
     // Give the stats something to count.
@@ -148,32 +126,32 @@ describe("every route answers what the contract says", () => {
     // The view lists failed jobs that still have attempts left (failed without retrying, e.g. an
     // invalid payload); the synthetic type cannot fail that way, so this row is given one more.
     await sys.query("UPDATE jobs SET max_attempts = 2 WHERE id = $1", [failed.id]);
-    const queues = await call("GET", "/v1/stats/queues", "/v1/stats/queues", { token: admin });
+    const queues = await call(sys, "GET", "/v1/stats/queues", "/v1/stats/queues", { token: admin });
     expect(queues.status).toBe(200);
-    expect(conforms(queueStatsAnswerSchema, queues.body).byTypeAndStatus.length).toBeGreaterThan(0);
-    const failedStats = await call("GET", "/v1/stats/failed", "/v1/stats/failed", { token: admin });
+    expect(conforms(contract.queueStatsAnswerSchema, queues.body).byTypeAndStatus.length).toBeGreaterThan(0);
+    const failedStats = await call(sys, "GET", "/v1/stats/failed", "/v1/stats/failed", { token: admin });
     expect(failedStats.status).toBe(200);
-    expect(conforms(failedJobsAnswerSchema, failedStats.body).jobs.map((j) => j.id)).toContain(failed.id);
-    const typeStats = await call("GET", "/v1/stats/types", "/v1/stats/types", { token: admin });
+    expect(conforms(contract.failedJobsAnswerSchema, failedStats.body).jobs.map((j) => j.id)).toContain(failed.id);
+    const typeStats = await call(sys, "GET", "/v1/stats/types", "/v1/stats/types", { token: admin });
     expect(typeStats.status).toBe(200);
-    expect(conforms(typeStatsAnswerSchema, typeStats.body).types.map((t) => t.type)).toContain("synthetic");
+    expect(conforms(contract.typeStatsAnswerSchema, typeStats.body).types.map((t) => t.type)).toContain("synthetic");
 
-    const live = await call("GET", "/healthz", "/healthz");
+    const live = await call(sys, "GET", "/healthz", "/healthz");
     expect(live.status).toBe(200);
-    conforms(livenessSchema, live.body);
-    const ready = await call("GET", "/readyz", "/readyz");
+    conforms(contract.livenessSchema, live.body);
+    const ready = await call(sys, "GET", "/readyz", "/readyz");
     expect(ready.status).toBe(200);
-    conforms(readinessSchema, ready.body);
+    conforms(contract.readinessSchema, ready.body);
 
     const operator = await sys.token({ role: "operator" });
-    const deadLetters = await call("GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", {
+    const deadLetters = await call(sys, "GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", {
       token: operator,
     });
     expect(deadLetters.status).toBe(200);
-    conforms(deadLetterPageSchema, deadLetters.body);
+    conforms(contract.deadLetterPageSchema, deadLetters.body);
   });
 
-  it("streams: the first event of each is a job in the contract's shape", async () => {
+  it("streams: the first event of each is a job in the contract's shape", async ({ sys, started: admin }) => {
     const auth = { authorization: `Bearer ${admin}` };
     const all = await openSse(`${sys.apiUrl}/v1/stream`, auth);
     called.add("get /v1/stream");
@@ -181,14 +159,14 @@ describe("every route answers what the contract says", () => {
       expect(all.status).toBe(200);
       const job = await sys.enqueue(admin, work({ durationMs: 300 }));
       await all.waitFor("a job event", (events) => events.some((e) => e.event === "job"), 20_000);
-      conforms(jobSummarySchema, all.events.find((e) => e.event === "job")?.data);
+      conforms(contract.jobSummarySchema, all.events.find((e) => e.event === "job")?.data);
 
       const one = await openSse(`${sys.apiUrl}/v1/jobs/${job.id}/stream`, auth);
       called.add("get /v1/jobs/{id}/stream");
       try {
         expect(one.status).toBe(200);
         await one.waitFor("a job event", (events) => events.some((e) => e.event === "job"), 20_000);
-        expect(conforms(jobViewSchema, one.events.find((e) => e.event === "job")?.data).id).toBe(job.id);
+        expect(conforms(contract.jobViewSchema, one.events.find((e) => e.event === "job")?.data).id).toBe(job.id);
       } finally {
         one.close();
       }
@@ -197,7 +175,7 @@ describe("every route answers what the contract says", () => {
     }
   });
 
-  it("error answers: 400, 401, 404, 409 and a non-JSON body on a public route", async () => {
+  it("error answers: 400, 401, 404, 409 and a non-JSON body on a public route", async ({ sys, started: admin }) => {
     const cases: [number, Promise<{ status: number; body: unknown }>][] = [
       [400, sys.request("POST", "/v1/jobs", { token: admin, body: work({ durationMs: "soon" }) })],
       [401, sys.request("GET", "/v1/jobs")],
@@ -210,11 +188,11 @@ describe("every route answers what the contract says", () => {
     for (const [status, answer] of cases) {
       const { status: got, body } = await answer;
       expect(got).toBe(status);
-      expect(conforms(errorBodySchema, body).error.code).toBeTypeOf("string");
+      expect(conforms(contract.errorBodySchema, body).error.code).toBeTypeOf("string");
     }
   });
 
-  it("covered every operation of /openapi.json", async () => {
+  it("covered every operation of /openapi.json", async ({ sys }) => {
     const doc = await sys.request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/openapi.json");
     const documented = Object.entries(doc.body.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => `${m} ${path}`),

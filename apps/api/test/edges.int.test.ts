@@ -1,25 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
 // Edges a security probe of the merged system found: each answered 500, leaked detail, or let a
 // token or a schedule outlive its bounds.
-const sys = new System();
 const org = randomUUID();
-let member: string;
-let admin: string;
-
-beforeAll(async () => {
-  await sys.init();
+/** `started`: a member's and an admin's token in one org. */
+const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("work,mirror");
-  member = await sys.token({ org, role: "member" });
-  admin = await sys.token({ org, role: "admin" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return { member: await sys.token({ org, role: "member" }), admin: await sys.token({ org, role: "admin" }) };
+});
 
 interface ErrorBody {
   error: { code: string; details?: { path: string }[] };
@@ -27,7 +19,10 @@ interface ErrorBody {
 const fieldOf = (body: unknown) => (body as ErrorBody).error.details?.map((d) => d.path);
 
 describe("bounds the probe found", () => {
-  it("refuses an item cursor beyond Postgres' bigint, on items and dead letters, with 400", async () => {
+  it("refuses an item cursor beyond Postgres' bigint, on items and dead letters, with 400", async ({
+    sys,
+    started: { member },
+  }) => {
     const job = await sys.enqueue(member, { type: "synthetic", input: { items: 2 } });
     const cursor = Buffer.from("9999999999999999999").toString("base64url");
     const items = await sys.request("GET", `/v1/jobs/${job.id}/items?cursor=${cursor}`, { token: member });
@@ -38,7 +33,10 @@ describe("bounds the probe found", () => {
     expect(letters.status).toBe(400);
   });
 
-  it("refuses year 0000 and runAt more than a year ahead with 400 naming the field", async () => {
+  it("refuses year 0000 and runAt more than a year ahead with 400 naming the field", async ({
+    sys,
+    started: { member, admin },
+  }) => {
     for (const field of ["createdFrom", "createdTo"]) {
       const list = await sys.request("GET", `/v1/jobs?${field}=0000-01-01T00:00:00Z`, { token: admin });
       expect(list.status).toBe(400);
@@ -65,7 +63,7 @@ describe("bounds the probe found", () => {
     ).toBe(202);
   });
 
-  it("counts a token's lifetime from now when its iat lies in the future", async () => {
+  it("counts a token's lifetime from now when its iat lies in the future", async ({ sys }) => {
     const now = Math.floor(Date.now() / 1000);
     const future = await new SignJWT({ org, role: "member" })
       .setProtectedHeader({ alg: "HS256" })
@@ -76,7 +74,7 @@ describe("bounds the probe found", () => {
     expect((await sys.request("GET", "/v1/session", { token: future })).status).toBe(401);
   });
 
-  it("treats upper-case uuid claims as the same caller", async () => {
+  it("treats upper-case uuid claims as the same caller", async ({ sys }) => {
     const user = randomUUID();
     const lower = await sys.token({ org, sub: user, role: "member" });
     const upper = await sys.token({ org: org.toUpperCase(), sub: user.toUpperCase(), role: "member" });
@@ -86,7 +84,10 @@ describe("bounds the probe found", () => {
 });
 
 describe("error stacks", () => {
-  it("are shown to operators and services, not to the org's admin or member", async () => {
+  it("are shown to operators and services, not to the org's admin or member", async ({
+    sys,
+    started: { member, admin },
+  }) => {
     const job = await sys.enqueue(member, { type: "synthetic", input: { failAttempts: 5 }, maxAttempts: 1 });
     await sys.waitForStatus(member, job.id, "failed");
     interface View {

@@ -1,20 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { Redis } from "ioredis";
-import { System, waitFor } from "@jobstream/testing";
+import { waitFor } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi({ RATE_LIMIT_PER_MINUTE: "5", CORS_ORIGINS: "https://app.example.com" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+const it = systemTest((sys) => sys.startApi({ RATE_LIMIT_PER_MINUTE: "5", CORS_ORIGINS: "https://app.example.com" }));
 
 describe("hardening", () => {
-  it("limits requests per token with 429 and Retry-After, without touching other tokens", async () => {
+  it("limits requests per token with 429 and Retry-After, without touching other tokens", async ({ sys }) => {
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await sys.request("GET", "/v1/jobs", { token })).status);
@@ -27,7 +20,7 @@ describe("hardening", () => {
     expect((await sys.request("GET", "/v1/jobs", { token: other })).status).toBe(200);
   });
 
-  it("shares each token's budget between API processes", async () => {
+  it("shares each token's budget between API processes", async ({ sys }) => {
     const other = await sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "5" });
     const [sub, org] = [randomUUID(), randomUUID()];
     const token = await sys.token({ sub, org, role: "member" });
@@ -49,14 +42,14 @@ describe("hardening", () => {
     expect([...first, ...second]).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
-  it("sends security headers", async () => {
+  it("sends security headers", async ({ sys }) => {
     const res = await fetch(`${sys.apiUrl}/healthz`);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(res.headers.get("x-powered-by")).toBeNull();
   });
 
-  it("allows only the configured browser origins", async () => {
+  it("allows only the configured browser origins", async ({ sys }) => {
     const allowed = await fetch(`${sys.apiUrl}/v1/jobs`, {
       method: "OPTIONS",
       headers: { origin: "https://app.example.com", "access-control-request-method": "GET" },
@@ -69,7 +62,7 @@ describe("hardening", () => {
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("opens bull-board to operators only (org admins and members 403, anonymous 401)", async () => {
+  it("opens bull-board to operators only (org admins and members 403, anonymous 401)", async ({ sys }) => {
     const org = randomUUID();
     const member = await sys.token({ sub: randomUUID(), org, role: "member" });
     const orgAdmin = await sys.token({ sub: randomUUID(), org, role: "admin" });
@@ -96,7 +89,9 @@ describe("hardening", () => {
     expect(body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
   });
 
-  it("limits callers without a valid token by address, counting wrong job tokens and refused bearer tokens", async () => {
+  it("limits callers without a valid token by address, counting wrong job tokens and refused bearer tokens", async ({
+    sys,
+  }) => {
     // Every guess is a fresh token: each must still spend this address's budget.
     const guesses: number[] = [];
     for (let i = 0; i < 6; i++)
@@ -120,7 +115,7 @@ describe("hardening", () => {
     expect((await sys.request("GET", "/v1/jobs", { token })).status).toBe(200);
   });
 
-  it("names the client by X-Forwarded-For only from a trusted proxy (TRUST_PROXY)", async () => {
+  it("names the client by X-Forwarded-For only from a trusted proxy (TRUST_PROXY)", async ({ sys }) => {
     const behindProxy = await sys.startExtraApi({ RATE_LIMIT_PER_MINUTE: "3", TRUST_PROXY: "loopback" });
     const get = async (client: string) =>
       (await fetch(`${behindProxy.url}/v1/jobs/${randomUUID()}?token=t`, { headers: { "x-forwarded-for": client } }))

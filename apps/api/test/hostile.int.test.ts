@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signToken, System, unsignedToken } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { signToken, unsignedToken } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 import {
   bodyWith,
   deepJson,
@@ -12,19 +13,54 @@ import {
   unsafeText,
 } from "./hostile-matrix";
 
-const sys = new System();
-let member: string;
+// The matrix below sends about 1,500 requests: enough budget that none of them is merely rate-limited.
+const it = systemTest((sys) => sys.startApi({ RATE_LIMIT_PER_MINUTE: "1000000" }))
+  // One request; streams are closed as soon as their status is known.
+  .extend(
+    "call",
+    { scope: "file" },
+    ({ sys }) =>
+      async (
+        method: string,
+        path: string,
+        options: { token?: string; body?: string; headers?: Record<string, string> } = {},
+      ): Promise<Answer> => {
+        const controller = new AbortController();
+        const res = await fetch(`${sys.apiUrl}${path}`, {
+          method,
+          signal: controller.signal,
+          body: options.body,
+          headers: {
+            ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
+            ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+            ...options.headers,
+          },
+        });
+        if (res.headers.get("content-type")?.startsWith("text/event-stream") === true) {
+          controller.abort();
+          return { status: res.status, body: {} };
+        }
+        const text = await res.text();
+        let body: ErrorBody = {};
+        try {
+          body = JSON.parse(text) as ErrorBody;
+        } catch {
+          /* not JSON: checked below */
+        }
+        return { status: res.status, body };
+      },
+  )
+  .extend("admin", { scope: "file" }, ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "admin" }))
+  .extend(
+    "jobId",
+    { scope: "file" },
+    async ({ sys, member }) => (await sys.enqueue(member, { type: "synthetic", input: {} })).id,
+  );
 
-beforeAll(async () => {
-  await sys.init();
-  // The matrix below sends about 1,500 requests: enough budget that none of them is merely rate-limited.
-  await sys.startApi({ RATE_LIMIT_PER_MINUTE: "1000000" });
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
-
+interface Answer {
+  status: number;
+  body: ErrorBody;
+}
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
 }
@@ -90,7 +126,7 @@ const hostile: [string, unknown, string, number, string?][] = [
 ];
 
 describe("hostile bodies", () => {
-  it.each(hostile)("%s → 4xx in the documented shape", async (_what, body, contentType, status, path) => {
+  it.for(hostile)("%s → 4xx in the documented shape", async ([, body, contentType, status, path], { sys, member }) => {
     const res = await sys.request<ErrorBody>("POST", "/v1/jobs", {
       token: member,
       body: typeof body === "string" ? body : JSON.stringify(body),
@@ -106,7 +142,7 @@ describe("hostile bodies", () => {
     }
   });
 
-  it("rejects a batch over 1,000 jobs and bad elements by index", async () => {
+  it("rejects a batch over 1,000 jobs and bad elements by index", async ({ sys, member }) => {
     const tooMany = await sys.request<ErrorBody>("POST", "/v1/jobs/batch", {
       token: member,
       body: { jobs: Array.from({ length: 1001 }, () => ok) },
@@ -118,18 +154,18 @@ describe("hostile bodies", () => {
     expect(notArray.status).toBe(400);
   });
 
-  it("answers a bad job id with 400 and an unknown one with 404", async () => {
+  it("answers a bad job id with 400 and an unknown one with 404", async ({ sys, member }) => {
     expect((await sys.request("GET", "/v1/jobs/nope", { token: member })).status).toBe(400);
     expect((await sys.request("GET", `/v1/jobs/${randomUUID()}`, { token: member })).status).toBe(404);
   });
 
-  it("answers an unknown route with not_found", async () => {
+  it("answers an unknown route with not_found", async ({ sys, member }) => {
     const res = await sys.request<ErrorBody>("GET", "/v1/nothing", { token: member });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: "not_found", message: "no route for GET /v1/nothing" } });
   });
 
-  it("is still up and answering after all of them", async () => {
+  it("is still up and answering after all of them", async ({ sys }) => {
     expect(sys.api?.child.exitCode).toBeNull();
     expect((await sys.request("GET", "/healthz")).status).toBe(200);
     expect(sys.api?.output()).not.toMatch(/"level":50/);
@@ -137,7 +173,7 @@ describe("hostile bodies", () => {
 });
 
 describe("authentication", () => {
-  it("refuses missing, malformed, expired, forged and alg:none tokens with 401", async () => {
+  it("refuses missing, malformed, expired, forged and alg:none tokens with 401", async ({ sys }) => {
     const claims = { sub: randomUUID(), org: randomUUID(), role: "admin", exp: Math.floor(Date.now() / 1000) + 3600 };
     const cases: [string, Record<string, string>][] = [
       ["missing", {}],
@@ -154,7 +190,7 @@ describe("authentication", () => {
     }
   });
 
-  it("refuses a token whose claims are not Jobstream's", async () => {
+  it("refuses a token whose claims are not Jobstream's", async ({ sys }) => {
     const { SignJWT } = await import("jose");
     const token = await new SignJWT({ org: "acme", role: "root" })
       .setProtectedHeader({ alg: "HS256" })
@@ -167,50 +203,7 @@ describe("authentication", () => {
 });
 
 describe("hostile values in every field of every endpoint", () => {
-  interface Answer {
-    status: number;
-    body: ErrorBody;
-  }
   const failures: string[] = [];
-  let admin: string;
-  let jobId: string;
-
-  beforeAll(async () => {
-    admin = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "admin" });
-    jobId = (await sys.enqueue(member, { type: "synthetic", input: {} })).id;
-  });
-
-  /** One request; streams are closed as soon as their status is known. */
-  const call = async (
-    method: string,
-    path: string,
-    options: { token?: string; body?: string; headers?: Record<string, string> } = {},
-  ): Promise<Answer> => {
-    const controller = new AbortController();
-    const res = await fetch(`${sys.apiUrl}${path}`, {
-      method,
-      signal: controller.signal,
-      body: options.body,
-      headers: {
-        ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}),
-        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...options.headers,
-      },
-    });
-    if (res.headers.get("content-type")?.startsWith("text/event-stream") === true) {
-      controller.abort();
-      return { status: res.status, body: {} };
-    }
-    const text = await res.text();
-    let body: ErrorBody = {};
-    try {
-      body = JSON.parse(text) as ErrorBody;
-    } catch {
-      /* not JSON: checked below */
-    }
-    return { status: res.status, body };
-  };
-
   /** Records what is wrong with an answer: a 5xx, an undocumented 4xx, or unsafe text not named as its field. */
   const judge = (what: string, answer: Answer, unsafePath?: string): void => {
     if (answer.status >= 500) failures.push(`${what}: ${String(answer.status)}`);
@@ -233,7 +226,11 @@ describe("hostile values in every field of every endpoint", () => {
 
   const base = { type: "synthetic", subtype: "work", input: {} };
 
-  it("refuses unsafe text, and answers odd strings, huge numbers and prototype keys with a 4xx or stores them as given, in enqueue and batch bodies", async () => {
+  it("refuses unsafe text, and answers odd strings, huge numbers and prototype keys with a 4xx or stores them as given, in enqueue and batch bodies", async ({
+    member,
+    call,
+    jobId,
+  }) => {
     const checks: (() => Promise<void>)[] = [];
     for (const field of enqueueFields) {
       for (const [batch, prefix] of [
@@ -305,7 +302,12 @@ describe("hostile values in every field of every endpoint", () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
-  it("refuses NUL and answers every other hostile value with a 4xx or a normal answer, in every query parameter and path id", async () => {
+  it("refuses NUL and answers every other hostile value with a 4xx or a normal answer, in every query parameter and path id", async ({
+    member,
+    call,
+    admin,
+    jobId,
+  }) => {
     const checks: (() => Promise<void>)[] = [];
     const pathOf = (route: string) => route.replace(":id", jobId);
     const tokenFor = (route: string) => (route.startsWith("/v1/stats") ? admin : member);
@@ -357,7 +359,10 @@ describe("hostile values in every field of every endpoint", () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
-  it("keeps working afterwards: a normal job still completes, and nothing was logged as an unhandled error", async () => {
+  it("keeps working afterwards: a normal job still completes, and nothing was logged as an unhandled error", async ({
+    sys,
+    member,
+  }) => {
     expect(sys.api?.child.exitCode).toBeNull();
     expect(sys.api?.output()).not.toContain("unhandled error");
     await sys.startWorker("work,mirror,housekeep");

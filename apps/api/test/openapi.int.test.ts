@@ -6,18 +6,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi();
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+const it = systemTest((sys) => sys.startApi());
 
 interface Document {
   openapi: string;
@@ -33,7 +25,7 @@ interface Operation {
 const redoclyCli = fileURLToPath(new URL("../node_modules/@redocly/cli/bin/cli.js", import.meta.url));
 
 describe("OpenAPI", () => {
-  it("serves a valid OpenAPI 3.1 document", async () => {
+  it("serves a valid OpenAPI 3.1 document", async ({ sys }) => {
     const res = await sys.request<Document>("GET", "/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
@@ -56,7 +48,7 @@ describe("OpenAPI", () => {
     }
   });
 
-  it("passes redocly lint with its recommended rules: no error, no warning (offline)", async () => {
+  it("passes redocly lint with its recommended rules: no error, no warning (offline)", async ({ sys }) => {
     const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
     const dir = await mkdtemp(join(tmpdir(), "jobstream-openapi-"));
     try {
@@ -80,7 +72,7 @@ describe("OpenAPI", () => {
     }
   });
 
-  it("names every operation with a unique camelCase operationId and states its security", async () => {
+  it("names every operation with a unique camelCase operationId and states its security", async ({ sys }) => {
     const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ at: `${method} ${path}`, op })),
@@ -102,7 +94,7 @@ describe("OpenAPI", () => {
     expect(byId.getReadiness).toEqual({ at: "get /readyz", security: [] });
   });
 
-  it("documents enqueue examples the server accepts", async () => {
+  it("documents enqueue examples the server accepts", async ({ sys }) => {
     const doc = (await sys.request<Document>("GET", "/openapi.json")).body;
     const examples = doc.paths["/v1/jobs"]?.post?.requestBody?.content["application/json"]?.examples ?? {};
     expect(Object.keys(examples).length).toBeGreaterThanOrEqual(4);
@@ -113,7 +105,7 @@ describe("OpenAPI", () => {
     }
   });
 
-  it("renders the docs page", async () => {
+  it("renders the docs page", async ({ sys }) => {
     const res = await fetch(`${sys.apiUrl}/docs/`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("swagger-ui");

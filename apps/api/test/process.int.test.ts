@@ -1,43 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, testDatabase, testEnv, testQueuePrefix, type TestDatabase } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { startApp } from "@jobstream/testing";
+import { appEnv, resourceTest } from "@jobstream/testing/fixtures";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const secret = randomBytes(32).toString("base64url");
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await testDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
-
-function baseEnv(): Record<string, string> {
-  return {
-    DATABASE_URL: database.url,
-    REDIS_URL: testEnv.redisUrl,
-    JWT_SECRET: secret,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    QUEUE_PREFIX: testQueuePrefix(),
-    LOG_LEVEL: "info",
-  };
-}
+/** An API's environment on the file's database and the test's own key prefix. */
+const it = resourceTest.extend("env", ({ database, prefix, servers }) =>
+  appEnv({ database, prefix, servers }, { JWT_SECRET: secret, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" }),
+);
 
 describe("api process", () => {
-  it("refuses to start without JWT_SECRET, naming it", async () => {
-    const env = baseEnv();
-    delete env.JWT_SECRET;
-    const app = startApp(appDir, env);
+  it("refuses to start without JWT_SECRET, naming it", async ({ env }) => {
+    const { JWT_SECRET: _unset, ...withoutSecret } = env;
+    const app = startApp(appDir, withoutSecret);
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     expect(app.output()).toMatch(/JWT_SECRET: is required/);
   });
 
-  it("names every bad variable", async () => {
-    const app = startApp(appDir, { ...baseEnv(), DATABASE_URL: "mysql://x", PORT: "99999", LOG_LEVEL: "loud" });
+  it("names every bad variable", async ({ env }) => {
+    const app = startApp(appDir, { ...env, DATABASE_URL: "mysql://x", PORT: "99999", LOG_LEVEL: "loud" });
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     const out = app.output();
     expect(out).toMatch(/DATABASE_URL: must be a postgres/);
@@ -46,9 +30,9 @@ describe("api process", () => {
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it("refuses a flag that is not true or false, and negative quotas", async () => {
+  it("refuses a flag that is not true or false, and negative quotas", async ({ env }) => {
     const app = startApp(appDir, {
-      ...baseEnv(),
+      ...env,
       ENABLE_SYNTHETIC_JOBS: "yes",
       ORG_MAX_UNFINISHED_JOBS: "-1",
       ORG_ENQUEUE_PER_MINUTE: "lots",
@@ -59,8 +43,8 @@ describe("api process", () => {
       expect(out).toMatch(new RegExp(`${name}:`));
   });
 
-  it("answers /healthz and /readyz, then stops on SIGTERM with exit 0", async () => {
-    const app = startApp(appDir, baseEnv());
+  it("answers /healthz and /readyz, then stops on SIGTERM with exit 0", async ({ env }) => {
+    const app = startApp(appDir, env);
     const listening = await app.waitForLog("api listening");
     const base = `http://127.0.0.1:${String(listening.port)}`;
     const health = await fetch(`${base}/healthz`);
@@ -74,16 +58,16 @@ describe("api process", () => {
     expect(app.output()).toContain('"msg":"stopped"');
   });
 
-  it("is not ready while migrations are pending or Redis is unreachable", async () => {
+  it("is not ready while migrations are pending or Redis is unreachable", async ({ env, servers }) => {
     const name = `jobstream_empty_${process.pid}_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: testEnv.adminDatabaseUrl });
+    const admin = new pg.Client({ connectionString: servers.adminDatabaseUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);
     try {
-      const url = new URL(testEnv.adminDatabaseUrl);
+      const url = new URL(servers.adminDatabaseUrl);
       url.pathname = `/${name}`;
       // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-      const app = startApp(appDir, { ...baseEnv(), DATABASE_URL: url.toString(), REDIS_URL: "redis://127.0.0.1:1" });
+      const app = startApp(appDir, { ...env, DATABASE_URL: url.toString(), REDIS_URL: "redis://127.0.0.1:1" });
       const listening = await app.waitForLog("api listening");
       const res = await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`);
       expect(res.status).toBe(503);

@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import type { System } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
 const org = randomUUID();
 const alice = randomUUID();
 const bob = randomUUID();
-let aliceToken: string;
-let bobToken: string;
-let adminToken: string;
-let serviceToken: string;
 
 interface Page {
   jobs: { id: string; status: string; name: string }[];
@@ -18,6 +14,7 @@ interface Page {
 
 /** Inserts jobs straight into Postgres (fast seeding); `ago` is minutes before now. */
 async function seed(
+  sys: System,
   rows: {
     user?: string;
     org?: string;
@@ -51,49 +48,49 @@ async function seed(
   return ids;
 }
 
-beforeAll(async () => {
-  await sys.init();
+/** `started`: the tokens of alice and bob (members of `org`), its admin, and a service. */
+const it = systemTest(async (sys) => {
   await sys.startApi();
-  aliceToken = await sys.token({ sub: alice, org, role: "member" });
-  bobToken = await sys.token({ sub: bob, org, role: "member" });
-  adminToken = await sys.token({ sub: randomUUID(), org, role: "admin" });
-  serviceToken = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+  return {
+    alice: await sys.token({ sub: alice, org, role: "member" }),
+    bob: await sys.token({ sub: bob, org, role: "member" }),
+    admin: await sys.token({ sub: randomUUID(), org, role: "admin" }),
+    service: await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" }),
+  };
+});
 
 describe("GET /v1/jobs", () => {
-  it("shows a member its own jobs, an admin its org's, a service every org's", async () => {
+  it("shows a member its own jobs, an admin its org's, a service every org's", async ({ sys, started: tokens }) => {
     const other = randomUUID();
-    const [a] = await seed([{ user: alice, name: "alice import" }]);
-    const [b] = await seed([{ user: bob, name: "bob export" }]);
-    const [c] = await seed([{ org: other, user: randomUUID(), name: "other org" }]);
+    const [a] = await seed(sys, [{ user: alice, name: "alice import" }]);
+    const [b] = await seed(sys, [{ user: bob, name: "bob export" }]);
+    const [c] = await seed(sys, [{ org: other, user: randomUUID(), name: "other org" }]);
     const ids = async (token: string, query = "") =>
       (await sys.request<Page>("GET", `/v1/jobs?limit=500${query}`, { token })).body.jobs.map((j) => j.id);
-    expect(await ids(aliceToken)).toContain(a);
-    expect(await ids(aliceToken)).not.toContain(b);
-    expect(await ids(adminToken)).toEqual(expect.arrayContaining([a, b]));
-    expect(await ids(adminToken)).not.toContain(c);
-    expect(await ids(serviceToken)).toEqual(expect.arrayContaining([a, b, c]));
-    expect(await ids(serviceToken, `&orgId=${other}`)).toEqual([c]);
-    expect(await ids(adminToken, "&q=EXPORT")).toEqual([b]);
+    expect(await ids(tokens.alice)).toContain(a);
+    expect(await ids(tokens.alice)).not.toContain(b);
+    expect(await ids(tokens.admin)).toEqual(expect.arrayContaining([a, b]));
+    expect(await ids(tokens.admin)).not.toContain(c);
+    expect(await ids(tokens.service)).toEqual(expect.arrayContaining([a, b, c]));
+    expect(await ids(tokens.service, `&orgId=${other}`)).toEqual([c]);
+    expect(await ids(tokens.admin, "&q=EXPORT")).toEqual([b]);
   });
 
-  it("filters by status, type and creation range", async () => {
-    const [done] = await seed([{ status: "completed", type: "import", createdAgo: 30, finishedAgo: 20 }]);
-    const page = (await sys.request<Page>("GET", "/v1/jobs?status=completed,failed&type=import", { token: aliceToken }))
-      .body;
+  it("filters by status, type and creation range", async ({ sys, started: tokens }) => {
+    const [done] = await seed(sys, [{ status: "completed", type: "import", createdAgo: 30, finishedAgo: 20 }]);
+    const page = (
+      await sys.request<Page>("GET", "/v1/jobs?status=completed,failed&type=import", { token: tokens.alice })
+    ).body;
     expect(page.jobs.map((j) => j.id)).toEqual([done]);
     const from = new Date(Date.now() - 31 * 60_000).toISOString();
     const to = new Date(Date.now() - 29 * 60_000).toISOString();
     const ranged = (
-      await sys.request<Page>("GET", `/v1/jobs?createdFrom=${from}&createdTo=${to}`, { token: aliceToken })
+      await sys.request<Page>("GET", `/v1/jobs?createdFrom=${from}&createdTo=${to}`, { token: tokens.alice })
     ).body;
     expect(ranged.jobs.map((j) => j.id)).toEqual([done]);
   });
 
-  it("rejects bad filters and cursors with the field named", async () => {
+  it("rejects bad filters and cursors with the field named", async ({ sys, started: tokens }) => {
     for (const [query, field] of [
       ["status=exploded", "status.0"],
       ["limit=0", "limit"],
@@ -104,7 +101,7 @@ describe("GET /v1/jobs", () => {
       const res = await sys.request<{ error: { code: string; details: { path: string }[] } }>(
         "GET",
         `/v1/jobs?${query}`,
-        { token: aliceToken },
+        { token: tokens.alice },
       );
       expect(res.status, query).toBe(400);
       expect(
@@ -114,11 +111,12 @@ describe("GET /v1/jobs", () => {
     }
   });
 
-  it("pages through 5,000 jobs while 1,000 more arrive: each original exactly once", async () => {
+  it("pages through 5,000 jobs while 1,000 more arrive: each original exactly once", async ({ sys }) => {
     const user = randomUUID();
     const token = await sys.token({ sub: user, org, role: "member" });
     // Many share a creation time, so ties are broken by id.
     const originals = await seed(
+      sys,
       Array.from({ length: 5000 }, (_, i) => ({ user, createdAgo: 10 + Math.floor(i / 7) / 100 })),
     );
     const seen: string[] = [];
@@ -129,7 +127,10 @@ describe("GET /v1/jobs", () => {
       expect(res.status).toBe(200);
       seen.push(...res.body.jobs.map((j) => j.id));
       cursor = res.body.nextCursor;
-      await seed(Array.from({ length: 100 }, () => ({ user, createdAgo: 0 })));
+      await seed(
+        sys,
+        Array.from({ length: 100 }, () => ({ user, createdAgo: 0 })),
+      );
     } while (cursor !== null);
     const original = new Set(originals);
     const seenOriginals = seen.filter((id) => original.has(id));
@@ -139,10 +140,10 @@ describe("GET /v1/jobs", () => {
 });
 
 describe("GET /v1/jobs/active", () => {
-  it("returns unfinished jobs and those finished recently, created within the window", async () => {
+  it("returns unfinished jobs and those finished recently, created within the window", async ({ sys }) => {
     const user = randomUUID();
     const token = await sys.token({ sub: user, org, role: "member" });
-    const inside = await seed([
+    const inside = await seed(sys, [
       { user, status: "running", createdAgo: 59 },
       { user, status: "pending", createdAgo: 0 },
       { user, status: "delayed", createdAgo: 30 },
@@ -150,7 +151,7 @@ describe("GET /v1/jobs/active", () => {
       { user, status: "cancelled", createdAgo: 30, finishedAgo: 4.5 },
       { user, status: "failed", createdAgo: 10, finishedAgo: 1 },
     ]);
-    await seed([
+    await seed(sys, [
       { user, status: "running", createdAgo: 61 },
       { user, status: "completed", createdAgo: 30, finishedAgo: 5.1 },
       { user, status: "failed", createdAgo: 30, finishedAgo: 6 },
@@ -167,18 +168,18 @@ describe("GET /v1/jobs/active", () => {
 });
 
 describe("one job: view, items, events, and its access token", () => {
-  it("serves the owner and the holder of the job's token, and nobody else", async () => {
-    const enqueued = await sys.enqueue(aliceToken, { type: "synthetic", input: { items: 3 }, name: "with token" });
-    const other = await sys.enqueue(aliceToken, { type: "synthetic", input: {} });
+  it("serves the owner and the holder of the job's token, and nobody else", async ({ sys, started: tokens }) => {
+    const enqueued = await sys.enqueue(tokens.alice, { type: "synthetic", input: { items: 3 }, name: "with token" });
+    const other = await sys.enqueue(tokens.alice, { type: "synthetic", input: {} });
     await sys.query(
       `INSERT INTO job_items (job_id, ref, status, error_code, after_state) VALUES ($1, 'a', 'success', NULL, '{"v":1}'), ($1, 'b', 'error', 'bad', NULL), ($1, 'c', 'success', NULL, '{"v":3}')`,
       [enqueued.id],
     );
     const paths = [`/v1/jobs/${enqueued.id}`, `/v1/jobs/${enqueued.id}/items`, `/v1/jobs/${enqueued.id}/events`];
     for (const path of paths) {
-      expect((await sys.request("GET", path, { token: aliceToken })).status, path).toBe(200);
-      expect((await sys.request("GET", path, { token: adminToken })).status, path).toBe(200);
-      expect((await sys.request("GET", path, { token: bobToken })).status, path).toBe(404);
+      expect((await sys.request("GET", path, { token: tokens.alice })).status, path).toBe(200);
+      expect((await sys.request("GET", path, { token: tokens.admin })).status, path).toBe(200);
+      expect((await sys.request("GET", path, { token: tokens.bob })).status, path).toBe(404);
       expect((await sys.request("GET", path, { headers: { "x-job-token": enqueued.accessToken } })).status, path).toBe(
         200,
       );
@@ -203,53 +204,53 @@ describe("one job: view, items, events, and its access token", () => {
     const items = await sys.request<{
       items: { ref: string; status: string; after: unknown }[];
       nextCursor: string | null;
-    }>("GET", `/v1/jobs/${enqueued.id}/items?limit=2`, { token: aliceToken });
+    }>("GET", `/v1/jobs/${enqueued.id}/items?limit=2`, { token: tokens.alice });
     expect(items.body.items.map((i) => i.ref)).toEqual(["a", "b"]);
     const rest = await sys.request<{ items: { ref: string }[]; nextCursor: string | null }>(
       "GET",
       `/v1/jobs/${enqueued.id}/items?limit=2&cursor=${items.body.nextCursor ?? ""}`,
-      { token: aliceToken },
+      { token: tokens.alice },
     );
     expect(rest.body.items.map((i) => i.ref)).toEqual(["c"]);
     expect(rest.body.nextCursor).toBeNull();
     const errors = await sys.request<{ items: { ref: string }[] }>(
       "GET",
       `/v1/jobs/${enqueued.id}/items?status=error`,
-      { token: aliceToken },
+      { token: tokens.alice },
     );
     expect(errors.body.items.map((i) => i.ref)).toEqual(["b"]);
     const events = await sys.request<{ events: { type: string }[] }>("GET", `/v1/jobs/${enqueued.id}/events`, {
-      token: aliceToken,
+      token: tokens.alice,
     });
     expect(events.body.events.map((e) => e.type)).toEqual(["created", "queued"]);
-    const view = await sys.request<Record<string, unknown>>("GET", `/v1/jobs/${enqueued.id}`, { token: aliceToken });
+    const view = await sys.request<Record<string, unknown>>("GET", `/v1/jobs/${enqueued.id}`, { token: tokens.alice });
     expect(Object.keys(view.body)).not.toEqual(expect.arrayContaining(["accessTokenHash"]));
     expect(JSON.stringify(view.body)).not.toContain(enqueued.accessToken);
   });
 });
 
 describe("job types and stats", () => {
-  it("lists the registered job types with JSON Schema", async () => {
+  it("lists the registered job types with JSON Schema", async ({ sys, started: tokens }) => {
     const res = await sys.request<{
       jobTypes: { type: string; subtypes: { subtype: string; inputSchema: { type: string } }[] }[];
-    }>("GET", "/v1/job-types", { token: aliceToken });
+    }>("GET", "/v1/job-types", { token: tokens.alice });
     // A member: the system type (maintenance) is not listed; synthetic is, because tests turn it on.
     expect(res.body.jobTypes.map((t) => t.type)).toEqual(["synthetic", "import"]);
     expect(res.body.jobTypes[0]?.subtypes.map((s) => s.inputSchema.type)).toEqual(["object", "object"]);
   });
 
-  it("serves the monitoring views to admins and services only", async () => {
-    expect((await sys.request("GET", "/v1/stats/queues", { token: aliceToken })).status).toBe(403);
+  it("serves the monitoring views to admins and services only", async ({ sys, started: tokens }) => {
+    expect((await sys.request("GET", "/v1/stats/queues", { token: tokens.alice })).status).toBe(403);
     const queues = await sys.request<{
       byTypeAndStatus: { type: string; status: string; jobs: number }[];
       queueDepths: unknown[];
-    }>("GET", "/v1/stats/queues", { token: adminToken });
+    }>("GET", "/v1/stats/queues", { token: tokens.admin });
     expect(queues.status).toBe(200);
     expect(queues.body.byTypeAndStatus.length).toBeGreaterThan(0);
     expect(queues.body.queueDepths).toHaveLength(3);
-    expect((await sys.request("GET", "/v1/stats/failed", { token: adminToken })).status).toBe(200);
+    expect((await sys.request("GET", "/v1/stats/failed", { token: tokens.admin })).status).toBe(200);
     const types = await sys.request<{ types: { type: string; total: number }[] }>("GET", "/v1/stats/types", {
-      token: serviceToken,
+      token: tokens.service,
     });
     expect(types.body.types.find((t) => t.type === "synthetic")?.total).toBeGreaterThan(5000);
   });

@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi();
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+const it = systemTest((sys) => sys.startApi());
 
 interface Depth {
   type: string;
@@ -25,7 +17,7 @@ interface QueuesAnswer {
 }
 
 describe("queue depths in /v1/stats/queues", () => {
-  it("shows an org admin its own org's depths, and operators and services every org's", async () => {
+  it("shows an org admin its own org's depths, and operators and services every org's", async ({ sys }) => {
     const [orgA, orgB] = [randomUUID(), randomUUID()];
     const memberA = await sys.token({ sub: randomUUID(), org: orgA, role: "member" });
     const memberB = await sys.token({ sub: randomUUID(), org: orgB, role: "member" });
