@@ -4,16 +4,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
-import { System } from "@jobstream/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
+import { describe, expect } from "vitest";
 
 // Proof that /openapi.json is good enough for a generated client: openapi-typescript types it,
 // an openapi-fetch program compiles with those types, and it runs the quickstart against a live API.
 const apiDir = fileURLToPath(new URL("..", import.meta.url));
 const tsc = join(apiDir, "node_modules/typescript/bin/tsc");
 const run = promisify(execFile);
-const sys = new System();
-let dir: string;
 
 /** What a producer would write: enqueue a synthetic job, poll it until it is final, print it. */
 const QUICKSTART = `import createClient from "openapi-fetch";
@@ -70,7 +68,7 @@ const tsconfig = (file: string) =>
     files: [file],
   });
 
-async function compile(config: string): Promise<{ code: number; output: string }> {
+async function compile(dir: string, config: string): Promise<{ code: number; output: string }> {
   try {
     const { stdout } = await run(process.execPath, [tsc, "-p", join(dir, config)], { cwd: dir, timeout: 120_000 });
     return { code: 0, output: stdout };
@@ -80,21 +78,20 @@ async function compile(config: string): Promise<{ code: number; output: string }
   }
 }
 
-beforeAll(async () => {
-  await sys.init();
+const it = systemTest(async (sys) => {
   await sys.startApi({ ENABLE_SYNTHETIC_JOBS: "true" });
   await sys.startWorker("work,mirror", { ENABLE_SYNTHETIC_JOBS: "true" });
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+}).extend("dir", { scope: "file" }, async ({}, { onCleanup }) => {
   // Inside the package's node_modules so the program resolves openapi-fetch, @types/node and tsx.
   await mkdir(join(apiDir, "node_modules/.cache"), { recursive: true });
-  dir = await mkdtemp(join(apiDir, "node_modules/.cache/generated-client-"));
-}, 60_000);
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  await sys.stop();
-}, 60_000);
+  const dir = await mkdtemp(join(apiDir, "node_modules/.cache/generated-client-"));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+});
 
 describe("a client generated from /openapi.json", () => {
-  it("compiles, rejects misuse, and runs the quickstart against the live API", async () => {
+  it("compiles, rejects misuse, and runs the quickstart against the live API", async ({ sys, dir }) => {
     const doc = await sys.request<OpenAPI3>("GET", "/openapi.json");
     expect(doc.status).toBe(200);
     const types = astToString(await openapiTS(doc.body));
@@ -108,11 +105,11 @@ describe("a client generated from /openapi.json", () => {
     await writeFile(join(dir, "tsconfig.json"), tsconfig("quickstart.ts"));
     await writeFile(join(dir, "tsconfig.misuse.json"), tsconfig("misuse.ts"));
 
-    const good = await compile("tsconfig.json");
+    const good = await compile(dir, "tsconfig.json");
     expect(good.output).toBe("");
     expect(good.code).toBe(0);
 
-    const bad = await compile("tsconfig.misuse.json");
+    const bad = await compile(dir, "tsconfig.misuse.json");
     expect(bad.code).not.toBe(0);
     for (const line of [5, 6, 8]) expect(bad.output).toMatch(new RegExp(`misuse\\.ts\\(${String(line)},`));
 

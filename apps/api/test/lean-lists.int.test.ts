@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSse, System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { openSse } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
 const org = randomUUID();
 const user = randomUUID();
-let member: string;
 const JOBS = 500;
 const INPUT_BYTES = 1_048_576;
 
@@ -17,10 +16,9 @@ function rss(pid: number): { now: number; peak: number } {
   return { now: Math.round(kb("VmRSS") / 1024), peak: Math.round(kb("VmHWM") / 1024) };
 }
 
-beforeAll(async () => {
-  await sys.init();
+/** `started`: the token of the member who owns 500 running jobs of ~1 MB input each. */
+const it = systemTest(async (sys) => {
   await sys.startApi({ RATE_LIMIT_PER_MINUTE: "100000" });
-  member = await sys.token({ sub: user, org, role: "member" });
   // 500 running jobs with ~1 MB input each, inserted directly (enqueueing 500 MB would only be slower).
   // Postgres compresses the repeated text on disk; the API would still have to read and send 1 MB per job.
   await sys.query(
@@ -31,12 +29,8 @@ beforeAll(async () => {
      FROM generate_series(1, $4) AS n`,
     [org, user, INPUT_BYTES, JOBS],
   );
-}, 120_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
-
-const get = async (path: string) => {
+  return sys.token({ sub: user, org, role: "member" });
+}).extend("get", { scope: "file" }, ({ sys, started: member }) => async (path: string) => {
   const res = await fetch(`${sys.apiUrl}${path}`, { headers: { authorization: `Bearer ${member}` } });
   const text = await res.text();
   return {
@@ -44,10 +38,13 @@ const get = async (path: string) => {
     bytes: Buffer.byteLength(text),
     body: JSON.parse(text) as { jobs: Record<string, unknown>[]; error?: { details: { path: string }[] } },
   };
-};
+});
 
 describe("lean lists", () => {
-  it("answers 500 jobs of 1 MB input each in well under 1 MB, and the API's peak memory stays flat", async () => {
+  it("answers 500 jobs of 1 MB input each in well under 1 MB, and the API's peak memory stays flat", async ({
+    sys,
+    get,
+  }) => {
     const pid = sys.api?.child.pid ?? 0;
     // Warm up first: the first Prisma query loads its query compiler, which is not what is measured.
     expect((await get("/v1/jobs?limit=1")).status).toBe(200);
@@ -78,7 +75,7 @@ describe("lean lists", () => {
     );
   }, 60_000);
 
-  it("adds input and output only when asked, with at most 50 jobs a page", async () => {
+  it("adds input and output only when asked, with at most 50 jobs a page", async ({ get }) => {
     const tooMany = await get("/v1/jobs?include=input,output&limit=51");
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error?.details.map((d) => d.path)).toContain("limit");
@@ -95,7 +92,11 @@ describe("lean lists", () => {
     expect((await get("/v1/jobs?include=output")).body.jobs).toHaveLength(50);
   });
 
-  it("sends summaries on /v1/jobs/active and /v1/stream, the whole job on its own stream", async () => {
+  it("sends summaries on /v1/jobs/active and /v1/stream, the whole job on its own stream", async ({
+    sys,
+    started: member,
+    get,
+  }) => {
     const active = await get("/v1/jobs/active?limit=500");
     expect(active.status).toBe(200);
     expect(active.body.jobs).toHaveLength(JOBS);

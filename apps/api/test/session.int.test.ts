@@ -2,31 +2,29 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
 const dist = mkdtempSync(path.join(tmpdir(), "jobstream-dashboard-"));
-let unbuilt: { url: string };
-
-beforeAll(async () => {
+/** An API serving a built dashboard from `dist`; `started` is a second API whose dashboard folder does not exist. */
+const it = systemTest(async (sys) => {
   mkdirSync(path.join(dist, "assets"));
   writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>dash</title>");
   writeFileSync(path.join(dist, "assets", "app-1234.js"), "console.log(1)");
-  await sys.init();
   await sys.startApi({ DASHBOARD_DIR: dist });
-  unbuilt = await sys.startExtraApi({ DASHBOARD_DIR: path.join(dist, "missing") });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
+  return sys.startExtraApi({ DASHBOARD_DIR: path.join(dist, "missing") });
+});
+it.afterAll(() => {
   rmSync(dist, { recursive: true, force: true });
-}, 60_000);
+});
 
 const cookieOf = (res: Response) => res.headers.get("set-cookie") ?? "";
 const sessionCookie = (res: Response) => /jobstream_session=([^;]*)/.exec(cookieOf(res))?.[1] ?? "";
 
 describe("dashboard sign-in session", () => {
-  it("describes the token and sets an httpOnly SameSite=Strict browser-session cookie scoped to bull-board", async () => {
+  it("describes the token and sets an httpOnly SameSite=Strict browser-session cookie scoped to bull-board", async ({
+    sys,
+  }) => {
     const org = randomUUID();
     const sub = randomUUID();
     const token = await sys.token({ org, sub, role: "admin" });
@@ -53,7 +51,7 @@ describe("dashboard sign-in session", () => {
     expect(who).toMatchObject({ status: 200, body: { userId: sub, orgId: org, role: "admin" } });
   });
 
-  it("lets the cookie open bull-board for operators only, and never the v1 API", async () => {
+  it("lets the cookie open bull-board for operators only, and never the v1 API", async ({ sys }) => {
     const admin = await sys.token({ role: "operator" });
     const member = await sys.token({ role: "member" });
     const orgAdmin = await sys.token({ role: "admin" });
@@ -79,7 +77,7 @@ describe("dashboard sign-in session", () => {
     expect(v1.status).toBe(401);
   });
 
-  it("refuses sign-in without a valid bearer token and signs out without one", async () => {
+  it("refuses sign-in without a valid bearer token and signs out without one", async ({ sys }) => {
     expect((await sys.request("POST", "/v1/session")).status).toBe(401);
     expect((await sys.request("POST", "/v1/session", { token: "not-a-jwt" })).body).toMatchObject({
       error: { code: "unauthorized" },
@@ -92,7 +90,7 @@ describe("dashboard sign-in session", () => {
 });
 
 describe("dashboard assets", () => {
-  it("redirects / to the dashboard and answers index.html for its client-side routes", async () => {
+  it("redirects / to the dashboard and answers index.html for its client-side routes", async ({ sys }) => {
     const root = await fetch(`${sys.apiUrl}/`, { redirect: "manual" });
     expect(root.status).toBe(302);
     expect(root.headers.get("location")).toBe("/dashboard/");
@@ -104,7 +102,7 @@ describe("dashboard assets", () => {
     }
   });
 
-  it("serves hashed assets with a long cache and answers 404 JSON for missing ones", async () => {
+  it("serves hashed assets with a long cache and answers 404 JSON for missing ones", async ({ sys }) => {
     const asset = await fetch(`${sys.apiUrl}/dashboard/assets/app-1234.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get("cache-control")).toContain("immutable");
@@ -115,7 +113,7 @@ describe("dashboard assets", () => {
     expect(traversal.status).toBe(404);
   });
 
-  it("answers 503 with the fix when the dashboard is not built", async () => {
+  it("answers 503 with the fix when the dashboard is not built", async ({ started: unbuilt }) => {
     const res = await fetch(`${unbuilt.url}/dashboard/`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
