@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
 import {
   ConflictError,
   createClient,
@@ -9,25 +8,14 @@ import {
   RateLimitedError,
   UnauthorizedError,
   ValidationError,
-  type JobstreamClient,
   type JobView,
 } from "../src/index.ts";
-import { SYSTEM_ENV, WORKER_ROLES } from "./system-env.ts";
+import { it as systemTest, SYSTEM_ENV } from "./system-env.ts";
 
-const sys = new System();
-const org = randomUUID();
-let client: JobstreamClient;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi(SYSTEM_ENV);
-  await sys.startWorker(WORKER_ROLES, SYSTEM_ENV);
-  const token = await sys.token({ sub: randomUUID(), org, role: "admin" });
-  client = createClient({ baseUrl: sys.apiUrl, token });
-}, 90_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+/** A client of the file's admin. */
+const it = systemTest.extend("client", { scope: "file" }, ({ sys, started }) =>
+  createClient({ baseUrl: sys.apiUrl, token: started.token }),
+);
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -36,7 +24,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("@jobstream/client against a running API", () => {
-  it("enqueues, watches to completion, then reads the job, its items and events", async () => {
+  it("enqueues, watches to completion, then reads the job, its items and events", async ({ client }) => {
     const answer = await client.jobs.enqueue({
       type: "synthetic",
       subtype: "work",
@@ -65,7 +53,7 @@ describe("@jobstream/client against a running API", () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["created", "started", "completed"]));
   });
 
-  it("returns the existing job for a repeated idempotency key (created: false)", async () => {
+  it("returns the existing job for a repeated idempotency key (created: false)", async ({ client }) => {
     const job = {
       type: "synthetic",
       subtype: "noop",
@@ -79,7 +67,7 @@ describe("@jobstream/client against a running API", () => {
     expect(second.job.id).toBe(first.job.id);
   });
 
-  it("enqueues a batch (default subtype allowed) and lists it page by page through nextCursor", async () => {
+  it("enqueues a batch (default subtype allowed) and lists it page by page through nextCursor", async ({ client }) => {
     const groupId = `group-${randomUUID()}`;
     const batch = await client.jobs.enqueueBatch(
       Array.from({ length: 7 }, (_, i) => ({ type: "synthetic" as const, input: { items: i }, groupId })),
@@ -98,7 +86,7 @@ describe("@jobstream/client against a running API", () => {
     expect(statuses).toHaveLength(7);
   });
 
-  it("cancels a running job and retries it", async () => {
+  it("cancels a running job and retries it", async ({ client }) => {
     const { job } = await client.jobs.enqueue({
       type: "synthetic",
       input: { durationMs: 20_000, steps: ["a", "b", "c"] },
@@ -122,7 +110,7 @@ describe("@jobstream/client against a running API", () => {
     await client.jobs.cancel(job.id);
   });
 
-  it("turns API errors into named classes with code, status and field paths", async () => {
+  it("turns API errors into named classes with code, status and field paths", async ({ sys, client }) => {
     const bad = await client.jobs
       // @ts-expect-error -- a wrong input type is a compile error; the API refuses it too
       .enqueue({ type: "synthetic", subtype: "work", input: { durationMs: "slow" } })
@@ -148,7 +136,10 @@ describe("@jobstream/client against a running API", () => {
     expect((denied as UnauthorizedError).status).toBe(401);
   });
 
-  it("throws RateLimitedError with the API's Retry-After when it is longer than the client waits", async () => {
+  it("throws RateLimitedError with the API's Retry-After when it is longer than the client waits", async ({
+    sys,
+    started: { org },
+  }) => {
     const limited = await sys.startExtraApi({ ...SYSTEM_ENV, RATE_LIMIT_PER_MINUTE: "2" });
     const token = await sys.token({ sub: randomUUID(), org, role: "member" });
     const tight = createClient({ baseUrl: limited.url, token, retry: { attempts: 3, maxDelayMs: 5000 } });
@@ -164,7 +155,7 @@ describe("@jobstream/client against a running API", () => {
     expect(limitedError.retryAfterMs).toBeGreaterThan(5000);
   });
 
-  it("lists the registered job types", async () => {
+  it("lists the registered job types", async ({ client }) => {
     const { jobTypes } = await client.jobTypes();
     const synthetic = jobTypes.find((t) => t.type === "synthetic");
     expect(synthetic?.defaultSubtype).toBe("work");

@@ -1,28 +1,15 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
 import { createClient, type FetchLike, type JobView } from "../src/index.ts";
-import { SYSTEM_ENV, WORKER_ROLES } from "./system-env.ts";
-
-const sys = new System();
-const org = randomUUID();
-let token: string;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi(SYSTEM_ENV);
-  await sys.startWorker(WORKER_ROLES, SYSTEM_ENV);
-  token = await sys.token({ sub: randomUUID(), org, role: "admin" });
-}, 90_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+import { it, SYSTEM_ENV } from "./system-env.ts";
 
 /** Patient enough to outlast an API restart (a few seconds here). */
 const RETRY = { attempts: 12, baseDelayMs: 200, maxDelayMs: 2000 };
 
 describe("retries and reconnects across API restarts", () => {
-  it("retries an enqueue whose answer was lost when the API was killed, without making a second job", async () => {
+  it("retries an enqueue whose answer was lost when the API was killed, without making a second job", async ({
+    sys,
+    started: { token },
+  }) => {
     const calls: { url: string; key: string | undefined; outcome: string }[] = [];
     let restart: Promise<void> | undefined;
     // The first enqueue reaches the API and is stored; then the API process is killed before the
@@ -60,7 +47,10 @@ describe("retries and reconnects across API restarts", () => {
     expect(rows).toEqual([{ id: answer.job.id }]);
   });
 
-  it("watch resumes with Last-Event-ID after the API restarts and ends at the final state", async () => {
+  it("watch resumes with Last-Event-ID after the API restarts and ends at the final state", async ({
+    sys,
+    started: { token },
+  }) => {
     const streamRequests: (string | null)[] = [];
     const recordingFetch: FetchLike = (url, init) => {
       if (url.endsWith("/stream")) streamRequests.push(new Headers(init.headers).get("last-event-id"));

@@ -1,22 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
 import { createClient, UnauthorizedError, ValidationError, type FetchLike, type JobSummary } from "../src/index.ts";
-import { SYSTEM_ENV, WORKER_ROLES } from "./system-env.ts";
-
-const sys = new System();
-const org = randomUUID();
-let token: string;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi(SYSTEM_ENV);
-  await sys.startWorker(WORKER_ROLES, SYSTEM_ENV);
-  token = await sys.token({ sub: randomUUID(), org, role: "admin" });
-}, 90_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+import { it, SYSTEM_ENV } from "./system-env.ts";
 
 /** Summaries of `jobId` from `stream` until it is completed (or 30 s pass). */
 async function untilCompleted(
@@ -33,7 +17,7 @@ async function untilCompleted(
 }
 
 describe("client.stream (GET /v1/stream)", () => {
-  it("delivers each change of a new job, in order, filtered by type", async () => {
+  it("delivers each change of a new job, in order, filtered by type", async ({ sys, started: { token } }) => {
     const client = createClient({ baseUrl: sys.apiUrl, token });
     const abort = new AbortController();
     const opened: string[] = [];
@@ -65,7 +49,10 @@ describe("client.stream (GET /v1/stream)", () => {
     expect(seen.at(-1)?.items.processed).toBe(3);
   }, 60_000);
 
-  it("reconnects with Last-Event-ID after the API restarts and repeats no state", async () => {
+  it("reconnects with Last-Event-ID after the API restarts and repeats no state", async ({
+    sys,
+    started: { token },
+  }) => {
     const lastEventIds: (string | null)[] = [];
     const recordingFetch: FetchLike = (url, init) => {
       if (new URL(url).pathname === "/v1/stream") lastEventIds.push(new Headers(init.headers).get("last-event-id"));
@@ -99,7 +86,7 @@ describe("client.stream (GET /v1/stream)", () => {
     expect(new Set(states).size).toBe(states.length);
   }, 90_000);
 
-  it("throws the API's error when the stream is refused", async () => {
+  it("throws the API's error when the stream is refused", async ({ sys, started: { token } }) => {
     const signedOut = createClient({ baseUrl: sys.apiUrl, token: "not-a-token" });
     await expect(signedOut.stream()[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(UnauthorizedError);
     const client = createClient({ baseUrl: sys.apiUrl, token });
@@ -107,7 +94,7 @@ describe("client.stream (GET /v1/stream)", () => {
     await expect(bad.next()).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it("lists the caller's active jobs", async () => {
+  it("lists the caller's active jobs", async ({ sys, started: { token } }) => {
     const client = createClient({ baseUrl: sys.apiUrl, token });
     const { job } = await client.jobs.enqueue({ type: "synthetic", input: { durationMs: 3000 } });
     const active = await client.jobs.active();

@@ -64,3 +64,4 @@ export function systemTest<T = void>(start: (sys: System) => Promise<T>) {
       sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }),
     );
 }
+export { describeReadmeExamples } from "./readme-test";
