@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
-import { waitFor } from "@jobstream/testing";
+import { DELAYED_JOB_WITH_OPTIONS, waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 
 /** Two `work` processes logging at debug, so a test can tell which one holds a job. */
@@ -10,18 +10,19 @@ const it = systemTest(async (sys) => {
   return sys.startWorkers(2, "work", { LOG_LEVEL: "debug" });
 });
 
+/**
+ * Long enough that the cancel lands mid-run however slow the machine or the mirror is (the retry
+ * runs as long, which is the price of a handler that cannot be held and released).
+ */
+const LONG_JOB = { type: "synthetic", input: { durationMs: 15_000, items: 10, steps: ["one", "two"] } };
+
 describe("cancel and retry", () => {
   it("aborts a running job on whichever worker process holds it, then retries it to completion", async ({
     sys,
     member,
     started: workers,
   }) => {
-    // Long enough that the cancel lands mid-run however slow the machine or the mirror is (the
-    // retry runs as long, which is the price of a handler that cannot be held and released).
-    const job = await sys.enqueue(member, {
-      type: "synthetic",
-      input: { durationMs: 15_000, items: 10, steps: ["one", "two"] },
-    });
+    const job = await sys.enqueue(member, LONG_JOB);
     const holder = await waitFor("a worker to start the job", () =>
       workers.find((w) => w.output().includes(`"jobId":"${job.id}"`)),
     );
@@ -82,16 +83,7 @@ describe("cancel and retry", () => {
     sys,
     member,
   }) => {
-    const job = await sys.enqueue(member, {
-      type: "synthetic",
-      subtype: "noop",
-      input: {},
-      delayMs: 600_000,
-      priority: 80,
-      maxAttempts: 2,
-      backoff: { type: "exponential", delayMs: 70 },
-      timeoutMs: 5000,
-    });
+    const job = await sys.enqueue(member, DELAYED_JOB_WITH_OPTIONS);
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
     try {
       const first = await queue.getJob(job.id);

@@ -130,13 +130,7 @@ describe("a mirror fed malformed entries", () => {
 
     await waitFor(
       "every good job completed",
-      async () => {
-        const [r] = await sys.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
-          [good],
-        );
-        return r?.n === good.length ? true : undefined;
-      },
+      async () => (await sys.countInStatus(good, "completed")) === good.length || undefined,
       { timeoutMs: 90_000 },
     );
 

@@ -3,8 +3,9 @@
 // Postgres this test starts itself: the shared servers are never stopped.
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, test } from "vitest";
 import { PrivatePostgres, PrivateRedis, startApp, System, waitFor, type AppProcess } from "@jobstream/testing";
+import { launchSystem } from "@jobstream/testing/fixtures";
 
 const apiDir = fileURLToPath(new URL("../../api", import.meta.url));
 const workerDir = fileURLToPath(new URL("..", import.meta.url));
@@ -21,17 +22,31 @@ interface JobCheck {
   errors: number;
 }
 
-let redis: PrivateRedis;
-let postgres: PrivatePostgres;
+/** This file's own Redis and Postgres, which the tests stop and start; and a System on them per test. */
+const it = test
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+  .extend("redis", { scope: "file" }, async ({}, { onCleanup }) => {
+    const redis = await PrivateRedis.create({ persistent: false });
+    onCleanup(() => redis.destroy());
+    return redis;
+  })
+  // eslint-disable-next-line no-empty-pattern -- as above
+  .extend("postgres", { scope: "file" }, async ({}, { onCleanup }) => {
+    const postgres = await PrivatePostgres.create();
+    onCleanup(() => postgres.destroy());
+    return postgres;
+  })
+  // No process yet: each test starts its own while the servers are down.
+  .extend("sys", async ({ redis, postgres }, { onCleanup }) => {
+    const { sys } = await launchSystem(new System(redis.url, postgres.adminUrl), onCleanup, () => Promise.resolve());
+    return sys;
+  })
+  .extend("member", ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }));
 
-beforeAll(async () => {
-  redis = await PrivateRedis.create({ persistent: false });
-  postgres = await PrivatePostgres.create();
-}, 60_000);
-afterAll(async () => {
-  await redis.destroy();
-  await postgres.destroy();
-}, 60_000);
+interface Servers {
+  redis: PrivateRedis;
+  postgres: PrivatePostgres;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -135,7 +150,13 @@ async function expectAllCorrect(sys: System, ids: string[]): Promise<void> {
  * both; jobs
  * are also offered during each outage (accepted ones count, refused ones must be a clean 503).
  */
-async function outagesMidRun(sys: System, token: string, apiBase: string, healthBases: string[]): Promise<string[]> {
+async function outagesMidRun(
+  { redis, postgres }: Servers,
+  sys: System,
+  token: string,
+  apiBase: string,
+  healthBases: string[],
+): Promise<string[]> {
   const accepted: string[] = [];
   const statuses: number[] = [];
   const offer = async (count: number) => {
@@ -190,15 +211,12 @@ function expectQuietLogs(name: string, output: string): void {
 }
 
 describe("outages with separate processes", () => {
-  let sys: System;
-  beforeAll(async () => {
-    sys = new System(redis.url, postgres.adminUrl);
-    await sys.init();
-  }, 60_000);
-  afterAll(() => sys.stop(), 60_000);
-
-  it("every role waits through outages at start-up and mid-run, and every accepted job ends correct", async () => {
-    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+  it("every role waits through outages at start-up and mid-run, and every accepted job ends correct", async ({
+    sys,
+    member: token,
+    redis,
+    postgres,
+  }) => {
     await redis.stop();
     await postgres.stop("fast");
 
@@ -224,7 +242,7 @@ describe("outages with separate processes", () => {
     await postgres.start();
     await waitForChecks([sys.apiUrl, ...healthBases], { redis: "ok", postgres: "ok" });
 
-    const accepted = await outagesMidRun(sys, token, sys.apiUrl, healthBases);
+    const accepted = await outagesMidRun({ redis, postgres }, sys, token, sys.apiUrl, healthBases);
     await expectAllCorrect(sys, accepted);
 
     const all = [api, ...roles];
@@ -244,15 +262,12 @@ describe("outages with separate processes", () => {
 });
 
 describe("outages with pnpm start", () => {
-  let sys: System;
-  beforeAll(async () => {
-    sys = new System(redis.url, postgres.adminUrl);
-    await sys.init();
-  }, 60_000);
-  afterAll(() => sys.stop(), 60_000);
-
-  it("waits for Postgres, rides out outages in every role, restarts a dead child, and stops cleanly", async () => {
-    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+  it("waits for Postgres, rides out outages in every role, restarts a dead child, and stops cleanly", async ({
+    sys,
+    member: token,
+    redis,
+    postgres,
+  }) => {
     await redis.stop();
     await postgres.stop("fast");
 
@@ -287,7 +302,7 @@ describe("outages with pnpm start", () => {
     await postgres.start();
     await waitForChecks([sys.apiUrl, healthBase], { redis: "ok", postgres: "ok" });
 
-    const accepted = await outagesMidRun(sys, token, sys.apiUrl, [healthBase]);
+    const accepted = await outagesMidRun({ redis, postgres }, sys, token, sys.apiUrl, [healthBase]);
 
     // A child that dies is restarted; the API keeps serving meanwhile.
     process.kill(Number(started.pid), "SIGKILL");

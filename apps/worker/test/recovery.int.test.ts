@@ -32,17 +32,9 @@ describe("recovery", () => {
     await mirror.exited();
     const ids = await noops(sys, member, 2000, { items: 2 });
     // Every job finishes in BullMQ while nothing writes their rows.
-    await waitFor(
-      "the jobs to run",
-      async () => {
-        const [r] = await sys.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
-          [ids],
-        );
-        return r?.n === 0 ? true : undefined;
-      },
-      { timeoutMs: 5000 },
-    );
+    await waitFor("the jobs to run", async () => (await sys.countInStatus(ids, "completed")) === 0 || undefined, {
+      timeoutMs: 5000,
+    });
     const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
     await waitFor(
       "BullMQ to finish 2,000 jobs",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { describe, expect, test } from "vitest";
 import { toBullPriority } from "@jobstream/queue";
-import { PrivateRedis, System, waitFor } from "@jobstream/testing";
+import { DELAYED_JOB_WITH_OPTIONS, PrivateRedis, System, waitFor } from "@jobstream/testing";
 import { launchSystem } from "@jobstream/testing/fixtures";
 
 /** A Redis of this file's own (`redis`), which the tests stop and start under a running system. */
@@ -63,16 +63,7 @@ describe("Redis down at enqueue", () => {
     await redis.stop();
     const res = await sys.request<{ job: { id: string; status: string } }>("POST", "/v1/jobs", {
       token: member,
-      body: {
-        type: "synthetic",
-        subtype: "noop",
-        input: {},
-        delayMs: 600_000,
-        priority: 80,
-        maxAttempts: 2,
-        backoff: { type: "exponential", delayMs: 70 },
-        timeoutMs: 5000,
-      },
+      body: DELAYED_JOB_WITH_OPTIONS,
     });
     await redis.start();
     expect(res.status).toBe(202);

@@ -1,6 +1,7 @@
 export * from "./database";
 export * from "./env";
 export * from "./free-port";
+export * from "./job-bodies";
 export * from "./postgres-server";
 export * from "./prefix";
 export * from "./process";

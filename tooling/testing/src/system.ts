@@ -210,6 +210,15 @@ export class System {
     return (await this.pool.query<R>(sql, values)).rows;
   }
 
+  /** How many of the jobs `ids` have `status` in Postgres. */
+  async countInStatus(ids: string[], status: string): Promise<number> {
+    const [row] = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND status = $2::job_status`,
+      [ids, status],
+    );
+    return row?.n ?? 0;
+  }
+
   async stop(): Promise<void> {
     const all = [...this.workers, ...(this.api ? [this.api] : [])];
     for (const p of all) if (p.child.exitCode === null) p.kill("SIGTERM");
