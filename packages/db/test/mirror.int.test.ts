@@ -8,6 +8,14 @@ import { jobSnapshot, newJobRow } from "../src/test-rows";
 const t0 = Date.parse("2026-11-22T10:00:00Z");
 const snap = (over: Partial<JobSnapshot>) => jobSnapshot({ startedAt: t0, ...over });
 
+/** An entry with a snapshot and timeline but no items. */
+const entry = (jobId: string, seq: number, snapshot: JobSnapshot, timeline: MirrorEntry["timeline"] = []) => ({
+  jobId,
+  seq,
+  snapshot,
+  items: [],
+  timeline,
+});
 const apply = (pool: pg.Pool, entries: MirrorEntry[]) => inTransaction(pool, (c) => applyMirrorBatch(c, entries));
 
 async function state(pool: pg.Pool, id: string) {
@@ -193,36 +201,17 @@ describe("applyMirrorBatch", () => {
   it("keeps a declared total and only reopens a final job on retry", async ({ pool }) => {
     const r = newJobRow();
     await insertPendingJobs(pool, [r]);
-    await apply(pool, [
-      {
-        jobId: r.id,
-        seq: 2,
-        snapshot: snap({
-          status: "failed",
-          total: 50,
-          error: { code: "boom", message: "no", stack: "s" },
-          finishedAt: t0 + 5,
-        }),
-        items: [],
-        timeline: [],
-      },
-    ]);
-    await apply(pool, [{ jobId: r.id, seq: 3, snapshot: snap({ status: "running" }), items: [], timeline: [] }]);
+    const error = { code: "boom", message: "no", stack: "s" };
+    await apply(pool, [entry(r.id, 2, snap({ status: "failed", total: 50, error, finishedAt: t0 + 5 }))]);
+    await apply(pool, [entry(r.id, 3, snap({ status: "running" }))]);
     expect((await state(pool, r.id)).job).toMatchObject({
       status: "failed",
       total_items: 50,
       error_code: "boom",
       last_event_seq: "2",
     });
-    await apply(pool, [
-      {
-        jobId: r.id,
-        seq: 4,
-        snapshot: snap({ status: "queued", startedAt: null, reopen: true }),
-        items: [],
-        timeline: [{ type: "retried", data: {}, at: t0 + 9 }],
-      },
-    ]);
+    const retried = [{ type: "retried" as const, data: {}, at: t0 + 9 }];
+    await apply(pool, [entry(r.id, 4, snap({ status: "queued", startedAt: null, reopen: true }), retried)]);
     expect((await state(pool, r.id)).job).toMatchObject({
       status: "queued",
       error_code: null,

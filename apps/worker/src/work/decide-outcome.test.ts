@@ -17,6 +17,22 @@ function facts(overrides: Partial<AttemptFacts> = {}): AttemptFacts {
 const options: OutcomeOptions = { backoff: undefined, canHandBack: true };
 const returned = (value: unknown): Settled => ({ kind: "returned", value, schema });
 const threw = (error: unknown): Settled => ({ kind: "threw", error });
+/** What a retry of a thrown `error` looks like (no backoff: no delay). */
+const retrying = (code: string, message: string, error: unknown) => ({
+  kind: "retry",
+  code,
+  message,
+  delayMs: 0,
+  error,
+});
+/** What a final failure of a thrown `error` looks like: its stack kept, the message as BullMQ's reason. */
+const failing = (code: string, message: string, error: Error) => ({
+  kind: "failed",
+  code,
+  message,
+  stack: error.stack ?? null,
+  reason: message,
+});
 const tooMany = () => new JobError("too_many_items", "the handler reported more than 3 items", { unrecoverable: true });
 
 describe("decideOutcome before the handler runs", () => {
@@ -89,24 +105,14 @@ describe("decideOutcome when the handler returned", () => {
 describe("decideOutcome when the handler threw", () => {
   it("retries an error while attempts remain, handing BullMQ the error itself", () => {
     const error = new Error("boom");
-    expect(decideOutcome(facts(), threw(error), options)).toEqual({
-      kind: "retry",
-      code: "handler_error",
-      message: "boom",
-      delayMs: 0,
-      error,
-    });
+    expect(decideOutcome(facts(), threw(error), options)).toEqual(retrying("handler_error", "boom", error));
   });
 
   it("fails on the last attempt, keeping the stack and telling BullMQ the message", () => {
     const error = new Error("boom");
-    expect(decideOutcome(facts({ attempt: 3 }), threw(error), options)).toEqual({
-      kind: "failed",
-      code: "handler_error",
-      message: "boom",
-      stack: error.stack ?? null,
-      reason: "boom",
-    });
+    expect(decideOutcome(facts({ attempt: 3 }), threw(error), options)).toEqual(
+      failing("handler_error", "boom", error),
+    );
   });
 
   it("counts attempts across re-enqueues, not BullMQ's attempts of this enqueue", () => {
@@ -200,24 +206,14 @@ describe("decideOutcome when the handler's signal fired", () => {
 
   it("retries a timed-out attempt as 'timeout' while attempts remain", () => {
     const error = new Error("This operation was aborted");
-    expect(decideOutcome(facts({ aborted: timeout }), threw(error), options)).toEqual({
-      kind: "retry",
-      code: "timeout",
-      message: "attempt timed out",
-      delayMs: 0,
-      error,
-    });
+    const outcome = decideOutcome(facts({ aborted: timeout }), threw(error), options);
+    expect(outcome).toEqual(retrying("timeout", "attempt timed out", error));
   });
 
   it("fails a timed-out last attempt as 'timeout', keeping the handler's stack", () => {
     const error = new Error("This operation was aborted");
-    expect(decideOutcome(facts({ aborted: timeout, attempt: 3 }), threw(error), options)).toEqual({
-      kind: "failed",
-      code: "timeout",
-      message: "attempt timed out",
-      stack: error.stack ?? null,
-      reason: "attempt timed out",
-    });
+    const outcome = decideOutcome(facts({ aborted: timeout, attempt: 3 }), threw(error), options);
+    expect(outcome).toEqual(failing("timeout", "attempt timed out", error));
   });
 
   it("fails a timed-out attempt at once when the handler's error was unrecoverable", () => {
