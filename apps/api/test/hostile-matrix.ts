@@ -1,4 +1,9 @@
-/** Hostile values and the fields of every endpoint they are sent in (see hostile.int.test.ts). */
+/** Hostile values and the fields of every endpoint they are sent in (see hostile*.int.test.ts). */
+
+/** An error answer as a hostile caller may get it: every part checked, none assumed. */
+export interface ErrorBody {
+  error?: { code?: unknown; message?: unknown; details?: unknown };
+}
 
 /** Text Postgres cannot store: every field holding one must answer 400 naming the field. */
 export const unsafeText: readonly [string, string][] = [
