@@ -54,6 +54,14 @@ async function newPage(width = 1280): Promise<Page> {
   return page;
 }
 
+/** Marks the page's window: the mark survives only if the page is never reloaded. */
+async function markWindow(page: Page, mark: number): Promise<void> {
+  await page.evaluate((value) => {
+    (window as unknown as { marker: number }).marker = value;
+  }, mark);
+}
+const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker?: number }).marker);
+
 /** Signs in through the form, by keyboard only. */
 async function signIn(page: Page, token: string, checkAccessibility = false): Promise<void> {
   await page.goto(`${system.apiUrl}/`);
@@ -128,10 +136,7 @@ describe("dashboard in Chromium", () => {
     const page = await newPage();
     await signIn(page, aliceToken);
     await liveAndListed(page);
-    // A marker on the window survives only if the page is never reloaded.
-    await page.evaluate(() => {
-      (window as unknown as { marker: number }).marker = 42;
-    });
+    await markWindow(page, 42);
     const job = await system.enqueue(aliceToken, {
       type: "synthetic",
       subtype: "work",
@@ -163,7 +168,7 @@ describe("dashboard in Chromium", () => {
     // Intermediate values were shown on the way (the stream, not one final read).
     expect([...seen].filter((v) => v !== "0" && v !== "100").length).toBeGreaterThan(0);
     await page.locator(".job-head .badge", { hasText: "completed" }).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await windowMark(page)).toBe(42);
     expect(page.url()).toBe(`${system.apiUrl}/dashboard/jobs/${job.id}`);
 
     const items = page.locator(".items-table tbody tr");
@@ -228,9 +233,7 @@ describe("dashboard in Chromium", () => {
     await signIn(page, carol);
     await page.getByRole("status", { name: "Live updates: polling" }).waitFor();
     await page.getByText("No jobs match these filters.").waitFor();
-    await page.evaluate(() => {
-      (window as unknown as { marker: number }).marker = 7;
-    });
+    await markWindow(page, 7);
     const job = await system.enqueue(carol, {
       type: "synthetic",
       subtype: "work",
@@ -246,7 +249,7 @@ describe("dashboard in Chromium", () => {
     await expect.poll(() => bar.getAttribute("aria-valuenow"), { timeout: 30_000, interval: 100 }).toBe("100");
     await page.locator(".job-head .badge", { hasText: "completed" }).waitFor();
     await expect.poll(() => page.getByTestId("active-running").textContent(), soon).toBe("0 running");
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+    expect(await windowMark(page)).toBe(7);
     // Both kinds of stream were tried, and given up on, before polling took over.
     expect(streamRequests).toContain("/v1/stream");
     expect(streamRequests).toContain(`/v1/jobs/${job.id}/stream`);
