@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
 import { type System } from "@jobstream/testing";
-import { everyone, errorOf, headersOf, it, tenant, type Sign, type Tenant } from "./tenancy-fixture";
+import { everyone, errorOf, it, type Pair } from "./tenancy-fixture";
 
 describe("bull-board", () => {
   const board = "/admin/queues";
@@ -49,15 +49,15 @@ describe("bull-board", () => {
   // Everyone but operators is turned away from every route, before bull-board runs anything.
   it.for(everyone.filter((w) => w !== "operator"))(
     "%s gets nothing from any route",
-    async (who, { sys, tenants, sign, call }) => {
-      const { t, o } = tenant(tenants);
-      const headers = await headersOf(sign, who, t, o);
+    async (who, { sys, call, pair }) => {
+      const { t } = pair;
+      const headers = await pair.as(who);
       const expected = who === "job token" || who === "anonymous" ? 401 : 403;
       for (const [method, path, body] of routes(t.job.id)) {
         expect((await call(method, `${board}${path}`, headers, body)).status, `${method} ${path}`).toBe(expected);
       }
       // Nothing moved: the job is still delayed with its input, in Postgres and in Redis.
-      const operator = await headersOf(sign, "operator", t, o);
+      const operator = await pair.as("operator");
       const redis = await call<{ job: { data: { input: unknown } }; status: string }>(
         "GET",
         `${board}/api/queues/synthetic/${t.job.id}`,
@@ -70,12 +70,11 @@ describe("bull-board", () => {
 
   it("lets operators read every route and refuses what Postgres could not follow (add/duplicate, update-data…)", async ({
     sys,
-    tenants,
-    sign,
     call,
+    pair,
   }) => {
-    const { t, o } = tenant(tenants);
-    const operator = await headersOf(sign, "operator", t, o);
+    const { t } = pair;
+    const operator = await pair.as("operator");
     const refused = new Set([
       "/add",
       "/update-data",
@@ -119,23 +118,19 @@ describe("bull-board", () => {
     expect(counts[0]?.n).toBeGreaterThan(0);
   });
 
-  const ownerOf = async (sys: System, tenants: Tenant[]) => {
-    const { t } = tenant(tenants);
-    return sys.token({ sub: t.owner, org: t.org, role: "member" });
-  };
-  const operatorHeaders = async (sign: Sign, tenants: Tenant[]) => {
-    const { t, o } = tenant(tenants);
-    return headersOf(sign, "operator", t, o);
-  };
+  /** The tenant's member (who owns its jobs) and an operator, who acts on them in bull-board. */
+  const ownerAndOperator = async (sys: System, pair: Pair) => ({
+    token: await sys.token({ sub: pair.t.owner, org: pair.t.org, role: "member" }),
+    operator: await pair.as("operator"),
+  });
   const events = async (sys: System, id: string) =>
     await sys.query<{ type: string; data: Record<string, unknown> }>(
       `SELECT type::text, data FROM job_events WHERE job_id = $1 ORDER BY id`,
       [id],
     );
 
-  it("retries a failed job through Postgres: reopened, run again, recorded", async ({ sys, call, tenants, sign }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("retries a failed job through Postgres: reopened, run again, recorded", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const failed = await sys.enqueue(token, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 });
     await sys.waitForStatus(token, failed.id, "failed");
     const res = await call("PUT", `${board}/api/queues/synthetic/${failed.id}/retry`, operator);
@@ -147,9 +142,8 @@ describe("bull-board", () => {
     expect((await call("PUT", `${board}/api/queues/synthetic/${failed.id}/retry`, operator)).status).toBe(409);
   });
 
-  it("retries every failed job of a queue through Postgres ('retry all')", async ({ sys, call, tenants, sign }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("retries every failed job of a queue through Postgres ('retry all')", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const jobs = await Promise.all(
       [1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: { failAttempts: 1 }, maxAttempts: 1 })),
     );
@@ -161,11 +155,9 @@ describe("bull-board", () => {
   it("cleaning an unfinished job cancels it in Postgres (the reconciler does not bring it back)", async ({
     sys,
     call,
-    tenants,
-    sign,
+    pair,
   }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const job = await sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 });
     expect((await call("PUT", `${board}/api/queues/synthetic/${job.id}/clean`, operator)).status).toBe(204);
     expect((await sys.job(token, job.id)).status).toBe("cancelled");
@@ -179,11 +171,9 @@ describe("bull-board", () => {
   it("cleaning a finished job drops its Redis copy and leaves Postgres as it was; clean all is for finished jobs only", async ({
     sys,
     call,
-    tenants,
-    sign,
+    pair,
   }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: { items: 2 } });
     await sys.waitForStatus(token, job.id, "completed");
     const res = await call("PUT", `${board}/api/queues/synthetic/${job.id}/clean`, operator);
@@ -196,9 +186,8 @@ describe("bull-board", () => {
     }
   });
 
-  it("cleans a Redis-only job (no row) away, and answers 404 to retrying one", async ({ sys, call, tenants, sign }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("cleans a Redis-only job (no row) away, and answers 404 to retrying one", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const job = await sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 });
     await sys.query(`DELETE FROM jobs WHERE id = $1`, [job.id]);
     expect((await call("PUT", `${board}/api/queues/synthetic/${job.id}/retry`, operator)).status).toBe(404);
@@ -206,17 +195,15 @@ describe("bull-board", () => {
     expect((await call("GET", `${board}/api/queues/synthetic/${job.id}`, operator)).status).toBe(404);
   });
 
-  it("promotes a delayed job, and Postgres follows it to the end", async ({ sys, call, tenants, sign }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("promotes a delayed job, and Postgres follows it to the end", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const job = await sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 });
     expect((await call("PUT", `${board}/api/queues/synthetic/${job.id}/promote`, operator)).status).toBeLessThan(300);
     await sys.waitForStatus(token, job.id, "completed");
   });
 
-  it("records pause and resume in Postgres, shown by GET /v1/stats/queues", async ({ sys, tenants, sign, call }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("records pause and resume in Postgres, shown by GET /v1/stats/queues", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const states = async () =>
       (await call<{ queueStates: { queue: string; paused: boolean }[] }>("GET", "/v1/stats/queues", operator)).body
         .queueStates;
@@ -239,15 +226,13 @@ describe("bull-board", () => {
     expect((await call("PUT", `${board}/api/queues/resume`, operator)).status).toBe(200);
     expect((await states()).map((s) => s.paused)).toEqual([false, false, false]);
     // Admins see the states too (they explain why their jobs wait); members get no stats.
-    const { t, o } = tenant(tenants);
-    expect((await call("GET", "/v1/stats/queues", await headersOf(sign, "admin", t, o))).status).toBe(200);
-    expect((await call("GET", "/v1/stats/queues", await headersOf(sign, "member", t, o))).status).toBe(403);
+    expect((await call("GET", "/v1/stats/queues", await pair.as("admin"))).status).toBe(200);
+    expect((await call("GET", "/v1/stats/queues", await pair.as("member"))).status).toBe(403);
   });
 
   // Last of the file: "promote all" also starts the matrix's delayed jobs.
-  it("promotes every delayed job of a queue, and Postgres follows them all", async ({ sys, call, tenants, sign }) => {
-    const token = await ownerOf(sys, tenants);
-    const operator = await operatorHeaders(sign, tenants);
+  it("promotes every delayed job of a queue, and Postgres follows them all", async ({ sys, call, pair }) => {
+    const { token, operator } = await ownerAndOperator(sys, pair);
     const jobs = await Promise.all(
       [1, 2].map(() => sys.enqueue(token, { type: "synthetic", input: {}, delayMs: 3_600_000 })),
     );

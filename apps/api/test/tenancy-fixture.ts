@@ -19,6 +19,13 @@ export type Sign = (
   secret?: string,
 ) => Promise<Record<string, string>>;
 
+/** Two tenants: `t`, whose data is at stake, `o` another; `as(who)` gives a kind of caller's headers. */
+export interface Pair {
+  t: Tenant;
+  o: Tenant;
+  as: (who: Who) => Promise<Record<string, string>>;
+}
+
 export interface Answer<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -95,7 +102,12 @@ export const it = systemTest(async (sys) => {
         }
         return { status: res.status, body: parsed as T, headers: res.headers };
       },
-  );
+  )
+  /** `t`, whose data is at stake, `o` another tenant, and `as(who)`: the headers of a kind of caller. */
+  .extend("pair", { scope: "file" }, ({ tenants, sign }): Pair => {
+    const { t, o } = tenant(tenants);
+    return { t, o, as: (who: Who) => headersOf(sign, who, t, o) };
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Who may enqueue what, idempotency keys, quotas and bull-board, for every kind of caller. `t` is

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
 import { SYSTEM_ORG_ID } from "@jobstream/contract";
 import { waitFor } from "@jobstream/testing";
-import { csvOf, errorOf, fieldsOf, headersOf, it, tenant, type Who } from "./tenancy-fixture";
+import { csvOf, errorOf, fieldsOf, it, type Who } from "./tenancy-fixture";
 
 describe("idempotency keys", () => {
   const original = { type: "synthetic", input: {}, delayMs: 3_600_000, name: "idempotent" };
@@ -21,57 +21,52 @@ describe("idempotency keys", () => {
     ["job token", 401, 401],
     ["anonymous", 401, 401],
   ];
-  it.for(table)(
-    "%s: same request → %s, different request → %s",
-    async ([who, same, different], { tenants, sign, call }) => {
-      const { t, o } = tenant(tenants);
-      const owner = await headersOf(sign, "member", t, o);
-      const headers = await headersOf(sign, who, t, o);
-      for (const [body, expected] of [
-        [original, same],
-        [changed, different],
-      ] as const) {
-        const key = `key-${randomUUID()}`;
-        const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", owner, {
-          ...original,
-          idempotencyKey: key,
-        });
-        expect(first.status).toBe(202);
-        const again = await call<{ job?: { id: string }; accessToken?: unknown }>("POST", "/v1/jobs", headers, {
-          ...body,
-          idempotencyKey: key,
-        });
-        if (expected === "same") {
-          expect(again.status).toBe(200);
-          expect(again.body.job?.id).toBe(first.body.job.id);
-          expect(again.body.accessToken).toBeNull();
-          continue;
-        }
-        expect(again.status, JSON.stringify(again.body)).toBe(expected);
-        if (expected === 202) expect(again.body.job?.id).not.toBe(first.body.job.id);
-        if (expected === 409) {
-          const wanted = who === "other member" ? "idempotency_key_in_use" : "idempotency_key_reused";
-          expect([errorOf(again).code, fieldsOf(again)]).toEqual([wanted, ["idempotencyKey"]]);
-          // Nothing about the existing job: no id, no input, no name.
-          expect(JSON.stringify(again.body)).not.toContain(first.body.job.id);
-          expect(JSON.stringify(again.body)).not.toContain("idempotent");
-        }
+  it.for(table)("%s: same request → %s, different request → %s", async ([who, same, different], { call, pair }) => {
+    const owner = await pair.as("member");
+    const headers = await pair.as(who);
+    for (const [body, expected] of [
+      [original, same],
+      [changed, different],
+    ] as const) {
+      const key = `key-${randomUUID()}`;
+      const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", owner, {
+        ...original,
+        idempotencyKey: key,
+      });
+      expect(first.status).toBe(202);
+      const again = await call<{ job?: { id: string }; accessToken?: unknown }>("POST", "/v1/jobs", headers, {
+        ...body,
+        idempotencyKey: key,
+      });
+      if (expected === "same") {
+        expect(again.status).toBe(200);
+        expect(again.body.job?.id).toBe(first.body.job.id);
+        expect(again.body.accessToken).toBeNull();
+        continue;
       }
-    },
-  );
+      expect(again.status, JSON.stringify(again.body)).toBe(expected);
+      if (expected === 202) expect(again.body.job?.id).not.toBe(first.body.job.id);
+      if (expected === 409) {
+        const wanted = who === "other member" ? "idempotency_key_in_use" : "idempotency_key_reused";
+        expect([errorOf(again).code, fieldsOf(again)]).toEqual([wanted, ["idempotencyKey"]]);
+        // Nothing about the existing job: no id, no input, no name.
+        expect(JSON.stringify(again.body)).not.toContain(first.body.job.id);
+        expect(JSON.stringify(again.body)).not.toContain("idempotent");
+      }
+    }
+  });
 
   it("a service acting for the member gets the member's job back, and 409 reused with another request", async ({
-    tenants,
-    sign,
     call,
+    pair,
   }) => {
-    const { t, o } = tenant(tenants);
+    const { t } = pair;
     const key = `key-${randomUUID()}`;
-    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", await headersOf(sign, "member", t, o), {
+    const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", await pair.as("member"), {
       ...original,
       idempotencyKey: key,
     });
-    const service = await headersOf(sign, "service", t, o);
+    const service = await pair.as("service");
     const onBehalf = { ...original, idempotencyKey: key, orgId: t.org, userId: t.owner };
     const same = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, onBehalf);
     expect([same.status, same.body.job.id]).toEqual([200, first.body.job.id]);
@@ -80,12 +75,10 @@ describe("idempotency keys", () => {
   });
 
   it("answers the same request with defaults spelled out or keys reordered as the same request", async ({
-    tenants,
-    sign,
     call,
+    pair,
   }) => {
-    const { t, o } = tenant(tenants);
-    const headers = await headersOf(sign, "member", t, o);
+    const headers = await pair.as("member");
     const key = `key-${randomUUID()}`;
     const first = await call<{ job: { id: string } }>("POST", "/v1/jobs", headers, {
       type: "import",
@@ -110,15 +103,13 @@ describe("idempotency keys", () => {
 
   it("refuses a whole batch over any key conflict, and one key twice with different requests", async ({
     sys,
-    tenants,
-    sign,
     call,
+    pair,
   }) => {
-    const { t, o } = tenant(tenants);
     const taken = `key-${randomUUID()}`;
-    await call("POST", "/v1/jobs", await headersOf(sign, "member", t, o), { ...original, idempotencyKey: taken });
+    await call("POST", "/v1/jobs", await pair.as("member"), { ...original, idempotencyKey: taken });
     const group = `batch-${randomUUID()}`;
-    const otherMember = await headersOf(sign, "other member", t, o);
+    const otherMember = await pair.as("other member");
     const inUse = await call("POST", "/v1/jobs/batch", otherMember, {
       jobs: [
         { ...original, groupId: group },
@@ -156,9 +147,8 @@ describe("idempotency keys", () => {
 
   it("keeps the housekeeper's retention keys in the system org, out of every tenant's reach", async ({
     sys,
-    tenants,
-    sign,
     call,
+    pair,
   }) => {
     const sweeps = await waitFor(
       "the housekeeper's retention sweep",
@@ -173,8 +163,7 @@ describe("idempotency keys", () => {
     expect(sweeps.every((s) => s.org_id === SYSTEM_ORG_ID)).toBe(true);
     const key = sweeps[0]?.idempotency_key ?? "";
     // A service taking the same key in its own org gets its own job; the system's is untouched.
-    const { t, o } = tenant(tenants);
-    const service = await headersOf(sign, "service", t, o);
+    const service = await pair.as("service");
     const own = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, {
       type: "maintenance",
       input: { dryRun: true, maxBatches: 1 },

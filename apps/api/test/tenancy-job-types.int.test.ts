@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
 import { SYSTEM_ORG_ID } from "@jobstream/contract";
-import { csvOf, errorOf, fieldsOf, headersOf, it, tenant, type Who } from "./tenancy-fixture";
+import { csvOf, errorOf, fieldsOf, it, type Who } from "./tenancy-fixture";
 
 describe("which job types exist for whom", () => {
   // Types listed by GET /v1/job-types, and what enqueueing the system type answers (400 "unknown
@@ -18,9 +18,8 @@ describe("which job types exist for whom", () => {
   ];
   it.for(table)(
     "%s sees %j and enqueueing maintenance answers %i",
-    async ([who, types, enqueueStatus], { sys, tenants, sign, call }) => {
-      const { t, o } = tenant(tenants);
-      const headers = await headersOf(sign, who, t, o);
+    async ([who, types, enqueueStatus], { sys, call, pair }) => {
+      const headers = await pair.as(who);
       const listed = await call<{ jobTypes: { type: string }[] }>("GET", "/v1/job-types", headers);
       expect(listed.status).toBe(types === null ? 401 : 200);
       if (types !== null) expect(listed.body.jobTypes.map((j) => j.type)).toEqual(types);
@@ -54,15 +53,9 @@ describe("which job types exist for whom", () => {
     },
   );
 
-  it("hides the synthetic types where ENABLE_SYNTHETIC_JOBS is off, for every role", async ({
-    tenants,
-    apis,
-    sign,
-    call,
-  }) => {
-    const { t, o } = tenant(tenants);
+  it("hides the synthetic types where ENABLE_SYNTHETIC_JOBS is off, for every role", async ({ apis, call, pair }) => {
     for (const who of ["member", "admin", "operator", "service"] as const) {
-      const headers = await headersOf(sign, who, t, o);
+      const headers = await pair.as(who);
       const listed = await call<{ jobTypes: { type: string }[] }>(
         "GET",
         "/v1/job-types",
@@ -107,9 +100,8 @@ describe("which job types exist for whom", () => {
     expect([res.status, errorOf(res).code, fieldsOf(res)]).toEqual([403, "forbidden", ["orgId"]]);
   });
 
-  it("refuses a job asking for more items than its type allows (400 naming input)", async ({ tenants, sign, call }) => {
-    const { t, o } = tenant(tenants);
-    const headers = await headersOf(sign, "member", t, o);
+  it("refuses a job asking for more items than its type allows (400 naming input)", async ({ call, pair }) => {
+    const headers = await pair.as("member");
     const res = await call("POST", "/v1/jobs", headers, { type: "import", input: csvOf(100_001) });
     expect([res.status, errorOf(res).code, fieldsOf(res)]).toEqual([400, "validation_failed", ["input"]]);
     expect(errorOf(res).message).toMatch(/request is invalid/);
