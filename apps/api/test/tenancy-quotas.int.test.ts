@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
 import { type System } from "@jobstream/testing";
-import { errorOf, it, type Answer } from "./tenancy-fixture";
+import { errorOf, it as fixtureTest, type Answer } from "./tenancy-fixture";
+
+/** Per test: a fresh org with a member, a job group, and the API processes with quotas on. */
+const it = fixtureTest.extend("quota", async ({ apis, sign }) => {
+  const org = randomUUID();
+  return { apis, sign, org, group: randomUUID(), member: await sign({ sub: randomUUID(), org, role: "member" }) };
+});
 
 describe("per-org quotas", () => {
   const delayed = (group: string) => ({ type: "synthetic", input: {}, delayMs: 3_600_000, groupId: group });
@@ -16,14 +22,11 @@ describe("per-org quotas", () => {
   };
 
   it("limits an org's unfinished jobs; a batch over it stores nothing; finished jobs do not count", async ({
-    apis,
-    sign,
+    quota,
     call,
     sys,
   }) => {
-    const org = randomUUID();
-    const member = await sign({ sub: randomUUID(), org, role: "member" });
-    const group = randomUUID();
+    const { apis, org, member, group, sign } = quota;
     const two = await call(
       "POST",
       "/v1/jobs/batch",
@@ -75,14 +78,11 @@ describe("per-org quotas", () => {
   });
 
   it("limits an org's enqueue rate over all its callers; a batch over it stores nothing", async ({
-    apis,
-    sign,
+    quota,
     call,
     sys,
   }) => {
-    const org = randomUUID();
-    const member = await sign({ sub: randomUUID(), org, role: "member" });
-    const group = randomUUID();
+    const { apis, org, member, group, sign } = quota;
     expect(
       (await call("POST", "/v1/jobs/batch", member, { jobs: [1, 2, 3, 4].map(() => delayed(group)) }, apis.rate))
         .status,
@@ -114,14 +114,11 @@ describe("per-org quotas", () => {
   });
 
   it("limits the items an org's jobs declare per minute, so few jobs cannot bury the shared mirror", async ({
-    apis,
-    sign,
+    quota,
     call,
     sys,
   }) => {
-    const org = randomUUID();
-    const member = await sign({ sub: randomUUID(), org, role: "member" });
-    const group = randomUUID();
+    const { apis, org, member, group, sign } = quota;
     const items = (n: number) => ({ ...delayed(group), input: { items: n } });
     expect((await call("POST", "/v1/jobs/batch", member, { jobs: [items(40), items(40)] }, apis.items)).status).toBe(
       202,

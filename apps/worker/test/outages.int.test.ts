@@ -41,7 +41,8 @@ const it = test
     const { sys } = await launchSystem(new System(redis.url, postgres.adminUrl), onCleanup, () => Promise.resolve());
     return sys;
   })
-  .extend("member", ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }));
+  .extend("member", ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }))
+  .extend("outage", { scope: "file" }, ({ redis, postgres }): Servers => ({ redis, postgres }));
 
 interface Servers {
   redis: PrivateRedis;
@@ -214,8 +215,7 @@ describe("outages with separate processes", () => {
   it("every role waits through outages at start-up and mid-run, and every accepted job ends correct", async ({
     sys,
     member: token,
-    redis,
-    postgres,
+    outage: { redis, postgres },
   }) => {
     await redis.stop();
     await postgres.stop("fast");
@@ -264,13 +264,9 @@ describe("outages with separate processes", () => {
 describe("outages with pnpm start", () => {
   it("waits for Postgres, rides out outages in every role, restarts a dead child, and stops cleanly", async ({
     sys,
-    member: token,
-    redis,
-    postgres,
+    outage: { redis, postgres },
   }) => {
-    await redis.stop();
-    await postgres.stop("fast");
-
+    const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
     const env = sys.env({
       ENABLE_SYNTHETIC_JOBS: "true",
       PORT: "0",
@@ -279,6 +275,8 @@ describe("outages with pnpm start", () => {
       HEALTH_HOST: "127.0.0.1",
       ROLES: "all",
     });
+    // The launcher starts while both servers are out.
+    await Promise.all([redis.stop(), postgres.stop("fast")]);
     const launcher = startApp(launcherDir, env, "src/start.ts");
     sys.workers.push(launcher);
     await waitFor(

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { createClient, type FetchLike, type JobView } from "../src/index.ts";
-import { it, SYSTEM_ENV } from "./system-env.ts";
+import { it, lastEventIdsOf, SYSTEM_ENV } from "./system-env.ts";
 
 /** Patient enough to outlast an API restart (a few seconds here). */
 const RETRY = { attempts: 12, baseDelayMs: 200, maxDelayMs: 2000 };
@@ -51,11 +51,7 @@ describe("retries and reconnects across API restarts", () => {
     sys,
     started: { token },
   }) => {
-    const streamRequests: (string | null)[] = [];
-    const recordingFetch: FetchLike = (url, init) => {
-      if (url.endsWith("/stream")) streamRequests.push(new Headers(init.headers).get("last-event-id"));
-      return fetch(url, init);
-    };
+    const { fetch: recordingFetch, lastEventIds: streamRequests } = lastEventIdsOf((url) => url.endsWith("/stream"));
     const client = createClient({ baseUrl: sys.apiUrl, token, fetch: recordingFetch, retry: RETRY });
     const { job } = await client.jobs.enqueue({
       type: "synthetic",

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
-import { createClient, UnauthorizedError, ValidationError, type FetchLike, type JobSummary } from "../src/index.ts";
-import { it, SYSTEM_ENV } from "./system-env.ts";
+import { createClient, UnauthorizedError, ValidationError, type JobSummary } from "../src/index.ts";
+import { it, lastEventIdsOf, SYSTEM_ENV } from "./system-env.ts";
 
 /** Summaries of `jobId` from `stream` until it is completed (or 30 s pass). */
 async function untilCompleted(
@@ -53,11 +53,7 @@ describe("client.stream (GET /v1/stream)", () => {
     sys,
     started: { token },
   }) => {
-    const lastEventIds: (string | null)[] = [];
-    const recordingFetch: FetchLike = (url, init) => {
-      if (new URL(url).pathname === "/v1/stream") lastEventIds.push(new Headers(init.headers).get("last-event-id"));
-      return fetch(url, init);
-    };
+    const { fetch: recordingFetch, lastEventIds } = lastEventIdsOf((url) => new URL(url).pathname === "/v1/stream");
     const client = createClient({ baseUrl: sys.apiUrl, token, fetch: recordingFetch });
     const { job } = await client.jobs.enqueue({
       type: "synthetic",

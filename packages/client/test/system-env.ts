@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { systemTest } from "@jobstream/testing/fixtures";
+import type { FetchLike } from "../src/index.ts";
 
 /** Env the API and worker processes of these tests get on top of the System's own. */
 export const SYSTEM_ENV = {
@@ -19,3 +20,16 @@ export const it = systemTest(async (sys) => {
   const org = randomUUID();
   return { org, token: await sys.token({ sub: randomUUID(), org, role: "admin" }) };
 });
+
+/** A fetch that notes the Last-Event-ID header of every request `matches` selects (null when absent). */
+export function lastEventIdsOf(matches: (url: string) => boolean): {
+  fetch: FetchLike;
+  lastEventIds: (string | null)[];
+} {
+  const lastEventIds: (string | null)[] = [];
+  const recording: FetchLike = (url, init) => {
+    if (matches(url)) lastEventIds.push(new Headers(init.headers).get("last-event-id"));
+    return fetch(url, init);
+  };
+  return { fetch: recording, lastEventIds };
+}
