@@ -1,17 +1,6 @@
 import type { JobSummary } from "@jobstream/client";
 import { describe, expect, it } from "vitest";
-import {
-  activeSummary,
-  appendPage,
-  applyActiveChange,
-  applyChange,
-  isNotOlder,
-  listFromPage,
-  matchesFilter,
-  pruneActive,
-  settleFirstPage,
-  showIncoming,
-} from "./job-list.ts";
+import * as jobList from "./job-list.ts";
 
 let n = 0;
 function job(overrides: Partial<JobSummary> = {}): JobSummary {
@@ -43,20 +32,20 @@ function job(overrides: Partial<JobSummary> = {}): JobSummary {
 }
 const at = (minute: number) => `2026-11-29T10:${String(minute).padStart(2, "0")}:00.000Z`;
 
-describe("matchesFilter", () => {
+describe("jobList.matchesFilter", () => {
   it("checks type, subtype, status (one or several), group, parent and name", () => {
     const j = job({ type: "import", subtype: "csv", status: "running", groupId: "g", name: "Nightly Import" });
-    expect(matchesFilter(j, {})).toBe(true);
-    expect(matchesFilter(j, { type: "import", subtype: "csv", groupId: "g", q: "nightly" })).toBe(true);
-    expect(matchesFilter(j, { status: ["queued", "running"] })).toBe(true);
-    expect(matchesFilter(j, { status: "queued" })).toBe(false);
-    expect(matchesFilter(j, { type: "export" })).toBe(false);
-    expect(matchesFilter(j, { subtype: "xml" })).toBe(false);
-    expect(matchesFilter(j, { groupId: "h" })).toBe(false);
-    expect(matchesFilter(j, { parentId: j.id })).toBe(false);
-    expect(matchesFilter(j, { q: "export" })).toBe(false);
+    expect(jobList.matchesFilter(j, {})).toBe(true);
+    expect(jobList.matchesFilter(j, { type: "import", subtype: "csv", groupId: "g", q: "nightly" })).toBe(true);
+    expect(jobList.matchesFilter(j, { status: ["queued", "running"] })).toBe(true);
+    expect(jobList.matchesFilter(j, { status: "queued" })).toBe(false);
+    expect(jobList.matchesFilter(j, { type: "export" })).toBe(false);
+    expect(jobList.matchesFilter(j, { subtype: "xml" })).toBe(false);
+    expect(jobList.matchesFilter(j, { groupId: "h" })).toBe(false);
+    expect(jobList.matchesFilter(j, { parentId: j.id })).toBe(false);
+    expect(jobList.matchesFilter(j, { q: "export" })).toBe(false);
     // Summaries carry no user: a user filter cannot be checked, so live jobs are not added.
-    expect(matchesFilter(j, { userId: "u" })).toBe(false);
+    expect(jobList.matchesFilter(j, { userId: "u" })).toBe(false);
   });
 });
 
@@ -67,50 +56,54 @@ describe("job list merging", () => {
 
   it("replaces a row shown with its new state, in place", () => {
     const running = { ...older, status: "running" as const, startedAt: at(3) };
-    const next = applyChange(listFromPage(page), running, {}, "insert");
+    const next = jobList.applyChange(jobList.listFromPage(page), running, {}, "insert");
     expect(next.rows.map((r) => r.status)).toEqual(["queued", "running"]);
     expect(next.rows[1]).toBe(running);
   });
 
   it("keeps a row that stops matching the filters, updated, so the list does not shift", () => {
     const done = { ...newer, status: "completed" as const, completedAt: at(4) };
-    const next = applyChange(listFromPage(page), done, { status: "queued" }, "insert");
+    const next = jobList.applyChange(jobList.listFromPage(page), done, { status: "queued" }, "insert");
     expect(next.rows.map((r) => r.id)).toEqual([newer.id, older.id]);
     expect(next.rows[0]?.status).toBe("completed");
   });
 
   it("inserts a new matching job at the top, or announces it", () => {
     const fresh = job({ createdAt: at(5) });
-    const inserted = applyChange(listFromPage(page), fresh, {}, "insert");
+    const inserted = jobList.applyChange(jobList.listFromPage(page), fresh, {}, "insert");
     expect(inserted.rows.map((r) => r.id)).toEqual([fresh.id, newer.id, older.id]);
-    const announced = applyChange(listFromPage(page), fresh, {}, "announce");
+    const announced = jobList.applyChange(jobList.listFromPage(page), fresh, {}, "announce");
     expect(announced.rows.map((r) => r.id)).toEqual([newer.id, older.id]);
     expect(announced.incoming.map((r) => r.id)).toEqual([fresh.id]);
     // Its later states update the announcement, not a second one.
-    const running = applyChange(announced, { ...fresh, status: "running", startedAt: at(6) }, {}, "announce");
+    const running = jobList.applyChange(announced, { ...fresh, status: "running", startedAt: at(6) }, {}, "announce");
     expect(running.incoming.map((r) => r.status)).toEqual(["running"]);
-    const shown = showIncoming(running);
+    const shown = jobList.showIncoming(running);
     expect(shown.rows.map((r) => r.id)).toEqual([fresh.id, newer.id, older.id]);
     expect(shown.incoming).toEqual([]);
   });
 
   it("ignores jobs the filters exclude and older jobs not loaded", () => {
-    const list = listFromPage(page);
-    expect(applyChange(list, job({ createdAt: at(5), type: "other" }), { type: "synthetic" }, "insert")).toBe(list);
-    expect(applyChange(list, job({ createdAt: at(0) }), {}, "insert")).toBe(list);
+    const list = jobList.listFromPage(page);
+    expect(jobList.applyChange(list, job({ createdAt: at(5), type: "other" }), { type: "synthetic" }, "insert")).toBe(
+      list,
+    );
+    expect(jobList.applyChange(list, job({ createdAt: at(0) }), {}, "insert")).toBe(list);
   });
 
   it("adds to an empty list only when it is complete", () => {
     const fresh = job({ createdAt: at(5) });
-    expect(applyChange(listFromPage({ jobs: [], nextCursor: null }), fresh, {}, "insert").rows).toEqual([fresh]);
-    const unknown = listFromPage({ jobs: [], nextCursor: "c" });
-    expect(applyChange(unknown, fresh, {}, "insert")).toBe(unknown);
+    expect(jobList.applyChange(jobList.listFromPage({ jobs: [], nextCursor: null }), fresh, {}, "insert").rows).toEqual(
+      [fresh],
+    );
+    const unknown = jobList.listFromPage({ jobs: [], nextCursor: "c" });
+    expect(jobList.applyChange(unknown, fresh, {}, "insert")).toBe(unknown);
   });
 
   it("appends further pages without repeating a job", () => {
-    const list = applyChange(listFromPage(page), job({ createdAt: at(5) }), {}, "insert");
+    const list = jobList.applyChange(jobList.listFromPage(page), job({ createdAt: at(5) }), {}, "insert");
     const third = job({ createdAt: at(0) });
-    const next = appendPage(list, { jobs: [older, third], nextCursor: null });
+    const next = jobList.appendPage(list, { jobs: [older, third], nextCursor: null });
     expect(next.rows.map((r) => r.id)).toEqual([list.rows[0]?.id, newer.id, older.id, third.id]);
     expect(next.nextCursor).toBeNull();
   });
@@ -119,14 +112,19 @@ describe("job list merging", () => {
     const startedEarly = { ...older, status: "running" as const, startedAt: at(3) };
     const readLater = { ...older, status: "completed" as const, startedAt: at(3), completedAt: at(4) };
     // The page was read after the job completed; the held "running" is older and must not win.
-    const settled = settleFirstPage({ jobs: [newer, readLater], nextCursor: null }, [startedEarly], {}, "insert");
+    const settled = jobList.settleFirstPage(
+      { jobs: [newer, readLater], nextCursor: null },
+      [startedEarly],
+      {},
+      "insert",
+    );
     expect(settled.rows[1]?.status).toBe("completed");
     // The page was read before it started; the held change is newer and applies.
-    const caughtUp = settleFirstPage({ jobs: [newer, older], nextCursor: null }, [startedEarly], {}, "insert");
+    const caughtUp = jobList.settleFirstPage({ jobs: [newer, older], nextCursor: null }, [startedEarly], {}, "insert");
     expect(caughtUp.rows[1]?.status).toBe("running");
     // A job created while the page loaded is added.
     const created = job({ createdAt: at(9) });
-    expect(settleFirstPage(page, [created], {}, "insert").rows[0]?.id).toBe(created.id);
+    expect(jobList.settleFirstPage(page, [created], {}, "insert").rows[0]?.id).toBe(created.id);
   });
 
   it("orders states by the latest moment they record; progress inside a run ties", () => {
@@ -134,11 +132,11 @@ describe("job list merging", () => {
     const running = { ...queued, status: "running" as const, startedAt: at(3) };
     const further = { ...running, progress: { percent: 40, message: null, step: null } };
     const retried = { ...running, status: "queued" as const, startedAt: null, queuedAt: at(7) };
-    expect(isNotOlder(running, queued)).toBe(true);
-    expect(isNotOlder(queued, running)).toBe(false);
-    expect(isNotOlder(further, running)).toBe(true);
-    expect(isNotOlder(running, further)).toBe(true);
-    expect(isNotOlder(retried, { ...running, status: "failed", completedAt: at(5) })).toBe(true);
+    expect(jobList.isNotOlder(running, queued)).toBe(true);
+    expect(jobList.isNotOlder(queued, running)).toBe(false);
+    expect(jobList.isNotOlder(further, running)).toBe(true);
+    expect(jobList.isNotOlder(running, further)).toBe(true);
+    expect(jobList.isNotOlder(retried, { ...running, status: "failed", completedAt: at(5) })).toBe(true);
   });
 });
 
@@ -149,21 +147,21 @@ describe("active jobs", () => {
   it("adds and replaces jobs, and drops finished ones after keepFinishedMs", () => {
     const a = job({ createdAt: at(20), status: "running", startedAt: at(21) });
     const b = job({ createdAt: at(22) });
-    let jobs = applyActiveChange(new Map(), a, now, keep);
-    jobs = applyActiveChange(jobs, b, now, keep);
-    expect(activeSummary(jobs)).toMatchObject({ running: 1, waiting: 1 });
-    expect(activeSummary(jobs).jobs.map((j) => j.id)).toEqual([b.id, a.id]);
-    jobs = applyActiveChange(jobs, { ...a, status: "completed", completedAt: at(29) }, now, keep);
-    expect(activeSummary(jobs)).toMatchObject({ running: 0, waiting: 1 });
+    let jobs = jobList.applyActiveChange(new Map(), a, now, keep);
+    jobs = jobList.applyActiveChange(jobs, b, now, keep);
+    expect(jobList.activeSummary(jobs)).toMatchObject({ running: 1, waiting: 1 });
+    expect(jobList.activeSummary(jobs).jobs.map((j) => j.id)).toEqual([b.id, a.id]);
+    jobs = jobList.applyActiveChange(jobs, { ...a, status: "completed", completedAt: at(29) }, now, keep);
+    expect(jobList.activeSummary(jobs)).toMatchObject({ running: 0, waiting: 1 });
     expect(jobs.size).toBe(2); // finished a minute ago: still shown
-    expect(pruneActive(jobs, now + keep, keep).size).toBe(1);
+    expect(jobList.pruneActive(jobs, now + keep, keep).size).toBe(1);
   });
 
   it("keeps a freshly read state over an older change that arrived while it loaded", () => {
     const a = job({ status: "completed", startedAt: at(21), completedAt: at(25) });
     const jobs = new Map([[a.id, a]]);
     const stale = { ...a, status: "running" as const, completedAt: null };
-    expect(applyActiveChange(jobs, stale, now, keep, true).get(a.id)?.status).toBe("completed");
-    expect(applyActiveChange(jobs, stale, now, keep).get(a.id)?.status).toBe("running");
+    expect(jobList.applyActiveChange(jobs, stale, now, keep, true).get(a.id)?.status).toBe("completed");
+    expect(jobList.applyActiveChange(jobs, stale, now, keep).get(a.id)?.status).toBe("running");
   });
 });
