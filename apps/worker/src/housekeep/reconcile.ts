@@ -6,7 +6,7 @@ import {
   type DispatchableJob,
   type Queryable,
 } from "@jobstream/db";
-import type { EventPublisher, Producer } from "@jobstream/queue";
+import { queuedJobDataSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
 
 export interface ReconcileDeps {
@@ -29,10 +29,8 @@ async function repairFinished(
   job: Job,
   state: "completed" | "failed",
 ): Promise<void> {
-  const base =
-    typeof (job.data as { attemptBase?: unknown }).attemptBase === "number"
-      ? (job.data as { attemptBase: number }).attemptBase
-      : 0;
+  const data = queuedJobDataSchema.safeParse(job.data);
+  const base = data.success ? data.data.attemptBase : 0;
   const finishedAt = job.finishedOn ?? Date.now();
   const startedAt = job.processedOn ?? null;
   const cancelled = state === "failed" && job.failedReason === "cancelled";
