@@ -6,11 +6,11 @@ interface Row {
   readonly n: number;
   readonly data?: unknown;
 }
-const rows = new UnnestRows<Row>([
-  { name: "id", type: "uuid", value: (r) => r.id },
-  { name: "n", type: "int", value: (r) => r.n },
-  { name: "data", type: "jsonb", value: (r) => jsonParam(r.data) },
-]);
+const rows = new UnnestRows<Row>(
+  `id uuid, n int,
+  data jsonb`,
+  (r) => [r.id, r.n, jsonParam(r.data)],
+);
 
 describe("UnnestRows", () => {
   it("names each column's parameter from the given position on", () => {
@@ -34,6 +34,15 @@ describe("UnnestRows", () => {
 
   it("gives empty arrays for no rows, so the statement still has every parameter", () => {
     expect(rows.params([])).toEqual([[], [], []]);
+  });
+
+  it("refuses a row whose values do not match the columns", () => {
+    const short = new UnnestRows<Row>("id uuid, n int", (r) => [r.id]);
+    expect(() => short.params([{ id: "a", n: 1 }])).toThrow("1 values for 2 columns");
+  });
+
+  it("refuses a column without a type", () => {
+    expect(() => new UnnestRows<Row>("id uuid, n", (r) => [r.id, r.n])).toThrow('column "n"');
   });
 });
 

@@ -1,18 +1,27 @@
-/** One column of rows sent to Postgres as an array: its name, its SQL type and how a row gives its value. */
-export interface UnnestColumn<Row> {
+interface Column {
   readonly name: string;
   readonly type: string;
-  readonly value: (row: Row) => unknown;
 }
 
 /**
  * Typed rows as the parameters of one `unnest(...)`: a statement takes a whole batch in a fixed
  * number of parameters (one array per column), whatever the number of rows. Repositories keep
- * their rows as objects up to the query; names, types and values are listed once, here, so a
- * column cannot drift away from its parameter position.
+ * their rows as objects up to the query; the columns (`"name type, …"`, as in a table definition)
+ * and a row's values in the same order are written side by side, once.
  */
 export class UnnestRows<Row> {
-  constructor(private readonly columns: readonly UnnestColumn<Row>[]) {}
+  private readonly columns: readonly Column[];
+
+  constructor(
+    columns: string,
+    private readonly values: (row: Row) => readonly unknown[],
+  ) {
+    this.columns = columns.split(",").map((definition) => {
+      const [name = "", type = ""] = definition.trim().split(/\s+/);
+      if (name === "" || type === "") throw new Error(`column "${definition.trim()}" needs a name and a type`);
+      return { name, type };
+    });
+  }
 
   /** Parameters this table takes. */
   get width(): number {
@@ -32,7 +41,14 @@ export class UnnestRows<Row> {
 
   /** The rows as one array per column, in column order. */
   params(rows: readonly Row[]): unknown[][] {
-    return this.columns.map((column) => rows.map((row) => column.value(row)));
+    const arrays = this.columns.map((): unknown[] => []);
+    for (const row of rows) {
+      const values = this.values(row);
+      if (values.length !== arrays.length)
+        throw new Error(`a row gave ${String(values.length)} values for ${String(arrays.length)} columns`);
+      arrays.forEach((array, i) => array.push(values[i]));
+    }
+    return arrays;
   }
 }
 

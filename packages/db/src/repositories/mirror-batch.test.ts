@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mirrorBatchOf, type ItemOutcome, type JobSnapshot, type MirrorEntry } from "./mirror-batch";
+import { mirrorBatchOf, runningSnapshot, type ItemOutcome, type MirrorEntry } from "./mirror-batch";
 
-const running: JobSnapshot = {
-  status: "running",
-  attempts: 1,
-  progress: 0,
-  message: null,
-  step: null,
-  total: null,
-  error: null,
-  startedAt: 1,
-  finishedAt: null,
-  durationMs: null,
-};
+const running = runningSnapshot(1, 1);
 const item = (ref: string, attempt: number, status: ItemOutcome["status"] = "success"): ItemOutcome => ({
   ref,
   status,

@@ -18,6 +18,23 @@ export interface JobSnapshot {
   readonly reopen?: boolean;
 }
 
+/** The snapshot an attempt starts from: running, nothing reported yet. */
+export function runningSnapshot(attempts: number, startedAt: number | null = null): JobSnapshot {
+  return {
+    status: "running",
+    attempts,
+    progress: 0,
+    message: null,
+    step: null,
+    total: null,
+    output: null,
+    error: null,
+    startedAt,
+    finishedAt: null,
+    durationMs: null,
+  };
+}
+
 export interface ItemOutcome {
   readonly ref: string;
   readonly status: JobItemStatusName;

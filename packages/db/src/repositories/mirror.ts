@@ -17,44 +17,50 @@ export interface ApplyResult {
   readonly missingJobIds: readonly string[];
 }
 
-const ITEMS = new UnnestRows<ItemUpsert>([
-  { name: "job_id", type: "uuid", value: (r) => r.jobId },
-  { name: "ref", type: "text", value: (r) => r.item.ref },
-  { name: "status", type: "job_item_status", value: (r) => r.item.status },
-  { name: "message", type: "text", value: (r) => r.item.message },
-  { name: "error_code", type: "text", value: (r) => r.item.errorCode },
-  { name: "before_state", type: "jsonb", value: (r) => jsonParam(r.item.before) },
-  { name: "after_state", type: "jsonb", value: (r) => jsonParam(r.item.after) },
-  { name: "attempt", type: "int", value: (r) => r.item.attempt },
-  { name: "processed_at", type: "timestamptz", value: (r) => timeParam(r.item.at) },
-]);
+const ITEMS = new UnnestRows<ItemUpsert>(
+  `job_id uuid, ref text, status job_item_status, message text, error_code text, before_state jsonb,
+   after_state jsonb, attempt int, processed_at timestamptz`,
+  ({ jobId, item: i }) => [
+    jobId,
+    i.ref,
+    i.status,
+    i.message,
+    i.errorCode,
+    jsonParam(i.before),
+    jsonParam(i.after),
+    i.attempt,
+    timeParam(i.at),
+  ],
+);
 
-const JOBS = new UnnestRows<JobUpdate>([
-  { name: "id", type: "uuid", value: (r) => r.jobId },
-  { name: "seq", type: "bigint", value: (r) => r.seq },
-  { name: "status", type: "job_status", value: (r) => r.snapshot.status },
-  { name: "attempts", type: "int", value: (r) => r.snapshot.attempts },
-  { name: "progress", type: "numeric", value: (r) => r.snapshot.progress },
-  { name: "message", type: "text", value: (r) => r.snapshot.message },
-  { name: "step", type: "text", value: (r) => r.snapshot.step },
-  { name: "total", type: "int", value: (r) => r.snapshot.total },
-  { name: "output", type: "jsonb", value: (r) => jsonParam(r.snapshot.output) },
-  { name: "error_code", type: "text", value: (r) => r.snapshot.error?.code ?? null },
-  { name: "error_message", type: "text", value: (r) => r.snapshot.error?.message ?? null },
-  { name: "error_stack", type: "text", value: (r) => r.snapshot.error?.stack ?? null },
-  { name: "started_at", type: "timestamptz", value: (r) => timeParam(r.snapshot.startedAt) },
-  { name: "finished_at", type: "timestamptz", value: (r) => timeParam(r.snapshot.finishedAt) },
-  { name: "duration_ms", type: "int", value: (r) => r.snapshot.durationMs },
-  { name: "reopen", type: "bool", value: (r) => r.snapshot.reopen === true },
-]);
+const JOBS = new UnnestRows<JobUpdate>(
+  `id uuid, seq bigint, status job_status, attempts int, progress numeric, message text, step text, total int,
+   output jsonb, error_code text, error_message text, error_stack text, started_at timestamptz,
+   finished_at timestamptz, duration_ms int, reopen bool`,
+  ({ jobId, seq, snapshot: s }) => [
+    jobId,
+    seq,
+    s.status,
+    s.attempts,
+    s.progress,
+    s.message,
+    s.step,
+    s.total,
+    jsonParam(s.output),
+    s.error?.code ?? null,
+    s.error?.message ?? null,
+    s.error?.stack ?? null,
+    timeParam(s.startedAt),
+    timeParam(s.finishedAt),
+    s.durationMs,
+    s.reopen === true,
+  ],
+);
 
-const EVENTS = new UnnestRows<TimelineInsert>([
-  { name: "job_id", type: "uuid", value: (r) => r.jobId },
-  { name: "type", type: "job_event_type", value: (r) => r.entry.type },
-  { name: "seq", type: "bigint", value: (r) => r.seq },
-  { name: "data", type: "jsonb", value: (r) => JSON.stringify(r.entry.data) },
-  { name: "created_at", type: "timestamptz", value: (r) => timeParam(r.entry.at) },
-]);
+const EVENTS = new UnnestRows<TimelineInsert>(
+  `job_id uuid, type job_event_type, seq bigint, data jsonb, created_at timestamptz`,
+  ({ jobId, seq, entry }) => [jobId, entry.type, seq, JSON.stringify(entry.data), timeParam(entry.at)],
+);
 
 /** Parameter positions: items, then job updates, then timeline entries, then every job the batch names. */
 const JOBS_AT = 1 + ITEMS.width;

@@ -27,28 +27,33 @@ export interface NewJobRow {
   readonly createdAt: Date;
 }
 
-const NEW_JOBS = new UnnestRows<NewJobRow>([
-  { name: "id", type: "uuid", value: (r) => r.id },
-  { name: "org_id", type: "uuid", value: (r) => r.orgId },
-  { name: "user_id", type: "uuid", value: (r) => r.userId },
-  { name: "type", type: "text", value: (r) => r.type },
-  { name: "subtype", type: "text", value: (r) => r.subtype },
-  { name: "name", type: "text", value: (r) => r.name },
-  { name: "queue", type: "text", value: (r) => r.queue },
-  { name: "idempotency_key", type: "text", value: (r) => r.idempotencyKey },
-  { name: "parent_id", type: "uuid", value: (r) => r.parentId },
-  { name: "group_id", type: "text", value: (r) => r.groupId },
-  { name: "priority", type: "int", value: (r) => r.priority },
-  { name: "max_attempts", type: "int", value: (r) => r.maxAttempts },
-  { name: "input", type: "jsonb", value: (r) => JSON.stringify(r.input) },
-  { name: "metadata", type: "jsonb", value: (r) => JSON.stringify(r.metadata) },
-  { name: "options", type: "jsonb", value: (r) => JSON.stringify(r.options) },
-  { name: "access_token_hash", type: "text", value: (r) => r.accessTokenHash },
-  { name: "run_at", type: "timestamptz", value: (r) => r.runAt?.toISOString() ?? null },
-  { name: "retention_seconds", type: "int", value: (r) => r.retentionSeconds },
-  { name: "created_at", type: "timestamptz", value: (r) => r.createdAt.toISOString() },
-  { name: "request_hash", type: "text", value: (r) => r.requestHash ?? null },
-]);
+const NEW_JOBS = new UnnestRows<NewJobRow>(
+  `id uuid, org_id uuid, user_id uuid, type text, subtype text, name text, queue text, idempotency_key text,
+   parent_id uuid, group_id text, priority int, max_attempts int, input jsonb, metadata jsonb, options jsonb,
+   access_token_hash text, run_at timestamptz, retention_seconds int, created_at timestamptz, request_hash text`,
+  (r) => [
+    r.id,
+    r.orgId,
+    r.userId,
+    r.type,
+    r.subtype,
+    r.name,
+    r.queue,
+    r.idempotencyKey,
+    r.parentId,
+    r.groupId,
+    r.priority,
+    r.maxAttempts,
+    JSON.stringify(r.input),
+    JSON.stringify(r.metadata),
+    JSON.stringify(r.options),
+    r.accessTokenHash,
+    r.runAt?.toISOString() ?? null,
+    r.retentionSeconds,
+    r.createdAt.toISOString(),
+    r.requestHash ?? null,
+  ],
+);
 
 const INSERT_PENDING = `
 WITH ins AS (
