@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { runningSnapshot } from "@jobstream/db";
 import { parseStreamEntry } from "./wire";
 
 const id = "7b0c1c4e-3f6a-4a55-9a43-0d6f0e0a9b11";
 const snapshot = {
-  ...runningSnapshot(1, 1),
   status: "completed",
+  attempts: 1,
   progress: 100,
+  message: null,
+  step: null,
+  total: null,
   output: { ok: true },
+  error: null,
+  startedAt: 1,
   finishedAt: 2,
   durationMs: 1,
 };
