@@ -8,6 +8,7 @@ import {
 } from "@jobstream/db";
 import { queuedJobDataSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
+import { CANCELLED_REASON } from "../work/decide-outcome";
 
 export interface ReconcileDeps {
   readonly db: Queryable;
@@ -33,7 +34,7 @@ async function repairFinished(
   const base = data.success ? data.data.attemptBase : 0;
   const finishedAt = job.finishedOn ?? Date.now();
   const startedAt = job.processedOn ?? null;
-  const cancelled = state === "failed" && job.failedReason === "cancelled";
+  const cancelled = state === "failed" && job.failedReason === CANCELLED_REASON;
   const status = state === "completed" ? "completed" : cancelled ? "cancelled" : "failed";
   await deps.publisher.publish(
     row.queue,
