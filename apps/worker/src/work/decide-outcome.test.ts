@@ -87,27 +87,19 @@ describe("decideOutcome when the handler returned", () => {
 });
 
 describe("decideOutcome when the handler threw", () => {
-  it("retries an error while attempts remain, handing BullMQ the error itself", () => {
-    const error = new Error("boom");
-    expect(decideOutcome(facts(), threw(error), options)).toEqual({
-      kind: "retry",
-      code: "handler_error",
-      message: "boom",
-      delayMs: 0,
-      error,
-    });
-  });
-
-  it("fails on the last attempt, keeping the stack and telling BullMQ the message", () => {
-    const error = new Error("boom");
-    expect(decideOutcome(facts({ attempt: 3 }), threw(error), options)).toEqual({
-      kind: "failed",
-      code: "handler_error",
-      message: "boom",
-      stack: error.stack ?? null,
-      reason: "boom",
-    });
-  });
+  it.each([
+    ["an error", none, "handler_error", "boom"],
+    ["a timed-out attempt", timeout, "timeout", "attempt timed out"],
+  ] as const)(
+    "retries %s while attempts remain (handing BullMQ the error), then fails the last one keeping its stack",
+    (_name, aborted, code, message) => {
+      const error = new Error("boom");
+      const retry = { kind: "retry", code, message, delayMs: 0, error };
+      expect(decideOutcome(facts({ aborted }), threw(error), options)).toEqual(retry);
+      const failed = { kind: "failed", code, message, stack: error.stack ?? null, reason: message };
+      expect(decideOutcome(facts({ aborted, attempt: 3 }), threw(error), options)).toEqual(failed);
+    },
+  );
 
   it("counts attempts across re-enqueues, not BullMQ's attempts of this enqueue", () => {
     const outcome = decideOutcome(
@@ -195,28 +187,6 @@ describe("decideOutcome when the handler's signal fired", () => {
     expect(decideOutcome(facts({ aborted, attempt: 3 }), threw(error), cannot)).toMatchObject({
       kind: "failed",
       code: "handler_error",
-    });
-  });
-
-  it("retries a timed-out attempt as 'timeout' while attempts remain", () => {
-    const error = new Error("This operation was aborted");
-    expect(decideOutcome(facts({ aborted: timeout }), threw(error), options)).toEqual({
-      kind: "retry",
-      code: "timeout",
-      message: "attempt timed out",
-      delayMs: 0,
-      error,
-    });
-  });
-
-  it("fails a timed-out last attempt as 'timeout', keeping the handler's stack", () => {
-    const error = new Error("This operation was aborted");
-    expect(decideOutcome(facts({ aborted: timeout, attempt: 3 }), threw(error), options)).toEqual({
-      kind: "failed",
-      code: "timeout",
-      message: "attempt timed out",
-      stack: error.stack ?? null,
-      reason: "attempt timed out",
     });
   });
 
