@@ -1,11 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import {
-  findIdsByIdempotencyKeys,
-  insertPendingJobs,
-  markDispatched,
-  type NewJobRow,
-  type Queryable,
-} from "@jobstream/db";
+import { findIdempotentJobs, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
@@ -104,7 +98,8 @@ export async function enqueueJobs(
     const keys = missing
       .filter((r) => r.orgId === orgId && r.idempotencyKey !== null)
       .map((r) => r.idempotencyKey ?? "");
-    existingByKey.set(orgId, await findIdsByIdempotencyKeys(deps.db, orgId, keys));
+    const existing = await findIdempotentJobs(deps.db, orgId, keys);
+    existingByKey.set(orgId, new Map(existing.map((j) => [j.idempotencyKey, j.id])));
   }
 
   const fresh = rows.filter((r) => inserted.has(r.id));

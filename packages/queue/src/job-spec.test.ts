@@ -69,6 +69,21 @@ describe("jobSpec from a request", () => {
     expect(spec.data.timeoutMs).toBe(300);
   });
 
+  it.each([
+    ["priority", { priority: 90 }, { opts: { priority: toBullPriority(90) } }],
+    ["maxAttempts", { maxAttempts: 9 }, { opts: { attempts: 9 } }],
+    ["backoff", { backoff: { type: "fixed", delayMs: 5 } }, { opts: { backoff: { type: "fixed", delay: 5 } } }],
+    ["timeoutMs", { timeoutMs: 1234 }, { data: { timeoutMs: 1234 } }],
+  ] as const)("an override of %s changes that option and nothing else", (_field, request, changed) => {
+    const base = jobSpec(newRow(), defaults, NOW);
+    const spec = jobSpec(newRow(request), defaults, NOW);
+    expect(spec).toEqual({
+      ...base,
+      data: { ...base.data, ...("data" in changed ? changed.data : {}) },
+      opts: { ...base.opts, ...("opts" in changed ? changed.opts : {}) },
+    });
+  });
+
   it("maps priority so that a higher Jobstream priority runs first (BullMQ: 1 is highest)", () => {
     expect(toBullPriority(100)).toBe(1);
     expect(toBullPriority(0)).toBeGreaterThan(toBullPriority(50));

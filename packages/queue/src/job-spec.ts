@@ -1,25 +1,17 @@
 import type { JobsOptions } from "bullmq";
+import type { DispatchableJob } from "@jobstream/db";
 import { PRIORITY_MAX, type JobDefaults } from "@jobstream/job-types";
 import { storedOptionsSchema, type QueuedJobData } from "./job-data";
 
 /**
  * A job as its Postgres row holds it. Enqueue, retry, the outbox and the reconciler all pass a row
- * (new, reopened or read back), so the same job always gets the same BullMQ job.
+ * (new, reopened or read back), so the same job always gets the same BullMQ job; `attempts` are
+ * those already started, and the new BullMQ job counts on from there.
  */
-export interface JobSpecSource {
-  readonly id: string;
-  readonly type: string;
-  /** Nullable because the column is; every row Jobstream writes has one. */
-  readonly subtype: string | null;
-  readonly input: unknown;
-  readonly priority: number;
-  /** Attempts started so far (0 for a new job): the new BullMQ job counts on from there. */
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  /** `jobs.options` as stored; `unknown` because rows of older deploys may lack fields or differ. */
-  readonly options: unknown;
-  readonly runAt: Date | null;
-}
+export type JobSpecSource = Pick<
+  DispatchableJob,
+  "id" | "type" | "subtype" | "input" | "priority" | "attempts" | "maxAttempts" | "options" | "runAt"
+>;
 
 /** What `Queue.addBulk` takes, plus the queue it goes to. */
 export interface JobSpec {

@@ -1,17 +1,24 @@
 import type { ChainableCommander, Redis } from "ioredis";
 
 /**
+ * Lua that moves a job's counter (KEYS[1], field ARGV[1]) to at least a floor, then `count` further,
+ * leaving the new value in `last`: a job re-entering Redis, or a transition written straight to
+ * Postgres, continues above the row's last applied sequence instead of reusing its numbers.
+ */
+const advance = (floor: string, count: string) => `
+local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local floor = tonumber(${floor})
+if cur < floor then cur = floor end
+local last = cur + tonumber(${count})
+redis.call('HSET', KEYS[1], ARGV[1], last)`;
+
+/**
  * Hands out the job's next sequence numbers (above `floor`, the row's last applied sequence when
  * the caller knows it) and appends the event to the queue's stream in one atomic step, so
  * sequence order is stream order for every job.
  * KEYS: seq hash, stream. ARGV: job id, how many numbers (at least 1), payload, floor.
  */
-const PUBLISH = `
-local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-local floor = tonumber(ARGV[4])
-if cur < floor then cur = floor end
-local last = cur + tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], last)
+const PUBLISH = `${advance("ARGV[4]", "ARGV[2]")}
 redis.call('XADD', KEYS[2], '*', 'j', ARGV[1], 's', last, 'd', ARGV[3])
 return last`;
 
@@ -23,16 +30,11 @@ end
 return 0`;
 
 /**
- * Raises a job's sequence to at least a floor (the row's last applied sequence) and hands out
- * `count` more numbers. Used when a job re-enters Redis after its Redis state was lost, and by
- * API-side transitions written straight to Postgres. KEYS: seq hash. ARGV: job id, floor, count.
+ * Raises a job's sequence to at least a floor and hands out `count` more numbers without
+ * publishing: used when a job re-enters Redis after its Redis state was lost, and by API-side
+ * transitions written straight to Postgres. KEYS: seq hash. ARGV: job id, floor, count.
  */
-const RESERVE = `
-local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-local floor = tonumber(ARGV[2])
-if cur < floor then cur = floor end
-local last = cur + tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], ARGV[1], last)
+const RESERVE = `${advance("ARGV[2]", "ARGV[3]")}
 return last`;
 
 export interface JobstreamCommands {

@@ -6,8 +6,9 @@ import {
   type DispatchableJob,
   type Queryable,
 } from "@jobstream/db";
-import type { EventPublisher, Producer } from "@jobstream/queue";
+import { queuedJobDataSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
+import { CANCELLED_REASON } from "../work/decide-outcome";
 
 export interface ReconcileDeps {
   readonly db: Queryable;
@@ -29,13 +30,11 @@ async function repairFinished(
   job: Job,
   state: "completed" | "failed",
 ): Promise<void> {
-  const base =
-    typeof (job.data as { attemptBase?: unknown }).attemptBase === "number"
-      ? (job.data as { attemptBase: number }).attemptBase
-      : 0;
+  const data = queuedJobDataSchema.safeParse(job.data);
+  const base = data.success ? data.data.attemptBase : 0;
   const finishedAt = job.finishedOn ?? Date.now();
   const startedAt = job.processedOn ?? null;
-  const cancelled = state === "failed" && job.failedReason === "cancelled";
+  const cancelled = state === "failed" && job.failedReason === CANCELLED_REASON;
   const status = state === "completed" ? "completed" : cancelled ? "cancelled" : "failed";
   await deps.publisher.publish(
     row.queue,

@@ -1,4 +1,4 @@
-import type { ItemOutcome, JobSnapshot, TimelineEntry } from "@jobstream/db";
+import { runningSnapshot, type ItemOutcome, type JobSnapshot, type TimelineEntry } from "@jobstream/db";
 import { postgresSafeText, type EventPayload, type EventPublisher } from "@jobstream/queue";
 import type { StepDefinition } from "@jobstream/job-types";
 import type { ItemReporter } from "./context";
@@ -37,19 +37,7 @@ export class AttemptReporter {
     /** The type's `limits.maxItems`: more items in one attempt fail the job without retry. */
     private readonly maxItems: number = Number.POSITIVE_INFINITY,
   ) {
-    this.snapshot = {
-      status: "running",
-      attempts: attempt,
-      progress: 0,
-      message: null,
-      step: null,
-      total: null,
-      output: null,
-      error: null,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-    };
+    this.snapshot = runningSnapshot(attempt);
   }
 
   start(): void {

@@ -3,8 +3,8 @@ import type { z } from "zod";
 import { toFieldIssues } from "@jobstream/job-types";
 import { JobError } from "./job-error";
 
-/** BullMQ's `failedReason` of a cancelled job: the reconciler (`housekeep/reconcile.ts`) reads it back. */
-const cancelledReason = "cancelled";
+/** BullMQ's `failedReason` of a cancelled job: the reconciler reads it back to tell a cancel from a failure. */
+export const CANCELLED_REASON = "cancelled";
 
 /** The attempt being decided and what happened around it while the handler ran. */
 export interface AttemptFacts {
@@ -77,7 +77,7 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
   if (settled.kind === "invalid_input") {
     return { kind: "failed", code: "invalid_input", message: settled.message, stack: null, reason: "invalid_input" };
   }
-  if (settled.kind === "cancelled_before_start") return { kind: "cancelled", reason: cancelledReason };
+  if (settled.kind === "cancelled_before_start") return { kind: "cancelled", reason: CANCELLED_REASON };
 
   let error: unknown;
   if (settled.kind === "returned") {
@@ -96,7 +96,7 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
 
   // Why the handler's signal fired decides before what it threw: an aborted handler's error is
   // usually just the abort echoed back.
-  if (facts.aborted.cancel) return { kind: "cancelled", reason: cancelledReason };
+  if (facts.aborted.cancel) return { kind: "cancelled", reason: CANCELLED_REASON };
   if (facts.aborted.shutdown && options.canHandBack) return { kind: "handed-back" };
   const timedOut = !facts.aborted.shutdown && facts.aborted.timeout;
   const code = timedOut ? "timeout" : error instanceof JobError ? error.code : "handler_error";

@@ -48,29 +48,20 @@ function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
   };
 }
 
+/** A page's rows: whole rows when the caller asked `withData`, else summaries. */
+export type ListedJob<WithData extends boolean> = WithData extends true ? Job : JobSummaryRow;
+
 /**
  * A page of jobs, newest first, with keyset pagination on (created_at, id): jobs created while
  * a client pages land before its cursor, so the pages it has not read yet neither repeat nor
  * skip a job. `input` and `output` are read only with `withData` (callers cap such pages smaller).
  */
-export async function listJobs(
+export async function listJobs<WithData extends boolean = false>(
   db: DbOrTx,
   scope: JobScope,
   filter: JobListFilter,
-  page: { readonly limit: number; readonly after?: JobCursor; readonly withData: true },
-): Promise<{ jobs: Job[]; next: JobCursor | null }>;
-export async function listJobs(
-  db: DbOrTx,
-  scope: JobScope,
-  filter: JobListFilter,
-  page: { readonly limit: number; readonly after?: JobCursor; readonly withData?: false },
-): Promise<{ jobs: JobSummaryRow[]; next: JobCursor | null }>;
-export async function listJobs(
-  db: DbOrTx,
-  scope: JobScope,
-  filter: JobListFilter,
-  page: { readonly limit: number; readonly after?: JobCursor; readonly withData?: boolean },
-): Promise<{ jobs: JobSummaryRow[]; next: JobCursor | null }> {
+  page: { readonly limit: number; readonly after?: JobCursor; readonly withData?: WithData },
+): Promise<{ jobs: ListedJob<WithData>[]; next: JobCursor | null }> {
   const where: Prisma.JobWhereInput = {
     AND: [
       scopeWhere(scope),
@@ -94,8 +85,10 @@ export async function listJobs(
     ],
   };
   const query = { where, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: page.limit + 1 };
-  const rows: JobSummaryRow[] =
-    page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA });
+  // TypeScript cannot narrow a type parameter by the value it was inferred from: the branch taken is the one it names.
+  const rows = (
+    page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA })
+  ) as ListedJob<WithData>[];
   const jobs = rows.slice(0, page.limit);
   const last = jobs.at(-1);
   return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };

@@ -61,7 +61,7 @@ export const importCsv: Handler<"import", "csv"> = async (ctx) => {
     const missing = names.filter((n) => !header.includes(n));
     if (missing.length > 0)
       throw new JobError("missing_columns", `header lacks ${missing.join(", ")}`, { unrecoverable: true });
-    // Reorder cells so they follow the column spec.
+    // The file may order its columns any way; the rest of the handler reads cells in the spec's order.
     const index = names.map((n) => header.indexOf(n));
     records = records.map((r) => index.map((i) => r[i] ?? ""));
   }

@@ -1,7 +1,7 @@
 import { deleteExpiredJobs, type Queryable } from "@jobstream/db";
 import type { Handler } from "../handler-map";
 
-/** `maintenance/cleanup`: deletes expired finished jobs in batches (items and events cascade). */
+/** `maintenance/cleanup`: deletes expired finished jobs in batches (their items and events go with them). */
 export function maintenanceCleanup(db: Queryable): Handler<"maintenance", "cleanup"> {
   return async (ctx) => {
     const { batchSize, maxBatches, dryRun } = ctx.input;

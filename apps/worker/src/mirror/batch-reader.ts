@@ -1,0 +1,104 @@
+import type { Redis } from "ioredis";
+import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
+import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry, type Keys } from "@jobstream/queue";
+import type { Rejected, SourcedEntry } from "./apply-isolating";
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+/** What one read returned, grouped for the apply and the acknowledgement. */
+export interface Batch {
+  /** Queues whose pending entries (left by an earlier owner or a failed batch) were read. */
+  readonly recovering: readonly string[];
+  /** Stream ids read, per stream key: what the acknowledgement deletes. */
+  readonly byStream: ReadonlyMap<string, string[]>;
+  readonly entries: MirrorEntry[];
+  /** The decoded entries with their stream ids, in stream order. */
+  readonly sourced: readonly SourcedEntry[];
+  /** Entries that failed to decode: they go straight to the dead letters. */
+  readonly malformed: readonly Rejected[];
+  /** Jobs that reached a final status: their sequence counters can go once the batch is committed. */
+  readonly finished: readonly { seqKey: string; jobId: string; seq: number }[];
+}
+
+/**
+ * Reads the owned streams through the mirror's consumer group. A queue's entries still pending in
+ * the group (read but never acknowledged: a failed batch, or an earlier owner that died) are read
+ * again before any new one, until a read finds none left.
+ */
+export class BatchReader {
+  /** Queues whose pending entries have all been read again. */
+  private readonly pendingDone = new Set<string>();
+
+  constructor(
+    private readonly reader: Redis,
+    private readonly keys: Keys,
+    private readonly batchSize: number,
+    private readonly blockMs: number,
+  ) {}
+
+  /** Pending entries of this queue are to be read again first (it was just taken over). */
+  recover(queue: string): void {
+    this.pendingDone.delete(queue);
+  }
+
+  /** Every queue's pending entries are to be read again first (a batch failed, or was read ahead and dropped). */
+  recoverAll(): void {
+    this.pendingDone.clear();
+  }
+
+  /** One batch: entries left unacknowledged first, then new ones (waiting up to `blockMs` for them). */
+  async read(queues: readonly string[]): Promise<Batch> {
+    const recovering = queues.filter((q) => !this.pendingDone.has(q));
+    const streams = (recovering.length > 0 ? recovering : queues).map((q) => this.keys.events(q));
+    const ids = streams.map(() => (recovering.length > 0 ? "0" : ">"));
+    const count = ["COUNT", this.batchSize] as const;
+    const reply = (
+      recovering.length > 0
+        ? await this.reader.xreadgroup("GROUP", MIRROR_GROUP, MIRROR_CONSUMER, ...count, "STREAMS", ...streams, ...ids)
+        : await this.reader.xreadgroup(
+            "GROUP",
+            MIRROR_GROUP,
+            MIRROR_CONSUMER,
+            ...count,
+            "BLOCK",
+            this.blockMs,
+            "STREAMS",
+            ...streams,
+            ...ids,
+          )
+    ) as StreamReply;
+    const batch = this.decode(reply ?? [], recovering);
+    for (const queue of recovering)
+      if ((batch.byStream.get(this.keys.events(queue)) ?? []).length === 0) this.pendingDone.add(queue);
+    return batch;
+  }
+
+  private decode(reply: NonNullable<StreamReply>, recovering: readonly string[]): Batch {
+    const byStream = new Map<string, string[]>();
+    const entries: MirrorEntry[] = [];
+    const sourced: SourcedEntry[] = [];
+    const malformed: Rejected[] = [];
+    const finished: { seqKey: string; jobId: string; seq: number }[] = [];
+    for (const [key, list] of reply) {
+      byStream.set(
+        key,
+        list.map(([id]) => id),
+      );
+      const queue = key.slice(key.lastIndexOf(":") + 1);
+      const seqKey = this.keys.seq(queue);
+      for (const [streamId, fields] of list) {
+        const decoded = parseStreamEntry(fields);
+        if (!decoded.ok) {
+          malformed.push({ queue, streamId, fields, error: decoded.error });
+          continue;
+        }
+        const entry = decoded.entry;
+        entries.push(entry);
+        sourced.push({ queue, streamId, fields, entry });
+        if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status))
+          finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
+      }
+    }
+    return { recovering, byStream, entries, sourced, malformed, finished };
+  }
+}

@@ -1,0 +1,107 @@
+import type { Queryable } from "../pg";
+import { UnnestRows } from "../unnest";
+
+/** A job as the API stores it before it reaches Redis. */
+export interface NewJobRow {
+  readonly id: string;
+  readonly orgId: string;
+  readonly userId: string | null;
+  readonly type: string;
+  readonly subtype: string;
+  readonly name: string;
+  readonly queue: string;
+  readonly idempotencyKey: string | null;
+  /** sha256 of the normalized request, compared when the idempotency key is sent again. */
+  readonly requestHash?: string | null;
+  readonly parentId: string | null;
+  readonly groupId: string | null;
+  readonly priority: number;
+  readonly maxAttempts: number;
+  readonly input: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly options: Record<string, unknown>;
+  readonly accessTokenHash: string | null;
+  readonly runAt: Date | null;
+  /** Kept this long after the job reaches a final status (expires_at is set then, not now). */
+  readonly retentionSeconds: number;
+  readonly createdAt: Date;
+}
+
+const NEW_JOBS = new UnnestRows<NewJobRow>(
+  `id uuid, org_id uuid, user_id uuid, type text, subtype text, name text, queue text, idempotency_key text,
+   parent_id uuid, group_id text, priority int, max_attempts int, input jsonb, metadata jsonb, options jsonb,
+   access_token_hash text, run_at timestamptz, retention_seconds int, created_at timestamptz, request_hash text`,
+  (r) => [
+    r.id,
+    r.orgId,
+    r.userId,
+    r.type,
+    r.subtype,
+    r.name,
+    r.queue,
+    r.idempotencyKey,
+    r.parentId,
+    r.groupId,
+    r.priority,
+    r.maxAttempts,
+    JSON.stringify(r.input),
+    JSON.stringify(r.metadata),
+    JSON.stringify(r.options),
+    r.accessTokenHash,
+    r.runAt?.toISOString() ?? null,
+    r.retentionSeconds,
+    r.createdAt.toISOString(),
+    r.requestHash ?? null,
+  ],
+);
+
+const INSERT_PENDING = `
+WITH ins AS (
+  INSERT INTO jobs (${NEW_JOBS.names}, updated_at, status)
+  SELECT ${NEW_JOBS.names}, created_at, 'pending' FROM ${NEW_JOBS.from(1, "t")}
+  ON CONFLICT (org_id, idempotency_key) DO NOTHING
+  RETURNING id, queue, created_at
+),
+created AS (
+  INSERT INTO job_events (job_id, type, data, created_at) SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
+)
+SELECT id::text FROM ins`;
+
+/**
+ * Stores jobs as `pending` with their `created` events in one statement. A job whose
+ * idempotency key the org already used is skipped; the returned set holds the ids inserted.
+ */
+export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const { rows: inserted } = await db.query<{ id: string }>(INSERT_PENDING, NEW_JOBS.params(rows));
+  return new Set(inserted.map((r) => r.id));
+}
+
+/**
+ * Marks jobs that reached Redis as `queued` or `delayed` (with a timeline event). Only `pending`
+ * rows move: a worker may already have started the job and the mirror recorded that. Returns
+ * the new version of each row that moved.
+ */
+export async function markDispatched(
+  db: Queryable,
+  jobs: readonly { readonly id: string; readonly status: "queued" | "delayed" }[],
+  /** When they were added to Redis (a worker may start them before this statement runs). */
+  at: Date = new Date(),
+): Promise<Map<string, bigint>> {
+  if (jobs.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; version: string }>(
+    `WITH moved AS (
+       UPDATE jobs j SET status = u.status, queued_at = $3, updated_at = now()
+       FROM unnest($1::uuid[], $2::job_status[]) AS u(id, status)
+       WHERE j.id = u.id AND j.status = 'pending'
+       RETURNING j.id, j.status, j.version
+     ),
+     events AS (
+       INSERT INTO job_events (job_id, type, data, created_at)
+       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved
+     )
+     SELECT id::text, version::text FROM moved`,
+    [jobs.map((j) => j.id), jobs.map((j) => j.status), at.toISOString()],
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.version)]));
+}
