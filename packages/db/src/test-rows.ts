@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { NewJobRow } from "./repositories/dispatch";
-import type { JobSnapshot } from "./repositories/mirror";
+import type { NewJobRow } from "./repositories/new-jobs";
+import type { JobSnapshot } from "./repositories/mirror-batch";
 
 /** A pending synthetic job row as enqueue would insert it; tests and benchmarks override what they study. */
 export function newJobRow(over: Partial<NewJobRow> = {}): NewJobRow {
