@@ -1,8 +1,8 @@
 import { createParser } from "eventsource-parser";
-import { errorFromResponse, UnavailableError } from "./errors.ts";
+import { UnavailableError } from "./errors.ts";
 import type { JobStatus, JobSummary } from "./generated/types.ts";
-import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
-import { buildUrl, sleep, type Transport } from "./transport.ts";
+import { isRetryableStatus, reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { buildUrl, errorOfAnswer, sleep, type Transport } from "./transport.ts";
 
 /** Server-side filters of `GET /v1/stream`. */
 export interface StreamFilter {
@@ -59,11 +59,7 @@ export async function* streamJobs(
   filter: StreamFilter = {},
   options: StreamOptions = {},
 ): AsyncGenerator<JobSummary> {
-  const policy = {
-    attempts: (options.maxReconnects ?? 30) + 1,
-    baseDelayMs: 500,
-    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
-  };
+  const policy = reconnectPolicy(options);
   const idleMs = options.idleTimeoutMs ?? 60_000;
   const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
   const url = buildUrl("http://x/", "v1/stream", { type: filter.type, status, groupId: filter.groupId });
@@ -93,15 +89,9 @@ export async function* streamJobs(
       heard();
       const response = await transport.open(path, { headers, signal: attempt.signal });
       if (!response.ok) {
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text) as unknown;
-        } catch {
-          /* not JSON */
-        }
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        const error = errorFromResponse(response.status, body, retryAfterMs);
+        const answer = await errorOfAnswer(response);
+        retryAfterMs = answer.retryAfterMs;
+        const error = answer.error;
         // Refused (signed out, a bad filter): retrying cannot change the answer.
         if (!isRetryableStatus(response.status) && response.status < 500) throw error;
         lastProblem = error.message;

@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { errorFromResponse, JobstreamError, UnavailableError } from "./errors.ts";
+import { JobstreamError, UnavailableError } from "./errors.ts";
 import { finalJobStatuses, type JobView } from "./generated/types.ts";
-import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
-import { sleep, type Transport } from "./transport.ts";
+import { isRetryableStatus, reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { errorOfAnswer, sleep, type Transport } from "./transport.ts";
 
 export interface WatchOptions {
   /** Stops watching (the iterator then throws the signal's reason). */
@@ -49,11 +49,7 @@ async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<Event
  * API restart) is resumed with `Last-Event-ID`, so no state is repeated and none is skipped.
  */
 export async function* watchJob(transport: Transport, id: string, options: WatchOptions = {}): AsyncGenerator<JobView> {
-  const policy = {
-    attempts: (options.maxReconnects ?? 30) + 1,
-    baseDelayMs: 500,
-    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
-  };
+  const policy = reconnectPolicy(options);
   let lastEventId: string | undefined;
   let failures = 0;
   let lastProblem = "";
@@ -67,15 +63,9 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
         signal: options.signal,
       });
       if (!response.ok) {
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text) as unknown;
-        } catch {
-          /* not JSON */
-        }
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        const error = errorFromResponse(response.status, body, retryAfterMs);
+        const answer = await errorOfAnswer(response);
+        retryAfterMs = answer.retryAfterMs;
+        const error = answer.error;
         if (!isRetryableStatus(response.status) && response.status < 500) throw error;
         lastProblem = error.message;
       } else if (response.body) {
