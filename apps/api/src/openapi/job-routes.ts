@@ -19,7 +19,7 @@ import {
   jobIdParamsSchema,
   listQuerySchema,
 } from "../jobs/schemas";
-import { bearer, bearerOrJobToken, errors, json, sse } from "./route-kit";
+import { bearer, bearerOrJobToken, errors, json, readRoute, type ReadOf, sse } from "./route-kit";
 
 /**
  * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
@@ -39,28 +39,12 @@ export function enqueueExamples(developmentTypes = false): Record<string, { valu
 
 const id = { params: jobIdParamsSchema };
 
-interface OneJobRead {
-  path: string;
-  operationId: string;
-  /** @defaultValue "jobs" */
-  tag?: string;
-  summary: string;
-  query?: typeof itemsQuerySchema;
-  answer: ReturnType<typeof json> | ReturnType<typeof sse>;
-}
+type OneJobRead = ReadOf<{ query?: typeof itemsQuerySchema }>;
 
 /** A GET of one job or its parts: the job's access token may read it too, and an unknown id is a 404. */
-function oneJobRead({ path, operationId, tag = "jobs", summary, query, answer }: OneJobRead) {
-  return {
-    method: "get",
-    path,
-    operationId,
-    tags: [tag],
-    summary,
-    security: bearerOrJobToken,
-    request: query === undefined ? id : { ...id, query },
-    responses: { 200: answer, ...errors("validation_failed", "unauthorized", "not_found", "rate_limited") },
-  } satisfies RouteConfig;
+function oneJobRead({ tag = "jobs", query, ...read }: OneJobRead) {
+  const request = query === undefined ? id : { ...id, query };
+  return readRoute({ ...read, tag, security: bearerOrJobToken, request, refusals: ["not_found"] });
 }
 
 /** Enqueue, read, follow and act on jobs (operationIds are stable: generated clients name methods after them). */
