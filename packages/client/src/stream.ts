@@ -1,8 +1,8 @@
 import { createParser } from "eventsource-parser";
 import { UnavailableError } from "./errors.ts";
 import type { JobStatus, JobSummary } from "./generated/types.ts";
-import { isRetryableStatus, reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
-import { buildUrl, errorOfAnswer, sleep, type Transport } from "./transport.ts";
+import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { buildUrl, openStream, sleep, type Transport } from "./transport.ts";
 
 /** Server-side filters of `GET /v1/stream`. */
 export interface StreamFilter {
@@ -84,18 +84,12 @@ export async function* streamJobs(
       }, idleMs);
     };
     try {
-      const headers: Record<string, string> = { accept: "text/event-stream" };
-      if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
       heard();
-      const response = await transport.open(path, { headers, signal: attempt.signal });
-      if (!response.ok) {
-        const answer = await errorOfAnswer(response);
-        retryAfterMs = answer.retryAfterMs;
-        const error = answer.error;
-        // Refused (signed out, a bad filter): retrying cannot change the answer.
-        if (!isRetryableStatus(response.status) && response.status < 500) throw error;
-        lastProblem = error.message;
-      } else if (response.body) {
+      const connection = await openStream(transport, path, lastEventId, attempt.signal);
+      if (connection.refused) {
+        retryAfterMs = connection.retryAfterMs;
+        lastProblem = connection.refused.message;
+      } else if (connection.body) {
         options.onConnection?.("open");
         const ready: JobSummary[] = [];
         const parser = createParser({
@@ -121,7 +115,7 @@ export async function* streamJobs(
           },
         });
         const decoder = new TextDecoder();
-        const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+        const reader: ReadableStreamDefaultReader<Uint8Array> = connection.body.getReader();
         try {
           for (;;) {
             const { done, value } = await reader.read();

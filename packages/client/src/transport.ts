@@ -85,6 +85,30 @@ export async function errorOfAnswer(
   return { error: errorFromResponse(response.status, body, retryAfterMs), retryAfterMs };
 }
 
+/** One connection of an event stream: its body, or a refusal worth retrying (and the wait it asked for). */
+export type StreamConnection =
+  | { readonly body: ReadableStream<Uint8Array> | null; readonly refused?: undefined }
+  | { readonly refused: JobstreamError; readonly retryAfterMs: number | null };
+
+/**
+ * Opens one connection of an SSE stream, resumed after `lastEventId`. A refusal that retrying cannot
+ * change (signed out, a bad filter, no such job) is thrown; rate limits and server errors are returned.
+ */
+export async function openStream(
+  transport: Transport,
+  path: string,
+  lastEventId: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<StreamConnection> {
+  const headers: Record<string, string> = { accept: "text/event-stream" };
+  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
+  const response = await transport.open(path, { headers, signal });
+  if (response.ok) return { body: response.body };
+  const { error, retryAfterMs } = await errorOfAnswer(response);
+  if (!isRetryableStatus(response.status) && response.status < 500) throw error;
+  return { refused: error, retryAfterMs };
+}
+
 export interface Transport {
   /** Sends one API request (with retries) and returns the parsed JSON answer of a 2xx status. */
   request(method: string, path: string, options: RequestOptions): Promise<unknown>;

@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { JobstreamError, UnavailableError } from "./errors.ts";
 import { finalJobStatuses, type JobView } from "./generated/types.ts";
-import { isRetryableStatus, reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
-import { errorOfAnswer, sleep, type Transport } from "./transport.ts";
+import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { openStream, sleep, type Transport } from "./transport.ts";
 
 export interface WatchOptions {
   /** Stops watching (the iterator then throws the signal's reason). */
@@ -56,20 +56,13 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
   for (;;) {
     let retryAfterMs: number | null = null;
     try {
-      const headers: Record<string, string> = { accept: "text/event-stream" };
-      if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-      const response = await transport.open(`v1/jobs/${encodeURIComponent(id)}/stream`, {
-        headers,
-        signal: options.signal,
-      });
-      if (!response.ok) {
-        const answer = await errorOfAnswer(response);
-        retryAfterMs = answer.retryAfterMs;
-        const error = answer.error;
-        if (!isRetryableStatus(response.status) && response.status < 500) throw error;
-        lastProblem = error.message;
-      } else if (response.body) {
-        for await (const message of messages(response.body)) {
+      const path = `v1/jobs/${encodeURIComponent(id)}/stream`;
+      const connection = await openStream(transport, path, lastEventId, options.signal);
+      if (connection.refused) {
+        retryAfterMs = connection.retryAfterMs;
+        lastProblem = connection.refused.message;
+      } else if (connection.body) {
+        for await (const message of messages(connection.body)) {
           if (message.event !== "job") continue;
           const view = JSON.parse(message.data) as JobView;
           if (message.id !== undefined) lastEventId = message.id;
