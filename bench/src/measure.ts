@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { waitFor, type System } from "@jobstream/testing";
 
 /** Peak resident set (VmHWM) of a process, in MB, read from /proc. */
 export function peakRssMb(pid: number | undefined): number | null {
@@ -16,4 +17,18 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Waits (up to ten minutes) until `n` synthetic jobs are completed in the run's own database. */
+export async function syntheticCompleted(sys: System, n: number, intervalMs: number): Promise<void> {
+  await waitFor(
+    "every job completed",
+    async () => {
+      const [row] = await sys.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jobs WHERE type = 'synthetic' AND status = 'completed'`,
+      );
+      return row?.n === n ? true : undefined;
+    },
+    { timeoutMs: 600_000, intervalMs },
+  );
 }

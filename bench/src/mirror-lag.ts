@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
+import { syntheticCompleted } from "./measure";
 import { profileEnv } from "./profile";
 
 export interface MirrorLagResult {
@@ -51,16 +52,7 @@ export async function runMirrorLag(rate: number, seconds: number): Promise<Mirro
       const wait = started + (sent / perTick) * tickMs - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    await waitFor(
-      "every job completed",
-      async () => {
-        const [row] = await sys.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM jobs WHERE type = 'synthetic' AND status = 'completed'`,
-        );
-        return row?.n === sent ? true : undefined;
-      },
-      { timeoutMs: 600_000, intervalMs: 200 },
-    );
+    await syntheticCompleted(sys, sent, 200);
     const [lag] = await sys.query<{ p50: number; p99: number; max: number }>(
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
        FROM (SELECT extract(epoch FROM updated_at - completed_at) * 1000 AS ms FROM jobs WHERE type = 'synthetic') s`,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
 import { profileEnv } from "./profile";
-import { peakRssMb } from "./measure";
+import { peakRssMb, syntheticCompleted } from "./measure";
 
 export interface PipelineResult {
   readonly jobsPerSec: number;
@@ -39,16 +39,7 @@ async function enqueueAndWait(
     if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
   }
   const enqueueSeconds = (performance.now() - started) / 1000;
-  await waitFor(
-    "every row completed",
-    async () => {
-      const [row] = await sys.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM jobs WHERE status = 'completed' AND type = 'synthetic'`,
-      );
-      return row?.n === n ? true : undefined;
-    },
-    { timeoutMs: 600_000, intervalMs: 50 },
-  );
+  await syntheticCompleted(sys, n, 50);
   await waitFor(
     "every item row",
     async () => {

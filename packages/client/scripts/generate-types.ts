@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import * as contract from "@jobstream/contract";
 import { jobTypes, type JobTypeDefinition } from "@jobstream/job-types";
-import { createEmitter, type JsonSchema } from "./json-schema-to-ts";
+import { createEmitter, type Emitter, type JsonSchema } from "./json-schema-to-ts";
 
 export const generatedPath = fileURLToPath(new URL("../src/generated/types.ts", import.meta.url));
 
@@ -30,6 +30,13 @@ const answerSchemas: Record<string, z.ZodType> = {
   JobTypeList: contract.jobTypeListSchema,
   ErrorBody: contract.errorBodySchema,
 };
+
+/**
+ * Answer types that are another answer type with some fields changed (a list's job is the full view
+ * with `input` and `output` optional): written as that type with the differing fields replaced, so the
+ * fields they share are emitted once.
+ */
+const variants: Record<string, string> = { JobSummary: "JobView" };
 
 function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   return z.toJSONSchema(schema, { io, unrepresentable: "throw" }) as JsonSchema;
@@ -64,7 +71,14 @@ export function renderTypes(): string {
     if (typeof id === "string") emitter.alias(id, name);
   }
   for (const [name, schema] of Object.entries(answerSchemas)) {
-    out.push(`export type ${name} = ${emitter.convert(toJsonSchema(schema, "output"))};`);
+    const base = variants[name];
+    const baseSchema = base === undefined ? undefined : answerSchemas[base];
+    const json = toJsonSchema(schema, "output");
+    const text =
+      base === undefined || baseSchema === undefined
+        ? emitter.convert(json)
+        : variantOf(emitter, base, toJsonSchema(baseSchema, "output"), json);
+    out.push(`export type ${name} = ${text};`);
   }
 
   const inputs: string[] = [];
@@ -97,6 +111,24 @@ export function renderTypes(): string {
     if (!(name in answerSchemas)) out.push(`export type ${name} = ${text};`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** `variant` as `Omit<baseName, …> & { … }`: the properties it adds, drops or states differently. */
+function variantOf(emitter: Emitter, baseName: string, base: JsonSchema, variant: JsonSchema): string {
+  const props = (s: JsonSchema): Record<string, unknown> => (s.properties ?? {}) as Record<string, unknown>;
+  const required = (s: JsonSchema): string[] => (s.required ?? []) as string[];
+  const stated = (s: JsonSchema, key: string): string => JSON.stringify([props(s)[key], required(s).includes(key)]);
+  const keys = new Set([...Object.keys(props(base)), ...Object.keys(props(variant))]);
+  const changed = [...keys].filter((key) => stated(base, key) !== stated(variant, key));
+  const kept = Object.keys(props(variant)).filter((key) => changed.includes(key));
+  const overrides: JsonSchema = {
+    type: "object",
+    properties: Object.fromEntries(kept.map((key) => [key, props(variant)[key]])),
+    required: required(variant).filter((key) => kept.includes(key)),
+  };
+  if (changed.length === 0) return baseName;
+  const omitted = changed.map((key) => JSON.stringify(key)).join(" | ");
+  return `Omit<${baseName}, ${omitted}> & ${emitter.convert(overrides)}`;
 }
 
 async function main(): Promise<void> {

@@ -28,6 +28,15 @@ export function resolveRetry(options: RetryOptions | false | undefined): Resolve
   };
 }
 
+/** The streams' reconnection policy: `maxReconnects` failed connections in a row before giving up. */
+export function reconnectPolicy(options: { maxReconnects?: number; maxReconnectDelayMs?: number }): ResolvedRetry {
+  return {
+    attempts: (options.maxReconnects ?? 30) + 1,
+    baseDelayMs: 500,
+    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
+  };
+}
+
 /** Statuses that mean "not processed, try later": rate limits and a temporarily unavailable API. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 503;

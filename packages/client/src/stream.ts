@@ -1,8 +1,8 @@
 import { createParser } from "eventsource-parser";
-import { errorFromResponse, UnavailableError } from "./errors.ts";
+import { UnavailableError } from "./errors.ts";
 import type { JobStatus, JobSummary } from "./generated/types.ts";
-import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
-import { buildUrl, sleep, type Transport } from "./transport.ts";
+import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { buildUrl, openStream, sleep, type Transport } from "./transport.ts";
 
 /** Server-side filters of `GET /v1/stream`. */
 export interface StreamFilter {
@@ -59,11 +59,7 @@ export async function* streamJobs(
   filter: StreamFilter = {},
   options: StreamOptions = {},
 ): AsyncGenerator<JobSummary> {
-  const policy = {
-    attempts: (options.maxReconnects ?? 30) + 1,
-    baseDelayMs: 500,
-    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
-  };
+  const policy = reconnectPolicy(options);
   const idleMs = options.idleTimeoutMs ?? 60_000;
   const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
   const url = buildUrl("http://x/", "v1/stream", { type: filter.type, status, groupId: filter.groupId });
@@ -88,24 +84,12 @@ export async function* streamJobs(
       }, idleMs);
     };
     try {
-      const headers: Record<string, string> = { accept: "text/event-stream" };
-      if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
       heard();
-      const response = await transport.open(path, { headers, signal: attempt.signal });
-      if (!response.ok) {
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text) as unknown;
-        } catch {
-          /* not JSON */
-        }
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        const error = errorFromResponse(response.status, body, retryAfterMs);
-        // Refused (signed out, a bad filter): retrying cannot change the answer.
-        if (!isRetryableStatus(response.status) && response.status < 500) throw error;
-        lastProblem = error.message;
-      } else if (response.body) {
+      const connection = await openStream(transport, path, lastEventId, attempt.signal);
+      if (connection.refused) {
+        retryAfterMs = connection.retryAfterMs;
+        lastProblem = connection.refused.message;
+      } else if (connection.body) {
         options.onConnection?.("open");
         const ready: JobSummary[] = [];
         const parser = createParser({
@@ -131,7 +115,7 @@ export async function* streamJobs(
           },
         });
         const decoder = new TextDecoder();
-        const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+        const reader: ReadableStreamDefaultReader<Uint8Array> = connection.body.getReader();
         try {
           for (;;) {
             const { done, value } = await reader.read();

@@ -1,4 +1,4 @@
-import { errorFromResponse, UnavailableError } from "./errors.ts";
+import { errorFromResponse, UnavailableError, type JobstreamError } from "./errors.ts";
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, type ResolvedRetry } from "./retry-policy.ts";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -67,6 +67,48 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * The error a non-2xx answer stands for (an API error body, or the text of another answer), and the
+ * wait its `Retry-After` asked for.
+ */
+export async function errorOfAnswer(
+  response: Response,
+): Promise<{ error: JobstreamError; retryAfterMs: number | null }> {
+  const text = await response.text().catch(() => "");
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    /* not JSON: the text itself */
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+  return { error: errorFromResponse(response.status, body, retryAfterMs), retryAfterMs };
+}
+
+/** One connection of an event stream: its body, or a refusal worth retrying (and the wait it asked for). */
+export type StreamConnection =
+  | { readonly body: ReadableStream<Uint8Array> | null; readonly refused?: undefined }
+  | { readonly refused: JobstreamError; readonly retryAfterMs: number | null };
+
+/**
+ * Opens one connection of an SSE stream, resumed after `lastEventId`. A refusal that retrying cannot
+ * change (signed out, a bad filter, no such job) is thrown; rate limits and server errors are returned.
+ */
+export async function openStream(
+  transport: Transport,
+  path: string,
+  lastEventId: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<StreamConnection> {
+  const headers: Record<string, string> = { accept: "text/event-stream" };
+  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
+  const response = await transport.open(path, { headers, signal });
+  if (response.ok) return { body: response.body };
+  const { error, retryAfterMs } = await errorOfAnswer(response);
+  if (!isRetryableStatus(response.status) && response.status < 500) throw error;
+  return { refused: error, retryAfterMs };
+}
+
 export interface Transport {
   /** Sends one API request (with retries) and returns the parsed JSON answer of a 2xx status. */
   request(method: string, path: string, options: RequestOptions): Promise<unknown>;
@@ -108,9 +150,7 @@ export function createTransport(options: TransportOptions): Transport {
         req.onStatus?.(response.status);
         return readBody(response);
       }
-      const body = await readBody(response).catch(() => undefined);
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-      const error = errorFromResponse(response.status, body, retryAfterMs);
+      const { error, retryAfterMs } = await errorOfAnswer(response);
       const delay = isRetryableStatus(response.status) ? retryDelayMs(attempt, retryAfterMs, options.retry) : null;
       if (delay === null) throw error;
       await sleep(delay, req.signal);

@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { errorFromResponse, JobstreamError, UnavailableError } from "./errors.ts";
+import { JobstreamError, UnavailableError } from "./errors.ts";
 import { finalJobStatuses, type JobView } from "./generated/types.ts";
-import { isRetryableStatus, parseRetryAfter, retryDelayMs } from "./retry-policy.ts";
-import { sleep, type Transport } from "./transport.ts";
+import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { openStream, sleep, type Transport } from "./transport.ts";
 
 export interface WatchOptions {
   /** Stops watching (the iterator then throws the signal's reason). */
@@ -49,37 +49,20 @@ async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<Event
  * API restart) is resumed with `Last-Event-ID`, so no state is repeated and none is skipped.
  */
 export async function* watchJob(transport: Transport, id: string, options: WatchOptions = {}): AsyncGenerator<JobView> {
-  const policy = {
-    attempts: (options.maxReconnects ?? 30) + 1,
-    baseDelayMs: 500,
-    maxDelayMs: options.maxReconnectDelayMs ?? 5000,
-  };
+  const policy = reconnectPolicy(options);
   let lastEventId: string | undefined;
   let failures = 0;
   let lastProblem = "";
   for (;;) {
     let retryAfterMs: number | null = null;
     try {
-      const headers: Record<string, string> = { accept: "text/event-stream" };
-      if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-      const response = await transport.open(`v1/jobs/${encodeURIComponent(id)}/stream`, {
-        headers,
-        signal: options.signal,
-      });
-      if (!response.ok) {
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text) as unknown;
-        } catch {
-          /* not JSON */
-        }
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        const error = errorFromResponse(response.status, body, retryAfterMs);
-        if (!isRetryableStatus(response.status) && response.status < 500) throw error;
-        lastProblem = error.message;
-      } else if (response.body) {
-        for await (const message of messages(response.body)) {
+      const path = `v1/jobs/${encodeURIComponent(id)}/stream`;
+      const connection = await openStream(transport, path, lastEventId, options.signal);
+      if (connection.refused) {
+        retryAfterMs = connection.retryAfterMs;
+        lastProblem = connection.refused.message;
+      } else if (connection.body) {
+        for await (const message of messages(connection.body)) {
           if (message.event !== "job") continue;
           const view = JSON.parse(message.data) as JobView;
           if (message.id !== undefined) lastEventId = message.id;

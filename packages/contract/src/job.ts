@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPage } from "./page";
 import { jobItemStatuses, jobStatuses } from "./status";
 
 const isoDate = z.iso.datetime();
@@ -66,9 +67,7 @@ export const jobEventViewSchema = z
   .meta({ id: "JobEvent" });
 export type JobEventView = z.infer<typeof jobEventViewSchema>;
 
-export const jobPageSchema = z
-  .object({ jobs: z.array(jobSummarySchema), nextCursor: z.string().nullable() })
-  .meta({ id: "JobPage" });
+export const jobPageSchema = cursorPage("jobs", jobSummarySchema).meta({ id: "JobPage" });
 export type JobPage = z.infer<typeof jobPageSchema>;
 
 export const activeJobsSchema = z
@@ -76,9 +75,7 @@ export const activeJobsSchema = z
   .meta({ id: "ActiveJobs" });
 export type ActiveJobs = z.infer<typeof activeJobsSchema>;
 
-export const itemPageSchema = z
-  .object({ items: z.array(jobItemViewSchema), nextCursor: z.string().nullable() })
-  .meta({ id: "JobItemPage" });
+export const itemPageSchema = cursorPage("items", jobItemViewSchema).meta({ id: "JobItemPage" });
 export type ItemPage = z.infer<typeof itemPageSchema>;
 
 export const eventListSchema = z.object({ events: z.array(jobEventViewSchema) }).meta({ id: "JobEventList" });

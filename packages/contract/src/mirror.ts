@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPage } from "./page";
 
 /**
  * A stream entry the mirror set aside (GET /v1/admin/mirror/dead-letters, operators only):
@@ -17,7 +18,7 @@ export const deadLetterViewSchema = z
   .meta({ id: "MirrorDeadLetter" });
 export type DeadLetterView = z.infer<typeof deadLetterViewSchema>;
 
-export const deadLetterPageSchema = z
-  .object({ deadLetters: z.array(deadLetterViewSchema), nextCursor: z.string().nullable() })
-  .meta({ id: "MirrorDeadLetterPage" });
+export const deadLetterPageSchema = cursorPage("deadLetters", deadLetterViewSchema).meta({
+  id: "MirrorDeadLetterPage",
+});
 export type DeadLetterPage = z.infer<typeof deadLetterPageSchema>;

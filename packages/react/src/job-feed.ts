@@ -1,5 +1,7 @@
 import type { JobstreamClient, JobSummary } from "@jobstream/client";
 
+import { asError, isFinalRefusal } from "./errors.ts";
+
 /**
  * How a hook currently learns of changes: opening a stream, over a live stream, reopening one
  * that dropped, by polling (the stream could not be held, or polling was asked for), or not at
@@ -65,6 +67,29 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * Polling while there is no stream: waits `intervalMs`, runs `poll`, and again, until `signal` aborts
+ * or an answer that retrying cannot change (`isFinalRefusal`). Each failure is reported; `poll` itself
+ * checks `signal` before applying what it fetched.
+ */
+export async function pollEvery(
+  intervalMs: number,
+  signal: AbortSignal,
+  poll: () => Promise<void>,
+  onError: (error: Error) => void,
+): Promise<void> {
+  for (;;) {
+    try {
+      await pause(intervalMs, signal);
+      await poll();
+    } catch (error) {
+      if (signal.aborted) return;
+      onError(asError(error));
+      if (isFinalRefusal(error)) return;
+    }
+  }
 }
 
 /**

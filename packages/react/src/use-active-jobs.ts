@@ -1,7 +1,7 @@
 import type { JobstreamClient, JobSummary } from "@jobstream/client";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { asError, isFinalRefusal } from "./errors.ts";
-import { feedFor, pause, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
+import { asError } from "./errors.ts";
+import { feedFor, pollEvery, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
 import { activeSummary, applyActiveChange, pruneActive, type ActiveJobsState } from "./job-list.ts";
 import { useJobstreamClient } from "./provider.ts";
 
@@ -93,20 +93,17 @@ export function useActiveJobs(options: UseActiveJobsOptions = {}): ActiveJobsRes
   useEffect(() => {
     if (!polling || !loaded) return;
     const abort = new AbortController();
-    void (async () => {
-      for (;;) {
-        try {
-          await pause(pollIntervalMs, abort.signal);
-          const answer = await client.jobs.active({ signal: abort.signal });
-          if (abort.signal.aborted) return;
-          setHeld({ jobs: settle(answer.jobs, []), early: [], error: undefined });
-        } catch (error) {
-          if (abort.signal.aborted) return;
-          setHeld((h) => ({ ...h, error: asError(error) }));
-          if (isFinalRefusal(error)) return;
-        }
-      }
-    })();
+    void pollEvery(
+      pollIntervalMs,
+      abort.signal,
+      async () => {
+        const answer = await client.jobs.active({ signal: abort.signal });
+        if (!abort.signal.aborted) setHeld({ jobs: settle(answer.jobs, []), early: [], error: undefined });
+      },
+      (error) => {
+        setHeld((h) => ({ ...h, error }));
+      },
+    );
     return () => {
       abort.abort();
     };

@@ -1,7 +1,7 @@
 import type { JobPage, JobstreamClient, JobSummary } from "@jobstream/client";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from "react";
-import { asError, isFinalRefusal } from "./errors.ts";
-import { feedFor, pause, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
+import { asError } from "./errors.ts";
+import { feedFor, pollEvery, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
 import {
   appendPage,
   applyChanges,
@@ -166,20 +166,17 @@ export function useJobs(filter: JobsFilter = {}, options: UseJobsOptions = {}): 
   useEffect(() => {
     if (!polling || !loaded) return;
     const abort = new AbortController();
-    void (async () => {
-      for (;;) {
-        try {
-          await pause(pollIntervalMs, abort.signal);
-          const page = await firstPage(Math.min(500, shown.current + pageSize), abort.signal);
-          if (abort.signal.aborted) return;
-          dispatch({ type: "changes", key, jobs: [...page.jobs].reverse(), polled: true });
-        } catch (error) {
-          if (abort.signal.aborted) return;
-          dispatch({ type: "error", key, error: asError(error) });
-          if (isFinalRefusal(error)) return;
-        }
-      }
-    })();
+    void pollEvery(
+      pollIntervalMs,
+      abort.signal,
+      async () => {
+        const page = await firstPage(Math.min(500, shown.current + pageSize), abort.signal);
+        if (!abort.signal.aborted) dispatch({ type: "changes", key, jobs: [...page.jobs].reverse(), polled: true });
+      },
+      (error) => {
+        dispatch({ type: "error", key, error });
+      },
+    );
     return () => {
       abort.abort();
     };

@@ -75,7 +75,7 @@ export async function checkEnqueue(
         : null;
   const name = b.name ?? `${kind.kind.type}/${kind.kind.subtype}`;
   // The request as the caller meant it (defaults applied, delay as sent, not as a moving runAt).
-  const requestHash = hashEnqueueRequest({
+  const job = {
     orgId,
     userId,
     type: kind.kind.type,
@@ -86,6 +86,9 @@ export async function checkEnqueue(
     maxAttempts: b.maxAttempts,
     backoff: b.backoff,
     timeoutMs: b.timeoutMs,
+  };
+  const requestHash = hashEnqueueRequest({
+    ...job,
     runAt: b.runAt === undefined ? undefined : new Date(b.runAt).toISOString(),
     delayMs: b.delayMs,
     parentId: b.parentId,
@@ -99,16 +102,7 @@ export async function checkEnqueue(
       prefix,
       items,
       request: {
-        orgId,
-        userId,
-        type: kind.kind.type,
-        subtype: kind.kind.subtype,
-        name,
-        input: input.data,
-        priority: b.priority,
-        maxAttempts: b.maxAttempts,
-        backoff: b.backoff,
-        timeoutMs: b.timeoutMs,
+        ...job,
         runAt,
         idempotencyKey: b.idempotencyKey ?? null,
         requestHash,

@@ -59,29 +59,26 @@ export const batchBodySchema = z.object({ jobs: z.array(z.unknown()).min(1).max(
 
 export const jobIdParamsSchema = z.object({ id: z.uuid() });
 
-const statusList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== ""),
-  )
-  .pipe(z.array(z.enum(jobStatuses)).max(8));
+/** A comma-separated query parameter (`a,b`), blanks dropped, each part checked by `values`. */
+function commaList<T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    )
+    .pipe(z.array(z.enum(values)).max(values.length));
+}
+
+const statusList = commaList(jobStatuses);
 
 /** Largest page of `GET /v1/jobs` with `include=input,output` (each job may carry megabytes). */
 export const MAX_PAGE_WITH_DATA = 50;
 
 /** `include=input,output`: the list adds the named (potentially large) fields. */
-const includeList = z
-  .string()
-  .transform((v) =>
-    v
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== ""),
-  )
-  .pipe(z.array(z.enum(["input", "output"])).max(2));
+const includeList = commaList(["input", "output"]);
 
 export const listQuerySchema = z
   .object({

@@ -19,7 +19,7 @@ import {
   jobIdParamsSchema,
   listQuerySchema,
 } from "../jobs/schemas";
-import { bearer, bearerOrJobToken, errors, json, sse } from "./route-kit";
+import { bearer, bearerOrJobToken, errors, json, readRoute, type ReadOf, sse } from "./route-kit";
 
 /**
  * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
@@ -38,6 +38,14 @@ export function enqueueExamples(developmentTypes = false): Record<string, { valu
 }
 
 const id = { params: jobIdParamsSchema };
+
+type OneJobRead = ReadOf<{ query?: typeof itemsQuerySchema }>;
+
+/** A GET of one job or its parts: the job's access token may read it too, and an unknown id is a 404. */
+function oneJobRead({ tag = "jobs", query, ...read }: OneJobRead) {
+  const request = query === undefined ? id : { ...id, query };
+  return readRoute({ ...read, tag, security: bearerOrJobToken, request, refusals: ["not_found"] });
+}
 
 /** Enqueue, read, follow and act on jobs (operationIds are stable: generated clients name methods after them). */
 export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
@@ -118,58 +126,32 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
       ...errors("validation_failed", "unauthorized", "rate_limited"),
     },
   },
-  {
-    method: "get",
+  oneJobRead({
     path: "/v1/jobs/{id}",
     operationId: "getJob",
-    tags: ["jobs"],
     summary: "One job",
-    security: bearerOrJobToken,
-    request: id,
-    responses: {
-      200: json(jobViewSchema, "The job"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
-  {
-    method: "get",
+    answer: json(jobViewSchema, "The job"),
+  }),
+  oneJobRead({
     path: "/v1/jobs/{id}/items",
     operationId: "listJobItems",
-    tags: ["jobs"],
     summary: "A job's item outcomes",
-    security: bearerOrJobToken,
-    request: { ...id, query: itemsQuerySchema },
-    responses: {
-      200: json(itemPageSchema, "A page of items"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
-  {
-    method: "get",
+    query: itemsQuerySchema,
+    answer: json(itemPageSchema, "A page of items"),
+  }),
+  oneJobRead({
     path: "/v1/jobs/{id}/events",
     operationId: "listJobEvents",
-    tags: ["jobs"],
     summary: "A job's timeline",
-    security: bearerOrJobToken,
-    request: id,
-    responses: {
-      200: json(eventListSchema, "Timeline"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
-  {
-    method: "get",
+    answer: json(eventListSchema, "Timeline"),
+  }),
+  oneJobRead({
     path: "/v1/jobs/{id}/stream",
     operationId: "streamJob",
-    tags: ["streams"],
-    security: bearerOrJobToken,
-    request: id,
+    tag: "streams",
     summary: "Server-Sent Events of one job until it is final (event `job`, id = version)",
-    responses: {
-      200: sse("text/event-stream of `job` events whose data is a Job"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
+    answer: sse("text/event-stream of `job` events whose data is a Job"),
+  }),
   {
     method: "get",
     path: "/v1/stream",

@@ -12,32 +12,13 @@ import {
 } from "@jobstream/contract";
 import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
 import { statsQuerySchema } from "../routes/stats";
-import { badBody, bearer, errors, json, open } from "./route-kit";
+import { badBody, bearer, errors, json, open, readRoute, type ReadOf } from "./route-kit";
 
-interface MonitoringRead {
-  path: string;
-  operationId: string;
-  /** @defaultValue "stats" */
-  tag?: string;
-  summary: string;
-  description?: string;
-  query: ZodObject;
-  answer: ReturnType<typeof json>;
-}
+type MonitoringRead = ReadOf<{ query: ZodObject }>;
 
 /** A GET that only privileged roles may call: members are answered 403. */
-function monitoringRead({ path, operationId, tag = "stats", summary, description, query, answer }: MonitoringRead) {
-  return {
-    method: "get",
-    path,
-    operationId,
-    tags: [tag],
-    summary,
-    ...(description === undefined ? {} : { description }),
-    security: bearer,
-    request: { query },
-    responses: { 200: answer, ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited") },
-  } satisfies RouteConfig;
+function monitoringRead({ tag = "stats", query, ...read }: MonitoringRead) {
+  return readRoute({ ...read, tag, security: bearer, request: { query }, refusals: ["forbidden"] });
 }
 
 /** Job types, monitoring, sign-in and probes. */

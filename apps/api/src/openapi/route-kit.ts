@@ -31,3 +31,34 @@ export const bearerOrJobToken: Security = [{ bearer: [] }, { jobToken: [] }];
 export const open: Security = [];
 /** Any route answers 400 to a body that is not JSON (the body parser runs before routing). */
 export const badBody = errors("validation_failed");
+
+/** A documented GET: who may call it (`security`) and how a caller may be refused besides a bad request. */
+export interface Read {
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  security: Security;
+  request: NonNullable<RouteConfig["request"]>;
+  answer: ReturnType<typeof json> | ReturnType<typeof sse>;
+  /** Error codes between `unauthorized` and `rate_limited` (every read answers those and `validation_failed`). */
+  refusals: ErrorCode[];
+}
+
+export function readRoute({ path, operationId, tag, summary, description, security, request, answer, refusals }: Read) {
+  return {
+    method: "get",
+    path,
+    operationId,
+    tags: [tag],
+    summary,
+    ...(description === undefined ? {} : { description }),
+    security,
+    request,
+    responses: { 200: answer, ...errors("validation_failed", "unauthorized", ...refusals, "rate_limited") },
+  } satisfies RouteConfig;
+}
+
+/** What a kind of read leaves to each route (its kind decides who may call it and how it refuses). */
+export type ReadOf<Extra> = Omit<Read, "tag" | "security" | "request" | "refusals"> & { tag?: string } & Extra;

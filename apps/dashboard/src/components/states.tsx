@@ -1,4 +1,5 @@
 import { JobstreamError } from "@jobstream/client";
+import type { Load } from "../use-load";
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -45,6 +46,13 @@ function describe(error: Error): string {
   if (error.status === 401) return "Your session has expired; sign in again.";
   if (error.status === 429) return "Too many requests; wait a moment.";
   return error.message;
+}
+
+/** What a load shows until it is ready: that it is loading, or its error with a retry. */
+export function LoadStatus({ load, what, onRetry }: { load: Load<unknown>; what: string; onRetry: () => void }) {
+  if (load.state === "loading") return <Loading what={what} />;
+  if (load.state === "error") return <ErrorBox error={load.error} onRetry={onRetry} />;
+  return null;
 }
 
 /** "Load more" under a keyset-paged list; nothing once the last page is shown. */

@@ -1,10 +1,11 @@
 import { jobItemStatuses, type JobItemStatus } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { useId, useState } from "react";
-import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
+import { Empty, LoadMore, LoadStatus, TableHead } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { json } from "../format";
 import { usePaged, useReloadOn } from "../use-load";
+import { Choices } from "../components/choices";
 
 /** Outcomes an item can have (items still pending are not listed). */
 const SHOWN_STATUSES = jobItemStatuses.filter((s) => s !== "pending");
@@ -38,19 +39,13 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
             setStatus(SHOWN_STATUSES.find((s) => s === e.target.value) ?? "");
           }}
         >
-          <option value="">all</option>
-          {SHOWN_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          <Choices values={SHOWN_STATUSES} anyLabel="all" />
         </select>
         <button type="button" className="secondary" onClick={reload}>
           Refresh items
         </button>
       </div>
-      {load.state === "loading" && <Loading what="items" />}
-      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      <LoadStatus load={load} what="items" onRetry={reload} />
       {load.state === "ready" && rows.length === 0 && (
         <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>
       )}

@@ -1,5 +1,6 @@
 import { useId, useState, type SyntheticEvent } from "react";
 import { jobStatuses } from "@jobstream/client";
+import { Choices } from "../components/choices";
 
 /** The filters of the jobs list, as the URL's query keeps them. */
 export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId"] as const;
@@ -69,12 +70,7 @@ export function JobFilters({
       <div className="field">
         <label htmlFor={`${id}-type`}>Type</label>
         <select {...field("type")}>
-          <option value="">any</option>
-          {types.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
+          <Choices values={types} anyLabel="any" />
         </select>
       </div>
       <div className="field">
@@ -84,12 +80,7 @@ export function JobFilters({
       <div className="field">
         <label htmlFor={`${id}-status`}>Status</label>
         <select {...field("status")}>
-          <option value="">any</option>
-          {jobStatuses.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          <Choices values={jobStatuses} anyLabel="any" />
         </select>
       </div>
       <div className="field">

@@ -1,6 +1,6 @@
 import type { FailedJob, QueueDepth, QueueStat, TypeStat } from "../api/types";
 import { BarChart } from "../components/bar-chart";
-import { Empty, ErrorBox, Loading, TableHead } from "../components/states";
+import { Empty, LoadStatus, TableHead } from "../components/states";
 import { useApp } from "../context";
 import { formatDuration, formatPercent, formatTime } from "../format";
 import { Link } from "../router";
@@ -32,8 +32,7 @@ export function StatsPage() {
           Refresh stats
         </button>
       </div>
-      {load.state === "loading" && <Loading what="stats" />}
-      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      <LoadStatus load={load} what="stats" onRetry={reload} />
       {load.state === "ready" && <StatsCharts stats={load.data} />}
     </section>
   );

@@ -1,6 +1,6 @@
 import type { JobEventView } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
-import { Empty, ErrorBox, Loading } from "../components/states";
+import { Empty, LoadStatus } from "../components/states";
 import { formatTime } from "../format";
 import { useLoad, useReloadOn } from "../use-load";
 
@@ -23,8 +23,7 @@ export function Timeline({ jobId, refreshKey }: { jobId: string; refreshKey: str
   return (
     <section aria-labelledby="timeline-heading" className="panel">
       <h2 id="timeline-heading">Timeline</h2>
-      {load.state === "loading" && <Loading what="timeline" />}
-      {load.state === "error" && <ErrorBox error={load.error} onRetry={reload} />}
+      <LoadStatus load={load} what="timeline" onRetry={reload} />
       {load.state === "ready" && load.data.events.length === 0 && <Empty>No events yet.</Empty>}
       {load.state === "ready" && load.data.events.length > 0 && (
         <ol className="timeline">

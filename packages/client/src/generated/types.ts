@@ -79,41 +79,7 @@ export type JobView = {
   input: unknown;
   output: unknown;
 };
-export type JobSummary = {
-  id: string;
-  type: string;
-  subtype: string | null;
-  name: string;
-  status: "pending" | "queued" | "delayed" | "waiting_children" | "running" | "completed" | "failed" | "cancelled";
-  priority: number;
-  attempts: number;
-  maxAttempts: number;
-  progress: {
-    percent: number;
-    message: string | null;
-    step: string | null;
-  };
-  items: {
-    total: number;
-    processed: number;
-    failed: number;
-    skipped: number;
-  };
-  error: {
-    code: string;
-    message: string;
-    stack?: string;
-  } | null;
-  parentId: string | null;
-  groupId: string | null;
-  metadata: unknown;
-  createdAt: string;
-  queuedAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  cancelledAt: string | null;
-  durationMs: number | null;
-  expiresAt: string | null;
+export type JobSummary = Omit<JobView, "input" | "output"> & {
   input?: unknown;
   output?: unknown;
 };
