@@ -10,6 +10,7 @@ export * from "./repositories/hot-reads";
 export * from "./repositories/jobs";
 export * from "./repositories/mirror";
 export * from "./repositories/reads";
+export * from "./repositories/schedules";
 export * from "./repositories/stats";
 export * from "./status";
 export * from "./repositories/quotas";

@@ -30,6 +30,7 @@ function job(overrides: Partial<JobSummary> = {}): JobSummary {
     error: null,
     parentId: null,
     groupId: null,
+    scheduleId: null,
     metadata: {},
     createdAt: "2026-11-29T10:00:00.000Z",
     queuedAt: "2026-11-29T10:00:00.100Z",

@@ -14,6 +14,8 @@ export interface NewJobRow {
   readonly requestHash?: string | null;
   readonly parentId: string | null;
   readonly groupId: string | null;
+  /** The schedule whose tick created the job (absent: enqueued directly). */
+  readonly scheduleId?: string | null;
   readonly priority: number;
   readonly maxAttempts: number;
   readonly input: unknown;
@@ -30,15 +32,16 @@ const INSERT_PENDING = `
 WITH ins AS (
   INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
                     max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, updated_at, status,
-                    request_hash)
+                    request_hash, schedule_id)
   SELECT id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
          max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, created_at, 'pending',
-         request_hash
+         request_hash, schedule_id
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[],
               $10::text[], $11::int[], $12::int[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[],
-              $18::int[], $19::timestamptz[], $20::text[])
+              $18::int[], $19::timestamptz[], $20::text[], $21::uuid[])
     AS t(id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
-         max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, request_hash)
+         max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, request_hash,
+         schedule_id)
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
   RETURNING id, queue, created_at
 ),
@@ -74,6 +77,7 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
     rows.map((r) => r.retentionSeconds),
     rows.map((r) => r.createdAt.toISOString()),
     rows.map((r) => r.requestHash ?? null),
+    rows.map((r) => r.scheduleId ?? null),
   ]);
   return new Set(inserted.map((r) => r.id));
 }
