@@ -1,4 +1,4 @@
-import { Queue, type RepeatOptions } from "bullmq";
+import { Queue, type Job, type RepeatOptions } from "bullmq";
 import type { Redis } from "ioredis";
 
 /**
@@ -70,7 +70,8 @@ export class ScheduleTicks {
   /** Creates or replaces a schedule's scheduler; answers when it fires next (null: never, past its end). */
   async upsert(schedule: ScheduleTiming): Promise<Date | null> {
     const { repeat, template } = schedulerSpec(schedule);
-    const job = await this.queue.upsertJobScheduler(schedule.id, repeat, template);
+    // Typed as always a job, but BullMQ answers undefined when the schedule is past its end date.
+    const job = (await this.queue.upsertJobScheduler(schedule.id, repeat, template)) as Job | undefined;
     return job ? tickTimeOf(job.id) : null;
   }
 

@@ -91,6 +91,8 @@ export const listQuerySchema = z
     userId: z.guid().optional(),
     groupId: z.string().min(1).max(200).optional(),
     parentId: z.uuid().optional(),
+    /** A schedule's runs. */
+    scheduleId: z.uuid().optional(),
     orgId: z.guid().optional(),
     createdFrom: instantSchema().optional(),
     createdTo: instantSchema().optional(),
