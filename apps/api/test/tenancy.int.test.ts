@@ -516,12 +516,12 @@ describe("idempotency keys", () => {
     expect(dup.body.jobs[0]?.job.id).toBe(dup.body.jobs[1]?.job.id);
   });
 
-  it("keeps the housekeeper's retention keys in the system org, out of every tenant's reach", async () => {
+  it("keeps the retention schedule's run keys in the system org, out of every tenant's reach", async () => {
     const sweeps = await waitFor(
       "the housekeeper's retention sweep",
       async () => {
         const rows = await sys.query<{ org_id: string; idempotency_key: string }>(
-          `SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND idempotency_key LIKE 'retention:%'`,
+          `SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND schedule_id IS NOT NULL`,
         );
         return rows.length > 0 ? rows : undefined;
       },
@@ -529,21 +529,21 @@ describe("idempotency keys", () => {
     );
     expect(sweeps.every((s) => s.org_id === SYSTEM_ORG_ID)).toBe(true);
     const key = sweeps[0]?.idempotency_key ?? "";
-    // A service taking the same key in its own org gets its own job; the system's is untouched.
+    expect(key).toMatch(/^schedule:/);
+    // Schedule run keys are reserved: no caller, not even a service in its own org, may send one.
     const { t, o } = tenant();
     const service = await headersOf("service", t, o);
-    const own = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, {
+    const own = await call("POST", "/v1/jobs", service, {
       type: "maintenance",
       input: { dryRun: true, maxBatches: 1 },
       idempotencyKey: key,
     });
-    expect(own.status).toBe(202);
-    const holders = await sys.query<{ org_id: string }>(
-      `SELECT org_id::text FROM jobs WHERE idempotency_key = $1 ORDER BY created_at`,
-      [key],
-    );
-    expect(holders.map((h) => h.org_id)).toContain(SYSTEM_ORG_ID);
-    expect(holders).toHaveLength(2);
+    expect(own.status).toBe(400);
+    expect(fieldsOf(own)).toEqual(["idempotencyKey"]);
+    const holders = await sys.query<{ org_id: string }>(`SELECT org_id::text FROM jobs WHERE idempotency_key = $1`, [
+      key,
+    ]);
+    expect(holders.map((h) => h.org_id)).toEqual([SYSTEM_ORG_ID]);
   });
 });
 
@@ -956,5 +956,112 @@ describe("mirror dead letters (GET /v1/admin/mirror/dead-letters): operators onl
     expect(seen).toEqual(["3-0", "2-0", "1-0"]);
     expect((await sys.request("GET", `${path}?cursor=not-ours`, { headers })).status).toBe(400);
     expect((await sys.request("GET", `${path}?limit=0`, { headers })).status).toBe(400);
+  });
+});
+
+describe("schedules (/v1/schedules): the jobs' access rule", () => {
+  const scheduleBody = (name: string, job: Record<string, unknown> = {}) => ({
+    name,
+    everyMs: 3_600_000,
+    paused: true,
+    job: { type: "synthetic", subtype: "noop", input: {}, ...job },
+  });
+  /** A paused schedule of tenant t's member (paused: its runs would only add noise here). */
+  async function memberSchedule(t: Tenant, o: Tenant, name: string): Promise<string> {
+    const made = await call<{ schedule: { id: string } }>(
+      "POST",
+      "/v1/schedules",
+      await headersOf("member", t, o),
+      scheduleBody(name),
+    );
+    expect(made.status).toBe(201);
+    return made.body.schedule.id;
+  }
+  // Reads and acts like the jobs: member its own, admin its org's, operator and service all; others 404; no bearer 401.
+  const table: [Who, number, number][] = [
+    ["member", 200, 201],
+    ["other member", 404, 201],
+    ["admin", 200, 201],
+    ["other org's admin", 404, 201],
+    ["operator", 200, 201],
+    ["service", 200, 201],
+    ["job token", 401, 401],
+    ["anonymous", 401, 401],
+  ];
+  it.each(table)("%s reads, changes and deletes: %i; creates: %i", async (who, status, createStatus) => {
+    const { t, o } = tenant();
+    const headers = await headersOf(who, t, o);
+    const id = await memberSchedule(t, o, `tenancy ${who}`);
+    expect((await call("GET", `/v1/schedules/${id}`, headers)).status, "get").toBe(status);
+    const list = await call<{ schedules: { id: string }[] }>("GET", "/v1/schedules?limit=500", headers);
+    expect(list.status, "list").toBe(status === 401 ? 401 : 200);
+    if (list.status === 200)
+      expect(
+        list.body.schedules.some((s) => s.id === id),
+        "listed",
+      ).toBe(status === 200);
+    const renamed = await call("PATCH", `/v1/schedules/${id}`, headers, { name: `renamed by ${who}` });
+    expect(renamed.status, "patch").toBe(status);
+    expect((await call("PATCH", `/v1/schedules/${id}`, headers, { paused: false })).status, "resume").toBe(status);
+    expect((await call("PATCH", `/v1/schedules/${id}`, headers, { paused: true })).status, "pause").toBe(status);
+    const [row] = await sys.query<{ name: string }>(`SELECT name FROM schedules WHERE id = $1`, [id]);
+    expect(row?.name).toBe(status === 200 ? `renamed by ${who}` : `tenancy ${who}`);
+    expect((await call("DELETE", `/v1/schedules/${id}`, headers)).status, "delete").toBe(status === 200 ? 204 : status);
+    expect(await sys.query(`SELECT 1 FROM schedules WHERE id = $1`, [id])).toHaveLength(status === 200 ? 0 : 1);
+    const made = await call("POST", "/v1/schedules", headers, scheduleBody(`made by ${who}`));
+    expect(made.status, "create").toBe(createStatus);
+  });
+
+  it("creates for the types a caller may enqueue, and for another org or user only as a service", async () => {
+    const { t, o } = tenant();
+    const sweep = { type: "maintenance", subtype: "cleanup", input: { dryRun: true, maxBatches: 1 } };
+    const member = await call("POST", "/v1/schedules", await headersOf("member", t, o), scheduleBody("x", sweep));
+    expect([member.status, fieldsOf(member)]).toEqual([400, ["job.type"]]);
+    const operator = await call("POST", "/v1/schedules", await headersOf("operator", t, o), scheduleBody("x", sweep));
+    expect(operator.status).toBe(201);
+    const forOrg = scheduleBody("for the tenant", { orgId: t.org, userId: t.owner });
+    const admin = await call("POST", "/v1/schedules", await headersOf("admin", t, o), forOrg);
+    expect([admin.status, fieldsOf(admin)]).toEqual([403, ["job.orgId"]]);
+    const service = await call<{ schedule: { id: string } }>(
+      "POST",
+      "/v1/schedules",
+      await headersOf("service", t, o),
+      forOrg,
+    );
+    expect(service.status).toBe(201);
+    // Made for the member: the member reads it, and a service cannot move it to another owner.
+    const id = service.body.schedule.id;
+    expect((await call("GET", `/v1/schedules/${id}`, await headersOf("member", t, o))).status).toBe(200);
+    const moved = await call("PATCH", `/v1/schedules/${id}`, await headersOf("service", t, o), {
+      job: { type: "synthetic", input: {}, orgId: o.org },
+    });
+    expect([moved.status, fieldsOf(moved)]).toEqual([400, ["job.orgId"]]);
+    const system = await call("POST", "/v1/schedules", await headersOf("service", t, o), {
+      ...scheduleBody("system", { orgId: SYSTEM_ORG_ID }),
+    });
+    expect([system.status, fieldsOf(system)]).toEqual([403, ["job.orgId"]]);
+  });
+
+  it("shows the system's retention schedule to operators and services, never to a tenant; it cannot be deleted", async () => {
+    const { t, o } = tenant();
+    const operator = await headersOf("operator", t, o);
+    const all = await call<{ schedules: { id: string; name: string }[] }>("GET", "/v1/schedules?limit=500", operator);
+    const retention = all.body.schedules.find((s) => s.name === "Retention sweep");
+    if (!retention) throw new Error("no retention schedule");
+    for (const who of ["member", "admin"] as const) {
+      const headers = await headersOf(who, t, o);
+      const listed = await call<{ schedules: { id: string }[] }>("GET", "/v1/schedules?limit=500", headers);
+      expect(
+        listed.body.schedules.map((s) => s.id),
+        who,
+      ).not.toContain(retention.id);
+      expect((await call("GET", `/v1/schedules/${retention.id}`, headers)).status, who).toBe(404);
+      expect((await call("PATCH", `/v1/schedules/${retention.id}`, headers, { paused: true })).status, who).toBe(404);
+      expect((await call("DELETE", `/v1/schedules/${retention.id}`, headers)).status, who).toBe(404);
+    }
+    const service = await headersOf("service", t, o);
+    expect((await call("GET", `/v1/schedules/${retention.id}`, service)).status).toBe(200);
+    const deleted = await call("DELETE", `/v1/schedules/${retention.id}`, operator);
+    expect([deleted.status, errorOf(deleted).code]).toEqual([409, "conflict"]);
   });
 });
