@@ -54,6 +54,13 @@ describe("matchesFilter", () => {
     expect(matchesFilter(j, { type: "export" })).toBe(false);
     expect(matchesFilter(j, { subtype: "xml" })).toBe(false);
     expect(matchesFilter(j, { groupId: "h" })).toBe(false);
+    expect(matchesFilter(j, { scheduleId: "00000000-0000-4000-8000-000000000001" })).toBe(false);
+    expect(
+      matchesFilter(
+        { ...j, scheduleId: "00000000-0000-4000-8000-000000000001" },
+        { scheduleId: "00000000-0000-4000-8000-000000000001" },
+      ),
+    ).toBe(true);
     expect(matchesFilter(j, { parentId: j.id })).toBe(false);
     expect(matchesFilter(j, { q: "export" })).toBe(false);
     // Summaries carry no user: a user filter cannot be checked, so live jobs are not added.
