@@ -7,6 +7,9 @@ import { reconcileSchedules } from "./reconcile-schedules";
 import { runTick } from "./run-tick";
 import { ensureSystemSchedules } from "./system-schedules";
 
+/** How long closing may wait for Redis before the connection is dropped. */
+const CLOSE_BOUND_MS = 2000;
+
 export interface ScheduleKeeperOptions {
   readonly redisUrl: string;
   readonly prefix: string;
@@ -64,10 +67,29 @@ export class ScheduleKeeper {
     if (result.restored + result.removed > 0) this.options.logger.info(result, "schedulers reconciled with Postgres");
   }
 
+  /**
+   * Stops taking ticks. Closing needs Redis: while it is out this would wait for ever, so past a
+   * bound the connection is dropped (a tick held returns when its lock expires and is retried, and
+   * its idempotency key keeps it to one run).
+   */
   async stop(): Promise<void> {
-    await this.worker?.close();
-    await this.ticks.close();
-    await this.producer.close();
-    await this.connection.quit().catch(() => undefined);
+    const closing = Promise.all([this.worker?.close(), this.ticks.close(), this.producer.close()]);
+    let bound: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      closing.then(() => true),
+      new Promise<false>((resolve) => {
+        bound = setTimeout(() => {
+          resolve(false);
+        }, CLOSE_BOUND_MS);
+      }),
+    ]);
+    clearTimeout(bound);
+    if (closed) {
+      await this.connection.quit().catch(() => undefined);
+      return;
+    }
+    this.options.logger.warn("schedule ticks did not close in time (Redis unreachable); connections dropped");
+    void this.worker?.disconnect().catch(() => undefined);
+    this.connection.disconnect();
   }
 }
