@@ -16,6 +16,8 @@ import {
   livenessSchema,
   queueStatsAnswerSchema,
   readinessSchema,
+  scheduleAnswerSchema,
+  schedulePageSchema,
   sessionSchema,
   typeStatsAnswerSchema,
 } from "@jobstream/contract";
@@ -195,6 +197,22 @@ describe("every route answers what the contract says", () => {
     } finally {
       all.close();
     }
+  });
+
+  it("schedules: create, list, get, patch, delete", async () => {
+    const body = { name: "contract", everyMs: 60_000, paused: true, job: work({}) };
+    const created = await call("POST", "/v1/schedules", "/v1/schedules", { token: admin, body });
+    expect(created.status).toBe(201);
+    const { id } = conforms(scheduleAnswerSchema, created.body).schedule;
+    const list = await call("GET", "/v1/schedules", "/v1/schedules?limit=1", { token: admin });
+    expect(conforms(schedulePageSchema, list.body).schedules.map((s) => s.id)).toEqual([id]);
+    const one = await call("GET", "/v1/schedules/{id}", `/v1/schedules/${id}`, { token: admin });
+    conforms(scheduleAnswerSchema, one.body);
+    const path = `/v1/schedules/${id}`;
+    const changed = await call("PATCH", "/v1/schedules/{id}", path, { token: admin, body: { cron: "0 * * * *" } });
+    expect(conforms(scheduleAnswerSchema, changed.body).schedule.cron).toBe("0 * * * *");
+    const deleted = await call("DELETE", "/v1/schedules/{id}", path, { token: admin });
+    expect([deleted.status, deleted.body]).toEqual([204, ""]);
   });
 
   it("error answers: 400, 401, 404, 409 and a non-JSON body on a public route", async () => {
