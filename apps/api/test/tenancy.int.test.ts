@@ -1042,7 +1042,7 @@ describe("schedules (/v1/schedules): the jobs' access rule", () => {
     expect([system.status, fieldsOf(system)]).toEqual([403, ["job.orgId"]]);
   });
 
-  it("shows the system's retention schedule to operators and services, never to a tenant; it cannot be deleted", async () => {
+  it("shows the system's retention schedule to operators and services, never to tenants; no one deletes it", async () => {
     const { t, o } = tenant();
     const operator = await headersOf("operator", t, o);
     const all = await call<{ schedules: { id: string; name: string }[] }>("GET", "/v1/schedules?limit=500", operator);

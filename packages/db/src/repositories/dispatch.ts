@@ -38,7 +38,8 @@ WITH ins AS (
          request_hash, schedule_id
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[],
               $10::text[], $11::int[], $12::int[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[],
-              $18::int[], $19::timestamptz[], $20::text[], $21::uuid[])
+              $18::int[], $19::timestamptz[], $20::text[],
+              $21::uuid[])
     AS t(id, org_id, user_id, type, subtype, name, queue, idempotency_key, parent_id, group_id, priority,
          max_attempts, input, metadata, options, access_token_hash, run_at, retention_seconds, created_at, request_hash,
          schedule_id)

@@ -39,4 +39,5 @@ CREATE INDEX "schedules_org_user_created_idx" ON "schedules"("org_id", "user_id"
 CREATE INDEX "jobs_schedule_created_idx" ON "jobs"("schedule_id", "created_at" DESC, "id" DESC);
 
 -- A deleted schedule leaves its runs in place, unlinked. Jobs without a schedule (NULL) skip the check.
-ALTER TABLE "jobs" ADD CONSTRAINT "jobs_schedule_id_fkey" FOREIGN KEY ("schedule_id") REFERENCES "schedules"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_schedule_id_fkey" FOREIGN KEY ("schedule_id")
+    REFERENCES "schedules"("id") ON DELETE SET NULL ON UPDATE CASCADE;
