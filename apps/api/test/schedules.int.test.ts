@@ -72,6 +72,8 @@ describe("POST /v1/schedules", () => {
       ["endAt"],
     ],
     ["an unknown field", { everyMs: 60_000, every: 5 }, [""]],
+    ["text Postgres cannot store", { everyMs: 60_000, name: "a\u0000b" }, ["name"]],
+    ["an interval past a Postgres integer", { everyMs: 1e12 }, ["everyMs"]],
     ["no job", { everyMs: 60_000, job: undefined }, ["job"]],
     ["a job of no type", { everyMs: 60_000, job: { type: "nope", input: {} } }, ["job.type"]],
     [
