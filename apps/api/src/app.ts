@@ -22,6 +22,7 @@ import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
 import { SESSION_COOKIE, sessionRouter } from "./routes/session";
+import { scheduleRouter } from "./schedules/schedule-routes";
 
 export interface AppDeps {
   readonly db: Db;
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
+  app.use(scheduleRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger, deps.outages));
   return app;

@@ -175,6 +175,22 @@ describe("every route answers what the contract says", () => {
     }
   });
 
+  it("schedules: create, list, get, patch, delete", async ({ sys, started: admin }) => {
+    const body = { name: "contract", everyMs: 60_000, paused: true, job: work({}) };
+    const created = await call(sys, "POST", "/v1/schedules", "/v1/schedules", { token: admin, body });
+    expect(created.status).toBe(201);
+    const { id } = conforms(contract.scheduleAnswerSchema, created.body).schedule;
+    const list = await call(sys, "GET", "/v1/schedules", "/v1/schedules?limit=1", { token: admin });
+    expect(conforms(contract.schedulePageSchema, list.body).schedules.map((s) => s.id)).toEqual([id]);
+    const one = await call(sys, "GET", "/v1/schedules/{id}", `/v1/schedules/${id}`, { token: admin });
+    conforms(contract.scheduleAnswerSchema, one.body);
+    const path = `/v1/schedules/${id}`;
+    const changed = await call(sys, "PATCH", "/v1/schedules/{id}", path, { token: admin, body: { cron: "0 * * * *" } });
+    expect(conforms(contract.scheduleAnswerSchema, changed.body).schedule.cron).toBe("0 * * * *");
+    const deleted = await call(sys, "DELETE", "/v1/schedules/{id}", path, { token: admin });
+    expect([deleted.status, deleted.body]).toEqual([204, ""]);
+  });
+
   it("error answers: 400, 401, 404, 409 and a non-JSON body on a public route", async ({ sys, started: admin }) => {
     const cases: [number, Promise<{ status: number; body: unknown }>][] = [
       [400, sys.request("POST", "/v1/jobs", { token: admin, body: work({ durationMs: "soon" }) })],

@@ -8,6 +8,7 @@ import { JobDetail } from "./pages/job-detail";
 import { JobsPage } from "./pages/jobs-page";
 import { SignIn } from "./pages/sign-in";
 import { StatsPage } from "./pages/stats-page";
+import { SchedulesPage } from "./pages/schedules-page";
 import { Link, useRoute, type Route } from "./router";
 import { loadSignedIn, signIn, signOut, type SignedIn } from "./session";
 
@@ -88,7 +89,13 @@ const LIVE_LABELS: Record<Connection, string> = {
   ended: "ended",
 };
 
-const TITLES: Record<Route["page"], string> = { jobs: "Jobs", job: "Job", stats: "Stats", "not-found": "Not found" };
+const TITLES: Record<Route["page"], string> = {
+  jobs: "Jobs",
+  job: "Job",
+  stats: "Stats",
+  schedules: "Schedules",
+  "not-found": "Not found",
+};
 
 function Shell({ onSignOut }: { onSignOut: () => void }) {
   const route = useRoute();
@@ -121,6 +128,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           </Link>
           <Link to="/jobs" aria-current={route.page === "jobs" ? "page" : undefined}>
             Jobs
+          </Link>
+          <Link to="/schedules" aria-current={route.page === "schedules" ? "page" : undefined}>
+            Schedules
           </Link>
           {canSeeStats && (
             <Link to="/stats" aria-current={route.page === "stats" ? "page" : undefined}>
@@ -161,6 +171,8 @@ function Page({ route }: { route: Route }) {
       return <JobDetail key={route.id} id={route.id} />;
     case "stats":
       return <StatsPage />;
+    case "schedules":
+      return <SchedulesPage />;
     case "not-found":
       return (
         <p className="state">

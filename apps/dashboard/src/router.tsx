@@ -7,6 +7,7 @@ export type Route =
   | { readonly page: "jobs"; readonly search: URLSearchParams }
   | { readonly page: "job"; readonly id: string }
   | { readonly page: "stats" }
+  | { readonly page: "schedules" }
   | { readonly page: "not-found" };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const job = /^\/jobs\/([0-9a-fA-F-]{36})$/.exec(path);
   if (job?.[1] !== undefined) return { page: "job", id: job[1].toLowerCase() };
   if (path === "/stats") return { page: "stats" };
+  if (path === "/schedules") return { page: "schedules" };
   return { page: "not-found" };
 }
 

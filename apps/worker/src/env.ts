@@ -31,7 +31,7 @@ const workerEnvSchema = baseEnvSchema.extend({
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** An unfinished row unchanged this long is compared with BullMQ by the reconciler. */
   RECONCILE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
-  /** How often the retention sweep runs. */
+  /** How often the retention sweep runs: the interval its system schedule is created with (then PATCH it). */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
   ...concurrencyOverrides,
 });

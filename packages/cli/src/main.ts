@@ -2,6 +2,7 @@ import { JobstreamError } from "@jobstream/client";
 import { enqueueCommand } from "./commands/enqueue.ts";
 import { jobActionCommand } from "./commands/job-actions.ts";
 import { listCommand } from "./commands/list.ts";
+import { schedulesCommand } from "./commands/schedules.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { typesCommand } from "./commands/types.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -18,6 +19,8 @@ const USAGE = `usage: jobstream <command> [options]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
   types [--json]                 registered job types
+  schedules list | create <name> (--cron p [--tz z] | --every ms) <type>[/<subtype>] --input j
+            | pause <id> | resume <id> | delete <id>
   token [--role r] [--org uuid] [--user uuid] [--ttl 3600|1h|7d]
 
 environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
@@ -41,6 +44,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
     }
     case "types":
       return typesCommand(ctx, args);
+    case "schedules":
+      return schedulesCommand(ctx, args);
     case "token":
       return tokenCommand(ctx, args);
     case undefined:

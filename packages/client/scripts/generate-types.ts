@@ -28,6 +28,9 @@ const answerSchemas: Record<string, z.ZodType> = {
   BatchAnswer: contract.batchAnswerSchema,
   JobAnswer: contract.jobAnswerSchema,
   JobTypeList: contract.jobTypeListSchema,
+  ScheduleView: contract.scheduleViewSchema,
+  ScheduleAnswer: contract.scheduleAnswerSchema,
+  SchedulePage: contract.schedulePageSchema,
   ErrorBody: contract.errorBodySchema,
 };
 

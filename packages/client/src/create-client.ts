@@ -22,6 +22,7 @@ import type {
 } from "./enqueue-request.ts";
 import { resolveRetry, type RetryOptions } from "./retry-policy.ts";
 import { createTransport, type FetchLike, type TokenSource } from "./transport.ts";
+import { createSchedulesApi, type SchedulesApi } from "./schedules.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 
@@ -47,6 +48,8 @@ export interface ListFilter {
   userId?: string;
   groupId?: string;
   parentId?: string;
+  /** A schedule's runs. */
+  scheduleId?: string;
   orgId?: string;
   /** ISO date-times bounding `createdAt`. */
   createdFrom?: string;
@@ -106,6 +109,8 @@ export interface JobstreamClient {
     /** The job's view on every change, until it is final (resumes across dropped connections). */
     watch(id: string, options?: WatchOptions): AsyncIterable<JobView>;
   };
+  /** Recurring jobs: each tick enqueues the schedule's job (runs carry `scheduleId`). */
+  readonly schedules: SchedulesApi;
   /** Summaries of every job the caller may see, live: the active ones, then each change (`GET /v1/stream`). */
   stream(filter?: StreamFilter, options?: StreamOptions): AsyncIterable<JobSummary>;
   /** Every registered job type with JSON Schemas of its input, output and items. */
@@ -202,6 +207,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
       },
       watch: (id, watchOptions) => watchJob(transport, id, watchOptions),
     },
+    schedules: createSchedulesApi(transport),
     stream: (filter, streamOptions) => streamJobs(transport, filter, streamOptions),
     async jobTypes(extras = {}) {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;

@@ -30,6 +30,7 @@ export {
   UnavailableError,
   ValidationError,
 } from "./errors.ts";
+export type { ScheduleChange, ScheduleFilter, ScheduleRequest, SchedulesApi } from "./schedules.ts";
 export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy.ts";
 export type { FetchLike, TokenSource } from "./transport.ts";
 export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./stream.ts";

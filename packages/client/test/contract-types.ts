@@ -92,3 +92,11 @@ same<generated.JobInputs["maintenance"]["cleanup"], Partial<RegistryInput<"maint
   (a) => a,
   (b) => b,
 );
+same<generated.ScheduleView, contract.ScheduleView>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.SchedulePage, contract.SchedulePage>(
+  (a) => a,
+  (b) => b,
+);

@@ -2,6 +2,7 @@ export * from "./auth";
 export * from "./errors";
 export * from "./job";
 export * from "./job-types";
+export * from "./schedule";
 export * from "./secret-strength";
 export * from "./status";
 export * from "./mirror";

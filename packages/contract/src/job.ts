@@ -24,6 +24,8 @@ const jobFields = {
   error: z.object({ code: z.string(), message: z.string(), stack: z.string().optional() }).nullable(),
   parentId: z.uuid().nullable(),
   groupId: z.string().nullable(),
+  /** The schedule whose tick created the job; null for jobs enqueued directly. */
+  scheduleId: z.uuid().nullable(),
   metadata: z.unknown(),
   createdAt: isoDate,
   queuedAt: isoDate.nullable(),

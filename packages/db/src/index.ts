@@ -15,6 +15,7 @@ export * from "./repositories/mirror-batch";
 export * from "./repositories/new-jobs";
 export * from "./repositories/reads";
 export * from "./repositories/retention";
+export * from "./repositories/schedules";
 export * from "./repositories/stats";
 export * from "./status";
 export * from "./repositories/quotas";

@@ -19,6 +19,8 @@ export interface EnqueueRequest extends JobOverrides {
   readonly requestHash?: string | null;
   readonly parentId?: string | null;
   readonly groupId?: string | null;
+  /** Set by a schedule's tick: the run's link back to its schedule. */
+  readonly scheduleId?: string | null;
   readonly metadata?: Record<string, unknown>;
   readonly expiresInSeconds?: number;
 }
@@ -80,6 +82,7 @@ export async function enqueueJobs(
       requestHash: req.requestHash ?? null,
       parentId: req.parentId ?? null,
       groupId: req.groupId ?? null,
+      scheduleId: req.scheduleId ?? null,
       ...jobOptionsFor(req, defaults),
       input: req.input,
       metadata: req.metadata ?? {},

@@ -8,5 +8,8 @@ export * from "./postgres-safe";
 export * from "./producer";
 export * from "./publisher";
 export * from "./request-hash";
+export * from "./schedule-sync";
+export * from "./schedule-ticks";
+export * from "./scheduled-job";
 export * from "./scripts";
 export * from "./wire";

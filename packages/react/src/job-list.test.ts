@@ -19,6 +19,7 @@ function job(overrides: Partial<JobSummary> = {}): JobSummary {
     error: null,
     parentId: null,
     groupId: null,
+    scheduleId: null,
     metadata: {},
     createdAt: "2026-11-29T10:00:00.000Z",
     queuedAt: "2026-11-29T10:00:00.100Z",
@@ -42,6 +43,13 @@ describe("jobList.matchesFilter", () => {
     expect(jobList.matchesFilter(j, { type: "export" })).toBe(false);
     expect(jobList.matchesFilter(j, { subtype: "xml" })).toBe(false);
     expect(jobList.matchesFilter(j, { groupId: "h" })).toBe(false);
+    expect(jobList.matchesFilter(j, { scheduleId: "00000000-0000-4000-8000-000000000001" })).toBe(false);
+    expect(
+      jobList.matchesFilter(
+        { ...j, scheduleId: "00000000-0000-4000-8000-000000000001" },
+        { scheduleId: "00000000-0000-4000-8000-000000000001" },
+      ),
+    ).toBe(true);
     expect(jobList.matchesFilter(j, { parentId: j.id })).toBe(false);
     expect(jobList.matchesFilter(j, { q: "export" })).toBe(false);
     // Summaries carry no user: a user filter cannot be checked, so live jobs are not added.

@@ -7,6 +7,8 @@ export interface JobsFilter {
   subtype?: string;
   groupId?: string;
   parentId?: string;
+  /** A schedule's runs. */
+  scheduleId?: string;
   /** Summaries do not carry the user: with this filter, jobs that appear live are not added. */
   userId?: string;
   /** Search in names (case-insensitive). */
@@ -34,6 +36,7 @@ export function matchesFilter(job: JobSummary, filter: JobsFilter): boolean {
   }
   if (filter.groupId !== undefined && job.groupId !== filter.groupId) return false;
   if (filter.parentId !== undefined && job.parentId !== filter.parentId) return false;
+  if (filter.scheduleId !== undefined && job.scheduleId !== filter.scheduleId) return false;
   if (filter.q !== undefined && !job.name.toLowerCase().includes(filter.q.toLowerCase())) return false;
   return filter.userId === undefined;
 }

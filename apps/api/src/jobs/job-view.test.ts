@@ -34,6 +34,7 @@ const row: JobViewRow = {
   errorStack: "Error: row 17 has no price\n    at handler",
   parentId: null,
   groupId: "g-1",
+  scheduleId: null,
   createdAt: at(0),
   queuedAt: at(1),
   startedAt: at(2),
@@ -47,10 +48,10 @@ describe("toJobView", () => {
   it("maps every column of the row to the documented view", () => {
     // Taken as they are:
     const { id, type, subtype, name, status, priority, attempts, maxAttempts, input, output, metadata } = row;
-    const { parentId, groupId, durationMs } = row;
+    const { parentId, groupId, scheduleId, durationMs } = row;
     expect(toJobView(row)).toEqual({
       ...{ id, type, subtype, name, status, priority, attempts, maxAttempts, input, output, metadata },
-      ...{ parentId, groupId, durationMs },
+      ...{ parentId, groupId, scheduleId, durationMs },
       // Grouped, with the stack left out:
       progress: { percent: 42.5, message: "row 17", step: "load" },
       items: { total: 20, processed: 17, failed: 2, skipped: 1 },

@@ -21,6 +21,7 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
       userId: q.userId,
       groupId: q.groupId,
       parentId: q.parentId,
+      scheduleId: q.scheduleId,
       createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
       createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
       search: q.q,

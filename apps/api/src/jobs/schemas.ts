@@ -26,7 +26,13 @@ export const enqueueBodySchema = z
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
     backoff: backoffSchema.optional(),
     timeoutMs: z.number().int().min(100).max(86_400_000).optional(),
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    /** `schedule:…` keys are the runs of schedules (one per tick): a caller could otherwise pre-empt a run. */
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((key) => !key.startsWith("schedule:"), "keys starting with schedule: are reserved for schedule runs")
+      .optional(),
     parentId: z.uuid().optional(),
     groupId: z.string().min(1).max(200).optional(),
     metadata: z
@@ -88,6 +94,8 @@ export const listQuerySchema = z
     userId: z.guid().optional(),
     groupId: z.string().min(1).max(200).optional(),
     parentId: z.uuid().optional(),
+    /** A schedule's runs. */
+    scheduleId: z.uuid().optional(),
     orgId: z.guid().optional(),
     createdFrom: instantSchema().optional(),
     createdTo: instantSchema().optional(),

@@ -3,7 +3,7 @@ import { jobStatuses } from "@jobstream/client";
 import { Choices } from "../components/choices";
 
 /** The filters of the jobs list, as the URL's query keeps them. */
-export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId"] as const;
+export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId", "scheduleId"] as const;
 export type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 export function filtersFrom(search: URLSearchParams): Filters {

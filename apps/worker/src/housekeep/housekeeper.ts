@@ -1,9 +1,10 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
-import { findPendingJobs, markDispatched, SYSTEM_ORG_ID } from "@jobstream/db";
-import { announceChanges, enqueueJobs, EventPublisher, keysFor, Producer } from "@jobstream/queue";
+import { findPendingJobs, markDispatched } from "@jobstream/db";
+import { announceChanges, EventPublisher, keysFor, Producer } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
+import { ScheduleKeeper } from "../schedules/schedule-keeper";
 import { reconcile } from "./reconcile";
 
 export interface HousekeeperOptions {
@@ -19,14 +20,14 @@ export interface HousekeeperOptions {
   readonly pendingGraceMs: number;
   /** An unfinished row that has not moved for this long is compared with BullMQ. */
   readonly reconcileAfterMs: number;
-  /** How often the retention sweep (`maintenance/cleanup`) is enqueued. */
+  /** The interval of the retention sweep's system schedule (`maintenance/cleanup`), when it is created. */
   readonly retentionIntervalMs: number;
   readonly onDrift?: (kind: "requeued" | "repaired" | "dispatched", count: number) => void;
 }
 
 const BATCH = 500;
 
-/** Outbox, reconciler and retention schedule; only the leader acts, the others stand by. */
+/** Outbox, reconciler and schedules; only the leader acts, the others stand by (every one runs ticks). */
 export class Housekeeper {
   private readonly redis: Redis;
   private readonly producer: Producer;
@@ -36,7 +37,7 @@ export class Housekeeper {
   private round: Promise<void> = Promise.resolve();
   private stopped = false;
   private leader = false;
-  private retentionBucket = -1;
+  private readonly schedules: ScheduleKeeper;
 
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
@@ -50,9 +51,11 @@ export class Housekeeper {
       keysFor(options.prefix).housekeeperLeader(),
       Math.max(5000, options.intervalMs * 3),
     );
+    this.schedules = new ScheduleKeeper(options);
   }
 
   start(): void {
+    this.schedules.start();
     const tick = () => {
       if (this.stopped) return;
       this.round = this.tick().finally(() => {
@@ -67,6 +70,7 @@ export class Housekeeper {
     clearTimeout(this.timer);
     await this.round;
     if (this.leader) await this.lease.release().catch(() => undefined);
+    await this.schedules.stop();
     await this.producer.close();
     await this.redis.quit().catch(() => undefined);
   }
@@ -88,11 +92,11 @@ export class Housekeeper {
       if (result.requeued + result.repaired > 0) logger.info(result, "reconciled drift");
       this.options.onDrift?.("requeued", result.requeued);
       this.options.onDrift?.("repaired", result.repaired);
-      await this.scheduleRetention();
+      await this.schedules.reconcile();
     } catch (error) {
       // During an outage every round fails the same way: the watch logs it once. The leader lease
-      // and the retention bucket need no repair: the lease is taken again (SET NX) once Redis is
-      // back, and a retention job Redis lost is re-enqueued from its row by the reconciler.
+      // needs no repair: it is taken again (SET NX) once Redis is back; schedulers Redis lost are
+      // written again from Postgres by the schedules' reconcile.
       if (!this.options.outages.noteError(error))
         logger.warn({ err: (error as Error).message }, "housekeeping round failed");
     }
@@ -117,23 +121,5 @@ export class Housekeeper {
     );
     this.options.onDrift?.("dispatched", rows.length);
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");
-  }
-
-  /** Enqueues the retention sweep once per interval (the idempotency key makes it once, not per leader). */
-  private async scheduleRetention(): Promise<void> {
-    const bucket = Math.floor(Date.now() / this.options.retentionIntervalMs);
-    if (bucket === this.retentionBucket) return;
-    await enqueueJobs({ db: this.options.pool, producer: this.producer }, [
-      {
-        orgId: SYSTEM_ORG_ID,
-        userId: null,
-        type: "maintenance",
-        subtype: "cleanup",
-        name: "Retention sweep",
-        input: { batchSize: 1000, maxBatches: 100, dryRun: false },
-        idempotencyKey: `retention:${bucket}`,
-      },
-    ]);
-    this.retentionBucket = bucket;
   }
 }

@@ -68,6 +68,7 @@ export type JobView = {
   } | null;
   parentId: string | null;
   groupId: string | null;
+  scheduleId: string | null;
   metadata: unknown;
   createdAt: string;
   queuedAt: string | null;
@@ -127,6 +128,29 @@ export type JobAnswer = {
 };
 export type JobTypeList = {
   jobTypes: JobTypeDescription[];
+};
+export type ScheduleView = {
+  id: string;
+  name: string;
+  cron: string | null;
+  everyMs: number | null;
+  timezone: string;
+  job: ScheduledJob;
+  startAt: string | null;
+  endAt: string | null;
+  paused: boolean;
+  lastRunAt: string | null;
+  lastJobId: string | null;
+  nextRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type ScheduleAnswer = {
+  schedule: ScheduleView;
+};
+export type SchedulePage = {
+  schedules: ScheduleView[];
+  nextCursor: string | null;
 };
 export type ErrorBody = {
   error: {
@@ -248,6 +272,22 @@ export type JobSubtypeDescription = {
   outputSchema: { [key: string]: unknown };
   itemSchema: { [key: string]: unknown };
   examples: unknown[];
+};
+export type ScheduledJob = {
+  type: string;
+  subtype: string;
+  name: string;
+  input: unknown;
+  priority?: number;
+  maxAttempts?: number;
+  backoff?: {
+    type: "fixed" | "exponential";
+    delayMs: number;
+  };
+  timeoutMs?: number;
+  groupId?: string;
+  metadata?: { [key: string]: unknown };
+  expiresInSeconds?: number;
 };
 export type FieldIssue = {
   path: string;

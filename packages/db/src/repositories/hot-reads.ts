@@ -37,6 +37,7 @@ export interface JobViewRow {
   readonly errorStack: string | null;
   readonly parentId: string | null;
   readonly groupId: string | null;
+  readonly scheduleId: string | null;
   readonly createdAt: Date;
   readonly queuedAt: Date | null;
   readonly startedAt: Date | null;
@@ -56,7 +57,7 @@ const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", ac
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
   total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
   metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
-  parent_id AS "parentId", group_id AS "groupId", created_at AS "createdAt", queued_at AS "queuedAt",
+  parent_id AS "parentId", group_id AS "groupId", schedule_id::text AS "scheduleId", created_at AS "createdAt", queued_at AS "queuedAt",
   started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
   duration_ms AS "durationMs", expires_at AS "expiresAt"`;
 

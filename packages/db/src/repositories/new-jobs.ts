@@ -15,6 +15,8 @@ export interface NewJobRow {
   readonly requestHash?: string | null;
   readonly parentId: string | null;
   readonly groupId: string | null;
+  /** The schedule whose tick created the job (absent: enqueued directly). */
+  readonly scheduleId?: string | null;
   readonly priority: number;
   readonly maxAttempts: number;
   readonly input: unknown;
@@ -30,7 +32,8 @@ export interface NewJobRow {
 const NEW_JOBS = new UnnestRows<NewJobRow>(
   `id uuid, org_id uuid, user_id uuid, type text, subtype text, name text, queue text, idempotency_key text,
    parent_id uuid, group_id text, priority int, max_attempts int, input jsonb, metadata jsonb, options jsonb,
-   access_token_hash text, run_at timestamptz, retention_seconds int, created_at timestamptz, request_hash text`,
+   access_token_hash text, run_at timestamptz, retention_seconds int, created_at timestamptz, request_hash text,
+   schedule_id uuid`,
   (r) => [
     r.id,
     r.orgId,
@@ -52,6 +55,7 @@ const NEW_JOBS = new UnnestRows<NewJobRow>(
     r.retentionSeconds,
     r.createdAt.toISOString(),
     r.requestHash ?? null,
+    r.scheduleId ?? null,
   ],
 );
 

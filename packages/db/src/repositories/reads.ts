@@ -15,6 +15,7 @@ export interface JobListFilter {
   readonly userId?: string;
   readonly groupId?: string;
   readonly parentId?: string;
+  readonly scheduleId?: string;
   readonly createdFrom?: Date;
   readonly createdTo?: Date;
   /** Case-insensitive substring of the job's name. */
@@ -71,6 +72,7 @@ export async function listJobs<WithData extends boolean = false>(
       filter.userId !== undefined ? { userId: filter.userId } : {},
       filter.groupId !== undefined ? { groupId: filter.groupId } : {},
       filter.parentId !== undefined ? { parentId: filter.parentId } : {},
+      filter.scheduleId !== undefined ? { scheduleId: filter.scheduleId } : {},
       filter.createdFrom !== undefined ? { createdAt: { gte: filter.createdFrom } } : {},
       filter.createdTo !== undefined ? { createdAt: { lt: filter.createdTo } } : {},
       filter.search !== undefined ? { name: { contains: escapeLike(filter.search), mode: "insensitive" } } : {},
