@@ -22,6 +22,8 @@ import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
 import { SESSION_COOKIE, sessionRouter } from "./routes/session";
+import { webhookDeliveriesRouter } from "./webhooks/deliveries-route";
+import { webhooksRouter } from "./webhooks/webhooks-route";
 
 export interface AppDeps {
   readonly db: Db;
@@ -49,6 +51,8 @@ export interface AppDeps {
   readonly enqueuePolicy: EnqueuePolicy;
   /** Knows which dependency is out: `/readyz` asks it, failed requests tell it. */
   readonly outages: DependencyWatch;
+  /** `WEBHOOK_ALLOW_PRIVATE`: webhooks may target private and loopback addresses. @defaultValue false */
+  readonly webhookAllowPrivate?: boolean;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -98,6 +102,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
+  app.use(
+    webhooksRouter({
+      pool: deps.pool,
+      developmentTypes: deps.enqueuePolicy.developmentTypes,
+      allowPrivate: deps.webhookAllowPrivate ?? false,
+    }),
+  );
+  app.use(webhookDeliveriesRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger, deps.outages));
   return app;

@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { jobRoutes } from "./job-routes";
 import { operationsRoutes } from "./operations-routes";
+import { webhookRoutes } from "./webhook-routes";
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the routes validate and answer with. */
 export function openApiDocument(developmentTypes = false): object {
@@ -17,7 +18,8 @@ export function openApiDocument(developmentTypes = false): object {
     name: "X-Job-Token",
     description: "The `accessToken` an enqueue answered with: reads of that one job.",
   });
-  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes]) registry.registerPath(route);
+  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes, ...webhookRoutes])
+    registry.registerPath(route);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
@@ -31,6 +33,7 @@ export function openApiDocument(developmentTypes = false): object {
       { name: "jobs", description: "Enqueue, read, list, cancel and retry jobs" },
       { name: "streams", description: "Live job changes as Server-Sent Events" },
       { name: "job types", description: "The registered job types and their input schemas" },
+      { name: "webhooks", description: "Completion webhooks (Standard Webhooks) and their deliveries" },
       { name: "stats", description: "Monitoring views for admins, operators and services" },
       { name: "admin", description: "Platform operators only" },
       { name: "session", description: "Dashboard sign-in" },
