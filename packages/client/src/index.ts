@@ -34,6 +34,7 @@ export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy
 export type { FetchLike, TokenSource } from "./transport.ts";
 export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./stream.ts";
 export { isFinalJob, type WatchOptions } from "./watch.ts";
+export type { PageFilter, WebhookListFilter, WebhooksApi } from "./webhooks.ts";
 export {
   DEV_ORG_ID,
   DEV_USER_ID,
