@@ -5,6 +5,7 @@ import { listCommand } from "./commands/list.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { typesCommand } from "./commands/types.ts";
 import { watchCommand } from "./commands/watch.ts";
+import { webhooksCommand } from "./commands/webhooks.ts";
 import { commandContext, EXIT, type CommandContext } from "./context.ts";
 import { loadEnv } from "./env.ts";
 import { describeApiError } from "./render.ts";
@@ -19,6 +20,7 @@ const USAGE = `usage: jobstream <command> [options]
   cancel <id> | retry <id>       [--json]
   types [--json]                 registered job types
   token [--role r] [--org uuid] [--user uuid] [--ttl 3600|1h|7d]
+  webhooks list | create <url> --events job.completed[,job.failed,…] [--types t,…] | delete <id>
 
 environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
 (else the development secret in .data/dev-jwt-secret), JWT_ISSUER, JWT_AUDIENCE`;
@@ -43,6 +45,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       return typesCommand(ctx, args);
     case "token":
       return tokenCommand(ctx, args);
+    case "webhooks":
+      return webhooksCommand(ctx, args);
     case undefined:
     case "help":
     case "--help":

@@ -43,5 +43,6 @@ export {
   jobItemStatuses,
   jobStatuses,
   roles,
+  webhookEvents,
 } from "./generated/types.ts";
 export type * from "./generated/types.ts";
