@@ -18,6 +18,11 @@ import {
   readinessSchema,
   sessionSchema,
   typeStatsAnswerSchema,
+  webhookAnswerSchema,
+  webhookDeliveryAnswerSchema,
+  webhookDeliveryPageSchema,
+  webhookPageSchema,
+  webhookSecretAnswerSchema,
 } from "@jobstream/contract";
 import { openSse, System } from "@jobstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -212,6 +217,38 @@ describe("every route answers what the contract says", () => {
       expect(got).toBe(status);
       expect(conforms(errorBodySchema, body).error.code).toBeTypeOf("string");
     }
+  });
+
+  it("webhooks: create, list, get, update, rotate, deliveries, redeliver, delete", async () => {
+    const token = admin;
+    const made = await call("POST", "/v1/webhooks", "/v1/webhooks", {
+      token,
+      body: { url: "https://hooks.example.com/contract", events: ["job.completed"] },
+    });
+    expect(made.status).toBe(201);
+    const { id } = conforms(webhookSecretAnswerSchema, made.body).webhook;
+    const one = "/v1/webhooks/{id}";
+    conforms(webhookPageSchema, (await call("GET", "/v1/webhooks", "/v1/webhooks", { token })).body);
+    conforms(webhookAnswerSchema, (await call("GET", one, `/v1/webhooks/${id}`, { token })).body);
+    const patched = await call("PATCH", one, `/v1/webhooks/${id}`, { token, body: { types: ["synthetic"] } });
+    conforms(webhookAnswerSchema, patched.body);
+    const rotated = await call("POST", `${one}/rotate-secret`, `/v1/webhooks/${id}/rotate-secret`, { token });
+    conforms(webhookSecretAnswerSchema, rotated.body);
+    // A finished job of the org makes a delivery (its sends fail here: no such host; it exists all the same).
+    const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {} });
+    await sys.waitForStatus(token, job.id, "completed");
+    const page = await call("GET", `${one}/deliveries`, `/v1/webhooks/${id}/deliveries`, { token });
+    const delivery = conforms(webhookDeliveryPageSchema, page.body).deliveries[0];
+    expect(delivery?.jobId).toBe(job.id);
+    const again = await call(
+      "POST",
+      `${one}/deliveries/{deliveryId}/redeliver`,
+      `/v1/webhooks/${id}/deliveries/${delivery?.id ?? ""}/redeliver`,
+      { token },
+    );
+    expect(again.status).toBe(202);
+    conforms(webhookDeliveryAnswerSchema, again.body);
+    expect((await call("DELETE", one, `/v1/webhooks/${id}`, { token })).status).toBe(204);
   });
 
   it("covered every operation of /openapi.json", async () => {
