@@ -23,6 +23,8 @@ import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
 import { SESSION_COOKIE, sessionRouter } from "./routes/session";
 import { scheduleRouter } from "./schedules/schedule-routes";
+import { webhookDeliveriesRouter } from "./webhooks/deliveries-route";
+import { webhooksRouter } from "./webhooks/webhooks-route";
 
 export interface AppDeps {
   readonly db: Db;
@@ -50,6 +52,8 @@ export interface AppDeps {
   readonly enqueuePolicy: EnqueuePolicy;
   /** Knows which dependency is out: `/readyz` asks it, failed requests tell it. */
   readonly outages: DependencyWatch;
+  /** `WEBHOOK_ALLOW_PRIVATE`: webhooks may target private and loopback addresses. @defaultValue false */
+  readonly webhookAllowPrivate?: boolean;
 }
 
 /** The Express app, without listening: tests mount it on an ephemeral port. */
@@ -100,6 +104,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
   app.use(scheduleRouter(deps));
+  app.use(
+    webhooksRouter({
+      pool: deps.pool,
+      developmentTypes: deps.enqueuePolicy.developmentTypes,
+      allowPrivate: deps.webhookAllowPrivate ?? false,
+    }),
+  );
+  app.use(webhookDeliveriesRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger, deps.outages));
   return app;

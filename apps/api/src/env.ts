@@ -81,6 +81,8 @@ const apiEnvSchema = baseEnvSchema.extend({
    * counts alone would let one org bury the shared mirror in item rows. 0: unlimited.
    */
   ORG_ITEMS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000_000).default(500_000),
+  /** Webhook URLs naming private, loopback or link-local addresses are accepted (tests, development). */
+  WEBHOOK_ALLOW_PRIVATE: flag,
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

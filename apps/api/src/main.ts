@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN,
     dashboardDir: env.DASHBOARD_DIR,
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
     enqueuePolicy: {
       developmentTypes: env.ENABLE_SYNTHETIC_JOBS,
       maxUnfinishedJobs: env.ORG_MAX_UNFINISHED_JOBS,

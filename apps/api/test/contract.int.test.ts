@@ -208,6 +208,39 @@ describe("every route answers what the contract says", () => {
     }
   });
 
+  it("webhooks: create, list, get, update, rotate, deliveries, redeliver, delete", async ({ sys, started: admin }) => {
+    const token = admin;
+    const made = await call(sys, "POST", "/v1/webhooks", "/v1/webhooks", {
+      token,
+      body: { url: "https://hooks.example.com/contract", events: ["job.completed"] },
+    });
+    expect(made.status).toBe(201);
+    const { id } = conforms(contract.webhookSecretAnswerSchema, made.body).webhook;
+    const one = "/v1/webhooks/{id}";
+    conforms(contract.webhookPageSchema, (await call(sys, "GET", "/v1/webhooks", "/v1/webhooks", { token })).body);
+    conforms(contract.webhookAnswerSchema, (await call(sys, "GET", one, `/v1/webhooks/${id}`, { token })).body);
+    const patched = await call(sys, "PATCH", one, `/v1/webhooks/${id}`, { token, body: { types: ["synthetic"] } });
+    conforms(contract.webhookAnswerSchema, patched.body);
+    const rotated = await call(sys, "POST", `${one}/rotate-secret`, `/v1/webhooks/${id}/rotate-secret`, { token });
+    conforms(contract.webhookSecretAnswerSchema, rotated.body);
+    // A finished job of the org makes a delivery (its sends fail here: no such host; it exists all the same).
+    const job = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {} });
+    await sys.waitForStatus(token, job.id, "completed");
+    const page = await call(sys, "GET", `${one}/deliveries`, `/v1/webhooks/${id}/deliveries`, { token });
+    const delivery = conforms(contract.webhookDeliveryPageSchema, page.body).deliveries[0];
+    expect(delivery?.jobId).toBe(job.id);
+    const again = await call(
+      sys,
+      "POST",
+      `${one}/deliveries/{deliveryId}/redeliver`,
+      `/v1/webhooks/${id}/deliveries/${delivery?.id ?? ""}/redeliver`,
+      { token },
+    );
+    expect(again.status).toBe(202);
+    conforms(contract.webhookDeliveryAnswerSchema, again.body);
+    expect((await call(sys, "DELETE", one, `/v1/webhooks/${id}`, { token })).status).toBe(204);
+  });
+
   it("covered every operation of /openapi.json", async ({ sys }) => {
     const doc = await sys.request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/openapi.json");
     const documented = Object.entries(doc.body.paths).flatMap(([path, methods]) =>

@@ -1,6 +1,7 @@
 import { jobTypeNames } from "@jobstream/job-types";
 import { baseEnvSchema, parseEnv, rolesSchema } from "@jobstream/runtime";
 import { z } from "zod";
+import { DEFAULT_RETRY_DELAYS_MS, parseDelays } from "./webhooks/back-off";
 
 /** `CONCURRENCY_<TYPE>` overrides a job type's default concurrency in this process. */
 export const concurrencyVariable = (type: string): string =>
@@ -33,6 +34,32 @@ const workerEnvSchema = baseEnvSchema.extend({
   RECONCILE_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** How often the retention sweep runs: the interval its system schedule is created with (then PATCH it). */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** Webhooks may reach private, loopback and link-local addresses (tests, development). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  /** One webhook attempt (connect, send, answer headers) is abandoned after this long. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Waits before each attempt, comma-separated ms (default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return DEFAULT_RETRY_DELAYS_MS;
+      try {
+        return parseDelays(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
+  /** An endpoint whose deliveries all failed for this long is disabled (default a day). */
+  WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(0).default(86_400_000),
+  /** How often the webhook sender looks for due deliveries when none were due. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Webhook deliveries one process sends at the same time. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   ...concurrencyOverrides,
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -19,6 +19,7 @@ import { createWorkerMetrics } from "./metrics";
 import { Housekeeper } from "./housekeep/housekeeper";
 import { MirrorRole } from "./mirror/mirror-role";
 import { WorkRole } from "./work/work-role";
+import { WebhookSender } from "./webhooks/webhook-sender";
 
 const WORKER_ROLES: readonly Role[] = ["work", "mirror", "housekeep"];
 
@@ -101,6 +102,20 @@ async function main(): Promise<void> {
         },
       })
     : undefined;
+  // Beside the housekeeper, not behind its leader lease: every housekeeping process sends (claims skip each other).
+  const webhooks = roles.includes("housekeep")
+    ? new WebhookSender({
+        pool,
+        logger,
+        outages,
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS,
+        disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+        pollMs: env.WEBHOOK_POLL_MS,
+        concurrency: env.WEBHOOK_CONCURRENCY,
+      })
+    : undefined;
 
   // Installed before the roles start: a role waiting for Redis at start-up still stops cleanly.
   onShutdown({
@@ -111,6 +126,7 @@ async function main(): Promise<void> {
       // are published before the mirror drains.
       { name: "work", run: () => work?.stop(env.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve() },
       { name: "housekeep", run: () => housekeeper?.stop() ?? Promise.resolve() },
+      { name: "webhooks", run: () => webhooks?.stop() ?? Promise.resolve() },
       { name: "mirror", run: () => mirror?.stop() ?? Promise.resolve() },
       {
         name: "health",
@@ -128,6 +144,7 @@ async function main(): Promise<void> {
   await mirror?.start();
   await work?.start();
   housekeeper?.start();
+  webhooks?.start();
   logger.info({ roles, healthPort }, "worker started");
 }
 

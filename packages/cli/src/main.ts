@@ -6,6 +6,7 @@ import { schedulesCommand } from "./commands/schedules.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { typesCommand } from "./commands/types.ts";
 import { watchCommand } from "./commands/watch.ts";
+import { webhooksCommand } from "./commands/webhooks.ts";
 import { commandContext, EXIT, type CommandContext } from "./context.ts";
 import { loadEnv } from "./env.ts";
 import { describeApiError } from "./render.ts";
@@ -22,6 +23,7 @@ const USAGE = `usage: jobstream <command> [options]
   schedules list | create <name> (--cron p [--tz z] | --every ms) <type>[/<subtype>] --input j
             | pause <id> | resume <id> | delete <id>
   token [--role r] [--org uuid] [--user uuid] [--ttl 3600|1h|7d]
+  webhooks list | create <url> --events job.completed[,job.failed,…] [--types t,…] | delete <id>
 
 environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
 (else the development secret in .data/dev-jwt-secret), JWT_ISSUER, JWT_AUDIENCE`;
@@ -48,6 +50,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       return schedulesCommand(ctx, args);
     case "token":
       return tokenCommand(ctx, args);
+    case "webhooks":
+      return webhooksCommand(ctx, args);
     case undefined:
     case "help":
     case "--help":

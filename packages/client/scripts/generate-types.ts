@@ -32,6 +32,13 @@ const answerSchemas: Record<string, z.ZodType> = {
   ScheduleAnswer: contract.scheduleAnswerSchema,
   SchedulePage: contract.schedulePageSchema,
   ErrorBody: contract.errorBodySchema,
+  Webhook: contract.webhookViewSchema,
+  WebhookWithSecret: contract.webhookWithSecretSchema,
+  WebhookPage: contract.webhookPageSchema,
+  WebhookDelivery: contract.webhookDeliverySchema,
+  WebhookDeliveryPage: contract.webhookDeliveryPageSchema,
+  CreateWebhookRequest: contract.createWebhookBodySchema,
+  UpdateWebhookRequest: contract.updateWebhookBodySchema,
 };
 
 /**
@@ -67,6 +74,8 @@ export function renderTypes(): string {
     "/** The org and user of development tokens (`pnpm token` defaults). */",
     `export const DEV_ORG_ID = ${JSON.stringify(contract.DEV_ORG_ID)};`,
     `export const DEV_USER_ID = ${JSON.stringify(contract.DEV_USER_ID)};`,
+    `export const webhookEvents = ${JSON.stringify(contract.webhookEvents)} as const;`,
+    "export type WebhookEvent = (typeof webhookEvents)[number];",
     "",
   ];
   for (const [name, schema] of Object.entries(answerSchemas)) {

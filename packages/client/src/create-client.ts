@@ -25,6 +25,7 @@ import { createTransport, type FetchLike, type TokenSource } from "./transport.t
 import { createSchedulesApi, type SchedulesApi } from "./schedules.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
+import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
 
 export interface ClientOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -115,6 +116,8 @@ export interface JobstreamClient {
   stream(filter?: StreamFilter, options?: StreamOptions): AsyncIterable<JobSummary>;
   /** Every registered job type with JSON Schemas of its input, output and items. */
   jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
+  /** Completion webhooks of the caller's org (admins, services, operators). */
+  readonly webhooks: WebhooksApi;
 }
 
 function newIdempotencyKey(): string {
@@ -212,5 +215,6 @@ export function createClient(options: ClientOptions): JobstreamClient {
     async jobTypes(extras = {}) {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
     },
+    webhooks: webhooksApi(transport),
   };
 }

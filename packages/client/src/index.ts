@@ -35,6 +35,7 @@ export { parseRetryAfter, retryDelayMs, type RetryOptions } from "./retry-policy
 export type { FetchLike, TokenSource } from "./transport.ts";
 export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./stream.ts";
 export { isFinalJob, type WatchOptions } from "./watch.ts";
+export type { PageFilter, WebhookListFilter, WebhooksApi } from "./webhooks.ts";
 export {
   DEV_ORG_ID,
   DEV_USER_ID,
@@ -43,5 +44,6 @@ export {
   jobItemStatuses,
   jobStatuses,
   roles,
+  webhookEvents,
 } from "./generated/types.ts";
 export type * from "./generated/types.ts";

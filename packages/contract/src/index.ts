@@ -10,3 +10,4 @@ export * from "./health";
 export * from "./session";
 export * from "./stats";
 export * from "./action";
+export * from "./webhook";

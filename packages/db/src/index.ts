@@ -20,4 +20,6 @@ export * from "./repositories/stats";
 export * from "./status";
 export * from "./repositories/quotas";
 export * from "./repositories/queue-states";
+export * from "./repositories/webhooks";
+export * from "./repositories/webhook-deliveries";
 export { SYSTEM_ORG_ID } from "@jobstream/contract";

@@ -11,3 +11,4 @@ export * from "./redis";
 export * from "./roles";
 export * from "./shutdown";
 export * from "./metrics-auth";
+export * from "./webhook-address";

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import { jobRoutes } from "./job-routes";
 import { operationsRoutes } from "./operations-routes";
 import { scheduleRoutes } from "./schedule-routes";
+import { webhookRoutes } from "./webhook-routes";
 
 /** The OpenAPI 3.1 document, generated from the zod schemas the routes validate and answer with. */
 export function openApiDocument(developmentTypes = false): object {
@@ -18,7 +19,7 @@ export function openApiDocument(developmentTypes = false): object {
     name: "X-Job-Token",
     description: "The `accessToken` an enqueue answered with: reads of that one job.",
   });
-  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes, ...scheduleRoutes])
+  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes, ...scheduleRoutes, ...webhookRoutes])
     registry.registerPath(route);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
@@ -34,6 +35,7 @@ export function openApiDocument(developmentTypes = false): object {
       { name: "schedules", description: "Recurring jobs: cron patterns or fixed intervals" },
       { name: "streams", description: "Live job changes as Server-Sent Events" },
       { name: "job types", description: "The registered job types and their input schemas" },
+      { name: "webhooks", description: "Completion webhooks (Standard Webhooks) and their deliveries" },
       { name: "stats", description: "Monitoring views for admins, operators and services" },
       { name: "admin", description: "Platform operators only" },
       { name: "session", description: "Dashboard sign-in" },

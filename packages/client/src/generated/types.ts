@@ -40,6 +40,8 @@ export type Role = (typeof roles)[number];
 /** The org and user of development tokens (`pnpm token` defaults). */
 export const DEV_ORG_ID = "00000000-0000-4000-8000-00000000d0e0";
 export const DEV_USER_ID = "00000000-0000-4000-8000-00000000d0e1";
+export const webhookEvents = ["job.completed", "job.failed", "job.cancelled"] as const;
+export type WebhookEvent = (typeof webhookEvents)[number];
 
 export type JobView = {
   id: string;
@@ -172,6 +174,70 @@ export type ErrorBody = {
     details?: FieldIssue[] | { [key: string]: unknown };
   };
 };
+export type Webhook = {
+  id: string;
+  orgId: string;
+  url: string;
+  events: Array<"job.completed" | "job.failed" | "job.cancelled">;
+  types: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type WebhookWithSecret = {
+  id: string;
+  orgId: string;
+  url: string;
+  events: Array<"job.completed" | "job.failed" | "job.cancelled">;
+  types: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  updatedAt: string /** `whsec_…`: verify deliveries with it (Standard Webhooks) */;
+  secret: string;
+};
+export type WebhookPage = {
+  webhooks: Webhook[];
+  nextCursor: string | null;
+};
+export type WebhookDelivery = {
+  id: string;
+  webhookId: string;
+  jobId: string;
+  event: "job.completed" | "job.failed" | "job.cancelled";
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  attemptLog: WebhookAttempt[];
+  createdAt: string;
+  updatedAt: string;
+};
+export type WebhookDeliveryPage = {
+  deliveries: WebhookDelivery[];
+  nextCursor: string | null;
+};
+export type CreateWebhookRequest = {
+  /** http(s) URL the deliveries are POSTed to */ url: string;
+  events: Array<
+    "job.completed" | "job.failed" | "job.cancelled"
+  > /** Job types the webhook is about; empty or absent: every type */;
+  types?: string[];
+  orgId?: string;
+};
+export type UpdateWebhookRequest = {
+  /** http(s) URL the deliveries are POSTed to */ url?: string;
+  events?: Array<
+    "job.completed" | "job.failed" | "job.cancelled"
+  > /** Job types the webhook is about; empty or absent: every type */;
+  types?: string[];
+  enabled?: boolean;
+};
 
 /** Input each type/subtype accepts at enqueue (before defaults apply). */
 export interface JobInputs {
@@ -292,5 +358,11 @@ export type ScheduledJob = {
 export type FieldIssue = {
   path: string;
   message: string;
+};
+export type WebhookAttempt = {
+  at: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
 };
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/**
+ * The events a webhook may ask for. `group.completed` (issue 14) waits for groups to exist: until
+ * then it is an unknown event, so no endpoint subscribes to something that never fires.
+ */
+export const webhookEvents = ["job.completed", "job.failed", "job.cancelled"] as const;
+export type WebhookEvent = (typeof webhookEvents)[number];
+
+const isoDate = z.iso.datetime();
+
+/** http(s) only: any other scheme is not a webhook. Private addresses are refused by the API. */
+export const webhookUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .describe("http(s) URL the deliveries are POSTed to");
+
+const eventsSchema = z
+  .array(z.enum(webhookEvents))
+  .min(1)
+  .max(webhookEvents.length)
+  .refine((events) => new Set(events).size === events.length, "events must not repeat");
+const typesSchema = z
+  .array(z.string().min(1).max(100))
+  .max(100)
+  .describe("Job types the webhook is about; empty or absent: every type");
+
+export const createWebhookBodySchema = z
+  .object({
+    url: webhookUrlSchema,
+    events: eventsSchema,
+    types: typesSchema.optional(),
+    /** Services only: the org the webhook belongs to (default: the token's). */
+    orgId: z.uuid().optional(),
+  })
+  .strict()
+  .meta({ id: "CreateWebhookRequest" });
+export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
+
+export const updateWebhookBodySchema = z
+  .object({
+    url: webhookUrlSchema.optional(),
+    events: eventsSchema.optional(),
+    types: typesSchema.optional(),
+    /** `true` re-enables an endpoint the delivery loop disabled (and clears the reason). */
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: "UpdateWebhookRequest" });
+export type UpdateWebhookBody = z.infer<typeof updateWebhookBodySchema>;
+
+export const webhookViewSchema = z
+  .object({
+    id: z.uuid(),
+    orgId: z.uuid(),
+    url: z.string(),
+    events: z.array(z.enum(webhookEvents)),
+    types: z.array(z.string()),
+    enabled: z.boolean(),
+    /** Why the delivery loop disabled it (a day of failed deliveries); null while enabled. */
+    disabledReason: z.string().nullable(),
+    disabledAt: isoDate.nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: "Webhook" });
+export type WebhookView = z.infer<typeof webhookViewSchema>;
+
+/** Creation and rotation answers: the only ones that show the signing secret. */
+export const webhookWithSecretSchema = webhookViewSchema
+  .extend({ secret: z.string().describe("`whsec_…`: verify deliveries with it (Standard Webhooks)") })
+  .meta({ id: "WebhookWithSecret" });
+export type WebhookWithSecret = z.infer<typeof webhookWithSecretSchema>;
+
+export const webhookAnswerSchema = z.object({ webhook: webhookViewSchema }).meta({ id: "WebhookAnswer" });
+export const webhookSecretAnswerSchema = z
+  .object({ webhook: webhookWithSecretSchema })
+  .meta({ id: "WebhookSecretAnswer" });
+export const webhookPageSchema = z
+  .object({ webhooks: z.array(webhookViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: "WebhookPage" });
+export type WebhookPage = z.infer<typeof webhookPageSchema>;
+
+export const webhookAttemptSchema = z
+  .object({
+    at: isoDate,
+    /** Null when no HTTP answer came (refused address, timeout, connection error). */
+    statusCode: z.number().int().nullable(),
+    latencyMs: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: "WebhookAttempt" });
+export type WebhookAttemptView = z.infer<typeof webhookAttemptSchema>;
+
+export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
+
+export const webhookDeliverySchema = z
+  .object({
+    /** Also the `webhook-id` header: the receiver's de-duplication key. */
+    id: z.uuid(),
+    webhookId: z.uuid(),
+    jobId: z.uuid(),
+    event: z.enum(webhookEvents),
+    /** `pending`: to send or being sent; `failed`: gave up after the last retry (redeliver sends it again). */
+    status: z.enum(webhookDeliveryStatuses),
+    attempts: z.number().int(),
+    /** Null once succeeded or given up. */
+    nextAttemptAt: isoDate.nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    lastLatencyMs: z.number().int().nullable(),
+    attemptLog: z.array(webhookAttemptSchema),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: "WebhookDelivery" });
+export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
+
+export const webhookDeliveryPageSchema = z
+  .object({ deliveries: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() })
+  .meta({ id: "WebhookDeliveryPage" });
+export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;
+export const webhookDeliveryAnswerSchema = z
+  .object({ delivery: webhookDeliverySchema })
+  .meta({ id: "WebhookDeliveryAnswer" });

@@ -1,0 +1,107 @@
+import type { Queryable } from "../pg";
+import type { JobCursor } from "./reads";
+
+/** A completion webhook as stored (the secret included: callers decide when to show it). */
+export interface WebhookRow {
+  readonly id: string;
+  readonly orgId: string;
+  readonly url: string;
+  readonly events: string[];
+  readonly types: string[];
+  readonly secret: string;
+  readonly enabled: boolean;
+  readonly disabledReason: string | null;
+  readonly disabledAt: Date | null;
+  readonly failingSince: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewWebhook {
+  readonly id: string;
+  readonly orgId: string;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly types: readonly string[];
+  readonly secret: string;
+}
+
+/** What PATCH may change; `enabled: true` also clears why it was disabled. */
+export interface WebhookChange {
+  readonly url?: string;
+  readonly events?: readonly string[];
+  readonly types?: readonly string[];
+  readonly enabled?: boolean;
+}
+
+const COLUMNS = `id::text, org_id::text AS "orgId", url, events, types, secret, enabled,
+  disabled_reason AS "disabledReason", disabled_at AS "disabledAt", failing_since AS "failingSince",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export async function insertWebhook(db: Queryable, hook: NewWebhook): Promise<WebhookRow> {
+  const { rows } = await db.query<WebhookRow>(
+    `INSERT INTO webhooks (id, org_id, url, events, types, secret) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING ${COLUMNS}`,
+    [hook.id, hook.orgId, hook.url, hook.events, hook.types, hook.secret],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error("insert returned no row");
+  return row;
+}
+
+export async function findWebhook(db: Queryable, id: string): Promise<WebhookRow | null> {
+  const { rows } = await db.query<WebhookRow>(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+/** Newest first; `orgId` null lists every org's (operators, services). */
+export async function listWebhooks(
+  db: Queryable,
+  orgId: string | null,
+  page: { readonly limit: number; readonly after?: JobCursor },
+): Promise<{ webhooks: WebhookRow[]; next: JobCursor | null }> {
+  const { rows } = await db.query<WebhookRow>(
+    `SELECT ${COLUMNS} FROM webhooks
+     WHERE ($1::uuid IS NULL OR org_id = $1)
+       AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $4`,
+    [orgId, page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+  );
+  const webhooks = rows.slice(0, page.limit);
+  const last = webhooks.at(-1);
+  return {
+    webhooks,
+    next: rows.length > page.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
+
+export async function updateWebhook(db: Queryable, id: string, change: WebhookChange): Promise<WebhookRow | null> {
+  const { rows } = await db.query<WebhookRow>(
+    `UPDATE webhooks SET
+       url = coalesce($2, url),
+       events = coalesce($3, events),
+       types = coalesce($4, types),
+       enabled = coalesce($5, enabled),
+       disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END,
+       disabled_at = CASE WHEN $5 THEN NULL ELSE disabled_at END,
+       failing_since = CASE WHEN $5 THEN NULL ELSE failing_since END,
+       updated_at = now()
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, change.url ?? null, change.events ?? null, change.types ?? null, change.enabled ?? null],
+  );
+  return rows[0] ?? null;
+}
+
+export async function rotateWebhookSecret(db: Queryable, id: string, secret: string): Promise<WebhookRow | null> {
+  const { rows } = await db.query<WebhookRow>(
+    `UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, secret],
+  );
+  return rows[0] ?? null;
+}
+
+/** Deletes the webhook and (cascade) its deliveries; false if there was none. */
+export async function deleteWebhook(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(`DELETE FROM webhooks WHERE id = $1`, [id]);
+  return (rowCount ?? 0) > 0;
+}
