@@ -38,7 +38,7 @@ const jsonLines = (stdout: string): Line[] =>
 describe("jobstream CLI", () => {
   it("enqueue prints the job id; watch, piped, prints one JSON line per change and exits 0 on completed", async () => {
     const enqueued = await cli(
-      ["enqueue", "synthetic/work", "--input", '{"durationMs":8000,"steps":["a","b"],"output":"hi"}'],
+      ["enqueue", "synthetic/work", "--input", '{"durationMs":20000,"steps":["a","b"],"output":"hi"}'],
       env,
     );
     expect(enqueued.stderr).toBe("");
@@ -110,7 +110,8 @@ describe("jobstream CLI", () => {
 
     const retried = await cli(["retry", id, "--json"], env);
     expect(retried.code).toBe(0);
-    expect(JSON.parse(retried.stdout)).toMatchObject({ id, status: "queued" });
+    // A free worker may take the reopened job before the answer is read back.
+    expect(JSON.parse(retried.stdout)).toMatchObject({ id, status: expect.stringMatching(/^(queued|running)$/) });
     await cli(["cancel", id], env);
   });
 

@@ -106,7 +106,8 @@ describe("@jobstream/client against a running API", () => {
     expect((again as ConflictError).code).toBe("conflict");
 
     const retried = await client.jobs.retry(job.id);
-    expect(retried.status).toBe("queued");
+    // A free worker may take the reopened job before the answer is read back.
+    expect(["queued", "running"]).toContain(retried.status);
     await client.jobs.cancel(job.id);
   });
 
