@@ -115,7 +115,8 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
     await enqueue;
     const seconds = (performance.now() - started) / 1000;
     const { rows } = await pool.query<{ jobs: number; items: number }>(
-      `SELECT (SELECT count(*)::int FROM jobs WHERE status = 'completed') AS jobs, (SELECT count(*)::int FROM job_items) AS items`,
+      `SELECT (SELECT count(*)::int FROM jobs WHERE status = 'completed') AS jobs,
+              (SELECT count(*)::int FROM job_items) AS items`,
     );
     if (rows[0]?.jobs !== n || rows[0].items !== n * items || enqueued !== n)
       throw new Error(`db floor: ${JSON.stringify(rows[0])} rows for ${String(n)} jobs`);

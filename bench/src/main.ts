@@ -36,9 +36,13 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
     raws.push(await runRaw(n, items, concurrency));
   }
   console.log(
-    `round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`,
+    `round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, ` +
+      `jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`,
   );
 }
+
+/** Several figures of one row, as the table shows them (`a / b / c`). */
+const slashed = (...values: unknown[]) => values.map(String).join(" / ");
 
 const wants = (part: string) => only === undefined || only === part;
 // The pipeline's Postgres statements alone (no HTTP, Redis or handlers): an upper bound for it here.
@@ -49,21 +53,25 @@ const doubled =
   pipelines.length > 0 && !process.argv.includes("--no-double") ? await runPipeline(2 * n, items, concurrency) : null;
 if (doubled)
   console.log(
-    `2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`,
+    `2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, ` +
+      `worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`,
   );
 const mirrorLag = wants("lag")
   ? await runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30)
   : null;
 if (mirrorLag)
   console.log(
-    `mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`,
+    `mirror lag at ${mirrorLag.targetJobsPerSec} jobs/s: ` +
+      `p50 ${mirrorLag.p50Ms.toFixed(1)} ms, p99 ${mirrorLag.p99Ms.toFixed(1)} ms`,
   );
 const itemRate = wants("items") ? await runItemRate(quick ? 20_000 : 100_000) : null;
 if (itemRate) console.log(`items: ${itemRate.items} in ${itemRate.seconds.toFixed(2)} s`);
 const api = wants("api") ? await runApiLatency(apiRows, quick ? 5 : 10) : null;
 if (api)
   console.log(
-    `api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ${JSON.stringify(api.job.statusCodes)} ${JSON.stringify(api.active.statusCodes)} floor ${JSON.stringify(api.floor.statusCodes)}`,
+    `api: ${api.rows} rows seeded in ${api.seedSeconds.toFixed(0)} s; status codes ` +
+      [api.job.statusCodes, api.active.statusCodes].map((c) => JSON.stringify(c)).join(" ") +
+      ` floor ${JSON.stringify(api.floor.statusCodes)}`,
   );
 
 /**
@@ -171,24 +179,37 @@ console.table({
         "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
         ...(result.memory.doubled
           ? {
-              [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: `${result.memory.doubled.workerGrowth?.toFixed(2) ?? "?"} / ${result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?"}`,
+              [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: slashed(
+                result.memory.doubled.workerGrowth?.toFixed(2) ?? "?",
+                result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?",
+              ),
             }
           : {}),
         "CPU % in the pipeline (api / worker / mirror / postgres / redis / whole machine)": (() => {
           const cpu = pipelines.at(-1)?.cpuPercent ?? {};
-          return `${String(cpu.api)} / ${String(cpu.worker)} / ${String(cpu.mirror)} / ${String(cpu.postgres)} / ${String(cpu.redis)} / ${String(cpu.machine)}`;
+          return slashed(cpu.api, cpu.worker, cpu.mirror, cpu.postgres, cpu.redis, cpu.machine);
         })(),
       }
     : {}),
   ...(result.mirrorLag
     ? {
-        [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: p50 / p99 / max (ms)`]: `${result.mirrorLag.p50Ms.toFixed(1)} / ${result.mirrorLag.p99Ms.toFixed(1)} / ${result.mirrorLag.maxMs.toFixed(0)}`,
+        [`mirror lag at ${result.mirrorLag.targetJobsPerSec} jobs/s for ${result.mirrorLag.seconds} s: ` +
+        "p50 / p99 / max (ms)"]: slashed(
+          result.mirrorLag.p50Ms.toFixed(1),
+          result.mirrorLag.p99Ms.toFixed(1),
+          result.mirrorLag.maxMs.toFixed(0),
+        ),
       }
     : {}),
   ...(result.items
     ? {
         [`item rate, one job with ${result.items.items} items (items/s)`]: result.items.perSec.toFixed(0),
-        "CPU % during the items (worker / postgres / redis / whole machine)": `${String(result.items.cpuPercent.worker)} / ${String(result.items.cpuPercent.postgres)} / ${String(result.items.cpuPercent.redis)} / ${String(result.items.cpuPercent.machine)}`,
+        "CPU % during the items (worker / postgres / redis / whole machine)": slashed(
+          result.items.cpuPercent.worker,
+          result.items.cpuPercent.postgres,
+          result.items.cpuPercent.redis,
+          result.items.cpuPercent.machine,
+        ),
       }
     : {}),
   ...(result.api

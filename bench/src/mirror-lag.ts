@@ -54,7 +54,8 @@ export async function runMirrorLag(rate: number, seconds: number): Promise<Mirro
     }
     await syntheticCompleted(sys, sent, 200);
     const [lag] = await sys.query<{ p50: number; p99: number; max: number }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
        FROM (SELECT extract(epoch FROM updated_at - completed_at) * 1000 AS ms FROM jobs WHERE type = 'synthetic') s`,
     );
     return {

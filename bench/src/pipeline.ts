@@ -82,7 +82,8 @@ export async function runPipeline(n: number, items: number, concurrency: number)
     const { seconds, enqueueSeconds } = timing;
 
     const [check] = await sys.query<{ bad: number }>(
-      `SELECT count(*)::int AS bad FROM jobs WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`,
+      `SELECT count(*)::int AS bad FROM jobs
+       WHERE type = 'synthetic' AND (processed_items <> $1 OR total_items <> $1 OR progress_percent <> 100)`,
       [items],
     );
     if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);

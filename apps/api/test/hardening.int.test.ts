@@ -97,7 +97,8 @@ describe("hardening", () => {
     for (let i = 0; i < 6; i++)
       guesses.push((await sys.request("GET", `/v1/jobs/${randomUUID()}?token=guess-${String(i)}`)).status);
     expect(guesses).toEqual([404, 404, 404, 404, 404, 429]);
-    // No token at all, or another header naming a different client: the same address, the same budget (no proxy is trusted).
+    // No token at all, or another header naming a different client: the same address, the same budget
+    // (no proxy is trusted).
     expect((await sys.request("GET", `/v1/jobs/${randomUUID()}`)).status).toBe(429);
     expect(
       (await sys.request("GET", `/v1/jobs/${randomUUID()}?token=x`, { headers: { "x-forwarded-for": "203.0.113.9" } }))

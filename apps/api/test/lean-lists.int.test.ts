@@ -22,7 +22,8 @@ const it = systemTest(async (sys) => {
   // 500 running jobs with ~1 MB input each, inserted directly (enqueueing 500 MB would only be slower).
   // Postgres compresses the repeated text on disk; the API would still have to read and send 1 MB per job.
   await sys.query(
-    `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, max_attempts, input, output, expires_at, created_at)
+    `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, max_attempts, input, output,
+                       expires_at, created_at)
      SELECT gen_random_uuid(), $1, $2, 'synthetic', 'noop', 'big input ' || n, 'synthetic', 'running', 1,
             jsonb_build_object('blob', repeat(md5(n::text), $3 / 32)), jsonb_build_object('rows', n),
             now() + interval '7 days', now() - n * interval '1 millisecond'
@@ -58,7 +59,9 @@ describe("lean lists", () => {
     }
     const after = rss(pid);
     console.log(
-      `GET /v1/jobs?limit=500 over ${String(JOBS)} jobs x 1 MB input: ${String(largest)} bytes; API RSS before ${String(before.now)} MB (peak ${String(before.peak)} MB), after 5 calls ${String(after.now)} MB (peak ${String(after.peak)} MB)`,
+      `GET /v1/jobs?limit=500 over ${String(JOBS)} jobs x 1 MB input: ${String(largest)} bytes; ` +
+        `API RSS before ${String(before.now)} MB (peak ${String(before.peak)} MB), ` +
+        `after 5 calls ${String(after.now)} MB (peak ${String(after.peak)} MB)`,
     );
     expect(largest).toBeLessThan(1_048_576 / 2);
     for (const job of (await get(`/v1/jobs?limit=${String(JOBS)}`)).body.jobs) {
@@ -71,7 +74,8 @@ describe("lean lists", () => {
     const whole = await get("/v1/jobs?include=input,output&limit=50");
     const withData = rss(pid);
     console.log(
-      `GET /v1/jobs?include=input,output&limit=50: ${String(whole.bytes)} bytes; API RSS now ${String(withData.now)} MB (peak ${String(withData.peak)} MB)`,
+      `GET /v1/jobs?include=input,output&limit=50: ${String(whole.bytes)} bytes; ` +
+        `API RSS now ${String(withData.now)} MB (peak ${String(withData.peak)} MB)`,
     );
   }, 60_000);
 

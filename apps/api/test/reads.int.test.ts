@@ -27,7 +27,8 @@ async function seed(
 ): Promise<string[]> {
   const ids = rows.map(() => randomUUID());
   await sys.query(
-    `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, max_attempts, input, expires_at, created_at, completed_at, cancelled_at)
+    `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, max_attempts, input, expires_at,
+                       created_at, completed_at, cancelled_at)
      SELECT t.id, t.org, t.usr, t.type, 'work', t.name, t.type, t.status::job_status, 3, '{}', now() + interval '1 day',
             now() - make_interval(secs => t.created_ago * 60),
             CASE WHEN t.status IN ('completed', 'failed') THEN now() - make_interval(secs => t.finished_ago * 60) END,
@@ -172,7 +173,9 @@ describe("one job: view, items, events, and its access token", () => {
     const enqueued = await sys.enqueue(tokens.alice, { type: "synthetic", input: { items: 3 }, name: "with token" });
     const other = await sys.enqueue(tokens.alice, { type: "synthetic", input: {} });
     await sys.query(
-      `INSERT INTO job_items (job_id, ref, status, error_code, after_state) VALUES ($1, 'a', 'success', NULL, '{"v":1}'), ($1, 'b', 'error', 'bad', NULL), ($1, 'c', 'success', NULL, '{"v":3}')`,
+      `INSERT INTO job_items (job_id, ref, status, error_code, after_state)
+       VALUES ($1, 'a', 'success', NULL, '{"v":1}'), ($1, 'b', 'error', 'bad', NULL),
+              ($1, 'c', 'success', NULL, '{"v":3}')`,
       [enqueued.id],
     );
     const paths = [`/v1/jobs/${enqueued.id}`, `/v1/jobs/${enqueued.id}/items`, `/v1/jobs/${enqueued.id}/events`];

@@ -28,7 +28,9 @@ export function App({ linkToken = null }: { linkToken?: string | null }) {
         (e: unknown) => {
           if (current)
             setNotice(
-              `The sign-in link did not work: ${e instanceof ApiRequestError ? `${e.message} (${e.code})` : "could not reach the API"}.`,
+              `The sign-in link did not work: ${
+                e instanceof ApiRequestError ? `${e.message} (${e.code})` : "could not reach the API"
+              }.`,
             );
         },
       )

@@ -302,7 +302,7 @@ describe("dashboard in Chromium", () => {
     await page.getByRole("alert").filter({ hasText: "validation_failed" }).filter({ hasText: "userId" }).waitFor();
   });
 
-  it("bull-board refuses members, org admins and anonymous callers and opens for an operator signed in to the dashboard", async () => {
+  it("bull-board refuses members, org admins and anonymous callers; opens for a signed-in operator", async () => {
     const anonymous = await newPage();
     expect((await anonymous.goto(`${system.apiUrl}/admin/queues`))?.status()).toBe(401);
 

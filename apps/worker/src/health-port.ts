@@ -46,10 +46,12 @@ export async function listenOnHealthPort(
   }
   if (configured !== undefined) {
     throw new EnvError(
-      `HEALTH_PORT ${String(configured)} is in use on ${host}: set another port, 0 for any free port, or leave it unset to take the next free one from ${String(DEFAULT_HEALTH_PORT)}`,
+      `HEALTH_PORT ${String(configured)} is in use on ${host}: set another port, 0 for any free port, ` +
+        `or leave it unset to take the next free one from ${String(DEFAULT_HEALTH_PORT)}`,
     );
   }
   throw new EnvError(
-    `no free health port on ${host} between ${String(candidates[0])} and ${String(candidates.at(-1))}; set HEALTH_PORT (0 = any free port)`,
+    `no free health port on ${host} between ${String(candidates[0])} and ${String(candidates.at(-1))}; ` +
+      "set HEALTH_PORT (0 = any free port)",
   );
 }

@@ -43,7 +43,9 @@ export function createWorkerMetrics(): WorkerMetrics {
     }),
     reconciled: new Counter({
       name: "jobstream_reconciler_repairs_total",
-      help: "Drift the reconciler found and repaired: requeued (Redis state gone) or repaired (outcome taken from BullMQ)",
+      help:
+        "Drift the reconciler found and repaired: requeued (Redis state gone) " +
+        "or repaired (outcome taken from BullMQ)",
       labelNames: ["kind"],
       registers,
     }),

@@ -217,7 +217,9 @@ describe("engine: enqueue → execute → mirror", () => {
     const seed = async (status: string, expiresIn: string) => {
       const [row] = await sys.query<{ id: string }>(
         `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input, expires_at)
-         VALUES (gen_random_uuid(), $1, 'synthetic', 'work', 'old', 'synthetic', $2::job_status, 1, '{}', now() + $3::interval) RETURNING id::text`,
+         VALUES (gen_random_uuid(), $1, 'synthetic', 'work', 'old', 'synthetic', $2::job_status, 1, '{}',
+                 now() + $3::interval)
+         RETURNING id::text`,
         [org, status, expiresIn],
       );
       return row?.id ?? "";

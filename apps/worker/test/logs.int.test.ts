@@ -8,7 +8,7 @@ const it = systemTest(async (sys) => {
 });
 
 describe("job logs", () => {
-  it("write one JSON line per outcome from a per-job child logger, with duration and attempt X of Y, and no payloads or tokens", async ({
+  it("write a JSON line per outcome from a per-job logger (duration, attempt X of Y), no payloads or tokens", async ({
     sys,
     member,
     started: worker,

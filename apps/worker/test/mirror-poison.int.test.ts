@@ -39,7 +39,8 @@ const enqueueBatch = (sys: System, token: string, n: number) =>
 async function parkedRow(sys: System): Promise<string> {
   const [row] = await sys.query<{ id: string }>(
     `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input)
-     VALUES (gen_random_uuid(), gen_random_uuid(), 'synthetic', 'work', 'parked', 'synthetic', 'queued', 1, '{}') RETURNING id::text`,
+     VALUES (gen_random_uuid(), gen_random_uuid(), 'synthetic', 'work', 'parked', 'synthetic', 'queued', 1, '{}')
+     RETURNING id::text`,
   );
   if (!row) throw new Error("insert");
   return row.id;
@@ -135,7 +136,8 @@ describe("a mirror fed malformed entries", () => {
     );
 
     const [counts] = await sys.query<{ ok: number; items: number }>(
-      `SELECT count(*) FILTER (WHERE status = 'completed' AND total_items = 3 AND processed_items = 3 AND failed_items = 1 AND attempts = 1)::int AS ok,
+      `SELECT count(*) FILTER (WHERE status = 'completed' AND total_items = 3 AND processed_items = 3
+                                AND failed_items = 1 AND attempts = 1)::int AS ok,
               (SELECT count(*)::int FROM job_items WHERE job_id = ANY($1::uuid[])) AS items
        FROM jobs WHERE id = ANY($1::uuid[])`,
       [good],

@@ -129,7 +129,8 @@ async function expectAllCorrect(sys: System, ids: string[]): Promise<void> {
     async () => {
       const found = await sys.query<JobCheck>(
         `SELECT j.id, j.status::text AS status, j.processed_items, j.failed_items,
-              (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.status::text IN ('success', 'error', 'skipped'))::int AS outcomes,
+              (SELECT count(*) FROM job_items i
+                WHERE i.job_id = j.id AND i.status::text IN ('success', 'error', 'skipped'))::int AS outcomes,
               (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.status::text = 'error')::int AS errors
          FROM jobs j WHERE j.id = ANY($1::uuid[])`,
         [ids],

@@ -162,7 +162,7 @@ describe("completion webhooks", () => {
     expect(receiver.at(target)).toHaveLength(0);
   });
 
-  it("records a timeout, and disables an endpoint that keeps failing (with the reason); PATCH re-enables it", async () => {
+  it("records a timeout, disables an endpoint that keeps failing (with the reason); PATCH re-enables it", async () => {
     let healthy = false;
     const hook = await orgWithHook({ events: ["job.completed"] }, (_n, _req, res) => {
       if (healthy) res.writeHead(200).end();
@@ -204,7 +204,7 @@ describe("completion webhooks", () => {
     expect(receiver.at(hook.path).at(-1)?.headers["webhook-id"]).toBe(delivery.id);
   });
 
-  it("refuses private addresses at send time without WEBHOOK_ALLOW_PRIVATE (literal, and a name resolving to one)", async () => {
+  it("refuses private addresses when sending unless WEBHOOK_ALLOW_PRIVATE (literal or resolved)", async () => {
     const path = receiver.path("private");
     const port = new URL(receiver.url).port;
     const secret = `whsec_${Buffer.from("k".repeat(24)).toString("base64")}`;

@@ -14,7 +14,10 @@ export const errorStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
-  /** A per-org limit (unfinished jobs, enqueue rate) was reached; `details` names it, `Retry-After` says when to retry. */
+  /**
+   * A per-org limit (unfinished jobs, enqueue rate) was reached; `details` names it, `Retry-After`
+   * says when to retry.
+   */
   quota_exceeded: 429,
   internal: 500,
   unavailable: 503,

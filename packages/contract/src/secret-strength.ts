@@ -3,6 +3,7 @@ export const EXAMPLE_JWT_SECRET = "change-me-to-at-least-32-random-characters";
 
 /** Fewest bits a token-signing secret must carry (estimated: see {@link secretWeakness}). */
 export const MIN_SECRET_BITS = 128;
+const GENERATE_ONE = "generate one (e.g. `openssl rand -base64 32`)";
 /** Fewest distinct characters: a secret of few symbols is a word or a pattern, not random. */
 export const MIN_SECRET_DISTINCT = 10;
 
@@ -31,13 +32,13 @@ export function secretWeakness(secret: string): string | null {
   const chars = Array.from(secret);
   const distinct = new Set(chars).size;
   if (distinct < MIN_SECRET_DISTINCT) {
-    return `has only ${distinct} distinct characters (at least ${MIN_SECRET_DISTINCT}); generate one (e.g. \`openssl rand -base64 32\`)`;
+    return `has only ${distinct} distinct characters (at least ${MIN_SECRET_DISTINCT}); ${GENERATE_ONE}`;
   }
   const unit = period(secret);
   const bits = Math.floor(Math.min(unit, chars.length) * Math.log2(distinct));
   if (bits < MIN_SECRET_BITS) {
     const why = unit < secret.length ? ` (it repeats a ${unit}-character pattern)` : "";
-    return `is too weak: about ${bits} bits of entropy${why}, at least ${MIN_SECRET_BITS} needed; generate one (e.g. \`openssl rand -base64 32\`)`;
+    return `is too weak: about ${bits} bits of entropy${why}, at least ${MIN_SECRET_BITS} needed; ${GENERATE_ONE}`;
   }
   return null;
 }

@@ -52,7 +52,8 @@ describe("migrate", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
-      `SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+      `SELECT migration_name, checksum, applied_steps_count FROM _prisma_migrations
+       WHERE finished_at IS NOT NULL ORDER BY migration_name`,
     );
     await client.end();
     expect(rows).toEqual(files.map((f) => ({ migration_name: f.name, checksum: f.checksum, applied_steps_count: 1 })));
@@ -83,7 +84,8 @@ describe("migrate", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const { rows } = await client.query(
-      `SELECT to_regclass('t_ok') AS t, (SELECT count(*)::int FROM _prisma_migrations WHERE migration_name LIKE '2999%') AS n`,
+      `SELECT to_regclass('t_ok') AS t,
+              (SELECT count(*)::int FROM _prisma_migrations WHERE migration_name LIKE '2999%') AS n`,
     );
     await client.end();
     await rm(bad, { recursive: true, force: true });

@@ -43,7 +43,7 @@ describe("retention counted from the finish", () => {
     expect(await expiresAt(pool, old.id)).toBeNull();
   });
 
-  it("sets finish + the job's own retention on a final status; a retry clears it; finishing again sets a new one", async ({
+  it("sets finish + the job's own retention when final; a retry clears it; finishing again sets a new one", async ({
     pool,
   }) => {
     const r = row({ createdAt: new Date(Date.now() - 90 * 86_400_000), retentionSeconds: 7200 });

@@ -90,10 +90,8 @@ export function parseStreamEntry(fields: readonly string[]): DecodedEntry {
   const parsed = eventPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: `invalid payload at ${issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue?.message ?? "invalid"}`,
-    };
+    const at = issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    return { ok: false, error: `invalid payload at ${at}: ${issue?.message ?? "invalid"}` };
   }
   if (parsed.data.timeline.length > seq) return { ok: false, error: "more timeline entries than sequence numbers" };
   if (hasUnsafeText(raw)) return { ok: false, error: "payload holds a NUL character or a lone surrogate" };

@@ -13,8 +13,15 @@ const POSTGRES_UNAVAILABLE_CODES = new Set([
   "53300",
 ]);
 
-const POSTGRES_UNAVAILABLE_TEXT =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Client has encountered a connection error|Connection ended unexpectedly|server closed the connection|timeout exceeded when trying to connect/i;
+const POSTGRES_UNAVAILABLE_TEXT = new RegExp(
+  [
+    "ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection timeout|terminating connection",
+    "the database system is (starting up|shutting down|in recovery mode)",
+    "Can't reach database server|Client has encountered a connection error|Connection ended unexpectedly",
+    "server closed the connection|timeout exceeded when trying to connect",
+  ].join("|"),
+  "i",
+);
 
 function codeOf(error: Error): unknown {
   const withCode = error as Error & { code?: unknown; cause?: unknown };

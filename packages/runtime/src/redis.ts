@@ -54,11 +54,17 @@ export async function redisReady(redis: Redis, timeoutMs: number): Promise<boole
   });
 }
 
+const REDIS_UNAVAILABLE_TEXT = new RegExp(
+  [
+    "Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH",
+    "enableOfflineQueue|max retries per request|^LOADING",
+  ].join("|"),
+  "i",
+);
+
 /** True for ioredis errors that mean "Redis is not reachable right now" (answer 503, not 500). */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === "MaxRetriesPerRequestError") return true;
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|enableOfflineQueue|max retries per request|^LOADING/i.test(
-    error.message,
-  );
+  return REDIS_UNAVAILABLE_TEXT.test(error.message);
 }

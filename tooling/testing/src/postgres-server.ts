@@ -77,7 +77,10 @@ export class PrivatePostgres {
   /** Starts the server and waits until it accepts queries. */
   async start(): Promise<void> {
     // fsync off: the test restarts the server, it never needs to survive a machine crash.
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const options = [
+      `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir}`,
+      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+    ].join(" ");
     await run(
       `${this.bin}/pg_ctl`,
       ["-D", this.dataDir, "-l", join(this.dir, "server.log"), "-o", options, "-w", "-t", "60", "start"],

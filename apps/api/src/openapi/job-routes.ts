@@ -107,7 +107,9 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
     summary: "List jobs (newest first, keyset pages)",
     security: bearer,
     request: { query: listQuerySchema },
-    description: `Job summaries: the job without \`input\` and \`output\`. \`include=input,output\` (either or both) adds them, with \`limit\` at most ${String(MAX_PAGE_WITH_DATA)}.`,
+    description:
+      "Job summaries: the job without `input` and `output`. `include=input,output` (either or both) adds them, " +
+      `with \`limit\` at most ${String(MAX_PAGE_WITH_DATA)}.`,
     responses: {
       200: json(jobPageSchema, "A page of job summaries"),
       ...errors("validation_failed", "unauthorized", "rate_limited"),

@@ -80,7 +80,8 @@ export const operationsRoutes: RouteConfig[] = [
     tags: ["session"],
     security: bearer,
     summary:
-      "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts (until the token expires)",
+      "Sign in to the dashboard: as GET, and sets the httpOnly SameSite=Strict cookie bull-board accepts " +
+      "(until the token expires)",
     responses: {
       200: json(sessionSchema, "Signed in; Set-Cookie: jobstream_session (Path=/admin)"),
       ...errors("unauthorized", "rate_limited"),

@@ -56,7 +56,10 @@ export class ChangeHub {
     this.subscriber.on("error", errorListener(deps.outages, deps.logger, "redis connection error"));
   }
 
-  /** Subscribes without waiting: the API serves (and enqueues) while Redis is down; ioredis re-subscribes when it is back. */
+  /**
+   * Subscribes without waiting: the API serves (and enqueues) while Redis is down; ioredis
+   * re-subscribes when it is back.
+   */
   start(): void {
     this.subscriber.subscribe(keysFor(this.deps.prefix).changesChannel()).catch((error: unknown) => {
       this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");

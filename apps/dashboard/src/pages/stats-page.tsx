@@ -73,7 +73,11 @@ function StatsCharts({ stats }: { stats: Stats }) {
                 { kind: "active", value: d.active },
                 { kind: "delayed", value: d.delayed },
               ],
-              text: `${String(d.waiting + d.prioritized)} waiting, ${String(d.active)} active, ${String(d.delayed)} delayed`,
+              text: [
+                `${String(d.waiting + d.prioritized)} waiting`,
+                `${String(d.active)} active`,
+                `${String(d.delayed)} delayed`,
+              ].join(", "),
             }))}
           />
         )}

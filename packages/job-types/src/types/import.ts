@@ -98,7 +98,8 @@ export const importJobType = defineJobType({
   subtypes: {
     csv: {
       description:
-        "Parses CSV text with a typed column spec. Each row becomes an item `row-<line>`: the normalized row as after-state, or an error with a code.",
+        "Parses CSV text with a typed column spec. Each row becomes an item `row-<line>`: " +
+        "the normalized row as after-state, or an error with a code.",
       input: csvInput,
       itemsOf: (input: z.output<typeof csvInput>) => csvRowsUpperBound(input.csv, input.hasHeader),
       output: csvOutput,

@@ -49,7 +49,8 @@ export const synthetic = defineJobType({
   subtypes: {
     work: {
       description:
-        "Sleeps durationMs over its steps, reports `items` outcomes (failItems as errors), throws on its first failAttempts attempts, returns { echo: output, items }.",
+        "Sleeps durationMs over its steps, reports `items` outcomes (failItems as errors), " +
+        "throws on its first failAttempts attempts, returns { echo: output, items }.",
       input: workInput,
       itemsOf: (input: z.output<typeof workInput>) => input.items ?? 0,
       output,
