@@ -145,7 +145,7 @@ describe("idempotency keys", () => {
     expect(dup.body.jobs[0]?.job.id).toBe(dup.body.jobs[1]?.job.id);
   });
 
-  it("keeps the housekeeper's retention keys in the system org, out of every tenant's reach", async ({
+  it("keeps the retention schedule's run keys in the system org, out of every tenant's reach", async ({
     sys,
     call,
     pair,
@@ -154,7 +154,7 @@ describe("idempotency keys", () => {
       "the housekeeper's retention sweep",
       async () => {
         const rows = await sys.query<{ org_id: string; idempotency_key: string }>(
-          `SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND idempotency_key LIKE 'retention:%'`,
+          `SELECT org_id::text, idempotency_key FROM jobs WHERE type = 'maintenance' AND schedule_id IS NOT NULL`,
         );
         return rows.length > 0 ? rows : undefined;
       },
@@ -162,19 +162,19 @@ describe("idempotency keys", () => {
     );
     expect(sweeps.every((s) => s.org_id === SYSTEM_ORG_ID)).toBe(true);
     const key = sweeps[0]?.idempotency_key ?? "";
-    // A service taking the same key in its own org gets its own job; the system's is untouched.
+    expect(key).toMatch(/^schedule:/);
+    // Schedule run keys are reserved: no caller, not even a service in its own org, may send one.
     const service = await pair.as("service");
-    const own = await call<{ job: { id: string } }>("POST", "/v1/jobs", service, {
+    const own = await call("POST", "/v1/jobs", service, {
       type: "maintenance",
       input: { dryRun: true, maxBatches: 1 },
       idempotencyKey: key,
     });
-    expect(own.status).toBe(202);
-    const holders = await sys.query<{ org_id: string }>(
-      `SELECT org_id::text FROM jobs WHERE idempotency_key = $1 ORDER BY created_at`,
-      [key],
-    );
-    expect(holders.map((h) => h.org_id)).toContain(SYSTEM_ORG_ID);
-    expect(holders).toHaveLength(2);
+    expect(own.status).toBe(400);
+    expect(fieldsOf(own)).toEqual(["idempotencyKey"]);
+    const holders = await sys.query<{ org_id: string }>(`SELECT org_id::text FROM jobs WHERE idempotency_key = $1`, [
+      key,
+    ]);
+    expect(holders.map((h) => h.org_id)).toEqual([SYSTEM_ORG_ID]);
   });
 });
