@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ScheduleView as Schedule } from "@jobstream/contract";
 import { System } from "@jobstream/testing";
 
 const sys = new System();
@@ -15,20 +16,6 @@ afterAll(async () => {
   await sys.stop();
 }, 60_000);
 
-interface Schedule {
-  id: string;
-  name: string;
-  cron: string | null;
-  everyMs: number | null;
-  timezone: string;
-  job: Record<string, unknown>;
-  startAt: string | null;
-  endAt: string | null;
-  paused: boolean;
-  lastRunAt: string | null;
-  lastJobId: string | null;
-  nextRunAt: string | null;
-}
 interface Refusal {
   error: { code: string; details?: { path: string }[] };
 }

@@ -1,24 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { it } from "./api-test.ts";
 import { cli } from "./run-cli.ts";
 
-const sys = new System();
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  await sys.init();
-  // The API alone: schedules are written to Postgres and Redis; no tick runs here.
-  await sys.startApi({ ENABLE_SYNTHETIC_JOBS: "true", RATE_LIMIT_PER_MINUTE: "100000" });
-  const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "admin" });
-  env = { JOBSTREAM_URL: sys.apiUrl, JOBSTREAM_TOKEN: token };
-}, 90_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
-
 describe("jobstream schedules", () => {
-  it("creates (prints the id), lists, pauses, resumes and deletes", async () => {
+  it("creates (prints the id), lists, pauses, resumes and deletes", async ({ started: { env } }) => {
     const made = await cli(
       [
         "schedules",
@@ -49,7 +34,9 @@ describe("jobstream schedules", () => {
     expect((await cli(["schedules", "delete", id], env)).code).toBe(3);
   });
 
-  it("shows the API's field issues for a bad pattern, and refuses --cron with --every as usage", async () => {
+  it("shows the API's field issues for a bad pattern, and refuses --cron with --every as usage", async ({
+    started: { env },
+  }) => {
     const bad = await cli(["schedules", "create", "bad", "--cron", "99 * * * *", "synthetic", "--input", "{}"], env);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain("validation_failed");

@@ -1,22 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
+import { describe, expect } from "vitest";
+import { it } from "./api-test.ts";
 import { cli } from "./run-cli.ts";
 
-const sys = new System();
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi({ RATE_LIMIT_PER_MINUTE: "100000" });
-  env = { JOBSTREAM_URL: sys.apiUrl, JOBSTREAM_TOKEN: await sys.token({ org: randomUUID(), role: "admin" }) };
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
-
 describe("jobstream webhooks", () => {
-  it("creates (printing the secret once), lists and deletes", async () => {
+  it("creates (printing the secret once), lists and deletes", async ({ started: { env } }) => {
     const created = await cli(
       ["webhooks", "create", "https://hooks.example.com/in", "--events", "job.completed,job.failed", "--json"],
       env,
@@ -38,7 +25,9 @@ describe("jobstream webhooks", () => {
     expect((await cli(["webhooks", "list"], env)).stdout).toBe("");
   });
 
-  it("refuses an unknown event before calling the API, and shows the API's refusal of a private URL", async () => {
+  it("refuses an unknown event before calling the API, and shows the API's refusal of a private URL", async ({
+    started: { env },
+  }) => {
     const unknown = await cli(["webhooks", "create", "https://x.example", "--events", "job.done"], env);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('"job.done" is not an event');

@@ -23,6 +23,7 @@ import type {
 import { resolveRetry, type RetryOptions } from "./retry-policy.ts";
 import { createTransport, type FetchLike, type TokenSource } from "./transport.ts";
 import { createSchedulesApi, type SchedulesApi } from "./schedules.ts";
+import { callsOf } from "./calls.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
@@ -136,10 +137,8 @@ export function createClient(options: ClientOptions): JobstreamClient {
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     retry: resolveRetry(options.retry),
   });
-  const read = (path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal) =>
-    transport.request("GET", path, { query, retryNetworkErrors: true, signal });
-  const act = (path: string, signal?: AbortSignal) =>
-    transport.request("POST", path, { retryNetworkErrors: false, signal });
+  const { read, send } = callsOf(transport);
+  const act = (path: string, signal?: AbortSignal) => send("POST", path, { resend: false, signal });
 
   const list = (filter: ListFilter = {}): JobList => {
     const pages = async function* (): AsyncGenerator<JobPage> {
@@ -183,11 +182,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
         const body = {
           jobs: jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() })),
         };
-        return (await transport.request("POST", "v1/jobs/batch", {
-          body,
-          retryNetworkErrors: true,
-          signal: extras.signal,
-        })) as BatchAnswer;
+        return (await send("POST", "v1/jobs/batch", { body, resend: true, signal: extras.signal })) as BatchAnswer;
       },
       async get(id, extras = {}) {
         return (await read(jobPath(id), undefined, extras.signal)) as JobView;

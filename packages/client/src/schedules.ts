@@ -1,5 +1,6 @@
 import type { ScheduleAnswer, SchedulePage, ScheduleView } from "./generated/types.ts";
 import type { EnqueueRequest, UncheckedEnqueueRequest } from "./enqueue-request.ts";
+import { callsOf } from "./calls.ts";
 import type { Transport } from "./transport.ts";
 
 /** Fields of an enqueue a schedule sets itself for every run. */
@@ -57,35 +58,25 @@ const path = (id: string) => `v1/schedules/${encodeURIComponent(id)}`;
  * key: a lost answer could mean two schedules); reads, changes and deletes are safe to resend.
  */
 export function createSchedulesApi(transport: Transport): SchedulesApi {
+  const { read, send } = callsOf(transport);
   const change = async (id: string, body: ScheduleChange, signal?: AbortSignal) =>
-    ((await transport.request("PATCH", path(id), { body, retryNetworkErrors: true, signal })) as ScheduleAnswer)
-      .schedule;
+    ((await send("PATCH", path(id), { body, resend: true, signal })) as ScheduleAnswer).schedule;
   return {
     async create(schedule, extras = {}) {
-      const answer = await transport.request("POST", "v1/schedules", {
-        body: schedule,
-        retryNetworkErrors: false,
-        signal: extras.signal,
-      });
+      const answer = await send("POST", "v1/schedules", { body: schedule, resend: false, signal: extras.signal });
       return (answer as ScheduleAnswer).schedule;
     },
     async list(filter = {}, extras = {}) {
-      const query = { ...filter };
-      return (await transport.request("GET", "v1/schedules", {
-        query,
-        retryNetworkErrors: true,
-        signal: extras.signal,
-      })) as SchedulePage;
+      return (await read("v1/schedules", { ...filter }, extras.signal)) as SchedulePage;
     },
     async get(id, extras = {}) {
-      const answer = await transport.request("GET", path(id), { retryNetworkErrors: true, signal: extras.signal });
-      return (answer as ScheduleAnswer).schedule;
+      return ((await read(path(id), undefined, extras.signal)) as ScheduleAnswer).schedule;
     },
     update: (id, body, extras = {}) => change(id, body, extras.signal),
     pause: (id, extras = {}) => change(id, { paused: true }, extras.signal),
     resume: (id, extras = {}) => change(id, { paused: false }, extras.signal),
     async delete(id, extras = {}) {
-      await transport.request("DELETE", path(id), { retryNetworkErrors: true, signal: extras.signal });
+      await send("DELETE", path(id), { resend: true, signal: extras.signal });
     },
   };
 }

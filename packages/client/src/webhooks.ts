@@ -7,6 +7,7 @@ import type {
   WebhookPage,
   WebhookWithSecret,
 } from "./generated/types.ts";
+import { callsOf } from "./calls.ts";
 import type { Transport } from "./transport.ts";
 
 export interface WebhookListFilter {
@@ -42,10 +43,11 @@ const path = (id: string, suffix = "") => `v1/webhooks/${encodeURIComponent(id)}
 
 export function webhooksApi(transport: Transport): WebhooksApi {
   // Changes are not resent after a lost answer (a create would make a second webhook).
+  const calls = callsOf(transport);
   const send = (method: string, to: string, body?: unknown, signal?: AbortSignal) =>
-    transport.request(method, to, { body, retryNetworkErrors: false, signal });
+    calls.send(method, to, { body, resend: false, signal });
   const read = (to: string, query: Record<string, string | number | undefined> = {}, signal?: AbortSignal) =>
-    transport.request("GET", to, { query, retryNetworkErrors: true, signal });
+    calls.read(to, query, signal);
   return {
     async create(webhook, extras = {}) {
       return ((await send("POST", "v1/webhooks", webhook, extras.signal)) as { webhook: WebhookWithSecret }).webhook;

@@ -1,24 +1,17 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System, waitFor } from "@jobstream/testing";
-import { createClient, NotFoundError, ValidationError, type JobstreamClient } from "../src/index.ts";
-import { SYSTEM_ENV, WORKER_ROLES } from "./system-env.ts";
+import { describe, expect } from "vitest";
+import { waitFor } from "@jobstream/testing";
+import { createClient, NotFoundError, ValidationError } from "../src/index.ts";
+import { it as systemTest } from "./system-env.ts";
 
-const sys = new System();
-let client: JobstreamClient;
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi(SYSTEM_ENV);
-  await sys.startWorker(WORKER_ROLES, SYSTEM_ENV);
-  client = createClient({ baseUrl: sys.apiUrl, token: await sys.token({ sub: randomUUID(), role: "member" }) });
-}, 90_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+/** A client of a member in an org of its own (members may schedule jobs). */
+const it = systemTest.extend("client", { scope: "file" }, ({ sys, member }) =>
+  createClient({ baseUrl: sys.apiUrl, token: member }),
+);
 
 describe("client.schedules", () => {
-  it("creates, lists, pauses, resumes, changes and deletes a schedule; its runs list by scheduleId", async () => {
+  it("creates, lists, pauses, resumes, changes and deletes a schedule; its runs list by scheduleId", async ({
+    client,
+  }) => {
     const made = await client.schedules.create({
       name: "every second",
       everyMs: 1000,
@@ -40,7 +33,7 @@ describe("client.schedules", () => {
     await expect(client.schedules.get(made.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("answers a bad timezone with a ValidationError naming the field", async () => {
+  it("answers a bad timezone with a ValidationError naming the field", async ({ client }) => {
     const refused = client.schedules.create({
       name: "bad zone",
       cron: "0 * * * *",

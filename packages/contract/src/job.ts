@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { isoDate } from "./fields";
 import { cursorPage } from "./page";
 import { jobItemStatuses, jobStatuses } from "./status";
-
-const isoDate = z.iso.datetime();
 
 const jobFields = {
   id: z.uuid(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-
-const isoDate = z.iso.datetime();
+import { isoDate, rowTimes } from "./fields";
+import { cursorPage } from "./page";
 
 /**
  * The job a schedule enqueues at every tick, as it was validated at creation: the fields of a
@@ -41,8 +41,7 @@ export const scheduleViewSchema = z
     lastJobId: z.uuid().nullable(),
     /** When the next tick is due; null while paused, after `endAt`, or while Redis is unreachable. */
     nextRunAt: isoDate.nullable(),
-    createdAt: isoDate,
-    updatedAt: isoDate,
+    ...rowTimes,
   })
   .meta({ id: "Schedule" });
 export type ScheduleView = z.infer<typeof scheduleViewSchema>;
@@ -50,7 +49,5 @@ export type ScheduleView = z.infer<typeof scheduleViewSchema>;
 export const scheduleAnswerSchema = z.object({ schedule: scheduleViewSchema }).meta({ id: "ScheduleAnswer" });
 export type ScheduleAnswer = z.infer<typeof scheduleAnswerSchema>;
 
-export const schedulePageSchema = z
-  .object({ schedules: z.array(scheduleViewSchema), nextCursor: z.string().nullable() })
-  .meta({ id: "SchedulePage" });
+export const schedulePageSchema = cursorPage("schedules", scheduleViewSchema).meta({ id: "SchedulePage" });
 export type SchedulePage = z.infer<typeof schedulePageSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countsOf } from "./fields";
 import { jobStatuses } from "./status";
 
 /** Jobs per type and status over a window, with their durations (`GET /v1/stats/queues`). */
@@ -20,12 +21,7 @@ export type QueueStatView = z.infer<typeof queueStatSchema>;
 export const queueDepthSchema = z
   .object({
     type: z.string(),
-    waiting: z.number().int(),
-    prioritized: z.number().int(),
-    active: z.number().int(),
-    delayed: z.number().int(),
-    failed: z.number().int(),
-    completed: z.number().int(),
+    ...countsOf(["waiting", "prioritized", "active", "delayed", "failed", "completed"]),
   })
   .meta({ id: "QueueDepth" });
 export type QueueDepth = z.infer<typeof queueDepthSchema>;
@@ -56,9 +52,7 @@ export const failedJobSchema = z
     type: z.string(),
     subtype: z.string().nullable(),
     name: z.string(),
-    attempts: z.number().int(),
-    maxAttempts: z.number().int(),
-    attemptsLeft: z.number().int(),
+    ...countsOf(["attempts", "maxAttempts", "attemptsLeft"]),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     failedAt: z.iso.datetime().nullable(),
   })
@@ -71,11 +65,7 @@ export type FailedJobsAnswer = z.infer<typeof failedJobsAnswerSchema>;
 export const typeStatSchema = z
   .object({
     type: z.string(),
-    total: z.number().int(),
-    completed: z.number().int(),
-    failed: z.number().int(),
-    cancelled: z.number().int(),
-    unfinished: z.number().int(),
+    ...countsOf(["total", "completed", "failed", "cancelled", "unfinished"]),
     avgDurationMs: z.number().nullable(),
     successRate: z.number().nullable(),
   })

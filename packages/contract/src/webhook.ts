@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isoDate, rowTimes } from "./fields";
+import { cursorPage } from "./page";
 
 /**
  * The events a webhook may ask for. `group.completed` (issue 14) waits for groups to exist: until
@@ -6,8 +8,6 @@ import { z } from "zod";
  */
 export const webhookEvents = ["job.completed", "job.failed", "job.cancelled"] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
-
-const isoDate = z.iso.datetime();
 
 /** http(s) only: any other scheme is not a webhook. Private addresses are refused by the API. */
 export const webhookUrlSchema = z
@@ -25,11 +25,11 @@ const typesSchema = z
   .max(100)
   .describe("Job types the webhook is about; empty or absent: every type");
 
-export const createWebhookBodySchema = z
-  .object({
-    url: webhookUrlSchema,
-    events: eventsSchema,
-    types: typesSchema.optional(),
+/** What a webhook is: where it posts, on which events, about which types (set at creation, changed by updates). */
+const webhookSettings = z.object({ url: webhookUrlSchema, events: eventsSchema, types: typesSchema.optional() });
+
+export const createWebhookBodySchema = webhookSettings
+  .extend({
     /** Services only: the org the webhook belongs to (default: the token's). */
     orgId: z.uuid().optional(),
   })
@@ -37,11 +37,9 @@ export const createWebhookBodySchema = z
   .meta({ id: "CreateWebhookRequest" });
 export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
 
-export const updateWebhookBodySchema = z
-  .object({
-    url: webhookUrlSchema.optional(),
-    events: eventsSchema.optional(),
-    types: typesSchema.optional(),
+export const updateWebhookBodySchema = webhookSettings
+  .partial()
+  .extend({
     /** `true` re-enables an endpoint the delivery loop disabled (and clears the reason). */
     enabled: z.boolean().optional(),
   })
@@ -60,8 +58,7 @@ export const webhookViewSchema = z
     /** Why the delivery loop disabled it (a day of failed deliveries); null while enabled. */
     disabledReason: z.string().nullable(),
     disabledAt: isoDate.nullable(),
-    createdAt: isoDate,
-    updatedAt: isoDate,
+    ...rowTimes,
   })
   .meta({ id: "Webhook" });
 export type WebhookView = z.infer<typeof webhookViewSchema>;
@@ -76,9 +73,7 @@ export const webhookAnswerSchema = z.object({ webhook: webhookViewSchema }).meta
 export const webhookSecretAnswerSchema = z
   .object({ webhook: webhookWithSecretSchema })
   .meta({ id: "WebhookSecretAnswer" });
-export const webhookPageSchema = z
-  .object({ webhooks: z.array(webhookViewSchema), nextCursor: z.string().nullable() })
-  .meta({ id: "WebhookPage" });
+export const webhookPageSchema = cursorPage("webhooks", webhookViewSchema).meta({ id: "WebhookPage" });
 export type WebhookPage = z.infer<typeof webhookPageSchema>;
 
 export const webhookAttemptSchema = z
@@ -110,15 +105,14 @@ export const webhookDeliverySchema = z
     lastError: z.string().nullable(),
     lastLatencyMs: z.number().int().nullable(),
     attemptLog: z.array(webhookAttemptSchema),
-    createdAt: isoDate,
-    updatedAt: isoDate,
+    ...rowTimes,
   })
   .meta({ id: "WebhookDelivery" });
 export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
 
-export const webhookDeliveryPageSchema = z
-  .object({ deliveries: z.array(webhookDeliverySchema), nextCursor: z.string().nullable() })
-  .meta({ id: "WebhookDeliveryPage" });
+export const webhookDeliveryPageSchema = cursorPage("deliveries", webhookDeliverySchema).meta({
+  id: "WebhookDeliveryPage",
+});
 export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;
 export const webhookDeliveryAnswerSchema = z
   .object({ delivery: webhookDeliverySchema })

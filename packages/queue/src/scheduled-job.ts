@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { scheduledJobViewSchema } from "@jobstream/contract";
 import { backoffSchema } from "@jobstream/job-types";
 import type { EnqueueRequest } from "./enqueue";
 
@@ -6,20 +7,9 @@ import type { EnqueueRequest } from "./enqueue";
  * The job a schedule enqueues at every tick, stored in `schedules.job` by the API (already
  * validated for its type) and read back by whoever processes the tick. Read back as `unknown`:
  * rows written by an older deploy must still parse, so fields are only ever added, optional.
+ * The fields are the API's view of it (the contract); the back-off is held to the engine's own limits.
  */
-export const scheduledJobSchema = z.object({
-  type: z.string(),
-  subtype: z.string(),
-  name: z.string(),
-  input: z.unknown(),
-  priority: z.number().int().optional(),
-  maxAttempts: z.number().int().optional(),
-  backoff: backoffSchema.optional(),
-  timeoutMs: z.number().int().optional(),
-  groupId: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  expiresInSeconds: z.number().int().optional(),
-});
+export const scheduledJobSchema = scheduledJobViewSchema.extend({ backoff: backoffSchema.optional() });
 export type ScheduledJob = z.infer<typeof scheduledJobSchema>;
 
 /** What a schedule stores of a validated enqueue request (owner, run time and idempotency are per tick). */

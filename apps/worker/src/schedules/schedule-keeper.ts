@@ -6,6 +6,7 @@ import { createRedis, errorListener, type Logger, type OutageReporter } from "@j
 import { reconcileSchedules } from "./reconcile-schedules";
 import { runTick } from "./run-tick";
 import { ensureSystemSchedules } from "./system-schedules";
+import { closedWithin } from "../close-bound";
 
 /** How long closing may wait for Redis before the connection is dropped. */
 const CLOSE_BOUND_MS = 2000;
@@ -74,16 +75,7 @@ export class ScheduleKeeper {
    */
   async stop(): Promise<void> {
     const closing = Promise.all([this.worker?.close(), this.ticks.close(), this.producer.close()]);
-    let bound: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      closing.then(() => true),
-      new Promise<false>((resolve) => {
-        bound = setTimeout(() => {
-          resolve(false);
-        }, CLOSE_BOUND_MS);
-      }),
-    ]);
-    clearTimeout(bound);
+    const closed = await closedWithin(closing, CLOSE_BOUND_MS);
     if (closed) {
       await this.connection.quit().catch(() => undefined);
       return;

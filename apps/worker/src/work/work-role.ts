@@ -4,6 +4,7 @@ import type { Queryable } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
 
@@ -88,17 +89,8 @@ export class WorkRole {
     // Closing needs Redis (jobs are handed back through it): while Redis is out it would wait for
     // ever. Past the bound, the connections are dropped; the jobs held return to the queue when
     // their locks expire.
-    let bound: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      closing.then(() => true),
-      new Promise<false>((resolve) => {
-        bound = setTimeout(() => {
-          resolve(false);
-        }, graceMs + CLOSE_EXTRA_MS);
-      }),
-    ]);
+    const closed = await closedWithin(closing, graceMs + CLOSE_EXTRA_MS);
     clearTimeout(timer);
-    clearTimeout(bound);
     this.subscriber.disconnect();
     if (closed) {
       await this.connection.quit().catch(() => undefined);

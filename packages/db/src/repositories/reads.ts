@@ -1,6 +1,7 @@
 import type { DbOrTx } from "../client";
 import type { Job, JobEvent, JobItem, Prisma } from "../generated/prisma/client";
 import type { JobItemStatusName, JobStatusName } from "../status";
+import { cutPage, type KeysetCursor } from "./keyset";
 
 /** Whose jobs a caller sees: one user's, one org's, or (null org) everyone's. */
 export interface JobScope {
@@ -37,10 +38,7 @@ export function escapeLike(text: string): string {
 }
 
 /** Position after the last job of a page: newest first, ties broken by id. */
-export interface JobCursor {
-  readonly createdAt: Date;
-  readonly id: string;
-}
+export type JobCursor = KeysetCursor;
 
 function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
   return {
@@ -91,9 +89,8 @@ export async function listJobs<WithData extends boolean = false>(
   const rows = (
     page.withData === true ? await db.job.findMany(query) : await db.job.findMany({ ...query, omit: WITHOUT_DATA })
   ) as ListedJob<WithData>[];
-  const jobs = rows.slice(0, page.limit);
-  const last = jobs.at(-1);
-  return { jobs, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  const { rows: jobs, next } = cutPage(rows, page.limit);
+  return { jobs, next };
 }
 
 /** A job's items in insertion order, optionally one status, after an item id. */

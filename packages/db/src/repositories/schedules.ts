@@ -1,4 +1,5 @@
 import type { Queryable } from "../pg";
+import { selectPage, type KeysetCursor } from "./keyset";
 import type { JobScope } from "./reads";
 
 /** What a schedule is (the editable part): written on create and on every change. */
@@ -32,10 +33,7 @@ export interface ScheduleRow extends NewScheduleRow {
 }
 
 /** Position after the last schedule of a page: newest first, ties broken by id. */
-export interface ScheduleCursor {
-  readonly createdAt: Date;
-  readonly id: string;
-}
+export type ScheduleCursor = KeysetCursor;
 
 const COLUMNS = `id::text, org_id::text AS "orgId", user_id::text AS "userId", name, cron, every_ms AS "everyMs", timezone,
   job, start_at AS "startAt", end_at AS "endAt", paused, revision, last_run_at AS "lastRunAt",
@@ -87,16 +85,16 @@ export async function listSchedules(
   scope: JobScope,
   page: { readonly limit: number; readonly after?: ScheduleCursor },
 ): Promise<{ schedules: ScheduleRow[]; next: ScheduleCursor | null }> {
-  const { rows } = await db.query<ScheduleRow>(
-    `SELECT ${COLUMNS} FROM schedules
-     WHERE ($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)
-       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-     ORDER BY created_at DESC, id DESC LIMIT $5`,
-    [scope.orgId, scope.userId, page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+  const { rows: schedules, next } = await selectPage<ScheduleRow>(
+    db,
+    {
+      select: `SELECT ${COLUMNS} FROM schedules`,
+      filter: "($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)",
+      params: [scope.orgId, scope.userId],
+    },
+    page,
   );
-  const schedules = rows.slice(0, page.limit);
-  const last = schedules.at(-1);
-  return { schedules, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return { schedules, next };
 }
 
 /** Replaces a schedule's definition (a new revision); null when it does not exist. */

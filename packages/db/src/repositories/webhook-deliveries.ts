@@ -1,4 +1,5 @@
 import type { Queryable } from "../pg";
+import { selectPage } from "./keyset";
 import type { JobCursor } from "./reads";
 
 /** One attempt to send a delivery, as shown by GET /v1/webhooks/:id/deliveries. */
@@ -36,18 +37,12 @@ export async function listWebhookDeliveries(
   webhookId: string,
   page: { readonly limit: number; readonly after?: JobCursor },
 ): Promise<{ deliveries: WebhookDeliveryRow[]; next: JobCursor | null }> {
-  const { rows } = await db.query<WebhookDeliveryRow>(
-    `SELECT ${COLUMNS} FROM webhook_deliveries
-     WHERE webhook_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-     ORDER BY created_at DESC, id DESC LIMIT $4`,
-    [webhookId, page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+  const { rows: deliveries, next } = await selectPage<WebhookDeliveryRow>(
+    db,
+    { select: `SELECT ${COLUMNS} FROM webhook_deliveries`, filter: "webhook_id = $1", params: [webhookId] },
+    page,
   );
-  const deliveries = rows.slice(0, page.limit);
-  const last = deliveries.at(-1);
-  return {
-    deliveries,
-    next: rows.length > page.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null,
-  };
+  return { deliveries, next };
 }
 
 /**

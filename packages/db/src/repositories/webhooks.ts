@@ -1,4 +1,5 @@
 import type { Queryable } from "../pg";
+import { selectPage } from "./keyset";
 import type { JobCursor } from "./reads";
 
 /** A completion webhook as stored (the secret included: callers decide when to show it). */
@@ -60,19 +61,12 @@ export async function listWebhooks(
   orgId: string | null,
   page: { readonly limit: number; readonly after?: JobCursor },
 ): Promise<{ webhooks: WebhookRow[]; next: JobCursor | null }> {
-  const { rows } = await db.query<WebhookRow>(
-    `SELECT ${COLUMNS} FROM webhooks
-     WHERE ($1::uuid IS NULL OR org_id = $1)
-       AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-     ORDER BY created_at DESC, id DESC LIMIT $4`,
-    [orgId, page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+  const { rows: webhooks, next } = await selectPage<WebhookRow>(
+    db,
+    { select: `SELECT ${COLUMNS} FROM webhooks`, filter: "($1::uuid IS NULL OR org_id = $1)", params: [orgId] },
+    page,
   );
-  const webhooks = rows.slice(0, page.limit);
-  const last = webhooks.at(-1);
-  return {
-    webhooks,
-    next: rows.length > page.limit && last !== undefined ? { createdAt: last.createdAt, id: last.id } : null,
-  };
+  return { webhooks, next };
 }
 
 export async function updateWebhook(db: Queryable, id: string, change: WebhookChange): Promise<WebhookRow | null> {

@@ -1,0 +1,12 @@
+import { z } from "zod";
+
+/** Every instant on the wire: ISO 8601, as Postgres timestamps are serialised. */
+export const isoDate = z.iso.datetime();
+
+/** When a stored row (schedule, webhook, delivery) was created and last changed. */
+export const rowTimes = { createdAt: isoDate, updatedAt: isoDate };
+
+/** Counters are whole numbers: one integer field per name, in the order given. */
+export function countsOf<const K extends string>(names: readonly K[]): Record<K, z.ZodNumber> {
+  return Object.fromEntries(names.map((name) => [name, z.number().int()])) as Record<K, z.ZodNumber>;
+}
