@@ -57,7 +57,7 @@ describe("the built package", () => {
       /rejected\.ts\(6,\d+\): error TS2353: .*'durationMs' does not exist in type '\{ items\?: number/,
     );
     expect(result.output).toMatch(
-      /rejected\.ts\(7,\d+\): error TS2322: Type '"sleep"' not assignable .*'SubtypeName<"synthetic"> \| undefined'/,
+      /rejected\.ts\(7,\d+\): error TS2322: Type '"sleep"' is not .*'SubtypeName<"synthetic"> \| undefined'/,
     );
     expect(result.output).toMatch(
       /rejected\.ts\(8,\d+\): error TS2739: Type '\{ csv: string; \}' is missing the following .*: columns, keyColumn/,
