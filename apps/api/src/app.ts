@@ -14,7 +14,10 @@ import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
+import { ConnectionLimiter } from "./realtime/sse";
 import { streamRouter } from "./realtime/stream-routes";
+import { groupStreamRouter } from "./groups/group-stream-route";
+import { groupsRouter } from "./groups/groups-route";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
@@ -81,15 +84,15 @@ export function createApp(deps: AppDeps): Express {
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
   app.use(readRouter(deps));
-  app.use(
-    streamRouter({
-      db: deps.db,
-      pool: deps.pool,
-      hub: deps.hub,
-      keepAliveMs: deps.sseKeepAliveMs,
-      maxStreamsPerToken: deps.sseMaxPerToken,
-    }),
-  );
+  const streams = {
+    pool: deps.pool,
+    hub: deps.hub,
+    keepAliveMs: deps.sseKeepAliveMs,
+    maxStreamsPerToken: deps.sseMaxPerToken,
+    limiter: new ConnectionLimiter(deps.sseMaxPerToken),
+  };
+  app.use(streamRouter({ db: deps.db, ...streams }));
+  app.use(groupStreamRouter(streams));
   app.use(healthRouter(deps));
   app.use(metrics.router);
   app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));
+  app.use(groupsRouter(deps));
   app.use(scheduleRouter(deps));
   app.use(
     webhooksRouter({

@@ -3,10 +3,11 @@ import { isoDate, rowTimes } from "./fields";
 import { cursorPage } from "./page";
 
 /**
- * The events a webhook may ask for. `group.completed` (issue 14) waits for groups to exist: until
- * then it is an unknown event, so no endpoint subscribes to something that never fires.
+ * The events a webhook may ask for. `group.completed`: every job of a group of the org is final
+ * (its data is the group view; a job added or retried later reopens the group, and its next
+ * completion is delivered again). A webhook's `types` filter job events only.
  */
-export const webhookEvents = ["job.completed", "job.failed", "job.cancelled"] as const;
+export const webhookEvents = ["job.completed", "job.failed", "job.cancelled", "group.completed"] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
 /** http(s) only: any other scheme is not a webhook. Private addresses are refused by the API. */
@@ -94,7 +95,10 @@ export const webhookDeliverySchema = z
     /** Also the `webhook-id` header: the receiver's de-duplication key. */
     id: z.uuid(),
     webhookId: z.uuid(),
+    /** For group.completed: the job whose finish completed the group. */
     jobId: z.uuid(),
+    /** The group of a group.completed delivery; null for job events. */
+    groupId: z.string().nullable(),
     event: z.enum(webhookEvents),
     /** `pending`: to send or being sent; `failed`: gave up after the last retry (redeliver sends it again). */
     status: z.enum(webhookDeliveryStatuses),

@@ -9,6 +9,7 @@ export * from "./repositories/health";
 export * from "./repositories/hot-reads";
 export * from "./repositories/idempotency";
 export * from "./repositories/job-events";
+export * from "./repositories/groups";
 export * from "./repositories/jobs";
 export * from "./repositories/mirror";
 export * from "./repositories/mirror-batch";

@@ -13,7 +13,7 @@ import { jobIdParamsSchema, tokenOnlyQuerySchema } from "../jobs/schemas";
 import type { ChangeHub } from "./change-hub";
 import { summaryOf } from "../jobs/job-view";
 import { deliveryFromRow, deliveryFromSummary, type Delivery } from "./delivery";
-import { ConnectionLimiter, SseStream } from "./sse";
+import { SseStream, type ConnectionLimiter } from "./sse";
 
 export interface StreamDeps {
   readonly db: Db;
@@ -21,6 +21,8 @@ export interface StreamDeps {
   readonly hub: ChangeHub;
   readonly keepAliveMs: number;
   readonly maxStreamsPerToken: number;
+  /** The per-token cap of open streams, shared with the group streams. */
+  readonly limiter: ConnectionLimiter;
 }
 
 /** `Last-Event-ID` of a reconnecting EventSource (per-job streams use the job's version). */
@@ -43,7 +45,7 @@ const streamQuerySchema = z
 
 export function streamRouter(deps: StreamDeps): Router {
   const router = Router();
-  const limiter = new ConnectionLimiter(deps.maxStreamsPerToken);
+  const limiter = deps.limiter;
 
   const admit = (principal: Principal): (() => void) => {
     const release = limiter.tryOpen(callerKey(principal));

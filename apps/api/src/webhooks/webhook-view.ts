@@ -36,6 +36,7 @@ export function toDeliveryView(row: WebhookDeliveryRow): WebhookDeliveryView {
     id: row.id,
     webhookId: row.webhookId,
     jobId: row.jobId,
+    groupId: row.groupId,
     event: row.event as WebhookEvent,
     status: row.status as WebhookDeliveryView["status"],
     attempts: row.attempts,

@@ -40,7 +40,7 @@ export function escapeLike(text: string): string {
 /** Position after the last job of a page: newest first, ties broken by id. */
 export type JobCursor = KeysetCursor;
 
-function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
+export function scopeWhere(scope: JobScope): Prisma.JobWhereInput {
   return {
     ...(scope.orgId !== null ? { orgId: scope.orgId } : {}),
     ...(scope.userId !== null ? { userId: scope.userId } : {}),

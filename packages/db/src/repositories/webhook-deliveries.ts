@@ -14,6 +14,7 @@ export interface WebhookDeliveryRow {
   readonly id: string;
   readonly webhookId: string;
   readonly jobId: string;
+  readonly groupId: string | null;
   readonly event: string;
   readonly status: string;
   readonly attempts: number;
@@ -27,7 +28,8 @@ export interface WebhookDeliveryRow {
   readonly updatedAt: Date;
 }
 
-const COLUMNS = `id::text, webhook_id::text AS "webhookId", job_id::text AS "jobId", event, status, attempts,
+const COLUMNS = `id::text, webhook_id::text AS "webhookId", job_id::text AS "jobId", group_id AS "groupId", event,
+  status, attempts,
   next_attempt_at AS "nextAttemptAt", attempt_log AS "attemptLog", last_status_code AS "lastStatusCode",
   last_error AS "lastError", last_latency_ms AS "lastLatencyMs", created_at AS "createdAt", updated_at AS "updatedAt"`;
 

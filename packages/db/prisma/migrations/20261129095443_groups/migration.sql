@@ -118,6 +118,15 @@ BEGIN
         -- A job leaving its group (deleted) never completes it: only a job becoming final does.
         UPDATE "groups" SET "unfinished" = "unfinished" - was_open
         WHERE "org_id" = OLD."org_id" AND "group_id" = OLD."group_id" AND was_open > 0;
+        IF TG_OP = 'DELETE' THEN
+            -- Retention: a group whose jobs are all deleted leaves no rows behind.
+            DELETE FROM "group_counts"
+            WHERE "group_id" = OLD."group_id" AND "org_id" = OLD."org_id"
+              AND "user_key" = coalesce(OLD."user_id", '00000000-0000-0000-0000-000000000000') AND "status" = OLD."status"
+              AND "jobs" = 0;
+            DELETE FROM "groups" gr WHERE gr."org_id" = OLD."org_id" AND gr."group_id" = OLD."group_id"
+              AND NOT EXISTS (SELECT 1 FROM "group_counts" c WHERE c."group_id" = OLD."group_id" AND c."org_id" = OLD."org_id");
+        END IF;
         IF TG_OP = 'UPDATE' AND NEW."group_id" IS NOT NULL THEN
             INSERT INTO "groups" AS gr ("org_id", "group_id", "unfinished", "created_at")
             VALUES (NEW."org_id", NEW."group_id", is_open, NEW."created_at")
