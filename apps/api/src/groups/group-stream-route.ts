@@ -40,28 +40,30 @@ export function groupStreamRouter(deps: GroupStreamDeps): Router {
     let sent = "";
     let version = 0;
     const send = (view: GroupView | null) => {
-      if (view === null) return stream.end();
+      if (view === null) {
+        stream.end();
+        return;
+      }
       const text = JSON.stringify(view);
+      // A change of a job that moves no count (a step name, an item) leaves the view as it was.
       if (text === sent) return;
       sent = text;
       version += 1;
       stream.send("group", version.toString(), view);
       if (view.finishedAt !== null) stream.end();
     };
+    // Relevant changes heard so far; one read at a time catches up with all of them.
+    let changes = 0;
     let reading = false;
-    let again = false;
     const reread = async (): Promise<void> => {
-      if (reading) {
-        again = true;
-        return;
-      }
+      if (reading) return;
       reading = true;
       try {
-        do {
-          again = false;
-          const view = await readGroupView(deps.pool, request.groupId, request.scope);
-          if (!stream.isClosed) send(view);
-        } while (again && !stream.isClosed);
+        let seen = -1;
+        while (seen !== changes && !stream.isClosed) {
+          seen = changes;
+          send(await readGroupView(deps.pool, request.groupId, request.scope));
+        }
       } catch {
         // Postgres out: the client's EventSource reconnects and starts from the current view.
         stream.end();
@@ -73,10 +75,17 @@ export function groupStreamRouter(deps: GroupStreamDeps): Router {
       if (stream.isClosed || job.groupId !== request.groupId) return;
       if (!canAccessJob(request.principal, job.ownership)) return;
       if (request.scope.orgId !== null && job.ownership.orgId !== request.scope.orgId) return;
+      changes += 1;
       void reread();
     };
     // Listen first, then read again: a change between the first read and the subscription is not lost.
-    unsubscribe = deps.hub.add({ jobId: null, deliver, close: () => stream.end() });
+    unsubscribe = deps.hub.add({
+      jobId: null,
+      deliver,
+      close: () => {
+        stream.end();
+      },
+    });
     send(first);
     if (!stream.isClosed) void reread();
   });

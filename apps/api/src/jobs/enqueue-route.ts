@@ -19,6 +19,7 @@ import { checkEnqueue, type CheckedRequest } from "./enqueue-check";
 import { idempotencyMessages, idempotencyOutcome } from "./idempotency";
 import { newJobView, toJobView, type JobView } from "./job-view";
 import { admitEnqueue, type QuotaLimits } from "./quota";
+import { withBatchGroup } from "../groups/batch-group";
 import { batchBodySchema } from "./schemas";
 
 /** Who may enqueue what, and how much: from the API's environment. */
@@ -154,10 +155,10 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
 
   router.post("/v1/jobs/batch", async (req, res) => {
     tokenPrincipal(req);
-    const { jobs } = parseOr400(batchBodySchema, req.body);
+    const { jobs, groupId } = parseOr400(batchBodySchema, req.body);
     const results = await run(
       req,
-      jobs.map((body, i) => ({ body, prefix: `jobs.${String(i)}` })),
+      withBatchGroup(jobs, groupId).map((body, i) => ({ body, prefix: `jobs.${String(i)}` })),
     );
     res.status(202).json({ jobs: await answers(deps, results) });
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { groupIdSchema } from "@jobstream/contract";
 import { instantSchema } from "./instant";
 import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
 import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
@@ -34,7 +35,7 @@ export const enqueueBodySchema = z
       .refine((key) => !key.startsWith("schedule:"), "keys starting with schedule: are reserved for schedule runs")
       .optional(),
     parentId: z.uuid().optional(),
-    groupId: z.string().min(1).max(200).optional(),
+    groupId: groupIdSchema.optional(),
     metadata: z
       .record(z.string().max(200), jsonValueSchema)
       .refine(
@@ -61,7 +62,10 @@ export type EnqueueBody = z.output<typeof enqueueBodySchema>;
 
 export const MAX_BATCH = 1000;
 
-export const batchBodySchema = z.object({ jobs: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict();
+/** `groupId`: every job of the batch joins that group (a job naming another one is refused). */
+export const batchBodySchema = z
+  .object({ jobs: z.array(z.unknown()).min(1).max(MAX_BATCH), groupId: groupIdSchema.optional() })
+  .strict();
 
 export const jobIdParamsSchema = z.object({ id: z.uuid() });
 

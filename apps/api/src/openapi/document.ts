@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { groupRoutes } from "./group-routes";
 import { jobRoutes } from "./job-routes";
 import { operationsRoutes } from "./operations-routes";
 import { scheduleRoutes } from "./schedule-routes";
@@ -19,7 +20,13 @@ export function openApiDocument(developmentTypes = false): object {
     name: "X-Job-Token",
     description: "The `accessToken` an enqueue answered with: reads of that one job.",
   });
-  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes, ...scheduleRoutes, ...webhookRoutes])
+  for (const route of [
+    ...jobRoutes(developmentTypes),
+    ...operationsRoutes,
+    ...groupRoutes,
+    ...scheduleRoutes,
+    ...webhookRoutes,
+  ])
     registry.registerPath(route);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
@@ -32,6 +39,7 @@ export function openApiDocument(developmentTypes = false): object {
     servers: [{ url: "/", description: "The server that serves this document" }],
     tags: [
       { name: "jobs", description: "Enqueue, read, list, cancel and retry jobs" },
+      { name: "groups", description: "Jobs enqueued with one groupId: live counts, progress, group actions" },
       { name: "schedules", description: "Recurring jobs: cron patterns or fixed intervals" },
       { name: "streams", description: "Live job changes as Server-Sent Events" },
       { name: "job types", description: "The registered job types and their input schemas" },

@@ -35,9 +35,9 @@ export async function listGroupJobs(
   const orgIds =
     scope.orgId !== null
       ? [scope.orgId]
-      : (
-          await db.groupCount.findMany({ where: { groupId }, select: { orgId: true }, distinct: ["orgId"] })
-        ).map((row) => row.orgId);
+      : (await db.groupCount.findMany({ where: { groupId }, select: { orgId: true }, distinct: ["orgId"] })).map(
+          (row) => row.orgId,
+        );
   if (orgIds.length === 0) return [];
   return db.job.findMany({
     where: {
