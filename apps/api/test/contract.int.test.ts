@@ -242,6 +242,26 @@ describe("every route answers what the contract says", () => {
     expect((await call(sys, "DELETE", one, `/v1/webhooks/${id}`, { token })).status).toBe(204);
   });
 
+  it("groups: get, stream, cancel, retry", async ({ sys, started: token }) => {
+    const groupId = randomUUID();
+    await sys.enqueue(token, work({}, { groupId, delayMs: 3_600_000 }));
+    const one = "/v1/groups/{groupId}";
+    const read = await call(sys, "GET", one, `/v1/groups/${groupId}`, { token });
+    expect(conforms(contract.groupAnswerSchema, read.body).group.counts.delayed).toBe(1);
+    const stream = await openSse(`${sys.apiUrl}/v1/groups/${groupId}/stream`, { authorization: `Bearer ${token}` });
+    called.add(`get ${one}/stream`);
+    try {
+      await stream.waitFor("a group event", (events) => events.some((e) => e.event === "group"), 20_000);
+      conforms(contract.groupViewSchema, stream.events[0]?.data);
+    } finally {
+      stream.close();
+    }
+    for (const action of ["cancel", "retry"]) {
+      const res = await call(sys, "POST", `${one}/${action}`, `/v1/groups/${groupId}/${action}`, { token });
+      expect(conforms(contract.groupActionAnswerSchema, res.body).done, action).toBe(1);
+    }
+  });
+
   it("covered every operation of /openapi.json", async ({ sys }) => {
     const doc = await sys.request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/openapi.json");
     const documented = Object.entries(doc.body.paths).flatMap(([path, methods]) =>

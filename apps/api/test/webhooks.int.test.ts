@@ -27,7 +27,6 @@ describe("webhook validation", () => {
     ["a URL that is not one", { ...valid, url: "not a url" }, ["url"]],
     ["a URL that is not http(s)", { ...valid, url: "ftp://hooks.example.com/x" }, ["url"]],
     ["an unknown event", { ...valid, events: ["job.exploded"] }, ["events.0"]],
-    ["group.completed (no groups yet)", { ...valid, events: ["group.completed"] }, ["events.0"]],
     ["no events", { ...valid, events: [] }, ["events"]],
     ["a repeated event", { ...valid, events: ["job.failed", "job.failed"] }, ["events"]],
     ["an unknown job type", { ...valid, types: ["synthetic", "nope"] }, ["types.1"]],
