@@ -120,10 +120,7 @@ BEGIN
         WHERE "org_id" = OLD."org_id" AND "group_id" = OLD."group_id" AND was_open > 0;
         IF TG_OP = 'DELETE' THEN
             -- Retention: a group whose jobs are all deleted leaves no rows behind.
-            DELETE FROM "group_counts"
-            WHERE "group_id" = OLD."group_id" AND "org_id" = OLD."org_id"
-              AND "user_key" = coalesce(OLD."user_id", '00000000-0000-0000-0000-000000000000') AND "status" = OLD."status"
-              AND "jobs" = 0;
+            DELETE FROM "group_counts" WHERE "group_id" = OLD."group_id" AND "org_id" = OLD."org_id" AND "jobs" = 0;
             DELETE FROM "groups" gr WHERE gr."org_id" = OLD."org_id" AND gr."group_id" = OLD."group_id"
               AND NOT EXISTS (SELECT 1 FROM "group_counts" c WHERE c."group_id" = OLD."group_id" AND c."org_id" = OLD."org_id");
         END IF;
