@@ -21,7 +21,7 @@ const apply = (pool: pg.Pool, jobId: string, seq: number, snapshot: JobSnapshot)
 
 /** The counts recomputed from `jobs`: what the triggers must always agree with. */
 async function drift(pool: pg.Pool): Promise<unknown[]> {
-  const { rows } = await pool.query(`
+  const { rows } = await pool.query<Record<string, unknown>>(`
     WITH truth AS (
       SELECT group_id, org_id, coalesce(user_id, '00000000-0000-0000-0000-000000000000') AS user_key, status,
              count(*)::int AS jobs, sum(progress_percent) AS progress_sum
