@@ -39,6 +39,8 @@ const answerSchemas: Record<string, z.ZodType> = {
   WebhookDeliveryPage: contract.webhookDeliveryPageSchema,
   CreateWebhookRequest: contract.createWebhookBodySchema,
   UpdateWebhookRequest: contract.updateWebhookBodySchema,
+  GroupView: contract.groupViewSchema,
+  GroupActionAnswer: contract.groupActionAnswerSchema,
 };
 
 /**

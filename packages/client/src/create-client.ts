@@ -27,6 +27,7 @@ import { callsOf } from "./calls.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
+import { groupsApi, type GroupsApi } from "./groups.ts";
 
 export interface ClientOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -93,8 +94,8 @@ export interface JobstreamClient {
       job: UncheckedEnqueueRequest,
       extras?: RequestExtras,
     ): Promise<EnqueueAnswer & { created: boolean }>;
-    /** Enqueues up to 1,000 jobs at once: all or none. */
-    enqueueBatch(jobs: readonly EnqueueRequest[], extras?: RequestExtras): Promise<BatchAnswer>;
+    /** Enqueues up to 1,000 jobs at once: all or none; `groupId` puts every one of them in that group. */
+    enqueueBatch(jobs: readonly EnqueueRequest[], extras?: RequestExtras & { groupId?: string }): Promise<BatchAnswer>;
     get(id: string, extras?: RequestExtras): Promise<JobView>;
     /** The caller's unfinished jobs plus those finished in the last minutes (`GET /v1/jobs/active`). */
     active(extras?: RequestExtras): Promise<ActiveJobs>;
@@ -119,6 +120,8 @@ export interface JobstreamClient {
   jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
   /** Completion webhooks of the caller's org (admins, services, operators). */
   readonly webhooks: WebhooksApi;
+  /** Groups of jobs (a `groupId` given at enqueue): counts, progress, their stream, group cancel and retry. */
+  readonly groups: GroupsApi;
 }
 
 function newIdempotencyKey(): string {
@@ -181,6 +184,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
       async enqueueBatch(jobs, extras = {}) {
         const body = {
           jobs: jobs.map((job) => ({ ...job, idempotencyKey: job.idempotencyKey ?? newIdempotencyKey() })),
+          ...(extras.groupId === undefined ? {} : { groupId: extras.groupId }),
         };
         return (await send("POST", "v1/jobs/batch", { body, resend: true, signal: extras.signal })) as BatchAnswer;
       },
@@ -211,5 +215,6 @@ export function createClient(options: ClientOptions): JobstreamClient {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
     },
     webhooks: webhooksApi(transport),
+    groups: groupsApi(transport),
   };
 }

@@ -48,7 +48,29 @@ async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<Event
  * Job views from `GET /v1/jobs/:id/stream` until the job is final. A dropped connection (or an
  * API restart) is resumed with `Last-Event-ID`, so no state is repeated and none is skipped.
  */
-export async function* watchJob(transport: Transport, id: string, options: WatchOptions = {}): AsyncGenerator<JobView> {
+export function watchJob(transport: Transport, id: string, options: WatchOptions = {}): AsyncGenerator<JobView> {
+  const path = `v1/jobs/${encodeURIComponent(id)}/stream`;
+  return followStream<JobView>(transport, { path, event: "job", what: `job ${id}`, isDone: isFinalJob }, options);
+}
+
+/** One resource's stream (a job's, a group's): which events carry its states, and which state is its last. */
+export interface FollowedStream<T> {
+  readonly path: string;
+  readonly event: string;
+  /** Named in errors: "job <id>". */
+  readonly what: string;
+  readonly isDone: (state: T) => boolean;
+}
+
+/**
+ * States of one resource from its SSE stream until `isDone`; a dropped connection is reopened
+ * (with `Last-Event-ID`) with back-off, an answer retrying cannot change (404, 401…) is thrown.
+ */
+export async function* followStream<T>(
+  transport: Transport,
+  stream: FollowedStream<T>,
+  options: WatchOptions = {},
+): AsyncGenerator<T> {
   const policy = reconnectPolicy(options);
   let lastEventId: string | undefined;
   let failures = 0;
@@ -56,21 +78,20 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
   for (;;) {
     let retryAfterMs: number | null = null;
     try {
-      const path = `v1/jobs/${encodeURIComponent(id)}/stream`;
-      const connection = await openStream(transport, path, lastEventId, options.signal);
+      const connection = await openStream(transport, stream.path, lastEventId, options.signal);
       if (connection.refused) {
         retryAfterMs = connection.retryAfterMs;
         lastProblem = connection.refused.message;
       } else if (connection.body) {
         for await (const message of messages(connection.body)) {
-          if (message.event !== "job") continue;
-          const view = JSON.parse(message.data) as JobView;
+          if (message.event !== stream.event) continue;
+          const state = JSON.parse(message.data) as T;
           if (message.id !== undefined) lastEventId = message.id;
           failures = 0;
-          yield view;
-          if (isFinalJob(view)) return;
+          yield state;
+          if (stream.isDone(state)) return;
         }
-        lastProblem = "the stream ended before the job finished";
+        lastProblem = `the stream ended before ${stream.what} finished`;
       }
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -81,7 +102,7 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
     failures++;
     const delay = retryDelayMs(failures, retryAfterMs, policy);
     if (delay === null) {
-      throw new UnavailableError("network", `watching job ${id} failed ${String(failures)} times: ${lastProblem}`);
+      throw new UnavailableError("network", `watching ${stream.what} failed ${String(failures)} times: ${lastProblem}`);
     }
     await sleep(delay, options.signal);
   }

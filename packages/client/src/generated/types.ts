@@ -40,7 +40,7 @@ export type Role = (typeof roles)[number];
 /** The org and user of development tokens (`pnpm token` defaults). */
 export const DEV_ORG_ID = "00000000-0000-4000-8000-00000000d0e0";
 export const DEV_USER_ID = "00000000-0000-4000-8000-00000000d0e1";
-export const webhookEvents = ["job.completed", "job.failed", "job.cancelled"] as const;
+export const webhookEvents = ["job.completed", "job.failed", "job.cancelled", "group.completed"] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
 export type JobView = {
@@ -178,7 +178,7 @@ export type Webhook = {
   id: string;
   orgId: string;
   url: string;
-  events: Array<"job.completed" | "job.failed" | "job.cancelled">;
+  events: Array<"job.completed" | "job.failed" | "job.cancelled" | "group.completed">;
   types: string[];
   enabled: boolean;
   disabledReason: string | null;
@@ -190,7 +190,7 @@ export type WebhookWithSecret = {
   id: string;
   orgId: string;
   url: string;
-  events: Array<"job.completed" | "job.failed" | "job.cancelled">;
+  events: Array<"job.completed" | "job.failed" | "job.cancelled" | "group.completed">;
   types: string[];
   enabled: boolean;
   disabledReason: string | null;
@@ -207,7 +207,8 @@ export type WebhookDelivery = {
   id: string;
   webhookId: string;
   jobId: string;
-  event: "job.completed" | "job.failed" | "job.cancelled";
+  groupId: string | null;
+  event: "job.completed" | "job.failed" | "job.cancelled" | "group.completed";
   status: "pending" | "succeeded" | "failed";
   attempts: number;
   nextAttemptAt: string | null;
@@ -225,7 +226,7 @@ export type WebhookDeliveryPage = {
 export type CreateWebhookRequest = {
   /** http(s) URL the deliveries are POSTed to */ url: string;
   events: Array<
-    "job.completed" | "job.failed" | "job.cancelled"
+    "job.completed" | "job.failed" | "job.cancelled" | "group.completed"
   > /** Job types the webhook is about; empty or absent: every type */;
   types?: string[];
   orgId?: string;
@@ -233,10 +234,32 @@ export type CreateWebhookRequest = {
 export type UpdateWebhookRequest = {
   /** http(s) URL the deliveries are POSTed to */ url?: string;
   events?: Array<
-    "job.completed" | "job.failed" | "job.cancelled"
+    "job.completed" | "job.failed" | "job.cancelled" | "group.completed"
   > /** Job types the webhook is about; empty or absent: every type */;
   types?: string[];
   enabled?: boolean;
+};
+export type GroupView = {
+  id: string;
+  total: number;
+  counts: {
+    pending: number;
+    queued: number;
+    delayed: number;
+    waiting_children: number;
+    running: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+  };
+  progress: number;
+  createdAt: string;
+  finishedAt: string | null;
+};
+export type GroupActionAnswer = {
+  group: GroupView;
+  done: number;
+  stopping: number;
 };
 
 /** Input each type/subtype accepts at enqueue (before defaults apply). */
