@@ -1,5 +1,6 @@
 import { JobstreamError } from "@jobstream/client";
 import { enqueueCommand } from "./commands/enqueue.ts";
+import { groupsCommand } from "./commands/groups.ts";
 import { jobActionCommand } from "./commands/job-actions.ts";
 import { listCommand } from "./commands/list.ts";
 import { schedulesCommand } from "./commands/schedules.ts";
@@ -19,6 +20,8 @@ const USAGE = `usage: jobstream <command> [options]
   list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
+  groups <group id> [watch | cancel | retry] [--org uuid] [--json]
+                                 counts and progress; watch exits like watch of a job
   types [--json]                 registered job types
   schedules list | create <name> (--cron p [--tz z] | --every ms) <type>[/<subtype>] --input j
             | pause <id> | resume <id> | delete <id>
@@ -44,6 +47,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       if (id === undefined || rest.length > 0) throw new UsageError("usage: jobstream watch <job id>");
       return watchCommand(ctx, id);
     }
+    case "groups":
+      return groupsCommand(ctx, args);
     case "types":
       return typesCommand(ctx, args);
     case "schedules":

@@ -1,7 +1,7 @@
 import type { JobstreamError, JobSummary } from "@jobstream/client";
 
 /** One terminal line for a job: a progress bar, percent, status, step and message. */
-export function progressLine(job: Pick<JobSummary, "status" | "progress">, width = 80): string {
+export function progressLine(job: { status: string; progress: JobSummary["progress"] }, width = 80): string {
   const percent = Math.max(0, Math.min(100, Math.round(job.progress.percent)));
   const parts = [job.status, job.progress.step, job.progress.message].filter(
     (p): p is string => p !== null && p !== "",
