@@ -4,6 +4,7 @@ import { useActiveJobs } from "@jobstream/react";
 import { ApiClient, ApiRequestError, createJobstream } from "./api/client";
 import { ActiveWidget } from "./components/active-widget";
 import { AppProvider, useApp } from "./context";
+import { GroupPage } from "./pages/group-page";
 import { JobDetail } from "./pages/job-detail";
 import { JobsPage } from "./pages/jobs-page";
 import { SignIn } from "./pages/sign-in";
@@ -94,6 +95,7 @@ const LIVE_LABELS: Record<Connection, string> = {
 const TITLES: Record<Route["page"], string> = {
   jobs: "Jobs",
   job: "Job",
+  group: "Group",
   stats: "Stats",
   schedules: "Schedules",
   "not-found": "Not found",
@@ -171,6 +173,8 @@ function Page({ route }: { route: Route }) {
       return <JobsPage search={route.search} />;
     case "job":
       return <JobDetail key={route.id} id={route.id} />;
+    case "group":
+      return <GroupPage key={route.id} id={route.id} />;
     case "stats":
       return <StatsPage />;
     case "schedules":

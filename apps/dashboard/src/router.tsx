@@ -6,6 +6,7 @@ export const BASE = import.meta.env.BASE_URL.replace(/\/$/, "");
 export type Route =
   | { readonly page: "jobs"; readonly search: URLSearchParams }
   | { readonly page: "job"; readonly id: string }
+  | { readonly page: "group"; readonly id: string }
   | { readonly page: "stats" }
   | { readonly page: "schedules" }
   | { readonly page: "not-found" };
@@ -15,6 +16,14 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "" || path === "/" || path === "/jobs") return { page: "jobs", search: new URLSearchParams(search) };
   const job = /^\/jobs\/([0-9a-fA-F-]{36})$/.exec(path);
   if (job?.[1] !== undefined) return { page: "job", id: job[1].toLowerCase() };
+  const group = /^\/groups\/([^/]+)$/.exec(path);
+  if (group?.[1] !== undefined) {
+    try {
+      return { page: "group", id: decodeURIComponent(group[1]) };
+    } catch {
+      return { page: "not-found" }; // a malformed %-escape
+    }
+  }
   if (path === "/stats") return { page: "stats" };
   if (path === "/schedules") return { page: "schedules" };
   return { page: "not-found" };
@@ -56,3 +65,6 @@ export function Link({ to, ...rest }: { to: string } & AnchorHTMLAttributes<HTML
   };
   return <a href={`${BASE}${to}`} onClick={onClick} {...rest} />;
 }
+
+/** The dashboard path of a group's page (group ids are free text: escaped). */
+export const groupPath = (groupId: string) => `/groups/${encodeURIComponent(groupId)}`;

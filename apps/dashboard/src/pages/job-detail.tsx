@@ -5,7 +5,7 @@ import { ProgressBar } from "../components/progress-bar";
 import { ErrorBox, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatTime, json } from "../format";
-import { Link } from "../router";
+import { groupPath, Link } from "../router";
 import { ItemsTable } from "./items-table";
 import { JobActions } from "./job-actions";
 import { Timeline } from "./timeline";
@@ -80,7 +80,7 @@ export function JobDetail({ id }: { id: string }) {
         <dt>Priority</dt>
         <dd>{job.priority}</dd>
         <dt>Group</dt>
-        <dd>{job.groupId ?? "—"}</dd>
+        <dd>{job.groupId === null ? "—" : <Link to={groupPath(job.groupId)}>{job.groupId}</Link>}</dd>
         <dt>Created</dt>
         <dd>{formatTime(job.createdAt)}</dd>
         <dt>Started</dt>

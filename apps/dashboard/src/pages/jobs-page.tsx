@@ -1,11 +1,9 @@
 import type { JobStatus } from "@jobstream/client";
 import { useJobs, useJobstreamClient, type JobsFilter } from "@jobstream/react";
 import { queryString } from "../api/client";
-import { ProgressBar } from "../components/progress-bar";
-import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
-import { StatusBadge } from "../components/status-badge";
-import { formatDuration, formatTime, shortId } from "../format";
-import { Link, navigate } from "../router";
+import { JobsTable } from "../components/jobs-table";
+import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
+import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
 
@@ -51,39 +49,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
       {/* A failed poll while rows are shown passes with the next one; only a list that could not load is an error. */}
       {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
       {jobs.data !== undefined && rows.length === 0 && <Empty>No jobs match these filters.</Empty>}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="jobs-table">
-            <TableHead
-              hiddenCaption
-              caption="Jobs, newest first"
-              columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]}
-            />
-            <tbody>
-              {rows.map((job) => (
-                <tr key={job.id} data-job-id={job.id}>
-                  <td>
-                    <Link to={`/jobs/${job.id}`}>{job.name}</Link>
-                    <div className="muted mono">{shortId(job.id)}</div>
-                  </td>
-                  <td>
-                    {job.type}
-                    {job.subtype !== null && <span className="muted">/{job.subtype}</span>}
-                  </td>
-                  <td>
-                    <StatusBadge status={job.status} />
-                  </td>
-                  <td>
-                    <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
-                  </td>
-                  <td>{formatTime(job.createdAt)}</td>
-                  <td>{formatDuration(job.durationMs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {rows.length > 0 && <JobsTable jobs={rows} caption="Jobs, newest first" />}
       <LoadMore
         hasMore={jobs.hasMore}
         loading={jobs.loadingMore}

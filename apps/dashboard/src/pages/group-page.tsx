@@ -1,0 +1,107 @@
+import { jobStatuses, type GroupView } from "@jobstream/client";
+import { useJobs, useJobstreamClient } from "@jobstream/react";
+import { useEffect, useState } from "react";
+import { JobsTable } from "../components/jobs-table";
+import { ProgressBar } from "../components/progress-bar";
+import { ErrorBox, LoadMore, Loading } from "../components/states";
+import { StatusBadge } from "../components/status-badge";
+import { formatTime } from "../format";
+import { Link } from "../router";
+import { useGroup } from "./use-group";
+
+/** Cancel while any job is unfinished, retry once any failed or was cancelled (each job the caller may act on). */
+function GroupActions({ group, onChanged }: { group: GroupView; onChanged: (group: GroupView) => void }) {
+  const jobstream = useJobstreamClient();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const act = async (action: "cancel" | "retry") => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await jobstream.groups[action](group.id);
+      const stopping = answer.stopping > 0 ? `, ${String(answer.stopping)} stopping` : "";
+      setOutcome(`${action === "cancel" ? "Cancelled" : "Retried"} ${String(answer.done)} jobs${stopping}.`);
+      onChanged(answer.group);
+    } catch (e) {
+      setError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const { counts } = group;
+  const unfinished = counts.pending + counts.queued + counts.delayed + counts.waiting_children + counts.running;
+  return (
+    <div className="job-actions">
+      {unfinished > 0 && (
+        <button type="button" className="danger" disabled={busy} onClick={() => void act("cancel")}>
+          Cancel group
+        </button>
+      )}
+      {counts.failed + counts.cancelled > 0 && (
+        <button type="button" disabled={busy} onClick={() => void act("retry")}>
+          Retry failed and cancelled
+        </button>
+      )}
+      {outcome !== null && (
+        <p className="muted" role="status">
+          {outcome}
+        </p>
+      )}
+      {error !== null && <ErrorBox error={error} />}
+    </div>
+  );
+}
+
+/** One group: live counts per status and aggregate progress (its stream), its jobs, group actions. */
+export function GroupPage({ id }: { id: string }) {
+  const { group, error, follow } = useGroup(id);
+  const jobs = useJobs({ groupId: id }, { pageSize: 50 });
+  useEffect(() => {
+    document.title = `Group ${id} — Jobstream`;
+  }, [id]);
+
+  if (group === undefined) return error === undefined ? <Loading what="the group" /> : <ErrorBox error={error} />;
+  const rows = jobs.data ?? [];
+  return (
+    <article aria-labelledby="group-heading" className="job-detail">
+      <p>
+        <Link to="/jobs">← All jobs</Link>
+      </p>
+      <header className="job-head">
+        <h1 id="group-heading">
+          Group <span className="mono">{group.id}</span>
+        </h1>
+        <StatusBadge status={group.finishedAt === null ? "unfinished" : "finished"} />
+        <GroupActions group={group} onChanged={follow} />
+      </header>
+      <section aria-label="Progress" className="panel">
+        <ProgressBar percent={group.progress} label="Group progress" />
+        <p className="progress-text" aria-live="polite">
+          {group.total} {group.total === 1 ? "job" : "jobs"}
+          {group.finishedAt === null ? ", not all finished yet" : `, all final since ${formatTime(group.finishedAt)}`}
+        </p>
+        <ul className="group-counts" aria-label="Jobs per status">
+          {jobStatuses
+            .filter((status) => group.counts[status] > 0)
+            .map((status) => (
+              <li key={status} data-status={status}>
+                <StatusBadge status={status} /> {group.counts[status]}
+              </li>
+            ))}
+        </ul>
+        <p className="muted">Started {formatTime(group.createdAt)}</p>
+      </section>
+      {jobs.loading && <Loading what="the group's jobs" />}
+      {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
+      {rows.length > 0 && <JobsTable jobs={rows} caption={`Jobs of group ${group.id}, newest first`} />}
+      <LoadMore
+        hasMore={jobs.hasMore}
+        loading={jobs.loadingMore}
+        error={jobs.moreError ?? null}
+        onLoad={jobs.loadMore}
+        what="jobs"
+      />
+    </article>
+  );
+}
