@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import type { GroupActionAnswer, GroupView, JobView } from "@jobstream/contract";
+import { jobStatuses, type GroupActionAnswer, type GroupView, type JobView } from "@jobstream/contract";
 import { openSse, waitFor, type System } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 
@@ -33,16 +33,7 @@ const waitForGroup = (sys: System, token: string, id: string, what: string, chec
     const res = await group(sys, token, id);
     return res.status === 200 && check(res.body.group) ? res.body.group : undefined;
   });
-const zeros = {
-  pending: 0,
-  queued: 0,
-  delayed: 0,
-  waiting_children: 0,
-  running: 0,
-  completed: 0,
-  failed: 0,
-  cancelled: 0,
-};
+const zeros = Object.fromEntries(jobStatuses.map((status) => [status, 0])) as GroupView["counts"];
 
 describe("bad input", () => {
   it("answers 400 naming the field, 404 for a group the caller has no job in", async ({ sys, started: admin }) => {

@@ -9,6 +9,11 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/** What a page shows before its data arrived: loading, or why it could not load. */
+export function LoadingOrError({ what, error }: { what: string; error: Error | undefined }) {
+  return error === undefined ? <Loading what={what} /> : <ErrorBox error={error} />;
+}
+
 export function Empty({ children }: { children: React.ReactNode }) {
   return <p className="state empty">{children}</p>;
 }

@@ -1,12 +1,13 @@
 import { jobStatuses, type GroupView } from "@jobstream/client";
 import { useJobs, useJobstreamClient } from "@jobstream/react";
-import { useEffect, useState } from "react";
-import { JobsTable } from "../components/jobs-table";
+import { useState } from "react";
+import { DetailLayout } from "../components/detail-layout";
+import { JobsList } from "../components/jobs-table";
 import { ProgressBar } from "../components/progress-bar";
-import { ErrorBox, LoadMore, Loading } from "../components/states";
+import { ErrorBox, LoadingOrError } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatTime } from "../format";
-import { Link } from "../router";
+import { useTitle } from "../use-title";
 import { useGroup } from "./use-group";
 
 /** Cancel while any job is unfinished, retry once any failed or was cancelled (each job the caller may act on). */
@@ -57,24 +58,24 @@ function GroupActions({ group, onChanged }: { group: GroupView; onChanged: (grou
 export function GroupPage({ id }: { id: string }) {
   const { group, error, follow } = useGroup(id);
   const jobs = useJobs({ groupId: id }, { pageSize: 50 });
-  useEffect(() => {
-    document.title = `Group ${id} — Jobstream`;
-  }, [id]);
+  useTitle(`Group ${id}`);
 
-  if (group === undefined) return error === undefined ? <Loading what="the group" /> : <ErrorBox error={error} />;
-  const rows = jobs.data ?? [];
+  if (group === undefined) return <LoadingOrError what="the group" error={error} />;
   return (
-    <article aria-labelledby="group-heading" className="job-detail">
-      <p>
-        <Link to="/jobs">← All jobs</Link>
-      </p>
-      <header className="job-head">
-        <h1 id="group-heading">
+    <DetailLayout
+      headingId="group-heading"
+      heading={
+        <>
           Group <span className="mono">{group.id}</span>
-        </h1>
-        <StatusBadge status={group.finishedAt === null ? "unfinished" : "finished"} />
-        <GroupActions group={group} onChanged={follow} />
-      </header>
+        </>
+      }
+      aside={
+        <>
+          <StatusBadge status={group.finishedAt === null ? "unfinished" : "finished"} />
+          <GroupActions group={group} onChanged={follow} />
+        </>
+      }
+    >
       <section aria-label="Progress" className="panel">
         <ProgressBar percent={group.progress} label="Group progress" />
         <p className="progress-text" aria-live="polite">
@@ -92,16 +93,7 @@ export function GroupPage({ id }: { id: string }) {
         </ul>
         <p className="muted">Started {formatTime(group.createdAt)}</p>
       </section>
-      {jobs.loading && <Loading what="the group's jobs" />}
-      {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
-      {rows.length > 0 && <JobsTable jobs={rows} caption={`Jobs of group ${group.id}, newest first`} />}
-      <LoadMore
-        hasMore={jobs.hasMore}
-        loading={jobs.loadingMore}
-        error={jobs.moreError ?? null}
-        onLoad={jobs.loadMore}
-        what="jobs"
-      />
-    </article>
+      <JobsList jobs={jobs} caption={`Jobs of group ${group.id}, newest first`} empty="No jobs to show." />
+    </DetailLayout>
   );
 }

@@ -1,11 +1,12 @@
 import { isFinalJob } from "@jobstream/client";
 import { useJob } from "@jobstream/react";
-import { useEffect } from "react";
+import { DetailLayout } from "../components/detail-layout";
 import { ProgressBar } from "../components/progress-bar";
-import { ErrorBox, Loading } from "../components/states";
+import { LoadingOrError } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatTime, json } from "../format";
 import { groupPath, Link } from "../router";
+import { useTitle } from "../use-title";
 import { ItemsTable } from "./items-table";
 import { JobActions } from "./job-actions";
 import { Timeline } from "./timeline";
@@ -15,25 +16,23 @@ export function JobDetail({ id }: { id: string }) {
   // Its own stream: the current state, then each change until it is final (polled when the
   // stream cannot be held). A retried job is followed again once `mutate` shows it unfinished.
   const { data: job, error, mutate } = useJob(id);
-  const name = job?.name ?? null;
-  useEffect(() => {
-    if (name !== null) document.title = `${name} — Jobstream`;
-  }, [name]);
+  useTitle(job?.name ?? null);
 
-  if (job === undefined) return error === undefined ? <Loading what="the job" /> : <ErrorBox error={error} />;
+  if (job === undefined) return <LoadingOrError what="the job" error={error} />;
   // The timeline and items reload when the status or the step changes, not on every percent.
   const refreshKey = `${job.status}|${job.progress.step ?? ""}|${String(job.attempts)}|${String(isFinalJob(job))}`;
 
   return (
-    <article aria-labelledby="job-heading" className="job-detail">
-      <p>
-        <Link to="/jobs">← All jobs</Link>
-      </p>
-      <header className="job-head">
-        <h1 id="job-heading">{job.name}</h1>
-        <StatusBadge status={job.status} />
-        <JobActions job={job} onChanged={mutate} />
-      </header>
+    <DetailLayout
+      headingId="job-heading"
+      heading={job.name}
+      aside={
+        <>
+          <StatusBadge status={job.status} />
+          <JobActions job={job} onChanged={mutate} />
+        </>
+      }
+    >
       <section aria-label="Progress" className="panel">
         <ProgressBar percent={job.progress.percent} label="Job progress" />
         <p className="progress-text" aria-live="polite">
@@ -109,6 +108,6 @@ export function JobDetail({ id }: { id: string }) {
           </div>
         </div>
       </details>
-    </article>
+    </DetailLayout>
   );
 }

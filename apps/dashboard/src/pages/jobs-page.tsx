@@ -1,8 +1,7 @@
 import type { JobStatus } from "@jobstream/client";
 import { useJobs, useJobstreamClient, type JobsFilter } from "@jobstream/react";
 import { queryString } from "../api/client";
-import { JobsTable } from "../components/jobs-table";
-import { Empty, ErrorBox, LoadMore, Loading } from "../components/states";
+import { JobsList } from "../components/jobs-table";
 import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
@@ -21,7 +20,6 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   const types = useLoad("types", (signal) => jobstream.jobTypes({ signal }));
   // New jobs are offered with a button rather than shifting the list under the reader.
   const jobs = useJobs(listFilter(filters), { newJobs: "announce", pageSize: 50 });
-  const rows = jobs.data ?? [];
   const newJobs = jobs.incoming.length;
 
   const applyFilters = (next: Filters) => {
@@ -45,18 +43,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
         </button>
       )}
-      {jobs.loading && <Loading what="jobs" />}
-      {/* A failed poll while rows are shown passes with the next one; only a list that could not load is an error. */}
-      {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
-      {jobs.data !== undefined && rows.length === 0 && <Empty>No jobs match these filters.</Empty>}
-      {rows.length > 0 && <JobsTable jobs={rows} caption="Jobs, newest first" />}
-      <LoadMore
-        hasMore={jobs.hasMore}
-        loading={jobs.loadingMore}
-        error={jobs.moreError ?? null}
-        onLoad={jobs.loadMore}
-        what="jobs"
-      />
+      <JobsList jobs={jobs} caption="Jobs, newest first" empty="No jobs match these filters." />
     </section>
   );
 }

@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { GroupView } from "@jobstream/client";
+import { jobStatuses, type GroupView } from "@jobstream/client";
 import { countsLine, groupExitCode } from "./groups.ts";
 
-const none = {
-  pending: 0,
-  queued: 0,
-  delayed: 0,
-  waiting_children: 0,
-  running: 0,
-  completed: 0,
-  failed: 0,
-  cancelled: 0,
-};
+const none = Object.fromEntries(jobStatuses.map((status) => [status, 0])) as GroupView["counts"];
 const group = (counts: Partial<GroupView["counts"]>): GroupView => ({
   id: "g",
   total: 0,
