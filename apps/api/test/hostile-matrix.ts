@@ -97,9 +97,11 @@ export const queryFields: readonly [string, readonly string[]][] = [
   ["/v1/session", ["x"]],
   ["/v1/stream", ["type", "status", "groupId"]],
   ["/v1/jobs/:id/stream", ["token"]],
+  ["/v1/groups/:id", ["orgId"]],
+  ["/v1/groups/:id/stream", ["orgId"]],
 ];
 
-/** Routes with a job id in the path. */
+/** Routes with a job (or group) id in the path. */
 export const idRoutes: readonly [string, string][] = [
   ["GET", "/v1/jobs/:id"],
   ["GET", "/v1/jobs/:id/items"],
@@ -107,6 +109,11 @@ export const idRoutes: readonly [string, string][] = [
   ["GET", "/v1/jobs/:id/stream"],
   ["POST", "/v1/jobs/:id/cancel"],
   ["POST", "/v1/jobs/:id/retry"],
+  // Group ids are free text: a hostile one is refused (NUL) or names no group (404).
+  ["GET", "/v1/groups/:id"],
+  ["GET", "/v1/groups/:id/stream"],
+  ["POST", "/v1/groups/:id/cancel"],
+  ["POST", "/v1/groups/:id/retry"],
 ];
 
 const PLACEHOLDER = "\u0001raw\u0001";
