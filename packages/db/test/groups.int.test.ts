@@ -79,6 +79,44 @@ describe("group counts", () => {
     expect(left.rows).toEqual([]);
   });
 
+  it("let concurrent batches of one group's jobs in any order commit without deadlocks", async ({ database, pool }) => {
+    const org = randomUUID();
+    const groupId = randomUUID();
+    const users = [randomUUID(), randomUUID(), null];
+    // Six writers with 40 jobs each; every round each moves its jobs (in a shuffled order) to a
+    // random state: the counts rows they lock come in every order.
+    const writers = Array.from({ length: 6 }, () =>
+      Array.from({ length: 40 }, (_, i) => newJobRow({ orgId: org, userId: users[i % 3] ?? null, groupId })),
+    );
+    await insertPendingJobs(pool, writers.flat());
+    const states: JobSnapshot[] = [
+      jobSnapshot({ status: "queued", reopen: true }),
+      jobSnapshot({ progress: 40 }),
+      finished("completed", 100),
+      finished("failed", 20),
+    ];
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
+    const wide = createPool({ connectionString: database.url, max: 6 });
+    try {
+      for (let round = 1; round <= 6; round++)
+        await Promise.all(
+          writers.map((jobs) =>
+            inTransaction(wide, (c) =>
+              applyMirrorBatch(
+                c,
+                [...jobs]
+                  .sort(() => Math.random() - 0.5)
+                  .map((r) => ({ jobId: r.id, seq: round, snapshot: pick(states), items: [], timeline: [] })),
+              ),
+            ),
+          ),
+        );
+    } finally {
+      await wide.end();
+    }
+    expect(await drift(pool)).toEqual([]);
+  });
+
   it("record group.completed exactly once per completion when the last jobs finish concurrently", async ({
     database,
     pool,

@@ -87,26 +87,20 @@ CREATE FUNCTION "group_view"(g text, o uuid, u uuid) RETURNS jsonb LANGUAGE sql 
     FROM totals t
 $$;
 
+-- Lock order, to keep concurrent writers of one group (mirrors of several queues, API enqueues,
+-- cancels) from deadlocking: every invocation takes the org group's `groups` row first, then its
+-- `group_counts` rows. The `groups` row lock also orders finishes: exactly one transaction sees the
+-- last unfinished job finish.
 CREATE FUNCTION "groups_follow_jobs"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     was_open int := 0;
     is_open int := 0;
     left_open int;
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD."status" = NEW."status" AND OLD."group_id" IS NOT DISTINCT FROM NEW."group_id" THEN
-        -- Progress only (most of the mirror's updates): one upsert.
-        PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 0,
-                                   NEW."progress_percent" - OLD."progress_percent", NEW."created_at", now());
-        RETURN NULL;
-    END IF;
-    IF TG_OP <> 'INSERT' AND OLD."group_id" IS NOT NULL THEN
-        PERFORM "group_counts_add"(OLD."group_id", OLD."org_id", OLD."user_id", OLD."status", -1,
-                                   -OLD."progress_percent", OLD."created_at", now());
+    IF TG_OP <> 'INSERT' THEN
         was_open := (OLD."status" NOT IN ('completed', 'failed', 'cancelled'))::int;
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW."group_id" IS NOT NULL THEN
-        PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 1,
-                                   NEW."progress_percent", NEW."created_at", "group_finish_time"(NEW));
+    IF TG_OP <> 'DELETE' THEN
         is_open := (NEW."status" NOT IN ('completed', 'failed', 'cancelled'))::int;
     END IF;
     IF TG_OP = 'INSERT' THEN
@@ -116,43 +110,63 @@ BEGIN
         ON CONFLICT ("org_id", "group_id") DO UPDATE SET
             "unfinished" = gr."unfinished" + excluded."unfinished",
             "finished_at" = CASE WHEN excluded."unfinished" > 0 THEN NULL ELSE gr."finished_at" END;
+        PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 1,
+                                   NEW."progress_percent", NEW."created_at", "group_finish_time"(NEW));
         RETURN NULL;
     END IF;
-    IF OLD."group_id" IS DISTINCT FROM NEW."group_id" OR TG_OP = 'DELETE' THEN
-        -- A job leaving its group (deleted) never completes it: only a job becoming final does.
+    IF TG_OP = 'UPDATE' AND OLD."group_id" IS NOT DISTINCT FROM NEW."group_id" THEN
+        IF is_open = was_open THEN
+            PERFORM 1 FROM "groups" WHERE "org_id" = NEW."org_id" AND "group_id" = NEW."group_id" FOR NO KEY UPDATE;
+            IF OLD."status" = NEW."status" THEN
+                -- Progress only (most of the mirror's updates): one upsert.
+                PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 0,
+                                           NEW."progress_percent" - OLD."progress_percent", NEW."created_at", now());
+                RETURN NULL;
+            END IF;
+        ELSE
+            UPDATE "groups" SET
+                "unfinished" = "unfinished" + is_open - was_open,
+                "finished_at" = CASE WHEN "unfinished" + is_open - was_open = 0 THEN "group_finish_time"(NEW) END,
+                "completions" = "completions" + ("unfinished" + is_open - was_open = 0)::int
+            WHERE "org_id" = NEW."org_id" AND "group_id" = NEW."group_id"
+            RETURNING "unfinished" INTO left_open;
+        END IF;
+        PERFORM "group_counts_add"(OLD."group_id", OLD."org_id", OLD."user_id", OLD."status", -1,
+                                   -OLD."progress_percent", OLD."created_at", now());
+        PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 1,
+                                   NEW."progress_percent", NEW."created_at", "group_finish_time"(NEW));
+        IF is_open < was_open AND left_open = 0 THEN
+            -- Fixed now (the counts above included), like the job events: the org's whole group (a
+            -- webhook is per org, admin-managed).
+            INSERT INTO "webhook_deliveries" ("id", "webhook_id", "job_id", "group_id", "event", "payload")
+            SELECT gen_random_uuid(), w."id", NEW."id", NEW."group_id", 'group.completed',
+                   jsonb_build_object('type', 'group.completed', 'timestamp', "webhook_iso"(now()),
+                                      'data', "group_view"(NEW."group_id", NEW."org_id", NULL))
+            FROM "webhooks" w
+            WHERE w."org_id" = NEW."org_id" AND w."enabled" AND 'group.completed' = ANY (w."events");
+        END IF;
+        RETURN NULL;
+    END IF;
+    -- Deleted (retention), or moved to another group (nothing does that today). A job leaving its
+    -- group never completes it: only a job becoming final does.
+    IF OLD."group_id" IS NOT NULL THEN
         UPDATE "groups" SET "unfinished" = "unfinished" - was_open
-        WHERE "org_id" = OLD."org_id" AND "group_id" = OLD."group_id" AND was_open > 0;
+        WHERE "org_id" = OLD."org_id" AND "group_id" = OLD."group_id";
+        PERFORM "group_counts_add"(OLD."group_id", OLD."org_id", OLD."user_id", OLD."status", -1,
+                                   -OLD."progress_percent", OLD."created_at", now());
         IF TG_OP = 'DELETE' THEN
-            -- Retention: a group whose jobs are all deleted leaves no rows behind.
+            -- A group whose jobs are all deleted leaves no rows behind.
             DELETE FROM "group_counts" WHERE "group_id" = OLD."group_id" AND "org_id" = OLD."org_id" AND "jobs" = 0;
             DELETE FROM "groups" gr WHERE gr."org_id" = OLD."org_id" AND gr."group_id" = OLD."group_id"
               AND NOT EXISTS (SELECT 1 FROM "group_counts" c WHERE c."group_id" = OLD."group_id" AND c."org_id" = OLD."org_id");
         END IF;
-        IF TG_OP = 'UPDATE' AND NEW."group_id" IS NOT NULL THEN
-            INSERT INTO "groups" AS gr ("org_id", "group_id", "unfinished", "created_at")
-            VALUES (NEW."org_id", NEW."group_id", is_open, NEW."created_at")
-            ON CONFLICT ("org_id", "group_id") DO UPDATE SET "unfinished" = gr."unfinished" + excluded."unfinished";
-        END IF;
-        RETURN NULL;
     END IF;
-    IF is_open = was_open THEN
-        RETURN NULL;
-    END IF;
-    -- The group's row lock orders concurrent transactions: exactly one sees its last job finish.
-    UPDATE "groups" SET
-        "unfinished" = "unfinished" + is_open - was_open,
-        "finished_at" = CASE WHEN "unfinished" + is_open - was_open = 0 THEN "group_finish_time"(NEW) END,
-        "completions" = "completions" + ("unfinished" + is_open - was_open = 0)::int
-    WHERE "org_id" = NEW."org_id" AND "group_id" = NEW."group_id"
-    RETURNING "unfinished" INTO left_open;
-    IF left_open = 0 THEN
-        -- Fixed now, like the job events: the org's whole group (a webhook is per org, admin-managed).
-        INSERT INTO "webhook_deliveries" ("id", "webhook_id", "job_id", "group_id", "event", "payload")
-        SELECT gen_random_uuid(), w."id", NEW."id", NEW."group_id", 'group.completed',
-               jsonb_build_object('type', 'group.completed', 'timestamp', "webhook_iso"(now()),
-                                  'data', "group_view"(NEW."group_id", NEW."org_id", NULL))
-        FROM "webhooks" w
-        WHERE w."org_id" = NEW."org_id" AND w."enabled" AND 'group.completed' = ANY (w."events");
+    IF TG_OP = 'UPDATE' AND NEW."group_id" IS NOT NULL THEN
+        INSERT INTO "groups" AS gr ("org_id", "group_id", "unfinished", "created_at")
+        VALUES (NEW."org_id", NEW."group_id", is_open, NEW."created_at")
+        ON CONFLICT ("org_id", "group_id") DO UPDATE SET "unfinished" = gr."unfinished" + excluded."unfinished";
+        PERFORM "group_counts_add"(NEW."group_id", NEW."org_id", NEW."user_id", NEW."status", 1,
+                                   NEW."progress_percent", NEW."created_at", "group_finish_time"(NEW));
     END IF;
     RETURN NULL;
 END;
