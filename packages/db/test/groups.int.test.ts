@@ -9,6 +9,7 @@ import {
   readGroupView,
   type JobSnapshot,
 } from "../src/index";
+import type { GroupView } from "@jobstream/contract";
 import { jobSnapshot, newJobRow } from "../src/test-rows";
 import { it } from "./fixtures";
 
@@ -153,6 +154,16 @@ describe("group counts", () => {
       groupId,
     ]);
     expect(groups).toEqual([{ unfinished: 0, completions: 3 }]);
+    // A new job reopens the finished group; its finish is the next completion.
+    const late = newJobRow({ orgId: org, groupId });
+    await insertPendingJobs(pool, [late]);
+    expect((await readGroupView(pool, groupId, { orgId: org, userId: null }))?.finishedAt).toBeNull();
+    await apply(pool, late.id, 1, finished("completed", 100));
+    const { rows: all } = await pool.query<{ data: GroupView }>(
+      `SELECT payload->'data' AS data FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at`,
+      [webhook],
+    );
+    expect(all.map((d) => d.data.total)).toEqual([24, 24, 24, 25]);
     expect(await drift(pool)).toEqual([]);
   });
 });
