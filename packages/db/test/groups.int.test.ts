@@ -126,7 +126,8 @@ describe("group counts", () => {
     const groupId = randomUUID();
     const webhook = randomUUID();
     await pool.query(
-      `INSERT INTO webhooks (id, org_id, url, events, secret) VALUES ($1, $2, 'https://x.example', '{group.completed}', 's')`,
+      `INSERT INTO webhooks (id, org_id, url, events, secret)
+       VALUES ($1, $2, 'https://x.example', '{group.completed}', 's')`,
       [webhook, org],
     );
     const rows = Array.from({ length: 24 }, (_, i) =>

@@ -45,13 +45,15 @@ $$;
 CREATE FUNCTION "group_counts_add"(g text, o uuid, u uuid, s "job_status", n int, p numeric, first timestamptz,
                                    entered timestamptz) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO "group_counts" AS c ("group_id", "org_id", "user_key", "status", "jobs", "progress_sum", "first_at", "entered_at")
+    INSERT INTO "group_counts" AS c
+        ("group_id", "org_id", "user_key", "status", "jobs", "progress_sum", "first_at", "entered_at")
     VALUES (g, o, coalesce(u, '00000000-0000-0000-0000-000000000000'), s, n, p, first, entered)
     ON CONFLICT ("group_id", "org_id", "user_key", "status") DO UPDATE SET
         "jobs" = c."jobs" + excluded."jobs",
         "progress_sum" = c."progress_sum" + excluded."progress_sum",
         "first_at" = least(c."first_at", excluded."first_at"),
-        "entered_at" = CASE WHEN excluded."jobs" > 0 THEN greatest(c."entered_at", excluded."entered_at") ELSE c."entered_at" END;
+        "entered_at" = CASE WHEN excluded."jobs" > 0 THEN greatest(c."entered_at", excluded."entered_at")
+                            ELSE c."entered_at" END;
 END;
 $$;
 
@@ -158,7 +160,8 @@ BEGIN
             -- A group whose jobs are all deleted leaves no rows behind.
             DELETE FROM "group_counts" WHERE "group_id" = OLD."group_id" AND "org_id" = OLD."org_id" AND "jobs" = 0;
             DELETE FROM "groups" gr WHERE gr."org_id" = OLD."org_id" AND gr."group_id" = OLD."group_id"
-              AND NOT EXISTS (SELECT 1 FROM "group_counts" c WHERE c."group_id" = OLD."group_id" AND c."org_id" = OLD."org_id");
+              AND NOT EXISTS (SELECT 1 FROM "group_counts" c
+                              WHERE c."group_id" = OLD."group_id" AND c."org_id" = OLD."org_id");
         END IF;
     END IF;
     IF TG_OP = 'UPDATE' AND NEW."group_id" IS NOT NULL THEN
@@ -184,7 +187,8 @@ CREATE TRIGGER "jobs_groups_delete" AFTER DELETE ON "jobs"
     FOR EACH ROW WHEN (OLD."group_id" IS NOT NULL) EXECUTE FUNCTION "groups_follow_jobs"();
 
 -- Groups of jobs stored before this migration.
-INSERT INTO "group_counts" ("group_id", "org_id", "user_key", "status", "jobs", "progress_sum", "first_at", "entered_at")
+INSERT INTO "group_counts"
+    ("group_id", "org_id", "user_key", "status", "jobs", "progress_sum", "first_at", "entered_at")
 SELECT j."group_id", j."org_id", coalesce(j."user_id", '00000000-0000-0000-0000-000000000000'), j."status", count(*),
        sum(j."progress_percent"), min(j."created_at"), max("group_finish_time"(j))
 FROM "jobs" j WHERE j."group_id" IS NOT NULL
