@@ -23,3 +23,4 @@ export * from "./repositories/queue-states";
 export * from "./repositories/webhooks";
 export * from "./repositories/webhook-deliveries";
 export { SYSTEM_ORG_ID } from "@jobstream/contract";
+export type { Page, PageRequest } from "./repositories/keyset";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { JobCursor } from "@jobstream/db";
+import type { JobCursor, Page, PageRequest } from "@jobstream/db";
 import { ApiError } from "../http/errors";
 import { instantSchema } from "./instant";
 
@@ -21,6 +21,21 @@ export function decodeJobCursor(value: string): JobCursor {
       { path: "cursor", message: "not a cursor this API issued" },
     ]);
   }
+}
+
+/** The page a list's `limit` and `cursor` ask for (a cursor this API did not issue is a 400). */
+export function pageRequest(query: { readonly limit: number; readonly cursor?: string | undefined }): PageRequest {
+  return { limit: query.limit, after: query.cursor === undefined ? undefined : decodeJobCursor(query.cursor) };
+}
+
+/** A keyset-paged list answer: the page's rows as views under `key`, and the next page's cursor. */
+export function pageAnswer<K extends string, Row, View>(
+  key: K,
+  page: Page<Row>,
+  view: (row: Row) => View,
+): Record<K, View[]> & { nextCursor: string | null } {
+  const rows = { [key]: page.rows.map(view) } as Record<K, View[]>;
+  return { ...rows, nextCursor: page.next === null ? null : encodeJobCursor(page.next) };
 }
 
 export function encodeItemCursor(id: bigint): string {

@@ -1,5 +1,5 @@
 import type { Queryable } from "../pg";
-import { selectPage, type KeysetCursor } from "./keyset";
+import { selectPage, type KeysetCursor, type Page, type PageRequest } from "./keyset";
 import type { JobScope } from "./reads";
 
 /** What a schedule is (the editable part): written on create and on every change. */
@@ -80,21 +80,13 @@ export async function findScheduleById(db: Queryable, id: string): Promise<Sched
 }
 
 /** A page of the schedules a scope sees, newest first, keyset-paged on (created_at, id). */
-export async function listSchedules(
-  db: Queryable,
-  scope: JobScope,
-  page: { readonly limit: number; readonly after?: ScheduleCursor },
-): Promise<{ schedules: ScheduleRow[]; next: ScheduleCursor | null }> {
-  const { rows: schedules, next } = await selectPage<ScheduleRow>(
+export function listSchedules(db: Queryable, scope: JobScope, page: PageRequest): Promise<Page<ScheduleRow>> {
+  const filter = "($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)";
+  return selectPage(
     db,
-    {
-      select: `SELECT ${COLUMNS} FROM schedules`,
-      filter: "($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)",
-      params: [scope.orgId, scope.userId],
-    },
+    { select: `SELECT ${COLUMNS} FROM schedules`, filter, params: [scope.orgId, scope.userId] },
     page,
   );
-  return { schedules, next };
 }
 
 /** Replaces a schedule's definition (a new revision); null when it does not exist. */

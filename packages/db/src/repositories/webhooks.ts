@@ -1,6 +1,5 @@
 import type { Queryable } from "../pg";
-import { selectPage } from "./keyset";
-import type { JobCursor } from "./reads";
+import { selectPage, type Page, type PageRequest } from "./keyset";
 
 /** A completion webhook as stored (the secret included: callers decide when to show it). */
 export interface WebhookRow {
@@ -56,17 +55,9 @@ export async function findWebhook(db: Queryable, id: string): Promise<WebhookRow
 }
 
 /** Newest first; `orgId` null lists every org's (operators, services). */
-export async function listWebhooks(
-  db: Queryable,
-  orgId: string | null,
-  page: { readonly limit: number; readonly after?: JobCursor },
-): Promise<{ webhooks: WebhookRow[]; next: JobCursor | null }> {
-  const { rows: webhooks, next } = await selectPage<WebhookRow>(
-    db,
-    { select: `SELECT ${COLUMNS} FROM webhooks`, filter: "($1::uuid IS NULL OR org_id = $1)", params: [orgId] },
-    page,
-  );
-  return { webhooks, next };
+export function listWebhooks(db: Queryable, orgId: string | null, page: PageRequest): Promise<Page<WebhookRow>> {
+  const filter = "($1::uuid IS NULL OR org_id = $1)";
+  return selectPage(db, { select: `SELECT ${COLUMNS} FROM webhooks`, filter, params: [orgId] }, page);
 }
 
 export async function updateWebhook(db: Queryable, id: string, change: WebhookChange): Promise<WebhookRow | null> {
