@@ -1,4 +1,4 @@
-import type { Queryable } from "../pg";
+import { queryOne, type Queryable } from "../pg";
 import { nonFinalJobStatuses, type JobStatusName } from "../status";
 import type { JobScope } from "./reads";
 
@@ -68,8 +68,7 @@ const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} 
 
 /** One job for its view and access check, or null. Callers check the id is a UUID. */
 export async function findJobViewRow(db: Queryable, id: string): Promise<JobViewRow | null> {
-  const { rows } = await db.query<JobViewRow>(BY_ID, [id]);
-  return rows[0] ?? null;
+  return queryOne<JobViewRow>(db, BY_ID, [id]);
 }
 
 /**

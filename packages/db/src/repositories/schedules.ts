@@ -1,4 +1,4 @@
-import type { Queryable } from "../pg";
+import { queryOne, type Queryable } from "../pg";
 import { selectPage, type KeysetCursor, type Page, type PageRequest } from "./keyset";
 import type { JobScope } from "./reads";
 
@@ -75,8 +75,7 @@ export async function ensureSchedule(db: Queryable, schedule: NewScheduleRow): P
 }
 
 export async function findScheduleById(db: Queryable, id: string): Promise<ScheduleRow | null> {
-  const { rows } = await db.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = $1::uuid`, [id]);
-  return rows[0] ?? null;
+  return queryOne<ScheduleRow>(db, `SELECT ${COLUMNS} FROM schedules WHERE id = $1::uuid`, [id]);
 }
 
 /** A page of the schedules a scope sees, newest first, keyset-paged on (created_at, id). */
@@ -95,7 +94,8 @@ export async function updateSchedule(
   id: string,
   definition: ScheduleDefinition,
 ): Promise<ScheduleRow | null> {
-  const { rows } = await db.query<ScheduleRow>(
+  return queryOne<ScheduleRow>(
+    db,
     `UPDATE schedules SET name = $2, cron = $3, every_ms = $4, timezone = $5, job = $6, start_at = $7, end_at = $8,
        paused = $9, revision = revision + 1, updated_at = now()
      WHERE id = $1::uuid RETURNING ${COLUMNS}`,
@@ -111,7 +111,6 @@ export async function updateSchedule(
       definition.paused,
     ],
   );
-  return rows[0] ?? null;
 }
 
 export async function deleteSchedule(db: Queryable, id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Queryable } from "../pg";
+import { queryOne, type Queryable } from "../pg";
 import { selectPage, type Page, type PageRequest } from "./keyset";
 
 /** One attempt to send a delivery, as shown by GET /v1/webhooks/:id/deliveries. */
@@ -49,13 +49,13 @@ export async function redeliverWebhookDelivery(
   webhookId: string,
   deliveryId: string,
 ): Promise<WebhookDeliveryRow | null> {
-  const { rows } = await db.query<WebhookDeliveryRow>(
+  return queryOne<WebhookDeliveryRow>(
+    db,
     `UPDATE webhook_deliveries SET status = 'pending', schedule_step = 0, next_attempt_at = now(), claim_id = NULL,
        updated_at = now()
      WHERE id = $1 AND webhook_id = $2 RETURNING ${COLUMNS}`,
     [deliveryId, webhookId],
   );
-  return rows[0] ?? null;
 }
 
 /** A delivery taken by one sender until `leaseUntil`. */
