@@ -97,6 +97,7 @@ export function usePaged<T>(
     load,
     rows: ready?.rows ?? [],
     nextCursor: ready?.nextCursor ?? null,
+    hasMore: (ready?.nextCursor ?? null) !== null,
     loadMore,
     loadingMore: more.loading,
     moreError: more.error,

@@ -1,7 +1,8 @@
 import type { ScheduleView } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { useState } from "react";
-import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
+import { ListShell } from "../components/list-shell";
+import { ErrorBox } from "../components/states";
 import { formatTime, shortId } from "../format";
 import { Link } from "../router";
 import { usePaged } from "../use-load";
@@ -58,48 +59,32 @@ export function SchedulesPage() {
   return (
     <section aria-labelledby="schedules-heading">
       <h1 id="schedules-heading">Schedules</h1>
-      {list.load.state === "loading" && <Loading what="schedules" />}
-      {list.load.state === "error" && <ErrorBox error={list.load.error} onRetry={list.reload} />}
-      {list.load.state === "ready" && list.rows.length === 0 && <Empty>No schedules yet.</Empty>}
-      {list.rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="schedules-table">
-            <TableHead
-              hiddenCaption
-              caption="Schedules, newest first"
-              columns={["Name", "Job", "When", "Last run", "Next run", "State"]}
-            />
-            <tbody>
-              {list.rows.map((s) => (
-                <tr key={s.id} data-schedule-id={s.id}>
-                  <td>
-                    <Link to={`/jobs?scheduleId=${s.id}`}>{s.name}</Link>
-                    <div className="muted mono">{shortId(s.id)}</div>
-                  </td>
-                  <td>
-                    {s.job.type}
-                    <span className="muted">/{s.job.subtype}</span>
-                  </td>
-                  <td>{timing(s)}</td>
-                  <td>
-                    {s.lastJobId === null ? "–" : <Link to={`/jobs/${s.lastJobId}`}>{formatTime(s.lastRunAt)}</Link>}
-                  </td>
-                  <td>{s.paused ? "paused" : formatTime(s.nextRunAt)}</td>
-                  <td>
-                    <PauseButton schedule={s} onChanged={replace} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={list.nextCursor !== null}
-        loading={list.loadingMore}
-        error={list.moreError}
-        onLoad={list.loadMore}
+      <ListShell
+        list={list}
         what="schedules"
+        empty="No schedules yet."
+        className="schedules-table"
+        hiddenCaption
+        caption="Schedules, newest first"
+        columns={["Name", "Job", "When", "Last run", "Next run", "State"]}
+        row={(s) => (
+          <tr key={s.id} data-schedule-id={s.id}>
+            <td>
+              <Link to={`/jobs?scheduleId=${s.id}`}>{s.name}</Link>
+              <div className="muted mono">{shortId(s.id)}</div>
+            </td>
+            <td>
+              {s.job.type}
+              <span className="muted">/{s.job.subtype}</span>
+            </td>
+            <td>{timing(s)}</td>
+            <td>{s.lastJobId === null ? "–" : <Link to={`/jobs/${s.lastJobId}`}>{formatTime(s.lastRunAt)}</Link>}</td>
+            <td>{s.paused ? "paused" : formatTime(s.nextRunAt)}</td>
+            <td>
+              <PauseButton schedule={s} onChanged={replace} />
+            </td>
+          </tr>
+        )}
       />
     </section>
   );
