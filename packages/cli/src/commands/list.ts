@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { jobStatuses, type JobStatus } from "@jobstream/client";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
@@ -15,14 +16,9 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
   const { values } = parseArgs({
     args,
     options: {
-      status: { type: "string" },
-      type: { type: "string" },
-      subtype: { type: "string" },
-      group: { type: "string" },
-      user: { type: "string" },
-      q: { type: "string" },
+      ...stringFlags("status", "type", "subtype", "group", "user", "q"),
       limit: { type: "string", default: "50" },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const limit = positiveInt("limit", values.limit);
