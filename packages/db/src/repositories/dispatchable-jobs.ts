@@ -20,7 +20,8 @@ export interface DispatchableJob {
   readonly updatedAt: Date;
 }
 
-const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, input, priority, attempts, max_attempts AS "maxAttempts",
+const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, input, priority, attempts,
+  max_attempts AS "maxAttempts",
   options, run_at AS "runAt", last_event_seq::float8 AS "lastEventSeq", updated_at AS "updatedAt"`;
 
 /** The outbox: jobs stored but not (known to be) in Redis, oldest first. */
@@ -54,7 +55,8 @@ export async function findStaleUnfinishedJobs(
 export async function touchJobs(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+    `UPDATE jobs SET updated_at = now()
+     WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
     [ids],
   );
 }

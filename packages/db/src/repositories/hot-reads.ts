@@ -55,9 +55,11 @@ export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
 const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
-  total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
+  total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems",
+  skipped_items AS "skippedItems",
   metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
-  parent_id AS "parentId", group_id AS "groupId", schedule_id::text AS "scheduleId", created_at AS "createdAt", queued_at AS "queuedAt",
+  parent_id AS "parentId", group_id AS "groupId", schedule_id::text AS "scheduleId", created_at AS "createdAt",
+  queued_at AS "queuedAt",
   started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
   duration_ms AS "durationMs", expires_at AS "expiresAt"`;
 

@@ -90,7 +90,8 @@ up AS (
     attempt = excluded.attempt, processed_at = excluded.processed_at
   WHERE ji.attempt <= excluded.attempt
     AND (ji.status, ji.message, ji.error_code, ji.before_state, ji.after_state, ji.attempt)
-        IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state, excluded.after_state, excluded.attempt)
+        IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state,
+                          excluded.after_state, excluded.attempt)
   RETURNING ji.job_id, ji.ref, ji.status
 ),
 delta AS (
@@ -112,7 +113,10 @@ applied AS (
     progress_percent = u.progress,
     progress_message = u.message,
     current_step = u.step,
-    total_items = coalesce(u.total, CASE WHEN j.total_declared OR d.job_id IS NULL THEN j.total_items ELSE j.total_items + d.new_rows END),
+    total_items = coalesce(
+      u.total,
+      CASE WHEN j.total_declared OR d.job_id IS NULL THEN j.total_items ELSE j.total_items + d.new_rows END
+    ),
     total_declared = j.total_declared OR u.total IS NOT NULL,
     processed_items = j.processed_items + coalesce(d.processed, 0),
     failed_items = j.failed_items + coalesce(d.failed, 0),
@@ -155,7 +159,10 @@ timeline AS (
 )
 SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM applied) AS updated,
        (SELECT count(*)::int FROM timeline) AS inserted, (SELECT count(*)::int FROM counted) AS counted,
-       ARRAY(SELECT m.id::text FROM unnest($${String(NAMED_AT)}::uuid[]) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = m.id)) AS missing`;
+       ARRAY(
+         SELECT m.id::text FROM unnest($${String(NAMED_AT)}::uuid[]) AS m(id)
+         WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = m.id)
+       ) AS missing`;
 
 /**
  * Writes a batch's rows in one statement. Idempotent and order-safe per job: a snapshot older than

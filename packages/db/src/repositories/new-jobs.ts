@@ -67,7 +67,8 @@ WITH ins AS (
   RETURNING id, queue, created_at
 ),
 created AS (
-  INSERT INTO job_events (job_id, type, data, created_at) SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
+  INSERT INTO job_events (job_id, type, data, created_at)
+  SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
 )
 SELECT id::text FROM ins`;
 
@@ -102,7 +103,8 @@ export async function markDispatched(
      ),
      events AS (
        INSERT INTO job_events (job_id, type, data, created_at)
-       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved
+       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3
+       FROM moved
      )
      SELECT id::text, version::text FROM moved`,
     [jobs.map((j) => j.id), jobs.map((j) => j.status), at.toISOString()],

@@ -35,11 +35,12 @@ export interface ScheduleRow extends NewScheduleRow {
 /** Position after the last schedule of a page: newest first, ties broken by id. */
 export type ScheduleCursor = KeysetCursor;
 
-const COLUMNS = `id::text, org_id::text AS "orgId", user_id::text AS "userId", name, cron, every_ms AS "everyMs", timezone,
-  job, start_at AS "startAt", end_at AS "endAt", paused, revision, last_run_at AS "lastRunAt",
+const COLUMNS = `id::text, org_id::text AS "orgId", user_id::text AS "userId", name, cron, every_ms AS "everyMs",
+  timezone, job, start_at AS "startAt", end_at AS "endAt", paused, revision, last_run_at AS "lastRunAt",
   last_job_id::text AS "lastJobId", next_run_at AS "nextRunAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-const INSERT = `INSERT INTO schedules (id, org_id, user_id, name, cron, every_ms, timezone, job, start_at, end_at, paused)
+const INSERT = `INSERT INTO schedules
+    (id, org_id, user_id, name, cron, every_ms, timezone, job, start_at, end_at, paused)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
 
 const insertParams = (s: NewScheduleRow) => [
