@@ -39,7 +39,8 @@ export const windowMark = (page: Page) => page.evaluate(() => (window as unknown
 /**
  * A dashboard test file: its own system (API and every worker role), one Chromium, and the callers
  * of one org: members `alice` and `bob`, its `admin`, and a platform `operator`. `newPage` opens a
- * fresh browser profile per call; every page is closed after the test, which fails if a page threw.
+ * fresh browser profile per call, `signedIn` one signed in on the jobs list; every page is closed
+ * after the test, which fails if a page threw.
  */
 export const dashboardTest = systemTest(async (sys) => {
   await sys.startApi();
@@ -79,4 +80,11 @@ export const dashboardTest = systemTest(async (sys) => {
       });
       return page;
     };
+  })
+  /** A fresh page signed in as `token`, on the jobs list with its first page and live stream. */
+  .extend("signedIn", ({ sys, newPage }) => async (token: string): Promise<Page> => {
+    const page = await newPage();
+    await signIn(sys, page, token);
+    await liveAndListed(page);
+    return page;
   });

@@ -1,17 +1,15 @@
 // The job page: live progress, items, the timeline, cancel and retry.
 import { describe, expect } from "vitest";
 import { accessibilityViolations, screenshot } from "./browser";
-import { dashboardTest as it, soon, signIn, liveAndListed, markWindow, windowMark } from "./dashboard-fixture";
+import { dashboardTest as it, soon, signIn, markWindow, windowMark } from "./dashboard-fixture";
 
 describe("dashboard job page", () => {
   it("shows a job enqueued through the API, its progress reaching 100 % without a reload, then its items", async ({
     sys,
     tokens,
-    newPage,
+    signedIn,
   }) => {
-    const page = await newPage();
-    await signIn(sys, page, tokens.alice);
-    await liveAndListed(page);
+    const page = await signedIn(tokens.alice);
     await markWindow(page, 42);
     const job = await sys.enqueue(tokens.alice, {
       type: "synthetic",

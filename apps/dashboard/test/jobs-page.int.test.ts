@@ -1,7 +1,7 @@
 // The jobs list: live rows, polling when streams fail, and what another member may not see.
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import { dashboardTest as it, soon, signIn, liveAndListed, markWindow, windowMark } from "./dashboard-fixture";
+import { dashboardTest as it, soon, signIn, markWindow, windowMark } from "./dashboard-fixture";
 
 describe("dashboard jobs list", () => {
   it("falls back to polling when streams are refused or broken, and the page still updates", async ({
@@ -48,14 +48,10 @@ describe("dashboard jobs list", () => {
   it("does not show one member's job to another member, neither in pages nor live", async ({
     sys,
     tokens,
-    newPage,
+    signedIn,
   }) => {
-    const page = await newPage();
-    await signIn(sys, page, tokens.bob);
-    await liveAndListed(page);
-    const alicePage = await newPage();
-    await signIn(sys, alicePage, tokens.alice);
-    await liveAndListed(alicePage);
+    const page = await signedIn(tokens.bob);
+    const alicePage = await signedIn(tokens.alice);
     const job = await sys.enqueue(tokens.alice, {
       type: "synthetic",
       subtype: "work",

@@ -57,14 +57,8 @@ describe("dashboard sign-in", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 
-  it("ends the session when the API answers 401 to the jobs client (a revoked token)", async ({
-    sys,
-    tokens,
-    newPage,
-  }) => {
-    const page = await newPage();
-    await signIn(sys, page, tokens.alice);
-    await liveAndListed(page);
+  it("ends the session when the API answers 401 to the jobs client (a revoked token)", async ({ tokens, signedIn }) => {
+    const page = await signedIn(tokens.alice);
     await page.evaluate(() => {
       const stored = JSON.parse(window.sessionStorage.getItem("jobstream.session") ?? "{}") as object;
       window.sessionStorage.setItem("jobstream.session", JSON.stringify({ ...stored, token: "revoked" }));

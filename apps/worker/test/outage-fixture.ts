@@ -1,8 +1,16 @@
 // What the outage tests share: their own servers to stop and start, /readyz polling, and log checks.
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
 import { PrivatePostgres, PrivateRedis, System, waitFor, type AppProcess } from "@jobstream/testing";
 import { launchSystem } from "@jobstream/testing/fixtures";
+
+/** Where the processes the outage tests start live. */
+export const appDirs = {
+  api: fileURLToPath(new URL("../../api", import.meta.url)),
+  worker: fileURLToPath(new URL("..", import.meta.url)),
+  launcher: fileURLToPath(new URL("../../../tooling/launcher", import.meta.url)),
+};
 
 /**
  * A test file's own Redis and Postgres, which its tests stop and start (the shared servers are
@@ -26,8 +34,7 @@ export const outageTest = test
     const { sys } = await launchSystem(new System(redis.url, postgres.adminUrl), onCleanup, () => Promise.resolve());
     return sys;
   })
-  .extend("member", ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }))
-  .extend("outage", { scope: "file" }, ({ redis, postgres }): Servers => ({ redis, postgres }));
+  .extend("member", ({ sys }) => sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" }));
 
 export interface Servers {
   redis: PrivateRedis;
