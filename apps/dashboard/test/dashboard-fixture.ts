@@ -37,54 +37,60 @@ export async function markWindow(page: Page, mark: number): Promise<void> {
 export const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker?: number }).marker);
 
 /**
- * A dashboard test file: its own system (API and every worker role), one Chromium, and the callers
- * of one org: members `alice` and `bob`, its `admin`, and a platform `operator`. `newPage` opens a
- * fresh browser profile per call, `signedIn` one signed in on the jobs list; every page is closed
- * after the test, which fails if a page threw.
+ * A dashboard test file: its own system (API and every worker role, `env` added to theirs), one
+ * Chromium, and the callers of one org: members `alice` and `bob`, its `admin`, and a platform
+ * `operator`. `newPage` opens a fresh browser profile per call, `signedIn` one signed in on the jobs
+ * list; every page is closed after the test, which fails if a page threw.
  */
-export const dashboardTest = systemTest(async (sys) => {
-  await sys.startApi();
-  await sys.startWorker("work,mirror,housekeep");
-})
-  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
-  .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
-    const browser = await launchBrowser();
-    onCleanup(() => browser.close());
-    return browser;
-  })
-  .extend("tokens", { scope: "file" }, async ({ sys }) => {
-    const org = randomUUID();
-    const [alice, bob, admin, operator] = await Promise.all([
-      sys.token({ org, sub: randomUUID(), role: "member" }),
-      sys.token({ org, sub: randomUUID(), role: "member" }),
-      sys.token({ org, role: "admin" }),
-      sys.token({ role: "operator" }),
-    ]);
-    return { org, alice, bob, admin, operator };
-  })
-  .extend("newPage", ({ browser }, { onCleanup }) => {
-    const contexts: { close: () => Promise<void> }[] = [];
-    // Uncaught errors in any page: a test that passes while the app threw would hide a bug.
-    const pageErrors: string[] = [];
-    onCleanup(async () => {
-      for (const context of contexts) await context.close();
-      expect(pageErrors).toEqual([]);
-    });
-    return async (width = 1280): Promise<Page> => {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
-      page.on("pageerror", (error) => {
-        pageErrors.push(error.message);
-      });
-      return page;
-    };
-  })
-  /** A fresh page signed in as `token`, on the jobs list with its first page and live stream. */
-  .extend("signedIn", ({ sys, newPage }) => async (token: string): Promise<Page> => {
-    const page = await newPage();
-    await signIn(sys, page, token);
-    await liveAndListed(page);
-    return page;
-  });
+export function dashboardTestWith(env: { api?: Record<string, string>; worker?: Record<string, string> } = {}) {
+  return (
+    systemTest(async (sys) => {
+      await sys.startApi(env.api);
+      await sys.startWorker("work,mirror,housekeep", env.worker);
+    })
+      // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+      .extend("browser", { scope: "file" }, async ({}, { onCleanup }) => {
+        const browser = await launchBrowser();
+        onCleanup(() => browser.close());
+        return browser;
+      })
+      .extend("tokens", { scope: "file" }, async ({ sys }) => {
+        const org = randomUUID();
+        const [alice, bob, admin, operator] = await Promise.all([
+          sys.token({ org, sub: randomUUID(), role: "member" }),
+          sys.token({ org, sub: randomUUID(), role: "member" }),
+          sys.token({ org, role: "admin" }),
+          sys.token({ role: "operator" }),
+        ]);
+        return { org, alice, bob, admin, operator };
+      })
+      .extend("newPage", ({ browser }, { onCleanup }) => {
+        const contexts: { close: () => Promise<void> }[] = [];
+        // Uncaught errors in any page: a test that passes while the app threw would hide a bug.
+        const pageErrors: string[] = [];
+        onCleanup(async () => {
+          for (const context of contexts) await context.close();
+          expect(pageErrors).toEqual([]);
+        });
+        return async (width = 1280): Promise<Page> => {
+          const context = await browser.newContext({ viewport: { width, height: 900 } });
+          contexts.push(context);
+          const page = await context.newPage();
+          page.setDefaultTimeout(20_000);
+          page.on("pageerror", (error) => {
+            pageErrors.push(error.message);
+          });
+          return page;
+        };
+      })
+      /** A fresh page signed in as `token`, on the jobs list with its first page and live stream. */
+      .extend("signedIn", ({ sys, newPage }) => async (token: string): Promise<Page> => {
+        const page = await newPage();
+        await signIn(sys, page, token);
+        await liveAndListed(page);
+        return page;
+      })
+  );
+}
+
+export const dashboardTest = dashboardTestWith();

@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { shortId } from "../format";
+import { Link } from "../router";
 import type { Load } from "../use-load";
 import { Empty, LoadMore, LoadStatus, TableHead } from "./states";
 
@@ -67,5 +69,15 @@ export function ListShell<Row>({
         what={what}
       />
     </>
+  );
+}
+
+/** A row's first cell: its name as a link to its page, and its short id under it. */
+export function NameCell({ to, name, id }: { to: string; name: string; id: string }) {
+  return (
+    <td>
+      <Link to={to}>{name}</Link>
+      <div className="muted mono">{shortId(id)}</div>
+    </td>
   );
 }

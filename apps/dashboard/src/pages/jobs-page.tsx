@@ -2,10 +2,10 @@ import type { JobStatus, JobSummary } from "@jobstream/client";
 import { useJobs, useJobstreamClient, type JobsFilter } from "@jobstream/react";
 import { queryString } from "../api/client";
 import { ProgressBar } from "../components/progress-bar";
-import { ListShell, type ListView } from "../components/list-shell";
+import { ListShell, NameCell, type ListView } from "../components/list-shell";
 import { StatusBadge } from "../components/status-badge";
-import { formatDuration, formatTime, shortId } from "../format";
-import { Link, navigate } from "../router";
+import { formatDuration, formatTime } from "../format";
+import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
 
@@ -71,10 +71,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
         columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]}
         row={(job) => (
           <tr key={job.id} data-job-id={job.id}>
-            <td>
-              <Link to={`/jobs/${job.id}`}>{job.name}</Link>
-              <div className="muted mono">{shortId(job.id)}</div>
-            </td>
+            <NameCell to={`/jobs/${job.id}`} name={job.name} id={job.id} />
             <td>
               {job.type}
               {job.subtype !== null && <span className="muted">/{job.subtype}</span>}

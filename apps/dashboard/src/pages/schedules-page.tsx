@@ -1,9 +1,8 @@
 import type { ScheduleView } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
-import { useState } from "react";
-import { ListShell } from "../components/list-shell";
-import { ErrorBox } from "../components/states";
-import { formatTime, shortId } from "../format";
+import { ListShell, NameCell } from "../components/list-shell";
+import { ActionButton } from "../components/action-button";
+import { formatTime } from "../format";
 import { Link } from "../router";
 import { usePaged } from "../use-load";
 
@@ -15,34 +14,15 @@ function timing(s: ScheduleView): string {
 
 /** Pause or resume one schedule; the row shows the schedule as the API answered. */
 function PauseButton({ schedule, onChanged }: { schedule: ScheduleView; onChanged: (s: ScheduleView) => void }) {
-  const jobstream = useJobstreamClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const toggle = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const api = jobstream.schedules;
-      onChanged(await (schedule.paused ? api.resume(schedule.id) : api.pause(schedule.id)));
-    } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const api = useJobstreamClient().schedules;
+  const label = schedule.paused ? "Resume" : "Pause";
   return (
-    <>
-      <button
-        type="button"
-        className="secondary"
-        disabled={busy}
-        aria-label={`${schedule.paused ? "Resume" : "Pause"} ${schedule.name}`}
-        onClick={() => void toggle()}
-      >
-        {schedule.paused ? "Resume" : "Pause"}
-      </button>
-      {error !== null && <ErrorBox error={error} />}
-    </>
+    <ActionButton
+      label={label}
+      name={`${label} ${schedule.name}`}
+      run={() => (schedule.paused ? api.resume(schedule.id) : api.pause(schedule.id))}
+      onDone={onChanged}
+    />
   );
 }
 
@@ -69,10 +49,7 @@ export function SchedulesPage() {
         columns={["Name", "Job", "When", "Last run", "Next run", "State"]}
         row={(s) => (
           <tr key={s.id} data-schedule-id={s.id}>
-            <td>
-              <Link to={`/jobs?scheduleId=${s.id}`}>{s.name}</Link>
-              <div className="muted mono">{shortId(s.id)}</div>
-            </td>
+            <NameCell to={`/jobs?scheduleId=${s.id}`} name={s.name} id={s.id} />
             <td>
               {s.job.type}
               <span className="muted">/{s.job.subtype}</span>
