@@ -106,6 +106,24 @@ export function usePaged<T>(
   };
 }
 
+/** A page of a client list call: its rows under `key` (`{ webhooks: […], nextCursor }`). */
+type ApiPage<K extends string, T> = Record<K, T[]> & { nextCursor: string | null };
+
+/**
+ * `usePaged` over a `@jobstream/client` list call (`jobstream.webhooks.list`): each page asked for by
+ * its cursor, its rows read from `key`. `name` tells lists of the same key apart (a webhook's deliveries).
+ */
+export function useApiList<K extends string, T>(
+  key: K,
+  list: (filter: { cursor?: string }, extras: { signal?: AbortSignal }) => Promise<ApiPage<K, T>>,
+  name: string = key,
+) {
+  return usePaged(name, async (cursor, signal) => {
+    const page = await list(cursor === null ? {} : { cursor }, { signal });
+    return { rows: page[key], nextCursor: page.nextCursor };
+  });
+}
+
 /**
  * Calls `reload` when `value` changes, at most once per `minIntervalMs` (the last change always
  * leads to a reload), without showing a loading state in between.

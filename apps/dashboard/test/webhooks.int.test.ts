@@ -31,12 +31,8 @@ const it = dashboardTestWith({
   });
 
 describe("dashboard webhooks pages", () => {
-  it("shows an admin the org's webhooks and a delivery's attempts, and redelivers it", async ({
-    sys,
-    tokens,
-    signedIn,
-    receiver,
-  }) => {
+  // An admin's view: the org's webhooks, then one webhook's delivery with each attempt.
+  it("lists webhooks, shows a delivery's attempts, redelivers it", async ({ sys, tokens, signedIn, receiver }) => {
     const made = await sys.request<{ webhook: { id: string } }>("POST", "/v1/webhooks", {
       token: tokens.admin,
       body: { url: receiver.url, events: ["job.completed"] },

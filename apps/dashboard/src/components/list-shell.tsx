@@ -54,13 +54,21 @@ export function ListShell<Row>({
   list,
   what,
   empty,
+  caption = `${what.charAt(0).toUpperCase()}${what.slice(1)}, newest first`,
   ...table
-}: TableProps<Row> & { list: ListView<Row>; what: string; empty: ReactNode }) {
+}: Omit<TableProps<Row>, "caption" | "className" | "hiddenCaption"> & {
+  list: ListView<Row>;
+  /** What the rows are (`webhooks`): says what loads and what "load more" brings; the table's class is `<what>-table`. */
+  what: string;
+  empty: ReactNode;
+  /** Read to screen readers only (the page's heading is on screen). */
+  caption?: string;
+}) {
   return (
     <>
       <LoadStatus load={list.load} what={what} onRetry={list.reload} />
       {list.load.state === "ready" && list.rows.length === 0 && <Empty>{empty}</Empty>}
-      <DataTable rows={list.rows} {...table} />
+      <DataTable rows={list.rows} className={`${what}-table`} hiddenCaption caption={caption} {...table} />
       <LoadMore
         hasMore={list.hasMore}
         loading={list.loadingMore}

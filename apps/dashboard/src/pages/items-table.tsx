@@ -46,8 +46,6 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
         list={list}
         what="items"
         empty={status === "" ? "This job has reported no items yet." : `No ${status} items.`}
-        className="items-table"
-        hiddenCaption
         caption="Item outcomes"
         columns={["Item", "Status", "Message", "Before", "After"]}
         row={(item) => (

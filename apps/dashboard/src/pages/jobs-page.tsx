@@ -15,6 +15,26 @@ function listFilter(filters: Filters): JobsFilter {
   return status === undefined ? rest : { ...rest, status: status as JobStatus };
 }
 
+const COLUMNS = ["Name", "Type", "Status", "Progress", "Created", "Duration"];
+
+const jobRow = (job: JobSummary) => (
+  <tr key={job.id} data-job-id={job.id}>
+    <NameCell to={`/jobs/${job.id}`} name={job.name} id={job.id} />
+    <td>
+      {job.type}
+      {job.subtype !== null && <span className="muted">/{job.subtype}</span>}
+    </td>
+    <td>
+      <StatusBadge status={job.status} />
+    </td>
+    <td>
+      <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
+    </td>
+    <td>{formatTime(job.createdAt)}</td>
+    <td>{formatDuration(job.durationMs)}</td>
+  </tr>
+);
+
 /** Every job the caller may see, newest first, filtered; rows update live (`useJobs`). */
 export function JobsPage({ search }: { search: URLSearchParams }) {
   const jobstream = useJobstreamClient();
@@ -61,32 +81,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
         </button>
       )}
-      <ListShell
-        list={list}
-        what="jobs"
-        empty="No jobs match these filters."
-        className="jobs-table"
-        hiddenCaption
-        caption="Jobs, newest first"
-        columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]}
-        row={(job) => (
-          <tr key={job.id} data-job-id={job.id}>
-            <NameCell to={`/jobs/${job.id}`} name={job.name} id={job.id} />
-            <td>
-              {job.type}
-              {job.subtype !== null && <span className="muted">/{job.subtype}</span>}
-            </td>
-            <td>
-              <StatusBadge status={job.status} />
-            </td>
-            <td>
-              <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
-            </td>
-            <td>{formatTime(job.createdAt)}</td>
-            <td>{formatDuration(job.durationMs)}</td>
-          </tr>
-        )}
-      />
+      <ListShell list={list} what="jobs" empty="No jobs match these filters." columns={COLUMNS} row={jobRow} />
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { LoadStatus } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatTime, shortId } from "../format";
 import { Link } from "../router";
-import { useLoad, usePaged } from "../use-load";
+import { useApiList, useLoad } from "../use-load";
 import { webhookState } from "./webhooks-page";
 
 /** One attempt as a reader scans it: the HTTP status (or why there was none) and how long it took. */
@@ -15,17 +15,59 @@ function attemptText(attempt: WebhookDelivery["attemptLog"][number]): string {
   return `${answer} · ${formatDuration(attempt.latencyMs)}`;
 }
 
+const COLUMNS = ["Delivery", "Job", "Status", "Attempts", "Next attempt", "Action"];
+const EMPTY = "No deliveries yet: one is sent when a job of the org ends with an event this webhook asks for.";
+
+/** One delivery: its job, status, every attempt, and a Redeliver button (the row then shows the answer). */
+function DeliveryRow({ d, onChanged: replace }: { d: WebhookDelivery; onChanged: (d: WebhookDelivery) => void }) {
+  const jobstream = useJobstreamClient();
+  return (
+    <tr data-delivery-id={d.id}>
+      <td>
+        <span className="mono">{shortId(d.id)}</span>
+        <div className="muted">{d.event}</div>
+      </td>
+      <td>
+        <Link to={`/jobs/${d.jobId}`}>{shortId(d.jobId)}</Link>
+      </td>
+      <td>
+        <StatusBadge status={d.status} />
+      </td>
+      <td>
+        <ol className="attempts" aria-label={`Attempts of delivery ${shortId(d.id)}`}>
+          {d.attemptLog.map((a) => (
+            <li key={a.at} title={formatTime(a.at)}>
+              {attemptText(a)}
+            </li>
+          ))}
+        </ol>
+      </td>
+      <td>{d.nextAttemptAt === null ? "–" : formatTime(d.nextAttemptAt)}</td>
+      <td>
+        <ActionButton
+          label="Redeliver"
+          name={`Redeliver ${shortId(d.id)}`}
+          run={() => jobstream.webhooks.redeliver(d.webhookId, d.id)}
+          onDone={replace}
+        />
+      </td>
+    </tr>
+  );
+}
+
 /** A webhook and its deliveries, newest first: every attempt's status code and latency, and redelivery. */
 export function WebhookPage({ id }: { id: string }) {
   const jobstream = useJobstreamClient();
   const hook = useLoad(`webhook ${id}`, (signal) => jobstream.webhooks.get(id, { signal }));
-  const list = usePaged(`deliveries ${id}`, async (cursor, signal) => {
-    const page = await jobstream.webhooks.deliveries(id, cursor === null ? {} : { cursor }, { signal });
-    return { rows: page.deliveries, nextCursor: page.nextCursor };
-  });
+  const list = useApiList(
+    "deliveries",
+    (page, extras) => jobstream.webhooks.deliveries(id, page, extras),
+    `deliveries ${id}`,
+  );
   const replace = (changed: WebhookDelivery) => {
     list.updateRows((rows) => rows.map((r) => (r.id === changed.id ? changed : r)));
   };
+  const row = (d: WebhookDelivery) => <DeliveryRow key={d.id} d={d} onChanged={replace} />;
   return (
     <section aria-labelledby="webhook-heading">
       <p>
@@ -43,47 +85,7 @@ export function WebhookPage({ id }: { id: string }) {
           <dd>{webhookState(hook.load.data)}</dd>
         </dl>
       )}
-      <ListShell
-        list={list}
-        what="deliveries"
-        empty="No deliveries yet: one is sent when a job of the org ends with an event this webhook asks for."
-        className="deliveries-table"
-        hiddenCaption
-        caption="Deliveries, newest first"
-        columns={["Delivery", "Job", "Status", "Attempts", "Next attempt", "Action"]}
-        row={(d) => (
-          <tr key={d.id} data-delivery-id={d.id}>
-            <td>
-              <span className="mono">{shortId(d.id)}</span>
-              <div className="muted">{d.event}</div>
-            </td>
-            <td>
-              <Link to={`/jobs/${d.jobId}`}>{shortId(d.jobId)}</Link>
-            </td>
-            <td>
-              <StatusBadge status={d.status} />
-            </td>
-            <td>
-              <ol className="attempts" aria-label={`Attempts of delivery ${shortId(d.id)}`}>
-                {d.attemptLog.map((a) => (
-                  <li key={a.at} title={formatTime(a.at)}>
-                    {attemptText(a)}
-                  </li>
-                ))}
-              </ol>
-            </td>
-            <td>{d.nextAttemptAt === null ? "–" : formatTime(d.nextAttemptAt)}</td>
-            <td>
-              <ActionButton
-                label="Redeliver"
-                name={`Redeliver ${shortId(d.id)}`}
-                run={() => jobstream.webhooks.redeliver(id, d.id)}
-                onDone={replace}
-              />
-            </td>
-          </tr>
-        )}
-      />
+      <ListShell list={list} what="deliveries" empty={EMPTY} columns={COLUMNS} row={row} />
     </section>
   );
 }
