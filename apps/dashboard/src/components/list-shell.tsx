@@ -58,7 +58,7 @@ export function ListShell<Row>({
   ...table
 }: Omit<TableProps<Row>, "caption" | "className" | "hiddenCaption"> & {
   list: ListView<Row>;
-  /** What the rows are (`webhooks`): says what loads and what "load more" brings; the table's class is `<what>-table`. */
+  /** What the rows are (`webhooks`): what loads, what "load more" brings; the table's class is `<what>-table`. */
   what: string;
   empty: ReactNode;
   /** Read to screen readers only (the page's heading is on screen). */

@@ -7,7 +7,8 @@ import { useApiList } from "../use-load";
 /** Enabled, or why the delivery loop disabled it (a day of failed deliveries) and since when. */
 export function webhookState(hook: Webhook): string {
   if (hook.enabled) return "enabled";
-  return `disabled${hook.disabledAt === null ? "" : ` ${formatTime(hook.disabledAt)}`}: ${hook.disabledReason ?? "by an admin"}`;
+  const since = hook.disabledAt === null ? "" : ` ${formatTime(hook.disabledAt)}`;
+  return `disabled${since}: ${hook.disabledReason ?? "by an admin"}`;
 }
 
 const COLUMNS = ["URL", "Events", "Job types", "State", "Created"];
