@@ -65,7 +65,7 @@ describe("engine: enqueue → execute → mirror", () => {
     });
     const failing = await sys.enqueue(member, {
       type: "synthetic",
-      input: { failAttempts: 5 },
+      input: { failAttempts: 5, items: 4, steps: ["fetch", "save"] },
       maxAttempts: 3,
       backoff: { type: "fixed", delayMs: 50 },
     });
@@ -86,6 +86,9 @@ describe("engine: enqueue → execute → mirror", () => {
     const failed = await sys.waitForStatus(member, failing.id, "failed");
     expect(failed.attempts).toBe(3);
     expect(failed.error).toEqual({ code: "synthetic_failure", message: "attempt 3 fails on purpose" });
+    // Its progress stays where the last attempt stopped (half-way, in the first step), not 100 %.
+    expect(failed.progress).toEqual({ percent: 50, message: null, step: "fetch" });
+    expect(failed.items).toEqual({ total: 4, processed: 2, failed: 0, skipped: 0 });
     const [row] = await sys.query<{ error_stack: string | null }>(`SELECT error_stack FROM jobs WHERE id = $1`, [
       failing.id,
     ]);
