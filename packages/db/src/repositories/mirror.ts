@@ -69,21 +69,24 @@ const NAMED_AT = EVENTS_AT + EVENTS.width;
 
 /**
  * The whole batch in one statement (one round trip, atomic without a transaction of its own):
- * items upserted with their counter deltas, each job's row updated once — its newest snapshot and
+ * items upserted with their counter deltas (new ones numbered in the order reported), each job's row updated once — its newest snapshot and
  * its counters together (a second UPDATE of the same row would write another row version and run
  * the version trigger again) — and the timeline inserted.
  */
 const APPLY_BATCH = `
 WITH input AS (
-  SELECT * FROM ${ITEMS.from(1, "t")}
+  -- A new item row takes its job's next ordinal in the order the batch reports it (gaps are fine:
+  -- ordinals only order a job's items); an item already stored keeps its own.
+  SELECT t.*, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = t.job_id), 0) + t.n AS ordinal
+  FROM ${ITEMS.from(1, "t", "n")}
   WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
 ),
 old AS (
   SELECT ji.job_id, ji.ref, ji.status FROM job_items ji JOIN input i ON ji.job_id = i.job_id AND ji.ref = i.ref
 ),
 up AS (
-  INSERT INTO job_items AS ji (${ITEMS.names})
-  SELECT ${ITEMS.names} FROM input
+  INSERT INTO job_items AS ji (${ITEMS.names}, ordinal)
+  SELECT ${ITEMS.names}, ordinal FROM input
   ON CONFLICT (job_id, ref) DO UPDATE SET
     status = excluded.status, message = excluded.message, error_code = excluded.error_code,
     before_state = excluded.before_state, after_state = excluded.after_state,

@@ -93,24 +93,33 @@ export async function listJobs<WithData extends boolean = false>(
   return { jobs, next };
 }
 
-/** A job's items in insertion order, optionally one status, after an item id. */
+/** Position after the last item of a page: items are listed by (ordinal, id). */
+export interface ItemCursor {
+  readonly ordinal: bigint;
+  readonly id: bigint;
+}
+
+/** A job's items in the order they were reported, optionally one status, after a cursor. */
 export async function listJobItems(
   db: DbOrTx,
   jobId: string,
-  filter: { readonly status?: JobItemStatusName; readonly afterId?: bigint; readonly limit: number },
-): Promise<{ items: JobItem[]; next: bigint | null }> {
+  filter: { readonly status?: JobItemStatusName; readonly after?: ItemCursor; readonly limit: number },
+): Promise<{ items: JobItem[]; next: ItemCursor | null }> {
+  const after = filter.after;
   const rows = await db.jobItem.findMany({
     where: {
       jobId,
       ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
+      ...(after !== undefined
+        ? { OR: [{ ordinal: { gt: after.ordinal } }, { ordinal: after.ordinal, id: { gt: after.id } }] }
+        : {}),
     },
-    orderBy: { id: "asc" },
+    orderBy: [{ ordinal: "asc" }, { id: "asc" }],
     take: filter.limit + 1,
   });
   const items = rows.slice(0, filter.limit);
   const last = items.at(-1);
-  return { items, next: rows.length > filter.limit && last ? last.id : null };
+  return { items, next: rows.length > filter.limit && last ? { ordinal: last.ordinal, id: last.id } : null };
 }
 
 /** A job's timeline in the order things happened. */
