@@ -16,7 +16,7 @@ const USAGE = `usage: jobstream <command> [options]
 
   enqueue <type>[/<subtype>] --input <json|@file|->  [--json] [--wait] [--name n] [--priority n]
   get <id>                       the job as JSON
-  list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--limit n] [--json]
+  list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--metadata json] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
   types [--json]                 registered job types

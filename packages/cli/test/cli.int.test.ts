@@ -138,6 +138,19 @@ describe("jobstream CLI", () => {
     expect(bad.stderr).toMatch(/--status "exploded" is not a status/);
   });
 
+  it("list --metadata finds the jobs whose metadata contains the object", async () => {
+    const token = env.JOBSTREAM_TOKEN ?? "";
+    const tag = randomUUID();
+    const tagged = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {}, metadata: { tag, n: 1 } });
+    await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {}, metadata: { tag: "other" } });
+    const found = await cli(["list", "--metadata", JSON.stringify({ tag })], env);
+    expect(found.code).toBe(0);
+    expect(jsonLines(found.stdout).map((j) => j.id)).toEqual([tagged.id]);
+    const bad = await cli(["list", "--metadata", "[1]"], env);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/--metadata must be a JSON object/);
+  });
+
   it("types lists every type/subtype", async () => {
     const result = await cli(["types"], env);
     expect(result.code).toBe(0);

@@ -58,6 +58,8 @@ export interface ListFilter {
   createdTo?: string;
   /** Search in names. */
   q?: string;
+  /** Jobs whose metadata contains this object (JSON containment: nested objects, array members). */
+  metadata?: Readonly<Record<string, unknown>>;
   /** Jobs per page (1–500). */
   limit?: number;
   /** Lists carry job summaries; ask for `input` / `output` too (the API then caps pages lower). */
@@ -146,7 +148,8 @@ export function createClient(options: ClientOptions): JobstreamClient {
       for (;;) {
         const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
         const include = filter.include?.join(",");
-        const page = (await read("v1/jobs", { ...filter, status, include, cursor })) as JobPage;
+        const metadata = filter.metadata === undefined ? undefined : JSON.stringify(filter.metadata);
+        const page = (await read("v1/jobs", { ...filter, status, include, metadata, cursor })) as JobPage;
         yield page;
         if (page.nextCursor === null || page.jobs.length === 0) return;
         cursor = page.nextCursor;
