@@ -18,6 +18,7 @@ import { streamRouter } from "./realtime/stream-routes";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
+import { timeseriesRouter } from "./routes/timeseries";
 import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
+  app.use(timeseriesRouter(deps));
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

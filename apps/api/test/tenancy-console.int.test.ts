@@ -39,3 +39,43 @@ describe("search by data (GET /v1/jobs?metadata=): the jobs' access rule", () =>
     expect(found.includes(other.id), "o's job").toBe(["operator", "service", "other org's admin"].includes(who));
   });
 });
+
+describe("time series (GET /v1/stats/timeseries): the stats reads' access rule", () => {
+  // Stats are for admins (their own org's jobs), operators and services (every org); members 403.
+  const table: [Who, number, "t" | "o" | "all" | null][] = [
+    ["member", 403, null],
+    ["other member", 403, null],
+    ["admin", 200, "t"],
+    ["other org's admin", 200, "o"],
+    ["operator", 200, "all"],
+    ["service", 200, "all"],
+    ["job token", 401, null],
+    ["anonymous", 401, null],
+  ];
+  it.for(table)("%s: %i, counts %s", async ([who, status, counts], { sys, call, pair }) => {
+    // A job type of its own, so the counts are this test's: one job in t, two in o.
+    const type = "synthetic";
+    const subtype = "work";
+    const name = `timeseries ${randomUUID()}`;
+    const enqueue = async (tenant: typeof pair.t) => {
+      const token = await sys.token({ sub: tenant.owner, org: tenant.org, role: "member" });
+      await sys.enqueue(token, { type, subtype, input: {}, name, delayMs: 3_600_000 });
+    };
+    const query = (extra = "") => `/v1/stats/timeseries?bucket=1d&type=${type}&subtype=${subtype}${extra}`;
+    const headers = await pair.as(who);
+    const read = (extra?: string) => call<{ buckets: { created: number }[] }>("GET", query(extra), headers);
+    const created = (a: Awaited<ReturnType<typeof read>>) => a.body.buckets.reduce((n, b) => n + b.created, 0);
+    // Also narrowed to t's org: operators and services may; an admin still reads its own org.
+    const narrow = `&orgId=${pair.t.org}`;
+    const [before, beforeNarrowed] = [await read(), await read(narrow)];
+    expect(before.status).toBe(status);
+    await enqueue(pair.t);
+    await enqueue(pair.o);
+    await enqueue(pair.o);
+    const [after, afterNarrowed] = [await read(), await read(narrow)];
+    expect(after.status).toBe(status);
+    if (status !== 200) return;
+    expect(created(after) - created(before)).toBe({ t: 1, o: 2, all: 3 }[counts ?? "all"]);
+    expect(created(afterNarrowed) - created(beforeNarrowed)).toBe(counts === "o" ? 2 : 1);
+  });
+});

@@ -11,3 +11,4 @@ export * from "./session";
 export * from "./stats";
 export * from "./action";
 export * from "./webhook";
+export * from "./timeseries";

@@ -134,7 +134,23 @@ applied AS (
   WHERE j.id = u.id
     AND j.last_event_seq < u.seq
     AND (j.status NOT IN ('completed', 'failed', 'cancelled') OR u.reopen)
-  RETURNING j.id
+  RETURNING j.id, j.type, j.subtype, j.status, coalesce(j.completed_at, j.cancelled_at) AS finished_at, j.duration_ms
+),
+-- Every-org time series (GET /v1/stats/timeseries): each job that reached a final status here
+-- counts once in its minute and its hour. Rows in key order, so concurrent batches lock them alike.
+rolled AS (
+  INSERT INTO job_finished_rollup AS r (width, start, type, subtype, completed, failed, cancelled, durations)
+  SELECT w.width, w.start, a.type, coalesce(a.subtype, ''),
+         count(*) FILTER (WHERE a.status = 'completed'), count(*) FILTER (WHERE a.status = 'failed'),
+         count(*) FILTER (WHERE a.status = 'cancelled'),
+         coalesce(jobstream_histogram(a.duration_ms) FILTER (WHERE a.status = 'completed'), '{}')
+  FROM applied a CROSS JOIN LATERAL jobstream_rollup_starts(a.finished_at) AS w
+  WHERE a.status IN ('completed', 'failed', 'cancelled') AND a.finished_at IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (width, start, type, subtype) DO UPDATE SET
+    completed = r.completed + excluded.completed, failed = r.failed + excluded.failed,
+    cancelled = r.cancelled + excluded.cancelled, durations = jobstream_histogram_add(r.durations, excluded.durations)
 ),
 -- Counters of the jobs whose snapshot did not apply (none in the batch, or an older one).
 counted AS (
