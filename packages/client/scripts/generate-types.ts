@@ -39,6 +39,7 @@ const answerSchemas: Record<string, z.ZodType> = {
   WebhookDeliveryPage: contract.webhookDeliveryPageSchema,
   CreateWebhookRequest: contract.createWebhookBodySchema,
   UpdateWebhookRequest: contract.updateWebhookBodySchema,
+  Timeseries: contract.timeseriesAnswerSchema,
 };
 
 /**

@@ -27,6 +27,7 @@ import { callsOf } from "./calls.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
+import { statsApi, type StatsApi } from "./stats.ts";
 
 export interface ClientOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -121,6 +122,8 @@ export interface JobstreamClient {
   jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
   /** Completion webhooks of the caller's org (admins, services, operators). */
   readonly webhooks: WebhooksApi;
+  /** Monitoring reads: the time series of created and finished jobs (admins, services, operators). */
+  readonly stats: StatsApi;
 }
 
 function newIdempotencyKey(): string {
@@ -214,5 +217,6 @@ export function createClient(options: ClientOptions): JobstreamClient {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
     },
     webhooks: webhooksApi(transport),
+    stats: statsApi(transport),
   };
 }

@@ -4,6 +4,7 @@ import {
   applyMirrorBatch,
   insertPendingJobs,
   jobTimeseries,
+  rebuildTimeseriesRollups,
   type JobSnapshot,
   type TimeseriesBucket,
 } from "../src/index";
@@ -94,5 +95,12 @@ describe("jobTimeseries", () => {
     const hours = await jobTimeseries(pool, { orgId: null }, { ...day, bucketSeconds: 3600 });
     expect(hours).toHaveLength(24);
     expect(hours[10]).toMatchObject({ start: at("10:00:00"), created: 4, completed: 2, failed: 1, cancelled: 1 });
+  });
+
+  it("recounts the rollups from the rows to the same answer", async ({ pool }) => {
+    const day = { from: at("00:00:00"), to: new Date("2026-11-21T00:00:00Z"), bucketSeconds: 3600 };
+    const kept = await jobTimeseries(pool, { orgId: null }, day);
+    await rebuildTimeseriesRollups(pool);
+    expect(await jobTimeseries(pool, { orgId: null }, day)).toEqual(kept);
   });
 });

@@ -238,6 +238,9 @@ export type UpdateWebhookRequest = {
   types?: string[];
   enabled?: boolean;
 };
+export type Timeseries = {
+  buckets: TimeseriesBucket[];
+};
 
 /** Input each type/subtype accepts at enqueue (before defaults apply). */
 export interface JobInputs {
@@ -364,5 +367,14 @@ export type WebhookAttempt = {
   statusCode: number | null;
   latencyMs: number;
   error: string | null;
+};
+export type TimeseriesBucket = {
+  start: string;
+  created: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
 };
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
