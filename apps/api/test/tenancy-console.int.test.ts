@@ -79,3 +79,35 @@ describe("time series (GET /v1/stats/timeseries): the stats reads' access rule",
     expect(created(afterNarrowed) - created(beforeNarrowed)).toBe(counts === "o" ? 2 : 1);
   });
 });
+
+describe("queues (/v1/queues): shared by every org, so platform roles only", () => {
+  // Reading: operators and services; pausing and resuming: operators; tenants 403, no bearer 401.
+  const table: [Who, number, number][] = [
+    ["member", 403, 403],
+    ["other member", 403, 403],
+    ["admin", 403, 403],
+    ["other org's admin", 403, 403],
+    ["operator", 200, 200],
+    ["service", 200, 403],
+    ["job token", 401, 401],
+    ["anonymous", 401, 401],
+  ];
+  it.for(table)("%s reads: %i; pauses and resumes: %i", async ([who, read, act], { sys, call, pair }) => {
+    const headers = await pair.as(who);
+    const list = await call<{ queues: { name: string; paused: boolean }[] }>("GET", "/v1/queues", headers);
+    expect(list.status, "list").toBe(read);
+    if (read === 200) expect(list.body.queues.map((q) => q.name)).toContain("synthetic");
+    // The tenants' jobs are delayed an hour: pausing their queue for a moment changes nothing else here.
+    const paused = await call("POST", "/v1/queues/synthetic/pause", headers);
+    expect(paused.status, "pause").toBe(act);
+    const [row] = await sys.query<{ paused: boolean }>(`SELECT paused FROM queue_states WHERE queue = 'synthetic'`);
+    expect(row?.paused ?? false, "recorded").toBe(act === 200);
+    const resumed = await call("POST", "/v1/queues/synthetic/resume", headers);
+    expect(resumed.status, "resume").toBe(act);
+    // Whoever asked, the queue runs again (an operator resumes what a refused caller could not pause).
+    const operator = await pair.as("operator");
+    expect((await call("POST", "/v1/queues/synthetic/resume", operator)).status).toBe(200);
+    // An unknown queue: the same refusal for everyone who may not act, 404 for operators.
+    expect((await call("POST", "/v1/queues/nope/pause", headers)).status, "unknown").toBe(act === 200 ? 404 : act);
+  });
+});

@@ -12,3 +12,4 @@ export * from "./stats";
 export * from "./action";
 export * from "./webhook";
 export * from "./timeseries";
+export * from "./queues";

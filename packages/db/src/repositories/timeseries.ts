@@ -144,7 +144,7 @@ export async function rebuildTimeseriesRollups(db: Queryable): Promise<void> {
   );
 }
 
-/** Jobs of each type that finished over the last `minutes` whole minutes, every org (the rollups). */
+/** Jobs of each type that finished in the current minute and the `minutes - 1` before, every org (the rollups). */
 export async function recentFinishes(
   db: Queryable,
   minutes: number,
@@ -152,7 +152,7 @@ export async function recentFinishes(
   const { rows } = await db.query<{ type: string; completed: number; failed: number }>(
     `SELECT type, sum(completed)::int AS completed, sum(failed)::int AS failed
      FROM job_finished_rollup
-     WHERE width = 'minute' AND start >= date_trunc('minute', now()) - make_interval(mins => $1) AND start < date_trunc('minute', now())
+     WHERE width = 'minute' AND start >= date_trunc('minute', now()) - make_interval(mins => $1 - 1)
      GROUP BY type`,
     [minutes],
   );
