@@ -3,6 +3,7 @@ import type { QueueView } from "@jobstream/contract";
 import { listQueueStates, recentFinishes, recordQueueStates, type Queryable } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { ApiError } from "../http/errors";
+import { liveCounts } from "./queue-counts";
 
 export interface QueueDeps {
   readonly pool: Queryable;
@@ -38,19 +39,7 @@ export async function setQueuesPaused(
 /** What Redis says of one queue, or nulls while it does not answer. */
 async function liveOf(queue: Queue): Promise<Pick<QueueView, "counts" | "workers"> & { paused: boolean | null }> {
   try {
-    const [c, workers, paused] = await Promise.all([
-      queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed"),
-      queue.getWorkersCount(),
-      queue.isPaused(),
-    ]);
-    const counts = {
-      waiting: c.waiting ?? 0,
-      prioritized: c.prioritized ?? 0,
-      active: c.active ?? 0,
-      delayed: c.delayed ?? 0,
-      failed: c.failed ?? 0,
-      completed: c.completed ?? 0,
-    };
+    const [counts, workers, paused] = await Promise.all([liveCounts(queue), queue.getWorkersCount(), queue.isPaused()]);
     return { counts, workers, paused };
   } catch {
     return { counts: null, workers: null, paused: null };

@@ -125,23 +125,8 @@ export function jobTimeseries(db: Queryable, scope: StatsScope, q: TimeseriesQue
  * retention sweep already deleted are lost.
  */
 export async function rebuildTimeseriesRollups(db: Queryable): Promise<void> {
-  await db.query(`TRUNCATE job_created_rollup, job_finished_rollup`);
-  await db.query(
-    `INSERT INTO job_created_rollup (width, start, type, subtype, created)
-     SELECT w.width, w.start, j.type, coalesce(j.subtype, ''), count(*)
-     FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(j.created_at) AS w
-     GROUP BY 1, 2, 3, 4`,
-  );
-  await db.query(
-    `INSERT INTO job_finished_rollup (width, start, type, subtype, completed, failed, cancelled, durations)
-     SELECT w.width, w.start, j.type, coalesce(j.subtype, ''),
-            count(*) FILTER (WHERE j.status = 'completed'), count(*) FILTER (WHERE j.status = 'failed'),
-            count(*) FILTER (WHERE j.status = 'cancelled'),
-            coalesce(jobstream_histogram(j.duration_ms) FILTER (WHERE j.status = 'completed'), '{}')
-     FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(coalesce(j.completed_at, j.cancelled_at)) AS w
-     WHERE j.status IN ('completed', 'failed', 'cancelled') AND coalesce(j.completed_at, j.cancelled_at) IS NOT NULL
-     GROUP BY 1, 2, 3, 4`,
-  );
+  // The SQL function (migration 20261129100300) is the one definition of both counts from the rows.
+  await db.query(`SELECT jobstream_rebuild_rollups()`);
 }
 
 /** Jobs of each type that finished in the current minute and the `minutes - 1` before, every org (the rollups). */

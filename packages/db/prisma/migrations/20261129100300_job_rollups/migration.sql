@@ -103,17 +103,26 @@ BEGIN
 END
 $$;
 
--- The jobs stored before this migration.
-INSERT INTO job_created_rollup (width, start, type, subtype, created)
-SELECT w.width, w.start, j.type, coalesce(j.subtype, ''), count(*)
-FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(j.created_at) AS w
-GROUP BY 1, 2, 3, 4;
+-- Recounts both rollups from the jobs rows (rebuildTimeseriesRollups; counts of jobs the retention
+-- sweep deleted are lost).
+CREATE FUNCTION jobstream_rebuild_rollups() RETURNS void
+LANGUAGE sql AS $$
+  TRUNCATE job_created_rollup, job_finished_rollup;
 
-INSERT INTO job_finished_rollup (width, start, type, subtype, completed, failed, cancelled, durations)
-SELECT w.width, w.start, j.type, coalesce(j.subtype, ''),
-       count(*) FILTER (WHERE j.status = 'completed'), count(*) FILTER (WHERE j.status = 'failed'),
-       count(*) FILTER (WHERE j.status = 'cancelled'),
-       coalesce(jobstream_histogram(j.duration_ms) FILTER (WHERE j.status = 'completed'), '{}')
-FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(coalesce(j.completed_at, j.cancelled_at)) AS w
-WHERE j.status IN ('completed', 'failed', 'cancelled') AND coalesce(j.completed_at, j.cancelled_at) IS NOT NULL
-GROUP BY 1, 2, 3, 4;
+  INSERT INTO job_created_rollup (width, start, type, subtype, created)
+  SELECT w.width, w.start, j.type, coalesce(j.subtype, ''), count(*)
+  FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(j.created_at) AS w
+  GROUP BY 1, 2, 3, 4;
+
+  INSERT INTO job_finished_rollup (width, start, type, subtype, completed, failed, cancelled, durations)
+  SELECT w.width, w.start, j.type, coalesce(j.subtype, ''),
+         count(*) FILTER (WHERE j.status = 'completed'), count(*) FILTER (WHERE j.status = 'failed'),
+         count(*) FILTER (WHERE j.status = 'cancelled'),
+         coalesce(jobstream_histogram(j.duration_ms) FILTER (WHERE j.status = 'completed'), '{}')
+  FROM jobs j CROSS JOIN LATERAL jobstream_rollup_starts(coalesce(j.completed_at, j.cancelled_at)) AS w
+  WHERE j.status IN ('completed', 'failed', 'cancelled') AND coalesce(j.completed_at, j.cancelled_at) IS NOT NULL
+  GROUP BY 1, 2, 3, 4;
+$$;
+
+-- The jobs stored before this migration.
+SELECT jobstream_rebuild_rollups();
