@@ -151,6 +151,25 @@ describe("jobstream CLI", () => {
     expect(bad.stderr).toMatch(/--metadata must be a JSON object/);
   });
 
+  it("queues lists, pauses and resumes a queue with an operator token; refuses other roles", async () => {
+    const operator = { ...env, JOBSTREAM_TOKEN: await sys.token({ role: "operator" }) };
+    const paused = await cli(["queues", "pause", "synthetic"], operator);
+    expect(paused.code).toBe(0);
+    expect(jsonLines(paused.stdout)[0]).toMatchObject({ name: "synthetic", paused: true });
+    const listed = await cli(["queues", "list"], operator);
+    const queues = listed.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { name: string; paused: boolean });
+    expect(queues.find((q) => q.name === "synthetic")).toMatchObject({ paused: true });
+    const resumed = await cli(["queues", "resume", "synthetic"], operator);
+    expect(jsonLines(resumed.stdout)[0]).toMatchObject({ name: "synthetic", paused: false });
+    const refused = await cli(["queues", "pause", "synthetic"], env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/forbidden/);
+    expect((await cli(["queues", "stop"], operator)).code).toBe(64);
+  });
+
   it("types lists every type/subtype", async () => {
     const result = await cli(["types"], env);
     expect(result.code).toBe(0);

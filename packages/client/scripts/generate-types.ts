@@ -40,6 +40,9 @@ const answerSchemas: Record<string, z.ZodType> = {
   CreateWebhookRequest: contract.createWebhookBodySchema,
   UpdateWebhookRequest: contract.updateWebhookBodySchema,
   Timeseries: contract.timeseriesAnswerSchema,
+  QueueView: contract.queueViewSchema,
+  QueueList: contract.queueListSchema,
+  QueueAnswer: contract.queueAnswerSchema,
 };
 
 /**

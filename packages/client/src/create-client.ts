@@ -28,6 +28,7 @@ import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
 import { statsApi, type StatsApi } from "./stats.ts";
+import { queuesApi, type QueuesApi } from "./queues.ts";
 
 export interface ClientOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -124,6 +125,8 @@ export interface JobstreamClient {
   readonly webhooks: WebhooksApi;
   /** Monitoring reads: the time series of created and finished jobs (admins, services, operators). */
   readonly stats: StatsApi;
+  /** The queues every org shares: depths and paused state (operators, services); pause and resume (operators). */
+  readonly queues: QueuesApi;
 }
 
 function newIdempotencyKey(): string {
@@ -218,5 +221,6 @@ export function createClient(options: ClientOptions): JobstreamClient {
     },
     webhooks: webhooksApi(transport),
     stats: statsApi(transport),
+    queues: queuesApi(transport),
   };
 }

@@ -37,6 +37,7 @@ export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./str
 export { isFinalJob, type WatchOptions } from "./watch.ts";
 export type { PageFilter, WebhookListFilter, WebhooksApi } from "./webhooks.ts";
 export type { StatsApi, TimeseriesQuery } from "./stats.ts";
+export type { QueuesApi } from "./queues.ts";
 export {
   DEV_ORG_ID,
   DEV_USER_ID,

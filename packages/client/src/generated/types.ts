@@ -241,6 +241,30 @@ export type UpdateWebhookRequest = {
 export type Timeseries = {
   buckets: TimeseriesBucket[];
 };
+export type QueueView = {
+  name: string;
+  paused: boolean;
+  changedAt: string | null;
+  counts: {
+    waiting: number;
+    prioritized: number;
+    active: number;
+    delayed: number;
+    failed: number;
+    completed: number;
+  } | null;
+  workers: number | null;
+  ratePerMinute: {
+    completed: number;
+    failed: number;
+  };
+};
+export type QueueList = {
+  queues: QueueView[];
+};
+export type QueueAnswer = {
+  queue: QueueView;
+};
 
 /** Input each type/subtype accepts at enqueue (before defaults apply). */
 export interface JobInputs {
