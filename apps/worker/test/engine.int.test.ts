@@ -235,6 +235,12 @@ describe("engine: enqueue → execute → mirror", () => {
     const sweep = await sys.enqueue(service, { type: "maintenance", subtype: "cleanup", input: { batchSize: 1 } });
     const done = await sys.waitForStatus(service, sweep.id, "completed");
     expect(done.output).toMatchObject({ deleted: 2, dryRun: false });
+    // The time-series rollups are swept too (nothing of theirs is old enough here).
+    const [rollups] = await sys.query<{ after_state: unknown }>(
+      `SELECT after_state FROM job_items WHERE job_id = $1 AND ref = 'rollups'`,
+      [sweep.id],
+    );
+    expect(rollups?.after_state).toEqual({ deleted: 0 });
     const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [
       [expired, expiredFailed, fresh, unfinished],
     ]);

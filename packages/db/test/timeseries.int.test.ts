@@ -4,6 +4,7 @@ import {
   applyMirrorBatch,
   insertPendingJobs,
   jobTimeseries,
+  pruneTimeseriesRollups,
   rebuildTimeseriesRollups,
   type JobSnapshot,
   type TimeseriesBucket,
@@ -102,5 +103,20 @@ describe("jobTimeseries", () => {
     const kept = await jobTimeseries(pool, { orgId: null }, day);
     await rebuildTimeseriesRollups(pool);
     expect(await jobTimeseries(pool, { orgId: null }, day)).toEqual(kept);
+  });
+
+  it("prunes minute rows after 35 days and hour rows after 400", async ({ pool }) => {
+    const count = async (width: string) =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_created_rollup WHERE width = $1`, [width]))
+        .rows[0]?.n;
+    const [minutes, hours] = [await count("minute"), await count("hour")];
+    // 36 days after the jobs: their minute rows go, their hour rows stay.
+    const later = (days: number) => new Date(at("10:00:00").getTime() + days * 86_400_000);
+    expect(await pruneTimeseriesRollups(pool, later(34))).toBe(0);
+    expect(await pruneTimeseriesRollups(pool, later(36))).toBeGreaterThan(0);
+    expect([await count("minute"), await count("hour")]).toEqual([0, hours]);
+    expect(minutes).toBeGreaterThan(0);
+    await pruneTimeseriesRollups(pool, later(401));
+    expect(await count("hour")).toBe(0);
   });
 });

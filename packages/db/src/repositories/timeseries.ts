@@ -143,3 +143,21 @@ export async function recentFinishes(
   );
   return rows;
 }
+
+/** How long the every-org rollups keep their rows: minute rows serve 1m and 5m buckets, hour rows 1h and 1d. */
+export const ROLLUP_RETENTION_DAYS = { minute: 35, hour: 400 } as const;
+
+/** Deletes rollup rows older than their retention (the retention sweep); returns how many went. */
+export async function pruneTimeseriesRollups(db: Queryable, now = new Date()): Promise<number> {
+  let pruned = 0;
+  for (const table of ["job_created_rollup", "job_finished_rollup"]) {
+    const { rowCount } = await db.query(
+      `DELETE FROM ${table}
+       WHERE (width = 'minute' AND start < $1::timestamptz - make_interval(days => $2))
+          OR (width = 'hour' AND start < $1::timestamptz - make_interval(days => $3))`,
+      [now, ROLLUP_RETENTION_DAYS.minute, ROLLUP_RETENTION_DAYS.hour],
+    );
+    pruned += rowCount ?? 0;
+  }
+  return pruned;
+}
