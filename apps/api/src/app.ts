@@ -18,6 +18,8 @@ import { streamRouter } from "./realtime/stream-routes";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
+import { timeseriesRouter } from "./routes/timeseries";
+import { queuesRouter } from "./routes/queues";
 import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
@@ -100,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
+  app.use(timeseriesRouter(deps));
+  app.use(queuesRouter(deps));
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

@@ -42,6 +42,10 @@ const answerSchemas: Record<string, z.ZodType> = {
   WebhookDeliveryPage: contract.webhookDeliveryPageSchema,
   CreateWebhookRequest: contract.createWebhookBodySchema,
   UpdateWebhookRequest: contract.updateWebhookBodySchema,
+  Timeseries: contract.timeseriesAnswerSchema,
+  QueueView: contract.queueViewSchema,
+  QueueList: contract.queueListSchema,
+  QueueAnswer: contract.queueAnswerSchema,
 };
 
 /**

@@ -7,6 +7,8 @@ export * from "./repositories/dead-letters";
 export * from "./repositories/dispatchable-jobs";
 export * from "./repositories/health";
 export * from "./repositories/hot-reads";
+export * from "./repositories/job-list";
+export * from "./repositories/timeseries";
 export * from "./repositories/idempotency";
 export * from "./repositories/job-events";
 export * from "./repositories/jobs";

@@ -100,7 +100,7 @@ function StatsCharts({ stats }: { stats: Stats }) {
           </tr>
         )}
       />
-      <h2>Failed jobs with attempts left</h2>
+      <h2>Failed jobs</h2>
       {stats.failed.length === 0 ? (
         <Empty>None.</Empty>
       ) : (
@@ -110,7 +110,7 @@ function StatsCharts({ stats }: { stats: Stats }) {
               <Link to={`/jobs/${f.id}`}>{f.name}</Link> <span className="muted">{f.type}</span>{" "}
               {f.error !== null && <code>{f.error.code}</code>}{" "}
               <span className="muted">
-                {formatTime(f.failedAt)} · {f.attemptsLeft} left
+                {formatTime(f.failedAt)} · attempt {f.attempts} of {f.maxAttempts}
               </span>
             </li>
           ))}

@@ -51,8 +51,11 @@ export interface JobViewRow {
 /** A {@link JobViewRow} without `input` and `output`: what lists show. */
 export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
 
-/** The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
-const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+/**
+ * The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2
+ * decimals); `listJobs` reads them too.
+ */
+export const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
   total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems",
@@ -63,7 +66,7 @@ const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", ac
   started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
   duration_ms AS "durationMs", expires_at AS "expiresAt"`;
 
-const VIEW_COLUMNS = `${SUMMARY_COLUMNS}, input, output`;
+export const VIEW_COLUMNS = `${SUMMARY_COLUMNS}, input, output`;
 
 // Named statements are parsed and planned once per connection, not once per request.
 const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} FROM jobs WHERE id = $1` };

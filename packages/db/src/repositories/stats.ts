@@ -36,7 +36,7 @@ const failedRow = failedJobSchema.pick({ id: true, type: true, subtype: true, na
 });
 export type FailedJob = z.infer<typeof failedRow>;
 
-/** Failed jobs that still have attempts left, most recent first (view `job_failed_attention`). */
+/** Every failed job (attempts left or used up), most recent first (view `job_failed_attention`). */
 export async function failedJobsNeedingAttention(db: DbOrTx, scope: StatsScope, limit = 100): Promise<FailedJob[]> {
   const rows: unknown[] = await db.$queryRaw`
     SELECT id::text, type, subtype, name, attempts, max_attempts, attempts_left, error_code, error_message, failed_at
