@@ -21,6 +21,8 @@ import { groupsRouter } from "./groups/groups-route";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
+import { timeseriesRouter } from "./routes/timeseries";
+import { queuesRouter } from "./routes/queues";
 import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
@@ -103,6 +105,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
+  app.use(timeseriesRouter(deps));
+  app.use(queuesRouter(deps));
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

@@ -9,6 +9,8 @@ export type Route =
   | { readonly page: "group"; readonly id: string }
   | { readonly page: "stats" }
   | { readonly page: "schedules" }
+  | { readonly page: "webhooks" }
+  | { readonly page: "webhook"; readonly id: string }
   | { readonly page: "not-found" };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -26,6 +28,9 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (path === "/stats") return { page: "stats" };
   if (path === "/schedules") return { page: "schedules" };
+  if (path === "/webhooks") return { page: "webhooks" };
+  const webhook = /^\/webhooks\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (webhook?.[1] !== undefined) return { page: "webhook", id: webhook[1].toLowerCase() };
   return { page: "not-found" };
 }
 

@@ -11,4 +11,6 @@ export * from "./session";
 export * from "./stats";
 export * from "./action";
 export * from "./webhook";
+export * from "./timeseries";
+export * from "./queues";
 export * from "./group";

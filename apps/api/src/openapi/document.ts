@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import { groupRoutes } from "./group-routes";
 import { jobRoutes } from "./job-routes";
 import { operationsRoutes } from "./operations-routes";
+import { queueRoutes } from "./queue-routes";
 import { scheduleRoutes } from "./schedule-routes";
 import { webhookRoutes } from "./webhook-routes";
 
@@ -23,6 +24,7 @@ export function openApiDocument(developmentTypes = false): object {
   for (const route of [
     ...jobRoutes(developmentTypes),
     ...operationsRoutes,
+    ...queueRoutes,
     ...groupRoutes,
     ...scheduleRoutes,
     ...webhookRoutes,
@@ -45,6 +47,7 @@ export function openApiDocument(developmentTypes = false): object {
       { name: "job types", description: "The registered job types and their input schemas" },
       { name: "webhooks", description: "Completion webhooks (Standard Webhooks) and their deliveries" },
       { name: "stats", description: "Monitoring views for admins, operators and services" },
+      { name: "queues", description: "Queue depths and controls, shared by every org (operators)" },
       { name: "admin", description: "Platform operators only" },
       { name: "session", description: "Dashboard sign-in" },
       { name: "health", description: "Probes for orchestrators" },

@@ -2,7 +2,8 @@ import { jobStatuses, type GroupView } from "@jobstream/client";
 import { useJobs, useJobstreamClient } from "@jobstream/react";
 import { useState } from "react";
 import { DetailLayout } from "../components/detail-layout";
-import { JobsList } from "../components/jobs-table";
+import { JOB_COLUMNS, jobRow, jobsListView } from "../components/job-rows";
+import { ListShell } from "../components/list-shell";
 import { ProgressBar } from "../components/progress-bar";
 import { ErrorBox, LoadingOrError } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
@@ -93,7 +94,14 @@ export function GroupPage({ id }: { id: string }) {
         </ul>
         <p className="muted">Started {formatTime(group.createdAt)}</p>
       </section>
-      <JobsList jobs={jobs} caption={`Jobs of group ${group.id}, newest first`} empty="No jobs to show." />
+      <ListShell
+        list={jobsListView(jobs)}
+        what="jobs"
+        caption={`Jobs of group ${group.id}, newest first`}
+        empty="No jobs to show."
+        columns={JOB_COLUMNS}
+        row={jobRow}
+      />
     </DetailLayout>
   );
 }

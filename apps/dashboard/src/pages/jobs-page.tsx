@@ -1,7 +1,8 @@
 import type { JobStatus } from "@jobstream/client";
 import { useJobs, useJobstreamClient, type JobsFilter } from "@jobstream/react";
 import { queryString } from "../api/client";
-import { JobsList } from "../components/jobs-table";
+import { JOB_COLUMNS, jobRow, jobsListView } from "../components/job-rows";
+import { ListShell } from "../components/list-shell";
 import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
@@ -43,7 +44,13 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
         </button>
       )}
-      <JobsList jobs={jobs} caption="Jobs, newest first" empty="No jobs match these filters." />
+      <ListShell
+        list={jobsListView(jobs)}
+        what="jobs"
+        empty="No jobs match these filters."
+        columns={JOB_COLUMNS}
+        row={jobRow}
+      />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -10,11 +11,8 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
     allowPositionals: true,
     options: {
       input: { type: "string", short: "i" },
-      name: { type: "string" },
-      priority: { type: "string" },
-      "idempotency-key": { type: "string" },
-      group: { type: "string" },
-      json: { type: "boolean", default: false },
+      ...stringFlags("name", "priority", "idempotency-key", "group"),
+      ...jsonFlag,
       wait: { type: "boolean", short: "w", default: false },
     },
   });

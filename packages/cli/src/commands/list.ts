@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { jobStatuses, type JobStatus } from "@jobstream/client";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
@@ -10,19 +11,29 @@ function positiveInt(flag: string, value: string): number {
   return n;
 }
 
+/** `--metadata '{"shop":"a"}'`: a JSON object the jobs' metadata must contain. */
+function metadataOf(value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`--metadata is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new UsageError(`--metadata must be a JSON object, e.g. '{"shop":"a"}'`);
+  }
+  return Object.fromEntries(Object.entries(parsed));
+}
+
 /** Jobs newest first, following pages until `--limit` jobs were shown (default 50). */
 export async function listCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      status: { type: "string" },
-      type: { type: "string" },
-      subtype: { type: "string" },
-      group: { type: "string" },
-      user: { type: "string" },
-      q: { type: "string" },
+      ...stringFlags("status", "type", "subtype", "group", "user", "q", "metadata"),
       limit: { type: "string", default: "50" },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const limit = positiveInt("limit", values.limit);
@@ -39,6 +50,7 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
     groupId: values.group,
     userId: values.user,
     q: values.q,
+    metadata: metadataOf(values.metadata),
     limit: Math.min(limit, 500),
   });
   const json = values.json || !ctx.stdout.isTTY;

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ScheduleRequest, ScheduleView } from "@jobstream/client";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -36,12 +37,10 @@ export async function schedulesCommand(ctx: CommandContext, args: string[]): Pro
     args: rest,
     allowPositionals: true,
     options: {
-      cron: { type: "string" },
-      tz: { type: "string" },
-      every: { type: "string" },
+      ...stringFlags("cron", "tz", "every"),
       input: { type: "string", short: "i" },
       paused: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const schedules = ctx.client().schedules;

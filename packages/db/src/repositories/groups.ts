@@ -3,7 +3,7 @@ import type { DbOrTx } from "../client";
 import type { Job } from "../generated/prisma/client";
 import type { Queryable } from "../pg";
 import type { JobStatusName } from "../status";
-import { scopeWhere, type JobScope } from "./reads";
+import type { JobScope } from "./reads";
 
 /**
  * A group as `scope` may see it, from the counts the triggers on `jobs` keep (migration
@@ -42,7 +42,7 @@ export async function listGroupJobs(
   return db.job.findMany({
     where: {
       AND: [
-        scopeWhere({ orgId: null, userId: scope.userId }),
+        scope.userId !== null ? { userId: scope.userId } : {},
         { orgId: { in: orgIds }, groupId, status: { in: [...statuses] } },
         page.afterId !== null ? { id: { gt: page.afterId } } : {},
       ],
