@@ -33,34 +33,32 @@ const USAGE = `usage: jobstream <command> [options]
 environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
 (else the development secret in .data/dev-jwt-secret), JWT_ISSUER, JWT_AUDIENCE`;
 
+/** The commands that take the rest of the command line as it is. */
+const COMMANDS: Readonly<Record<string, (ctx: CommandContext, args: string[]) => number | Promise<number>>> = {
+  enqueue: enqueueCommand,
+  list: listCommand,
+  groups: groupsCommand,
+  types: typesCommand,
+  schedules: schedulesCommand,
+  token: tokenCommand,
+  webhooks: webhooksCommand,
+  queues: queuesCommand,
+};
+
 async function run(ctx: CommandContext, argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  const handler = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (handler !== undefined) return handler(ctx, args);
   switch (command) {
-    case "enqueue":
-      return enqueueCommand(ctx, args);
     case "get":
     case "cancel":
     case "retry":
       return jobActionCommand(ctx, command, args);
-    case "list":
-      return listCommand(ctx, args);
     case "watch": {
       const [id, ...rest] = args;
       if (id === undefined || rest.length > 0) throw new UsageError("usage: jobstream watch <job id>");
       return watchCommand(ctx, id);
     }
-    case "groups":
-      return groupsCommand(ctx, args);
-    case "types":
-      return typesCommand(ctx, args);
-    case "schedules":
-      return schedulesCommand(ctx, args);
-    case "token":
-      return tokenCommand(ctx, args);
-    case "webhooks":
-      return webhooksCommand(ctx, args);
-    case "queues":
-      return queuesCommand(ctx, args);
     case undefined:
     case "help":
     case "--help":

@@ -31,21 +31,16 @@ export function withSecret(row: WebhookRow): WebhookWithSecret {
 
 const attemptLogSchema = z.array(webhookAttemptSchema).catch([]);
 
+/** The row's columns are named as the view's fields: only the dates, the enums and the log need converting. */
 export function toDeliveryView(row: WebhookDeliveryRow): WebhookDeliveryView {
+  const { event, status, nextAttemptAt, attemptLog, createdAt, updatedAt, ...same } = row;
   return {
-    id: row.id,
-    webhookId: row.webhookId,
-    jobId: row.jobId,
-    groupId: row.groupId,
-    event: row.event as WebhookEvent,
-    status: row.status as WebhookDeliveryView["status"],
-    attempts: row.attempts,
-    nextAttemptAt: iso(row.nextAttemptAt),
-    lastStatusCode: row.lastStatusCode,
-    lastError: row.lastError,
-    lastLatencyMs: row.lastLatencyMs,
-    attemptLog: attemptLogSchema.parse(row.attemptLog),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    ...same,
+    event: event as WebhookEvent,
+    status: status as WebhookDeliveryView["status"],
+    nextAttemptAt: iso(nextAttemptAt),
+    attemptLog: attemptLogSchema.parse(attemptLog),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
   };
 }
