@@ -1,12 +1,13 @@
 import type { Job } from "bullmq";
 import {
   appendJobEvents,
+  findJobStates,
   findStaleUnfinishedJobs,
   touchJobs,
   type DispatchableJob,
   type Queryable,
 } from "@jobstream/db";
-import { queuedJobDataSchema, type EventPublisher, type Producer } from "@jobstream/queue";
+import { loadFlowTrees, queuedJobDataSchema, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
 import { CANCELLED_REASON } from "../work/decide-outcome";
 
@@ -86,18 +87,7 @@ export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit:
     }
   }
   if (lost.length > 0) {
-    // Counters continue above what Postgres already applied, or the new run's events would be stale.
-    for (const row of lost) await deps.publisher.reserve(row.queue, row.id, row.lastEventSeq, 0);
-    await deps.producer.add(lost);
-    await appendJobEvents(
-      deps.db,
-      lost.map((row) => ({
-        jobId: row.id,
-        type: "requeued",
-        data: { reason: "redis_state_lost", attempts: row.attempts },
-      })),
-    );
-    requeued = lost.length;
+    requeued = await requeueLost(deps, lost);
     deps.logger.warn({ jobs: lost.length }, "re-enqueued jobs whose Redis state was gone");
   }
   await touchJobs(
@@ -105,4 +95,44 @@ export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit:
     rows.map((r) => r.id),
   );
   return { checked: rows.length, requeued, repaired };
+}
+
+/**
+ * Adds lost jobs again from their rows. A job with unfinished sub-jobs goes back as a flow with them
+ * (sub-jobs final in Postgres stay out: the parent reads their outcomes from Postgres); a sub-job
+ * whose parent is lost too goes back inside its parent's flow; one whose parent still waits in Redis
+ * is attached under it again, so the parent waits for it.
+ */
+async function requeueLost(deps: ReconcileDeps, lost: readonly DispatchableJob[]): Promise<number> {
+  const lostIds = new Set(lost.map((r) => r.id));
+  const parents = await findJobStates(
+    deps.db,
+    lost.flatMap((r) => (r.parentId === null ? [] : [r.parentId])),
+  );
+  const waitingParents = new Map<string, { type: string }>();
+  const roots: DispatchableJob[] = [];
+  for (const row of lost) {
+    if (row.parentId !== null) {
+      if (lostIds.has(row.parentId)) continue;
+      const parent = parents.get(row.parentId);
+      const job = parent === undefined ? undefined : await deps.producer.queue(parent.type).getJob(row.parentId);
+      if (parent !== undefined && job !== undefined && (await job.getState()) === "waiting-children")
+        waitingParents.set(row.parentId, { type: parent.type });
+    }
+    roots.push(row);
+  }
+  const { nodes, rows } = await loadFlowTrees(deps.db, roots, (parentId) => waitingParents.get(parentId));
+  // Counters continue above what Postgres already applied, or the new run's events would be stale.
+  for (const row of rows) await deps.publisher.reserve(row.queue, row.id, row.lastEventSeq, 0);
+  // Sub-jobs still in Redis are linked to their re-created parent, not added twice (same job ids).
+  await deps.producer.dispatch(nodes);
+  await appendJobEvents(
+    deps.db,
+    rows.map((row) => ({
+      jobId: row.id,
+      type: "requeued",
+      data: { reason: "redis_state_lost", attempts: row.attempts },
+    })),
+  );
+  return rows.length;
 }

@@ -1,0 +1,143 @@
+import { describe, expect } from "vitest";
+import type { System } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
+
+const it = systemTest(async (sys) => {
+  await sys.startApi();
+  await sys.startWorker("work,mirror,housekeep");
+});
+
+interface Answer {
+  job: { id: string; status: string };
+  children?: Answer[];
+}
+
+interface Row {
+  id: string;
+  status: string;
+  started: Date | null;
+  finished: Date | null;
+  output: unknown;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+async function enqueueFlow(sys: System, token: string, body: Record<string, unknown>): Promise<Answer> {
+  const res = await sys.request<Answer>("POST", "/v1/jobs", { token, body });
+  expect(res.status).toBe(202);
+  return res.body;
+}
+
+async function rows(sys: System, ids: string[]): Promise<Map<string, Row>> {
+  const found = await sys.query<Row>(
+    `SELECT id::text, status::text, started_at AS started, coalesce(completed_at, cancelled_at) AS finished,
+            output, error_code, error_message
+     FROM jobs WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(found.map((r) => [r.id, r]));
+}
+
+const work = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  type: "synthetic",
+  subtype: "work",
+  input,
+  ...extra,
+});
+
+describe("flows", () => {
+  it("starts the parent after its last child finished and gives it the children's outputs", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ durationMs: 300, output: "a" }), work({ durationMs: 900, output: "b" }), work({ output: "c" })],
+    });
+    expect(["waiting_children", "pending"]).toContain(answer.job.status);
+    const children = answer.children ?? [];
+    expect(children).toHaveLength(3);
+    const parent = await sys.waitForStatus(member, answer.job.id, "completed");
+    const byId = await rows(sys, [answer.job.id, ...children.map((c) => c.job.id)]);
+    const parentRow = byId.get(answer.job.id);
+    const lastChildEnd = Math.max(...children.map((c) => byId.get(c.job.id)?.finished?.getTime() ?? Infinity));
+    expect(parentRow?.started?.getTime()).toBeGreaterThanOrEqual(lastChildEnd);
+    expect(parent.output).toEqual({
+      children: children.map((c, i) => ({
+        id: c.job.id,
+        status: "completed",
+        output: { echo: ["a", "b", "c"][i], items: 0 },
+      })),
+    });
+    const events = await sys.query<{ type: string }>(
+      `SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY created_at, id`,
+      [answer.job.id],
+    );
+    expect(events.map((e) => e.type)).toEqual(["created", "queued", "started", "completed"]);
+  });
+
+  it("fails the parent with child_failed naming the child under the default policy", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ durationMs: 200 }), work({ failAttempts: 5 }, { maxAttempts: 1, name: "doomed" })],
+    });
+    const [ok, doomed] = (answer.children ?? []).map((c) => c.job.id);
+    const parent = await sys.waitForStatus(member, answer.job.id, "failed");
+    expect(parent.error?.code).toBe("child_failed");
+    expect(parent.error?.message).toContain(String(doomed));
+    expect(parent.error?.message).toContain("doomed");
+    const byId = await rows(sys, [String(ok), String(doomed), answer.job.id]);
+    expect(byId.get(String(ok))?.status).toBe("completed");
+    expect(byId.get(String(doomed))?.status).toBe("failed");
+    // The parent's handler never ran.
+    expect(byId.get(answer.job.id)?.started).toBeNull();
+  });
+
+  it("runs the parent anyway under onChildFailure: ignore", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      onChildFailure: "ignore",
+      children: [work({}), work({ failAttempts: 5 }, { maxAttempts: 1 })],
+    });
+    const parent = await sys.waitForStatus(member, answer.job.id, "completed");
+    const statuses = (parent.output as { children: { status: string }[] }).children.map((c) => c.status);
+    expect(statuses).toEqual(["completed", "failed"]);
+  });
+
+  it("runs nested flows bottom-up: grandchildren, then children, then the root", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [
+        {
+          type: "synthetic",
+          subtype: "gather",
+          input: {},
+          children: [work({ durationMs: 300, output: 1 }), work({ output: 2 })],
+        },
+        work({ durationMs: 100, output: 3 }),
+      ],
+    });
+    const [middle, leaf] = answer.children ?? [];
+    const grandchildren = middle?.children ?? [];
+    expect(grandchildren).toHaveLength(2);
+    expect(middle?.job.status).toBe("waiting_children");
+    await sys.waitForStatus(member, answer.job.id, "completed");
+    const ids = [answer.job.id, String(middle?.job.id), String(leaf?.job.id), ...grandchildren.map((g) => g.job.id)];
+    const byId = await rows(sys, ids);
+    for (const id of ids) expect(byId.get(id)?.status).toBe("completed");
+    const middleRow = byId.get(String(middle?.job.id));
+    for (const g of grandchildren)
+      expect(middleRow?.started?.getTime()).toBeGreaterThanOrEqual(byId.get(g.job.id)?.finished?.getTime() ?? Infinity);
+    expect(byId.get(answer.job.id)?.started?.getTime()).toBeGreaterThanOrEqual(
+      middleRow?.finished?.getTime() ?? Infinity,
+    );
+    expect(middleRow?.output).toEqual({
+      children: grandchildren.map((g, i) => ({ id: g.job.id, status: "completed", output: { echo: i + 1, items: 0 } })),
+    });
+  });
+});
