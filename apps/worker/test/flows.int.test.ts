@@ -140,4 +140,60 @@ describe("flows", () => {
       children: grandchildren.map((g, i) => ({ id: g.job.id, status: "completed", output: { echo: i + 1, items: 0 } })),
     });
   });
+
+  it("cancels a parent's unfinished children with it, running ones through their worker", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ durationMs: 30_000 }), work({}, { delayMs: 60_000 }), work({})],
+    });
+    const [running, delayed, quick] = (answer.children ?? []).map((c) => c.job.id);
+    await sys.waitForStatus(member, String(running), "running");
+    await sys.waitForStatus(member, String(quick), "completed");
+    const res = await sys.request<{ job: { status: string } }>("POST", `/v1/jobs/${answer.job.id}/cancel`, {
+      token: member,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.job.status).toBe("cancelled");
+    await sys.waitForStatus(member, String(running), "cancelled");
+    await sys.waitForStatus(member, String(delayed), "cancelled");
+    expect((await sys.job(member, String(quick))).status).toBe("completed");
+  });
+
+  it("lets a waiting parent go on when its failed child is retried", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ durationMs: 3000 }), work({ failAttempts: 1, output: "again" }, { maxAttempts: 1 })],
+    });
+    const flaky = String(answer.children?.[1]?.job.id);
+    await sys.waitForStatus(member, flaky, "failed");
+    const retry = await sys.request("POST", `/v1/jobs/${flaky}/retry`, { token: member });
+    expect(retry.status).toBe(202);
+    const parent = await sys.waitForStatus(member, answer.job.id, "completed");
+    expect((parent.output as { children: { status: string }[] }).children.map((c) => c.status)).toEqual([
+      "completed",
+      "completed",
+    ]);
+  });
+
+  it("reopens a parent that failed with child_failed when that child is retried", async ({ sys, member }) => {
+    const answer = await enqueueFlow(sys, member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ failAttempts: 1, output: "second time" }, { maxAttempts: 1 })],
+    });
+    const child = String(answer.children?.[0]?.job.id);
+    const failed = await sys.waitForStatus(member, answer.job.id, "failed");
+    expect(failed.error?.code).toBe("child_failed");
+    expect((await sys.request("POST", `/v1/jobs/${child}/retry`, { token: member })).status).toBe(202);
+    const parent = await sys.waitForStatus(member, answer.job.id, "completed");
+    expect(parent.error).toBeNull();
+    expect(parent.output).toEqual({
+      children: [{ id: child, status: "completed", output: { echo: "second time", items: 0 } }],
+    });
+  });
 });

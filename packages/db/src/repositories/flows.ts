@@ -64,16 +64,17 @@ export async function summarizeChildren(
   );
 }
 
-/** Unfinished children of these jobs, each with its own unfinished descendants (the cancel cascade). */
+/** A job's unfinished descendants, parents before their children (the cancel cascade's order). */
 export async function findUnfinishedDescendantIds(db: Queryable, rootId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `WITH RECURSIVE tree AS (
-       SELECT id FROM jobs WHERE parent_id = $1::uuid
+       SELECT id, 1 AS depth FROM jobs WHERE parent_id = $1::uuid
        UNION
-       SELECT j.id FROM jobs j JOIN tree t ON j.parent_id = t.id
+       SELECT j.id, t.depth + 1 FROM jobs j JOIN tree t ON j.parent_id = t.id WHERE t.depth < 100
      )
      SELECT j.id::text FROM jobs j JOIN tree t ON t.id = j.id
-     WHERE j.status NOT IN ('completed', 'failed', 'cancelled')`,
+     WHERE j.status NOT IN ('completed', 'failed', 'cancelled')
+     ORDER BY t.depth, j.created_at, j.id`,
     [rootId],
   );
   return rows.map((r) => r.id);
