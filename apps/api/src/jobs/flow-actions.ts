@@ -8,7 +8,7 @@ export async function failedBecauseOf(db: Db, row: Job): Promise<Job[]> {
   let current = row;
   while (current.parentId !== null) {
     const parent = await findJobById(db, current.parentId);
-    if (parent === null || parent.status !== "failed" || parent.errorCode !== "child_failed") break;
+    if (parent?.status !== "failed" || parent.errorCode !== "child_failed") break;
     chain.push(parent);
     current = parent;
   }
