@@ -11,6 +11,7 @@ import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
+import { childrenRouter } from "./jobs/children-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
   app.use(readRouter(deps));
+  app.use(childrenRouter(deps));
   app.use(
     streamRouter({
       db: deps.db,

@@ -36,8 +36,23 @@ const jobFields = {
   expiresAt: isoDate.nullable(),
 };
 
-/** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export const jobViewSchema = z.object({ ...jobFields, input: z.unknown(), output: z.unknown() }).meta({ id: "Job" });
+/** A flow's parent's sub-jobs at a glance: how many, by status, and their mean progress (final ones count 100). */
+export const childSummarySchema = z
+  .object({
+    total: z.number().int(),
+    counts: z.partialRecord(z.enum(jobStatuses), z.number().int()),
+    progress: z.number(),
+  })
+  .meta({ id: "ChildSummary" });
+export type ChildSummary = z.infer<typeof childSummarySchema>;
+
+/**
+ * The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. A job
+ * with sub-jobs also has `children` there (lists and streams leave it out).
+ */
+export const jobViewSchema = z
+  .object({ ...jobFields, input: z.unknown(), output: z.unknown(), children: childSummarySchema.optional() })
+  .meta({ id: "Job" });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /**
@@ -83,10 +98,25 @@ export const eventListSchema = z.object({ events: z.array(jobEventViewSchema) })
 export type EventList = z.infer<typeof eventListSchema>;
 
 /** What `POST /v1/jobs` answers (and each element of a batch answer). `accessToken` is shown once. */
-export const enqueueAnswerSchema = z
-  .object({ job: jobViewSchema, pollUrl: z.string(), streamUrl: z.string(), accessToken: z.string().nullable() })
+export interface EnqueueAnswer {
+  job: JobView;
+  pollUrl: string;
+  streamUrl: string;
+  accessToken: string | null;
+  /** The answers of the request's `children`, in order (only for a job enqueued with children). */
+  children?: EnqueueAnswer[];
+}
+export const enqueueAnswerSchema: z.ZodType<EnqueueAnswer> = z
+  .object({
+    job: jobViewSchema,
+    pollUrl: z.string(),
+    streamUrl: z.string(),
+    accessToken: z.string().nullable(),
+    get children() {
+      return z.array(enqueueAnswerSchema).optional();
+    },
+  })
   .meta({ id: "EnqueueAnswer" });
-export type EnqueueAnswer = z.infer<typeof enqueueAnswerSchema>;
 
 export const batchAnswerSchema = z.object({ jobs: z.array(enqueueAnswerSchema) }).meta({ id: "BatchAnswer" });
 export type BatchAnswer = z.infer<typeof batchAnswerSchema>;

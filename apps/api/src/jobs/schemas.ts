@@ -136,6 +136,15 @@ export const listQuerySchema = z
     path: ["limit"],
   });
 
+/** `GET /v1/jobs/:id/children`: the sub-jobs of one job, newest first, optionally some statuses. */
+export const childrenQuerySchema = z
+  .object({
+    status: statusList.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const activeQuerySchema = z
   .object({
     recentMinutes: z.coerce.number().int().min(0).max(1440).default(5),

@@ -14,6 +14,7 @@ import {
   MAX_PAGE_WITH_DATA,
   activeQuerySchema,
   batchBodySchema,
+  childrenQuerySchema,
   enqueueBodySchema,
   itemsQuerySchema,
   jobIdParamsSchema,
@@ -147,6 +148,22 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
     summary: "A job's timeline",
     answer: json(eventListSchema, "Timeline"),
   }),
+  {
+    method: "get",
+    path: "/v1/jobs/{id}/children",
+    operationId: "listJobChildren",
+    tags: ["jobs"],
+    summary: "A job's sub-jobs (newest first, keyset pages)",
+    description:
+      "Summaries of the jobs enqueued as its `children` or added by its running handler; the job's own " +
+      "view (GET /v1/jobs/{id}) counts them by status.",
+    security: bearer,
+    request: { ...id, query: childrenQuerySchema },
+    responses: {
+      200: json(jobPageSchema, "A page of sub-job summaries"),
+      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
+    },
+  },
   oneJobRead({
     path: "/v1/jobs/{id}/stream",
     operationId: "streamJob",

@@ -81,8 +81,9 @@ export type JobView = {
   expiresAt: string | null;
   input: unknown;
   output: unknown;
+  children?: ChildSummary;
 };
-export type JobSummary = Omit<JobView, "input" | "output"> & {
+export type JobSummary = Omit<JobView, "input" | "output" | "children"> & {
   input?: unknown;
   output?: unknown;
 };
@@ -121,6 +122,7 @@ export type EnqueueAnswer = {
   pollUrl: string;
   streamUrl: string;
   accessToken: string | null;
+  children?: EnqueueAnswer[];
 };
 export type BatchAnswer = {
   jobs: EnqueueAnswer[];
@@ -252,6 +254,18 @@ export interface JobInputs {
       steps?: string[];
       output?: JsonValue;
     };
+    /** A flow's parent: adds `spawn` synthetic/work sub-jobs while it runs (if any), waits for them, and returns every sub-job's status and output. */
+    gather: {
+      spawn?: number;
+      childInput?: {
+        durationMs?: number;
+        items?: number;
+        failItems?: number[];
+        failAttempts?: number;
+        steps?: string[];
+        output?: JsonValue;
+      };
+    };
     /** Does no work (reports `items` outcomes if asked); for throughput. */
     noop: {
       items?: number;
@@ -290,6 +304,13 @@ export interface JobOutputs {
       echo?: JsonValue;
       items: number;
     };
+    gather: {
+      children: Array<{
+        id: string;
+        status: string;
+        output: JsonValue | null;
+      }>;
+    };
     noop: {
       echo?: JsonValue;
       items: number;
@@ -317,6 +338,11 @@ export interface DefaultSubtypes {
   maintenance: "cleanup";
 }
 
+export type ChildSummary = {
+  total: number;
+  counts: { [key: string]: number };
+  progress: number;
+};
 export type JobTypeDescription = {
   type: string;
   description: string;
