@@ -197,3 +197,49 @@ describe("flows", () => {
     });
   });
 });
+
+describe("bad flow requests: 400 naming the field, and nothing stored", () => {
+  const noop = { type: "synthetic", subtype: "noop", input: {} };
+  const many = (n: number) => Array.from({ length: n }, () => noop);
+  it.for([
+    ["more than 1,000 jobs in one flow", { ...noop, children: many(1000) }, "children"],
+    [
+      "more than 1,000 jobs across levels",
+      { ...noop, children: many(10).map((c) => ({ ...c, children: many(100) })) },
+      "children",
+    ],
+    [
+      "a child's bad input",
+      { ...noop, children: [noop, { ...noop, subtype: "work", input: { durationMs: -1 } }] },
+      "children.1.input.durationMs",
+    ],
+    ["a child of an unknown type", { ...noop, children: [{ type: "nope", input: {} }] }, "children.0.type"],
+    [
+      "a bad grandchild",
+      { ...noop, children: [{ ...noop, children: [{ ...noop, input: { items: -1 } }] }] },
+      "children.0.children.0.input.items",
+    ],
+    ["an empty children list", { ...noop, children: [] }, "children"],
+    ["onChildFailure without children", { ...noop, onChildFailure: "ignore" }, "onChildFailure"],
+    ["an unknown onChildFailure", { ...noop, children: [noop], onChildFailure: "retry" }, "onChildFailure"],
+  ] as const)("%s", async ([, body, field], { sys, member }) => {
+    const name = `bad flow ${field} ${String(Math.random())}`;
+    const res = await sys.request<{ error: { code: string; details: { path: string }[] } }>("POST", "/v1/jobs", {
+      token: member,
+      body: { ...body, name },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("validation_failed");
+    expect(res.body.error.details.map((d) => d.path)).toContain(field);
+    expect(await sys.query("SELECT 1 FROM jobs WHERE name = $1", [name])).toEqual([]);
+  });
+
+  it("counts every job of a batch against the 1,000", async ({ sys, member }) => {
+    const flow = { ...noop, children: many(600) };
+    const res = await sys.request<{ error: { details: { path: string }[] } }>("POST", "/v1/jobs/batch", {
+      token: member,
+      body: { jobs: [flow, flow] },
+    });
+    expect([res.status, res.body.error.details.map((d) => d.path)]).toEqual([400, ["jobs"]]);
+  });
+});
