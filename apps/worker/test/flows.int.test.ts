@@ -198,6 +198,48 @@ describe("flows", () => {
   });
 });
 
+describe("children added by a running handler", () => {
+  it("stores them under the job (same org and user), waits for them, then runs again with their outputs", async ({
+    sys,
+    member,
+  }) => {
+    const job = await sys.enqueue(member, {
+      type: "synthetic",
+      subtype: "gather",
+      input: { spawn: 3, childInput: { durationMs: 200, output: "spawned" } },
+    });
+    const done = await sys.waitForStatus(member, job.id, "completed");
+    const listed = await sys.request<{ jobs: { id: string; status: string; parentId: string }[] }>(
+      "GET",
+      `/v1/jobs/${job.id}/children`,
+      { token: member },
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.jobs).toHaveLength(3);
+    const output = done.output as { children: { id: string; status: string; output: unknown }[] };
+    expect(output.children.map((c) => c.id).sort()).toEqual(listed.body.jobs.map((c) => c.id).sort());
+    for (const child of output.children)
+      expect(child).toMatchObject({ status: "completed", output: { echo: "spawned", items: 0 } });
+    const owners = await sys.query<{ org_id: string; user_id: string | null; parent_id: string }>(
+      "SELECT org_id::text, user_id::text, parent_id::text FROM jobs WHERE id = ANY($1::uuid[]) OR id = $2",
+      [output.children.map((c) => c.id), job.id],
+    );
+    expect(new Set(owners.map((o) => `${o.org_id}/${String(o.user_id)}`)).size).toBe(1);
+    const view = await sys.request<{ children: { total: number; counts: Record<string, number>; progress: number } }>(
+      "GET",
+      `/v1/jobs/${job.id}`,
+      { token: member },
+    );
+    expect(view.body.children).toEqual({ total: 3, counts: { completed: 3 }, progress: 100 });
+    const events = await sys.query<{ type: string }>(
+      "SELECT type::text FROM job_events WHERE job_id = $1 ORDER BY created_at, id",
+      [job.id],
+    );
+    // The handler ran twice: once to add the children, once after they finished.
+    expect(events.map((e) => e.type)).toEqual(["created", "queued", "started", "started", "completed"]);
+  });
+});
+
 describe("bad flow requests: 400 naming the field, and nothing stored", () => {
   const noop = { type: "synthetic", subtype: "noop", input: {} };
   const many = (n: number) => Array.from({ length: n }, () => noop);
