@@ -1,4 +1,5 @@
 import { JobstreamError } from "@jobstream/client";
+import { childrenCommand } from "./commands/children.ts";
 import { enqueueCommand } from "./commands/enqueue.ts";
 import { jobActionCommand } from "./commands/job-actions.ts";
 import { listCommand } from "./commands/list.ts";
@@ -15,7 +16,9 @@ import { UsageError } from "./usage-error.ts";
 const USAGE = `usage: jobstream <command> [options]
 
   enqueue <type>[/<subtype>] --input <json|@file|->  [--json] [--wait] [--name n] [--priority n]
+          [--children <json array|@file>] [--on-child-failure fail|ignore]
   get <id>                       the job as JSON
+  children <id> [--status s[,s]] [--limit n] [--json]   a job's sub-jobs
   list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
@@ -39,6 +42,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       return jobActionCommand(ctx, command, args);
     case "list":
       return listCommand(ctx, args);
+    case "children":
+      return childrenCommand(ctx, args);
     case "watch": {
       const [id, ...rest] = args;
       if (id === undefined || rest.length > 0) throw new UsageError("usage: jobstream watch <job id>");

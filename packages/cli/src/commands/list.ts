@@ -4,10 +4,21 @@ import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
 
-function positiveInt(flag: string, value: string): number {
+export function positiveInt(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} "${value}" is not a positive integer`);
   return n;
+}
+
+/** `--status a,b` as statuses; a name that is none is a usage error. */
+export function statusesOf(flag: string | undefined): JobStatus[] | undefined {
+  const statuses = flag?.split(",").map((s) => s.trim());
+  for (const status of statuses ?? []) {
+    if (!(jobStatuses as readonly string[]).includes(status)) {
+      throw new UsageError(`--status "${status}" is not a status; use ${jobStatuses.join(", ")}`);
+    }
+  }
+  return statuses as JobStatus[] | undefined;
 }
 
 /** Jobs newest first, following pages until `--limit` jobs were shown (default 50). */
@@ -26,14 +37,8 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
     },
   });
   const limit = positiveInt("limit", values.limit);
-  const statuses = values.status?.split(",").map((s) => s.trim());
-  for (const status of statuses ?? []) {
-    if (!(jobStatuses as readonly string[]).includes(status)) {
-      throw new UsageError(`--status "${status}" is not a status; use ${jobStatuses.join(", ")}`);
-    }
-  }
   const jobs = ctx.client().jobs.list({
-    status: statuses as JobStatus[] | undefined,
+    status: statusesOf(values.status),
     type: values.type,
     subtype: values.subtype,
     groupId: values.group,
