@@ -60,7 +60,13 @@ export type JobView = z.infer<typeof jobViewSchema>;
  * megabytes each (`include=input,output` on a list adds them back, with a smaller page cap).
  */
 export const jobSummarySchema = z
-  .object({ ...jobFields, input: z.unknown().optional(), output: z.unknown().optional() })
+  .object({
+    ...jobFields,
+    input: z.unknown().optional(),
+    output: z.unknown().optional(),
+    /** Only in pages of `GET /v1/jobs/:id/children`, for a sub-job with sub-jobs of its own. */
+    children: childSummarySchema.optional(),
+  })
   .meta({ id: "JobSummary" });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 

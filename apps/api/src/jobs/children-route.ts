@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { findJobViewRow, listJobs, type Db, type Queryable } from "@jobstream/db";
+import { findJobViewRow, listJobs, summarizeChildren, type Db, type Queryable } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
@@ -12,7 +12,7 @@ import { childrenQuerySchema, jobIdParamsSchema } from "./schemas";
 /**
  * `GET /v1/jobs/:id/children`: a job's sub-jobs as summaries, in keyset pages like `GET /v1/jobs`.
  * The parent must be the caller's to read (404 otherwise), and each child is listed only if the
- * caller's scope covers it too.
+ * caller's scope covers it too. A child with sub-jobs of its own carries their summary.
  */
 export function childrenRouter(deps: { readonly db: Db; readonly pool: Queryable }): Router {
   const router = Router();
@@ -25,7 +25,16 @@ export function childrenRouter(deps: { readonly db: Db; readonly pool: Queryable
     if (!parent || !canAccessJob(principal, parent)) throw new ApiError("not_found", "no such job");
     const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
     const page = await listJobs(deps.db, scope, { parentId: id, statuses: q.status }, { limit: q.limit, after });
-    res.json({ jobs: page.jobs.map(toJobSummary), nextCursor: page.next ? encodeJobCursor(page.next) : null });
+    // Sub-jobs with sub-jobs of their own say so (one query for the page): a flow tree nests them.
+    const nested = await summarizeChildren(
+      deps.pool,
+      page.jobs.map((j) => j.id),
+    );
+    const jobs = page.jobs.map((j) => {
+      const summary = nested.get(j.id);
+      return summary === undefined ? toJobSummary(j) : { ...toJobSummary(j), children: summary };
+    });
+    res.json({ jobs, nextCursor: page.next ? encodeJobCursor(page.next) : null });
   });
   return router;
 }

@@ -6,6 +6,7 @@ import { ErrorBox, Loading } from "../components/states";
 import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatTime, json } from "../format";
 import { Link } from "../router";
+import { FlowTree } from "./flow-tree";
 import { ItemsTable } from "./items-table";
 import { JobActions } from "./job-actions";
 import { Timeline } from "./timeline";
@@ -90,6 +91,7 @@ export function JobDetail({ id }: { id: string }) {
         <dt>Duration</dt>
         <dd>{formatDuration(job.durationMs)}</dd>
       </dl>
+      <FlowTree jobId={job.id} parentId={job.parentId} final={isFinalJob(job)} />
       <Timeline jobId={job.id} refreshKey={refreshKey} />
       <ItemsTable jobId={job.id} refreshKey={refreshKey} processed={job.items.processed} />
       <details className="panel">

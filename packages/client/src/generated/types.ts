@@ -83,7 +83,7 @@ export type JobView = {
   output: unknown;
   children?: ChildSummary;
 };
-export type JobSummary = Omit<JobView, "input" | "output" | "children"> & {
+export type JobSummary = Omit<JobView, "input" | "output"> & {
   input?: unknown;
   output?: unknown;
 };
