@@ -7,6 +7,7 @@ import { accessibilityViolations, launchBrowser, screenshot } from "./browser";
 const it = systemTest(async (sys) => {
   await sys.startApi();
   await sys.startWorker("work,mirror,housekeep");
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
 }).extend("browser", { scope: "file" }, async ({}, { onCleanup }): Promise<Browser> => {
   const browser = await launchBrowser();
   onCleanup(() => browser.close());
