@@ -1,34 +1,15 @@
 import { describe, expect } from "vitest";
-import { everyone, fieldsOf, it, type Who } from "./tenancy-fixture";
+import { everyone, fieldsOf, it, jobReaders } from "./tenancy-fixture";
 
 /** A child that waits an hour: the flow stays as it is while every caller looks at it. */
 const sleepyChild = { type: "synthetic", subtype: "noop", input: {}, delayMs: 3_600_000 };
 
 describe("flows: sub-jobs follow their parent's access rules", () => {
-  // Listing a job's children is reading the job: 404 for callers who may not (the id stays unknowable),
-  // 401 without a bearer token (the job's own access token reads that one job only).
-  const list: Record<Who, number> = {
-    member: 200,
-    "other member": 404,
-    admin: 200,
-    "other org's admin": 404,
-    operator: 200,
-    service: 200,
-    "job token": 401,
-    anonymous: 401,
-  };
-  // Attaching a new job under t's job: only callers who may read it, in its org; for the others the
-  // parent does not exist (400 naming parentId), as a cross-tenant read answers 404.
-  const attach: Record<Who, number> = {
-    member: 202,
-    "other member": 400,
-    admin: 202,
-    "other org's admin": 400,
-    operator: 400,
-    service: 400,
-    "job token": 401,
-    anonymous: 401,
-  };
+  // Listing a job's children is reading the job (the job's own access token reads that one job only).
+  const list = jobReaders(200);
+  // Attaching a new job under t's job: only callers who may read it, in its org (operators and
+  // services enqueue into their own org here); for the others the parent does not exist (400).
+  const attach = { ...jobReaders(202, 400), operator: 400, service: 400 };
   it.for(everyone)("%s", async (who, { call, pair }) => {
     const owner = await pair.as("member");
     const flow = await call<{ job: { id: string }; children: { job: { id: string } }[] }>("POST", "/v1/jobs", owner, {

@@ -26,6 +26,16 @@ async function eventCounts(sys: System, ids: string[], type: string): Promise<nu
   return ids.map((id) => byId.get(id) ?? 0);
 }
 
+/** Enqueues a `synthetic/gather` parent with these children (synthetic/work bodies). */
+async function enqueueGather(sys: System, token: string, children: Record<string, unknown>[]): Promise<Answer> {
+  const res = await sys.request<Answer>("POST", "/v1/jobs", {
+    token,
+    body: { type: "synthetic", subtype: "gather", input: {}, children },
+  });
+  expect(res.status).toBe(202);
+  return res.body;
+}
+
 const alive = (w: AppProcess) => w.child.exitCode === null && w.child.signalCode === null;
 
 describe("flows survive failures", () => {
@@ -34,21 +44,16 @@ describe("flows survive failures", () => {
     member,
     started: workers,
   }) => {
-    const res = await sys.request<Answer>("POST", "/v1/jobs", {
-      token: member,
-      body: {
+    const flow = await enqueueGather(
+      sys,
+      member,
+      Array.from({ length: 6 }, (_, i) => ({
         type: "synthetic",
-        subtype: "gather",
-        input: {},
-        children: Array.from({ length: 6 }, (_, i) => ({
-          type: "synthetic",
-          input: { durationMs: 4000, items: 4, steps: ["a", "b"], output: i },
-        })),
-      },
-    });
-    expect(res.status).toBe(202);
-    const parent = res.body.job.id;
-    const children = res.body.children.map((c) => c.job.id);
+        input: { durationMs: 4000, items: 4, steps: ["a", "b"], output: i },
+      })),
+    );
+    const parent = flow.job.id;
+    const children = flow.children.map((c) => c.job.id);
     const first = String(children[0]);
     const holder = await waitFor("a worker to start a child", () =>
       workers.find((w) => alive(w) && w.output().includes(`"jobId":"${first}"`)),
@@ -76,21 +81,12 @@ describe("flows survive failures", () => {
     sys,
     member,
   }) => {
-    const res = await sys.request<Answer>("POST", "/v1/jobs", {
-      token: member,
-      body: {
-        type: "synthetic",
-        subtype: "gather",
-        input: {},
-        children: [
-          { type: "synthetic", input: { output: "early" } },
-          { type: "synthetic", input: { durationMs: 6000, output: "late" } },
-        ],
-      },
-    });
-    expect(res.status).toBe(202);
-    const parent = res.body.job.id;
-    const [early, late] = res.body.children.map((c) => c.job.id);
+    const flow = await enqueueGather(sys, member, [
+      { type: "synthetic", input: { output: "early" } },
+      { type: "synthetic", input: { durationMs: 6000, output: "late" } },
+    ]);
+    const parent = flow.job.id;
+    const [early, late] = flow.children.map((c) => c.job.id);
     await sys.waitForStatus(member, String(early), "completed");
     await sys.waitForStatus(member, String(late), "running");
     expect(await deletePrefix(sys.prefix, sys.redisUrl)).toBeGreaterThan(0);
