@@ -141,6 +141,29 @@ describe("flows", () => {
     });
   });
 
+  it("takes children on each job of a batch", async ({ sys, member }) => {
+    const flow = (output: string) => ({
+      type: "synthetic",
+      subtype: "gather",
+      input: {},
+      children: [work({ output })],
+    });
+    const res = await sys.request<{ jobs: Answer[] }>("POST", "/v1/jobs/batch", {
+      token: member,
+      body: { jobs: [flow("one"), flow("two")] },
+    });
+    expect(res.status).toBe(202);
+    for (const [i, answer] of res.body.jobs.entries()) {
+      expect(answer.children).toHaveLength(1);
+      const done = await sys.waitForStatus(member, answer.job.id, "completed");
+      expect(done.output).toEqual({
+        children: [
+          { id: answer.children?.[0]?.job.id, status: "completed", output: { echo: ["one", "two"][i], items: 0 } },
+        ],
+      });
+    }
+  });
+
   it("cancels a parent's unfinished children with it, running ones through their worker", async ({ sys, member }) => {
     const answer = await enqueueFlow(sys, member, {
       type: "synthetic",
