@@ -93,6 +93,8 @@ export const synthetic = defineJobType({
         "A flow's parent: adds `spawn` synthetic/work sub-jobs while it runs (if any), waits for them, " +
         "and returns every sub-job's status and output.",
       input: gatherInput,
+      // Reports no items itself; the sub-jobs it spawns are enqueued (and counted) on their own.
+      itemsOf: () => 0,
       output: gatherOutput,
       item,
       examples: {
