@@ -64,17 +64,20 @@ export async function summarizeChildren(
   );
 }
 
-/** A job's unfinished descendants, parents before their children (the cancel cascade's order). */
+/**
+ * A job's unfinished descendants, parents before their children (the cancel cascade's order); as in
+ * `findFlowDescendants`, nothing below a final sub-job.
+ */
 export async function findUnfinishedDescendantIds(db: Queryable, rootId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `WITH RECURSIVE tree AS (
-       SELECT id, 1 AS depth FROM jobs WHERE parent_id = $1::uuid
+       SELECT id, 1 AS depth, created_at FROM jobs
+       WHERE parent_id = $1::uuid AND status NOT IN ('completed', 'failed', 'cancelled')
        UNION
-       SELECT j.id, t.depth + 1 FROM jobs j JOIN tree t ON j.parent_id = t.id WHERE t.depth < 100
+       SELECT j.id, t.depth + 1, j.created_at FROM jobs j JOIN tree t ON j.parent_id = t.id
+       WHERE j.status NOT IN ('completed', 'failed', 'cancelled') AND t.depth < 100
      )
-     SELECT j.id::text FROM jobs j JOIN tree t ON t.id = j.id
-     WHERE j.status NOT IN ('completed', 'failed', 'cancelled')
-     ORDER BY t.depth, j.created_at, j.id`,
+     SELECT id::text FROM tree ORDER BY depth, created_at, id`,
     [rootId],
   );
   return rows.map((r) => r.id);
