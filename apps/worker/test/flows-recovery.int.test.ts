@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { deletePrefix, waitFor, type AppProcess, type System } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
@@ -102,5 +103,25 @@ describe("flows survive failures", () => {
     expect(await eventCounts(sys, [parent], "requeued")).toEqual([1]);
     expect(await eventCounts(sys, [String(early)], "started")).toEqual([1]);
     expect(await eventCounts(sys, [parent], "completed")).toEqual([1]);
+  });
+
+  it("releases a parent left waiting in Redis for a child whose keys alone were lost", async ({ sys, member }) => {
+    const flow = await enqueueGather(sys, member, [
+      { type: "synthetic", subtype: "noop", input: {}, delayMs: 3_600_000, name: "forgotten" },
+    ]);
+    const child = String(flow.children[0]?.job.id);
+    await sys.waitForStatus(member, child, "delayed");
+    // The child ends in Postgres while its Redis keys vanish on their own: BullMQ's parent would wait for ever.
+    await sys.query("UPDATE jobs SET status = 'cancelled', cancelled_at = now() WHERE id = $1", [child]);
+    const redis = new Redis(sys.redisUrl);
+    try {
+      await redis.del(`${sys.prefix}:synthetic:${child}`);
+      await redis.zrem(`${sys.prefix}:synthetic:delayed`, child);
+    } finally {
+      redis.disconnect();
+    }
+    const failed = await sys.waitForStatus(member, flow.job.id, "failed", 60_000);
+    expect(failed.error).toEqual({ code: "child_failed", message: `child ${child} "forgotten" was cancelled` });
+    expect(await eventCounts(sys, [flow.job.id], "requeued")).toEqual([1]);
   });
 });

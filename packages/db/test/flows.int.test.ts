@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import {
+  childrenSettledFor,
   findChildOutcomes,
   findFlowDescendants,
   findPendingJobs,
@@ -85,5 +86,16 @@ describe("flow repositories", () => {
     await markFlowParent(pool, parent.id, "ignore");
     const row = await db.job.findUniqueOrThrow({ where: { id: parent.id } });
     expect(row.options).toEqual({ timeoutMs: 5, onChildFailure: "ignore" });
+  });
+
+  it("says when every child has been final for a while (a stranded parent)", async ({ db, pool }) => {
+    const parent = newJob({ status: "waiting_children" });
+    const old = new Date(Date.now() - 120_000);
+    const child = newJob({ parentId: parent.id, status: "completed", completedAt: old, updatedAt: old });
+    await db.job.createMany({ data: [parent, child] });
+    expect(await childrenSettledFor(pool, parent.id, 60_000)).toBe(true);
+    expect(await childrenSettledFor(pool, parent.id, 180_000)).toBe(false);
+    await db.job.create({ data: newJob({ parentId: parent.id, status: "running" }) });
+    expect(await childrenSettledFor(pool, parent.id, 60_000)).toBe(false);
   });
 });

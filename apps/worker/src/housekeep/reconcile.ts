@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
 import {
   appendJobEvents,
+  childrenSettledFor,
   findJobStates,
   findStaleUnfinishedJobs,
   touchJobs,
@@ -64,10 +65,38 @@ async function repairFinished(
   );
 }
 
+/** How many reconcile delays a parent's last child must have ended before the parent counts as stranded. */
+const STRANDED_AFTER_ROUNDS = 10;
+
+/**
+ * A parent BullMQ still holds in waiting-children although Postgres has every child final: a child's
+ * keys were lost on their own, and BullMQ would wait for it for ever. Such a parent is taken out (it
+ * is then added again like a lost job, and runs against its children as Postgres has them). Removing
+ * it is safe even if BullMQ releases it meanwhile: a waiting job is removed as well, an active one
+ * cannot be (then nothing happens).
+ */
+async function strandedParent(
+  deps: ReconcileDeps,
+  row: DispatchableJob,
+  job: Job,
+  olderThanMs: number,
+): Promise<boolean> {
+  // Long after its last child ended: not a parent BullMQ is about to release, nor one whose lost
+  // child the reconciler just added again (and which Postgres may show ended by its first run).
+  if (!(await childrenSettledFor(deps.db, row.id, olderThanMs * STRANDED_AFTER_ROUNDS))) return false;
+  const removed = await job.remove({ removeChildren: false }).then(
+    () => true,
+    () => false,
+  );
+  if (removed) deps.logger.warn({ jobId: row.id }, "parent waited in Redis for children Postgres has as final");
+  return removed;
+}
+
 /**
  * Compares unfinished rows that have not moved for a while with BullMQ and repairs drift: a job
- * whose Redis state is gone is queued again from its stored input; a job BullMQ finished whose
- * final event never reached Postgres gets that outcome from BullMQ.
+ * whose Redis state is gone is queued again from its stored input (a flow with its unfinished
+ * sub-jobs); a job BullMQ finished whose final event never reached Postgres gets that outcome from
+ * BullMQ; a parent stranded in waiting-children is released.
  */
 export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit: number): Promise<ReconcileResult> {
   const rows = await findStaleUnfinishedJobs(deps.db, olderThanMs, limit);
@@ -84,7 +113,7 @@ export async function reconcile(deps: ReconcileDeps, olderThanMs: number, limit:
     if (state === "completed" || state === "failed") {
       await repairFinished(deps, row, job, state);
       repaired++;
-    }
+    } else if (state === "waiting-children" && (await strandedParent(deps, row, job, olderThanMs))) lost.push(row);
   }
   if (lost.length > 0) {
     requeued = await requeueLost(deps, lost);

@@ -118,3 +118,17 @@ export async function markFlowParent(db: Queryable, id: string, onChildFailure: 
     onChildFailure,
   ]);
 }
+
+/**
+ * Whether every child of the job is final, the last one for at least `forMs`: a parent BullMQ still
+ * holds after that is stranded (it would have been released when its last child ended).
+ */
+export async function childrenSettledFor(db: Queryable, parentId: string, forMs: number): Promise<boolean> {
+  const { rows } = await db.query<{ busy: number }>(
+    `SELECT count(*)::int AS busy FROM jobs
+     WHERE parent_id = $1 AND (status NOT IN ('completed', 'failed', 'cancelled')
+       OR coalesce(completed_at, cancelled_at, updated_at) > now() - make_interval(secs => $2::float8 / 1000))`,
+    [parentId, forMs],
+  );
+  return rows[0]?.busy === 0;
+}
