@@ -9,7 +9,10 @@ import { enqueueBodySchema, INHERITED_FIELDS } from "./schemas";
 export interface CheckedRequest {
   readonly request: EnqueueRequest & { readonly requestHash: string; readonly orgId: string };
   readonly prefix: string;
-  /** The items the inputs declare (the types' `itemsOf`, an upper bound; sub-jobs' included): what the org's item budget is charged. */
+  /**
+   * The items the inputs declare (the types' `itemsOf`, an upper bound; sub-jobs' included): what
+   * the org's item budget is charged.
+   */
   readonly items: number;
   /** Jobs the request creates: 1 plus its sub-jobs at any depth (the org's job budget is charged this many). */
   readonly jobs: number;

@@ -22,7 +22,8 @@ export interface DispatchableJob {
   readonly updatedAt: Date;
 }
 
-const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, parent_id::text AS "parentId", input, priority, attempts, max_attempts AS "maxAttempts",
+const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, parent_id::text AS "parentId", input,
+  priority, attempts, max_attempts AS "maxAttempts",
   options, run_at AS "runAt", last_event_seq::float8 AS "lastEventSeq", updated_at AS "updatedAt"`;
 
 /**
