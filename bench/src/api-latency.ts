@@ -7,6 +7,7 @@ import autocannon from "autocannon";
 import { System } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
 import { profileEnv } from "./profile";
+import { seedJobs } from "./seed-jobs";
 
 export interface LatencyResult {
   readonly p50Ms: number;
@@ -26,34 +27,6 @@ export interface ApiLatencyResult {
   readonly active: LatencyResult;
   /** The same by-id requests against the minimal node:http + pg server (floor-server.ts). */
   readonly floor: LatencyResult;
-}
-
-const ORGS = 1000;
-const USERS_PER_ORG = 10;
-
-/** Seeds `rows` jobs in one SQL statement: 1,000 orgs × 10 users, a week of history, mixed statuses. */
-async function seed(sys: System, rows: number): Promise<void> {
-  await sys.query(
-    `INSERT INTO jobs (id, org_id, user_id, type, subtype, name, queue, status, attempts, max_attempts, input,
-                       expires_at,
-                       created_at, started_at, completed_at, duration_ms, progress_percent, total_items,
-                       processed_items)
-     SELECT gen_random_uuid(),
-            md5('org' || (g % $2))::uuid,
-            md5('user' || (g % ($2 * $3)))::uuid,
-            'synthetic', 'work', 'Import ' || g, 'synthetic',
-            (CASE g % 20 WHEN 0 THEN 'running' WHEN 1 THEN 'failed' WHEN 2 THEN 'queued'
-                         ELSE 'completed' END)::job_status,
-            1, 3, '{"items": 10}', now() + interval '30 days',
-            now() - (g % 604800) * interval '1 second',
-            now() - (g % 604800) * interval '1 second',
-            CASE WHEN g % 20 IN (0, 2) THEN NULL
-                 ELSE now() - (g % 604800) * interval '1 second' + interval '2 seconds' END,
-            2000, CASE WHEN g % 20 IN (0, 2) THEN 50 ELSE 100 END, 10, 10
-     FROM generate_series(1, $1) AS g`,
-    [rows, ORGS, USERS_PER_ORG],
-  );
-  await sys.query("ANALYZE jobs");
 }
 
 async function load(
@@ -124,7 +97,7 @@ export async function runApiLatency(rows: number, seconds: number): Promise<ApiL
   await sys.init();
   try {
     const started = performance.now();
-    await seed(sys, rows);
+    await seedJobs(sys, rows);
     const seedSeconds = (performance.now() - started) / 1000;
     // One token makes every request here: the per-token limit is lifted so it measures reads.
     await sys.startApi({ RATE_LIMIT_PER_MINUTE: "1000000", ...profileEnv() });

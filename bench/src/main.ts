@@ -2,11 +2,12 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
+import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
@@ -74,6 +75,14 @@ if (api)
       ` floor ${JSON.stringify(api.floor.statusCodes)}`,
   );
 
+// The operator console's searches and time series on the same number of rows, spread over 30 days.
+const consoleReads = wants("console") ? await runConsoleReads(apiRows, quick ? 50 : 200) : null;
+if (consoleReads)
+  console.log(
+    `console: ${consoleReads.rows} rows seeded in ${consoleReads.seedSeconds.toFixed(0)} s, ` +
+      `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
+  );
+
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
  * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
@@ -139,6 +148,7 @@ const result = {
     non2xx: api.job.non2xx + api.active.non2xx + api.floor.non2xx,
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
+  console: consoleReads,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -229,6 +239,14 @@ console.table({
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
       }
+    : {}),
+  ...(consoleReads
+    ? Object.fromEntries(
+        consoleReads.reads.map((r) => [
+          `${r.name}, ${consoleReads.rows} rows: p50 / p99 (ms)`,
+          `${r.p50Ms.toFixed(1)} / ${r.p99Ms.toFixed(1)}`,
+        ]),
+      )
     : {}),
 });
 const dir = fileURLToPath(new URL("../results/", import.meta.url));

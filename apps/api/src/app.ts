@@ -19,6 +19,8 @@ import { streamRouter } from "./realtime/stream-routes";
 import { BULL_BOARD_PATH, bullBoardRouter, requireOperator } from "./routes/bull-board";
 import { jobTypesRouter } from "./routes/job-types";
 import { statsRouter } from "./routes/stats";
+import { timeseriesRouter } from "./routes/timeseries";
+import { queuesRouter } from "./routes/queues";
 import { deadLettersRouter } from "./routes/dead-letters";
 import { healthRouter } from "./routes/health";
 import { dashboardRouter } from "./routes/dashboard";
@@ -82,7 +84,6 @@ export function createApp(deps: AppDeps): Express {
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
   app.use(readRouter(deps));
-  app.use(childrenRouter(deps));
   app.use(
     streamRouter({
       db: deps.db,
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
       maxStreamsPerToken: deps.sseMaxPerToken,
     }),
   );
+  app.use(childrenRouter(deps));
   app.use(healthRouter(deps));
   app.use(metrics.router);
   app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));
@@ -102,6 +104,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
   app.use(statsRouter(deps));
+  app.use(timeseriesRouter(deps));
+  app.use(queuesRouter(deps));
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
   app.use(actionsRouter(deps));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as contract from "@jobstream/contract";
-import { openSse, type System } from "@jobstream/testing";
+import { openSse, syntheticWork as work, type System } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 import { describe, expect } from "vitest";
 import type { z } from "zod";
@@ -38,13 +38,6 @@ async function call(
   called.add(`${method.toLowerCase()} ${template}`);
   return sys.request(method, path, options);
 }
-
-const work = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "synthetic",
-  subtype: "work",
-  input,
-  ...extra,
-});
 
 describe("every route answers what the contract says", () => {
   it("jobs: enqueue, batch, get, list, active, items, events, cancel, retry", async ({ sys, started: admin }) => {
@@ -123,15 +116,32 @@ describe("every route answers what the contract says", () => {
     await sys.waitForStatus(admin, done.id, "completed");
     const failed = await sys.enqueue(admin, work({ failAttempts: 1 }, { maxAttempts: 1 }));
     await sys.waitForStatus(admin, failed.id, "failed");
-    // The view lists failed jobs that still have attempts left (failed without retrying, e.g. an
-    // invalid payload); the synthetic type cannot fail that way, so this row is given one more.
-    await sys.query("UPDATE jobs SET max_attempts = 2 WHERE id = $1", [failed.id]);
     const queues = await call(sys, "GET", "/v1/stats/queues", "/v1/stats/queues", { token: admin });
     expect(queues.status).toBe(200);
     expect(conforms(contract.queueStatsAnswerSchema, queues.body).byTypeAndStatus.length).toBeGreaterThan(0);
     const failedStats = await call(sys, "GET", "/v1/stats/failed", "/v1/stats/failed", { token: admin });
     expect(failedStats.status).toBe(200);
-    expect(conforms(contract.failedJobsAnswerSchema, failedStats.body).jobs.map((j) => j.id)).toContain(failed.id);
+    // A job that used all its attempts is listed too, with none left.
+    const listed = conforms(contract.failedJobsAnswerSchema, failedStats.body).jobs.find((j) => j.id === failed.id);
+    expect(listed).toMatchObject({ attempts: 1, maxAttempts: 1, attemptsLeft: 0 });
+    const series = await call(sys, "GET", "/v1/stats/timeseries", "/v1/stats/timeseries?bucket=1h", {
+      token: admin,
+    });
+    expect(series.status).toBe(200);
+    const buckets = conforms(contract.timeseriesAnswerSchema, series.body).buckets;
+    expect(buckets.reduce((n, b) => n + b.failed, 0)).toBeGreaterThanOrEqual(1);
+    // Queues are shared by every org: an operator's.
+    const operator = await sys.token({ role: "operator" });
+    const queueList = await call(sys, "GET", "/v1/queues", "/v1/queues", { token: operator });
+    expect(queueList.status).toBe(200);
+    expect(conforms(contract.queueListSchema, queueList.body).queues.map((q) => q.name)).toContain("synthetic");
+    for (const action of ["pause", "resume"]) {
+      const changed = await call(sys, "POST", `/v1/queues/{name}/${action}`, `/v1/queues/synthetic/${action}`, {
+        token: operator,
+      });
+      expect(changed.status).toBe(200);
+      expect(conforms(contract.queueAnswerSchema, changed.body).queue.paused).toBe(action === "pause");
+    }
     const typeStats = await call(sys, "GET", "/v1/stats/types", "/v1/stats/types", { token: admin });
     expect(typeStats.status).toBe(200);
     expect(conforms(contract.typeStatsAnswerSchema, typeStats.body).types.map((t) => t.type)).toContain("synthetic");
@@ -143,7 +153,6 @@ describe("every route answers what the contract says", () => {
     expect(ready.status).toBe(200);
     conforms(contract.readinessSchema, ready.body);
 
-    const operator = await sys.token({ role: "operator" });
     const deadLetters = await call(sys, "GET", "/v1/admin/mirror/dead-letters", "/v1/admin/mirror/dead-letters", {
       token: operator,
     });

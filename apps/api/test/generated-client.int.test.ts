@@ -33,7 +33,8 @@ for (let i = 0; i < 600; i++) {
   if (job === undefined) throw new Error(\`GET failed: \${error.error.code}\`);
   if (job.status === "completed" || job.status === "failed" || job.status === "cancelled") {
     const items = await client.GET("/v1/jobs/{id}/items", { params: { path: { id }, query: { limit: 10 } } });
-    console.log(JSON.stringify({ id: job.id, status: job.status, output: job.output, items: items.data?.items.length }));
+    const seen = { id: job.id, status: job.status, output: job.output, items: items.data?.items.length };
+    console.log(JSON.stringify(seen));
     process.exit(0);
   }
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,31 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { ScheduleView as Schedule } from "@jobstream/contract";
-import { System } from "@jobstream/testing";
+import { systemTest } from "@jobstream/testing/fixtures";
 
-const sys = new System();
-let member: string;
-
-beforeAll(async () => {
-  await sys.init();
-  // No worker: nothing takes ticks, so what the API wrote to Postgres and Redis stays as written.
-  await sys.startApi();
-  member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+// No worker: nothing takes ticks, so what the API wrote to Postgres and Redis stays as written.
+const base = systemTest((sys) => sys.startApi());
 
 interface Refusal {
   error: { code: string; details?: { path: string }[] };
 }
 
 const job = { type: "synthetic", subtype: "noop", input: {} };
-const post = (body: unknown) =>
-  sys.request<{ schedule: Schedule } & Refusal>("POST", "/v1/schedules", { token: member, body });
+/** `post`: a schedule created as the file's member. */
+const it = base.extend(
+  "post",
+  ({ sys, member }) =>
+    (body: unknown) =>
+      sys.request<{ schedule: Schedule } & Refusal>("POST", "/v1/schedules", { token: member, body }),
+);
 
 describe("POST /v1/schedules", () => {
-  it("creates a cron schedule in a zone and answers when it fires next", async () => {
+  it("creates a cron schedule in a zone and answers when it fires next", async ({ sys, member, post }) => {
     const res = await post({ name: "nightly", cron: "30 2 * * *", timezone: "Europe/Berlin", job });
     expect(res.status).toBe(201);
     const s = res.body.schedule;
@@ -47,7 +42,7 @@ describe("POST /v1/schedules", () => {
     expect(read.body.schedule).toEqual(s);
   });
 
-  it.each<[string, Record<string, unknown>, string[]]>([
+  it.for<[string, Record<string, unknown>, string[]]>([
     ["a bad cron pattern", { cron: "61 * * * *" }, ["cron"]],
     ["an unknown time zone", { cron: "0 * * * *", timezone: "Mars/Base" }, ["timezone"]],
     ["both cron and everyMs", { cron: "0 * * * *", everyMs: 60_000 }, ["everyMs"]],
@@ -76,7 +71,7 @@ describe("POST /v1/schedules", () => {
     ],
     ["sub-jobs in the job", { everyMs: 60_000, job: { ...job, children: [job] } }, ["job.children"]],
     ["a bad pattern and a bad job together", { cron: "nope", job: { type: "nope", input: {} } }, ["cron", "job.type"]],
-  ])("refuses %s with 400 naming the field", async (_name, fields, paths) => {
+  ])("refuses %s with 400 naming the field", async ([, fields, paths], { post }) => {
     const res = await post({ name: "bad", job, ...fields });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("validation_failed");
@@ -85,7 +80,7 @@ describe("POST /v1/schedules", () => {
 });
 
 describe("PATCH, DELETE and lists", () => {
-  it("pauses (no next run), resumes, and swaps an interval for a pattern", async () => {
+  it("pauses (no next run), resumes, and swaps an interval for a pattern", async ({ sys, member, post }) => {
     const { schedule } = (await post({ name: "swap", everyMs: 60_000, job })).body;
     const patch = (body: unknown) =>
       sys.request<{ schedule: Schedule } & Refusal>("PATCH", `/v1/schedules/${schedule.id}`, { token: member, body });
@@ -107,7 +102,7 @@ describe("PATCH, DELETE and lists", () => {
     expect((await patch({ paused: true })).status).toBe(404);
   });
 
-  it("pages newest first with a cursor, and refuses cursors and ids it did not issue", async () => {
+  it("pages newest first with a cursor, and refuses cursors and ids it did not issue", async ({ sys }) => {
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {

@@ -79,10 +79,12 @@ const callers: Caller[] = [
     name: "an alg:none token",
     access: "unauthenticated",
     bearer: false,
-    headers: ({ t }) =>
-      Promise.resolve({
-        authorization: `Bearer ${unsignedToken({ sub: t.owner, org: t.org, role: "service", exp: Math.floor(Date.now() / 1000) + 600 })}`,
-      }),
+    headers: ({ t }) => {
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      return Promise.resolve({
+        authorization: `Bearer ${unsignedToken({ sub: t.owner, org: t.org, role: "service", exp })}`,
+      });
+    },
   },
 ];
 

@@ -68,7 +68,7 @@ describe("bull-board", () => {
     },
   );
 
-  it("lets operators read every route and refuses what Postgres could not follow (add/duplicate, update-data…)", async ({
+  it("operators read every route; what Postgres could not follow (add/duplicate, update-data…) is refused", async ({
     sys,
     call,
     pair,
@@ -168,7 +168,7 @@ describe("bull-board", () => {
     expect((await call("GET", `${board}/api/queues/synthetic/${job.id}`, operator)).status).toBe(404);
   });
 
-  it("cleaning a finished job drops its Redis copy and leaves Postgres as it was; clean all is for finished jobs only", async ({
+  it("clean drops a finished job's Redis copy (Postgres keeps it); clean all takes finished jobs only", async ({
     sys,
     call,
     pair,
@@ -268,7 +268,8 @@ describe("mirror dead letters (GET /v1/admin/mirror/dead-letters): operators onl
     const marker = randomUUID();
     await sys.query(
       `INSERT INTO mirror_dead_letters (queue, stream_id, job_id, raw, error)
-       SELECT 'tenancy-' || $1, n || '-0', 'job-' || n, '{"j":"5"}', 'test entry ' || n FROM generate_series(1, 3) AS n`,
+       SELECT 'tenancy-' || $1, n || '-0', 'job-' || n, '{"j":"5"}', 'test entry ' || n
+       FROM generate_series(1, 3) AS n`,
       [marker],
     );
     const headers = await sign({ sub: randomUUID(), org: randomUUID(), role: "operator" });

@@ -1,29 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { System } from "@jobstream/testing";
-
-const sys = new System();
-let admin = "";
-
-beforeAll(async () => {
-  await sys.init();
-  await sys.startApi();
-  admin = await sys.token({ org: randomUUID(), role: "admin" });
-}, 60_000);
-afterAll(async () => {
-  await sys.stop();
-}, 60_000);
+import { describe, expect } from "vitest";
+import { systemTest } from "@jobstream/testing/fixtures";
 
 interface ErrorBody {
   error: { code: string; details?: { path: string }[] };
 }
-const create = (body: unknown, token = admin) =>
-  sys.request<ErrorBody & { webhook: { id: string } }>("POST", "/v1/webhooks", { token, body });
+/** `admin`: an admin's token in an org of its own; `create`: a webhook created as that admin, or as `token`. */
+const it = systemTest((sys) => sys.startApi())
+  .extend("admin", { scope: "file" }, ({ sys }) => sys.token({ org: randomUUID(), role: "admin" }))
+  .extend(
+    "create",
+    ({ sys, admin }) =>
+      (body: unknown, token = admin) =>
+        sys.request<ErrorBody & { webhook: { id: string } }>("POST", "/v1/webhooks", { token, body }),
+  );
 const fields = (body: ErrorBody) => [body.error.code, (body.error.details ?? []).map((d) => d.path)];
 const valid = { url: "https://hooks.example.com/in", events: ["job.completed"] };
 
 describe("webhook validation", () => {
-  it.each([
+  it.for([
     ["a URL that is not one", { ...valid, url: "not a url" }, ["url"]],
     ["a URL that is not http(s)", { ...valid, url: "ftp://hooks.example.com/x" }, ["url"]],
     ["an unknown event", { ...valid, events: ["job.exploded"] }, ["events.0"]],
@@ -39,13 +34,13 @@ describe("webhook validation", () => {
     ["link-local (cloud metadata)", { ...valid, url: "http://169.254.169.254/latest" }, ["url"]],
     ["a private network", { ...valid, url: "https://10.0.0.7/x" }, ["url"]],
     ["IPv4-mapped IPv6 loopback", { ...valid, url: "http://[::ffff:127.0.0.1]/x" }, ["url"]],
-  ])("refuses %s (400 naming the field)", async (_name, body, paths) => {
+  ] as const)("refuses %s (400 naming the field)", async ([, body, paths], { create }) => {
     const res = await create(body);
     expect(res.status).toBe(400);
     expect(fields(res.body)).toEqual(["validation_failed", paths]);
   });
 
-  it("refuses the same in PATCH, and ids that are not uuids", async () => {
+  it("refuses the same in PATCH, and ids that are not uuids", async ({ sys, admin, create }) => {
     const made = await create(valid);
     const id = made.body.webhook.id;
     const patch = await sys.request<ErrorBody>("PATCH", `/v1/webhooks/${id}`, {
@@ -57,7 +52,7 @@ describe("webhook validation", () => {
     expect([bad.status, ...fields(bad.body)]).toEqual([400, "validation_failed", ["id"]]);
   });
 
-  it("accepts private addresses where WEBHOOK_ALLOW_PRIVATE=true", async () => {
+  it("accepts private addresses where WEBHOOK_ALLOW_PRIVATE=true", async ({ sys, admin }) => {
     const { url } = await sys.startExtraApi({ WEBHOOK_ALLOW_PRIVATE: "true" });
     const res = await fetch(`${url}/v1/webhooks`, {
       method: "POST",
@@ -69,7 +64,7 @@ describe("webhook validation", () => {
 });
 
 describe("webhook lists and redelivery", () => {
-  it("pages newest first with a cursor", async () => {
+  it("pages newest first with a cursor", async ({ sys, create }) => {
     const token = await sys.token({ org: randomUUID(), role: "admin" });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await create(valid, token)).body.webhook.id);
@@ -87,7 +82,7 @@ describe("webhook lists and redelivery", () => {
     expect((await sys.request("GET", "/v1/webhooks?cursor=not-ours", { token })).status).toBe(400);
   });
 
-  it("refuses to redeliver for a disabled webhook (409) until it is enabled again", async () => {
+  it("refuses to redeliver for a disabled webhook (409) until it is enabled again", async ({ sys, admin, create }) => {
     const made = await create(valid);
     const id = made.body.webhook.id;
     const deliveryId = randomUUID();

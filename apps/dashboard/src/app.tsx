@@ -9,6 +9,8 @@ import { JobsPage } from "./pages/jobs-page";
 import { SignIn } from "./pages/sign-in";
 import { StatsPage } from "./pages/stats-page";
 import { SchedulesPage } from "./pages/schedules-page";
+import { WebhookPage } from "./pages/webhook-page";
+import { WebhooksPage } from "./pages/webhooks-page";
 import { Link, useRoute, type Route } from "./router";
 import { loadSignedIn, signIn, signOut, type SignedIn } from "./session";
 
@@ -96,6 +98,8 @@ const TITLES: Record<Route["page"], string> = {
   job: "Job",
   stats: "Stats",
   schedules: "Schedules",
+  webhooks: "Webhooks",
+  webhook: "Webhook",
   "not-found": "Not found",
 };
 
@@ -108,7 +112,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   // A page change moves focus to the new content (as a page load would) and names the page.
-  const where = route.page === "job" ? route.id : route.page;
+  const where = route.page === "job" || route.page === "webhook" ? route.id : route.page;
   useEffect(() => {
     document.title = `${TITLES[route.page]} — Jobstream`;
     if (first.current) {
@@ -118,6 +122,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     main.current?.focus();
   }, [where, route.page]);
   const canSeeStats = session.role !== "member";
+  // Webhooks are managed by org admins (and services, operators): the API refuses members.
+  const canManageWebhooks = session.role !== "member";
   return (
     <>
       <a className="skip-link" href="#main">
@@ -137,6 +143,11 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           {canSeeStats && (
             <Link to="/stats" aria-current={route.page === "stats" ? "page" : undefined}>
               Stats
+            </Link>
+          )}
+          {canManageWebhooks && (
+            <Link to="/webhooks" aria-current={route.page.startsWith("webhook") ? "page" : undefined}>
+              Webhooks
             </Link>
           )}
           {session.role === "operator" && <a href="/admin/queues">Queues (bull-board)</a>}
@@ -175,6 +186,10 @@ function Page({ route }: { route: Route }) {
       return <StatsPage />;
     case "schedules":
       return <SchedulesPage />;
+    case "webhooks":
+      return <WebhooksPage />;
+    case "webhook":
+      return <WebhookPage key={route.id} id={route.id} />;
     case "not-found":
       return (
         <p className="state">

@@ -8,6 +8,8 @@ export type Route =
   | { readonly page: "job"; readonly id: string }
   | { readonly page: "stats" }
   | { readonly page: "schedules" }
+  | { readonly page: "webhooks" }
+  | { readonly page: "webhook"; readonly id: string }
   | { readonly page: "not-found" };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -17,6 +19,9 @@ export function parseRoute(pathname: string, search: string): Route {
   if (job?.[1] !== undefined) return { page: "job", id: job[1].toLowerCase() };
   if (path === "/stats") return { page: "stats" };
   if (path === "/schedules") return { page: "schedules" };
+  if (path === "/webhooks") return { page: "webhooks" };
+  const webhook = /^\/webhooks\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (webhook?.[1] !== undefined) return { page: "webhook", id: webhook[1].toLowerCase() };
   return { page: "not-found" };
 }
 

@@ -97,12 +97,31 @@ export function usePaged<T>(
     load,
     rows: ready?.rows ?? [],
     nextCursor: ready?.nextCursor ?? null,
+    hasMore: (ready?.nextCursor ?? null) !== null,
     loadMore,
     loadingMore: more.loading,
     moreError: more.error,
     reload,
     updateRows,
   };
+}
+
+/** A page of a client list call: its rows under `key` (`{ webhooks: […], nextCursor }`). */
+type ApiPage<K extends string, T> = Record<K, T[]> & { nextCursor: string | null };
+
+/**
+ * `usePaged` over a `@jobstream/client` list call (`jobstream.webhooks.list`): each page asked for by
+ * its cursor, its rows read from `key`. `name` tells lists of the same key apart (a webhook's deliveries).
+ */
+export function useApiList<K extends string, T>(
+  key: K,
+  list: (filter: { cursor?: string }, extras: { signal?: AbortSignal }) => Promise<ApiPage<K, T>>,
+  name: string = key,
+) {
+  return usePaged(name, async (cursor, signal) => {
+    const page = await list(cursor === null ? {} : { cursor }, { signal });
+    return { rows: page[key], nextCursor: page.nextCursor };
+  });
 }
 
 /**

@@ -1,46 +1,19 @@
-import { randomUUID } from "node:crypto";
-import { System } from "@jobstream/testing";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, launchBrowser, screenshot } from "./browser";
-
-const system = new System();
-let browser: Browser;
-let token: string;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  await system.init();
-  await system.startApi();
-  await system.startWorker("work,mirror,housekeep");
-  token = await system.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-  await system.stop();
-});
-
-async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (error) => {
-    pageErrors.push(error.message);
-  });
-  await page.goto(`${system.apiUrl}/`);
-  await page.getByLabel("Access token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Jobs", exact: true }).waitFor();
-  return page;
-}
-
-const lastJobOf = async (id: string) =>
-  (await system.request<{ schedule: { lastJobId: string | null } }>("GET", `/v1/schedules/${id}`, { token })).body
-    .schedule.lastJobId;
+// The schedules page: a member's schedules, pause and resume, and the link to a schedule's runs.
+import { describe, expect } from "vitest";
+import { accessibilityViolations, screenshot } from "./browser";
+import { dashboardTest as it, signIn } from "./dashboard-fixture";
 
 describe("dashboard schedules page", () => {
-  it("lists the caller's schedules, resumes and pauses one, and links to its runs", async () => {
-    const made = await system.request<{ schedule: { id: string } }>("POST", "/v1/schedules", {
+  it("lists the caller's schedules, resumes and pauses one, and links to its runs", async ({
+    sys,
+    tokens,
+    newPage,
+  }) => {
+    const token = tokens.alice;
+    const lastJobOf = async (id: string) =>
+      (await sys.request<{ schedule: { lastJobId: string | null } }>("GET", `/v1/schedules/${id}`, { token })).body
+        .schedule.lastJobId;
+    const made = await sys.request<{ schedule: { id: string } }>("POST", "/v1/schedules", {
       token,
       body: {
         name: "Hourly noop",
@@ -51,7 +24,8 @@ describe("dashboard schedules page", () => {
     });
     expect(made.status).toBe(201);
     const id = made.body.schedule.id;
-    const page = await signedIn();
+    const page = await newPage();
+    await signIn(sys, page, token);
     await page.getByRole("link", { name: "Schedules" }).click();
     await page.getByRole("heading", { name: "Schedules" }).waitFor();
     const row = page.locator(`tr[data-schedule-id="${id}"]`);
@@ -64,7 +38,7 @@ describe("dashboard schedules page", () => {
     await expect.poll(() => lastJobOf(id), { timeout: 20_000 }).not.toBeNull();
     await row.getByRole("button", { name: "Pause Hourly noop" }).click();
     await row.getByRole("button", { name: "Resume Hourly noop" }).waitFor();
-    const [stored] = await system.query<{ paused: boolean }>(`SELECT paused FROM schedules WHERE id = $1`, [id]);
+    const [stored] = await sys.query<{ paused: boolean }>(`SELECT paused FROM schedules WHERE id = $1`, [id]);
     expect(stored?.paused).toBe(true);
 
     await page.reload();
@@ -74,6 +48,5 @@ describe("dashboard schedules page", () => {
     await page.locator("tbody tr").first().waitFor();
     expect(await page.locator("tbody tr").count()).toBe(1);
     await screenshot(page, "schedule-runs");
-    expect(pageErrors).toEqual([]);
   });
 });

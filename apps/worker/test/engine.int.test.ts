@@ -65,7 +65,7 @@ describe("engine: enqueue → execute → mirror", () => {
     });
     const failing = await sys.enqueue(member, {
       type: "synthetic",
-      input: { failAttempts: 5 },
+      input: { failAttempts: 5, items: 4, steps: ["fetch", "save"] },
       maxAttempts: 3,
       backoff: { type: "fixed", delayMs: 50 },
     });
@@ -86,6 +86,9 @@ describe("engine: enqueue → execute → mirror", () => {
     const failed = await sys.waitForStatus(member, failing.id, "failed");
     expect(failed.attempts).toBe(3);
     expect(failed.error).toEqual({ code: "synthetic_failure", message: "attempt 3 fails on purpose" });
+    // Its progress stays where the last attempt stopped (half-way, in the first step), not 100 %.
+    expect(failed.progress).toEqual({ percent: 50, message: null, step: "fetch" });
+    expect(failed.items).toEqual({ total: 4, processed: 2, failed: 0, skipped: 0 });
     const [row] = await sys.query<{ error_stack: string | null }>(`SELECT error_stack FROM jobs WHERE id = $1`, [
       failing.id,
     ]);
@@ -232,6 +235,12 @@ describe("engine: enqueue → execute → mirror", () => {
     const sweep = await sys.enqueue(service, { type: "maintenance", subtype: "cleanup", input: { batchSize: 1 } });
     const done = await sys.waitForStatus(service, sweep.id, "completed");
     expect(done.output).toMatchObject({ deleted: 2, dryRun: false });
+    // The time-series rollups are swept too (nothing of theirs is old enough here).
+    const [rollups] = await sys.query<{ after_state: unknown }>(
+      `SELECT after_state FROM job_items WHERE job_id = $1 AND ref = 'rollups'`,
+      [sweep.id],
+    );
+    expect(rollups?.after_state).toEqual({ deleted: 0 });
     const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [
       [expired, expiredFailed, fresh, unfinished],
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import type { System } from "@jobstream/testing";
+import { syntheticWork as work, type System } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 
 const it = systemTest(async (sys) => {
@@ -37,13 +37,6 @@ async function rows(sys: System, ids: string[]): Promise<Map<string, Row>> {
   );
   return new Map(found.map((r) => [r.id, r]));
 }
-
-const work = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "synthetic",
-  subtype: "work",
-  input,
-  ...extra,
-});
 
 describe("flows", () => {
   it("starts the parent after its last child finished and gives it the children's outputs", async ({ sys, member }) => {

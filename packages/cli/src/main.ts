@@ -8,6 +8,7 @@ import { tokenCommand } from "./commands/token.ts";
 import { typesCommand } from "./commands/types.ts";
 import { watchCommand } from "./commands/watch.ts";
 import { webhooksCommand } from "./commands/webhooks.ts";
+import { queuesCommand } from "./commands/queues.ts";
 import { commandContext, EXIT, type CommandContext } from "./context.ts";
 import { loadEnv } from "./env.ts";
 import { describeApiError } from "./render.ts";
@@ -19,7 +20,7 @@ const USAGE = `usage: jobstream <command> [options]
           [--children <json array|@file>] [--on-child-failure fail|ignore]
   get <id>                       the job as JSON
   children <id> [--status s[,s]] [--limit n] [--json]   a job's sub-jobs
-  list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--limit n] [--json]
+  list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--metadata json] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
   types [--json]                 registered job types
@@ -27,6 +28,7 @@ const USAGE = `usage: jobstream <command> [options]
             | pause <id> | resume <id> | delete <id>
   token [--role r] [--org uuid] [--user uuid] [--ttl 3600|1h|7d]
   webhooks list | create <url> --events job.completed[,job.failed,…] [--types t,…] | delete <id>
+  queues list | pause <name> | resume <name>   (operator; services may list)
 
 environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; token: JWT_SECRET
 (else the development secret in .data/dev-jwt-secret), JWT_ISSUER, JWT_AUDIENCE`;
@@ -57,6 +59,8 @@ async function run(ctx: CommandContext, argv: string[]): Promise<number> {
       return tokenCommand(ctx, args);
     case "webhooks":
       return webhooksCommand(ctx, args);
+    case "queues":
+      return queuesCommand(ctx, args);
     case undefined:
     case "help":
     case "--help":

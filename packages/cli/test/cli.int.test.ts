@@ -138,6 +138,38 @@ describe("jobstream CLI", () => {
     expect(bad.stderr).toMatch(/--status "exploded" is not a status/);
   });
 
+  it("list --metadata finds the jobs whose metadata contains the object", async () => {
+    const token = env.JOBSTREAM_TOKEN ?? "";
+    const tag = randomUUID();
+    const tagged = await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {}, metadata: { tag, n: 1 } });
+    await sys.enqueue(token, { type: "synthetic", subtype: "noop", input: {}, metadata: { tag: "other" } });
+    const found = await cli(["list", "--metadata", JSON.stringify({ tag })], env);
+    expect(found.code).toBe(0);
+    expect(jsonLines(found.stdout).map((j) => j.id)).toEqual([tagged.id]);
+    const bad = await cli(["list", "--metadata", "[1]"], env);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/--metadata must be a JSON object/);
+  });
+
+  it("queues lists, pauses and resumes a queue with an operator token; refuses other roles", async () => {
+    const operator = { ...env, JOBSTREAM_TOKEN: await sys.token({ role: "operator" }) };
+    const paused = await cli(["queues", "pause", "synthetic"], operator);
+    expect(paused.code).toBe(0);
+    expect(jsonLines(paused.stdout)[0]).toMatchObject({ name: "synthetic", paused: true });
+    const listed = await cli(["queues", "list"], operator);
+    const queues = listed.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { name: string; paused: boolean });
+    expect(queues.find((q) => q.name === "synthetic")).toMatchObject({ paused: true });
+    const resumed = await cli(["queues", "resume", "synthetic"], operator);
+    expect(jsonLines(resumed.stdout)[0]).toMatchObject({ name: "synthetic", paused: false });
+    const refused = await cli(["queues", "pause", "synthetic"], env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/forbidden/);
+    expect((await cli(["queues", "stop"], operator)).code).toBe(64);
+  });
+
   it("types lists every type/subtype", async () => {
     const result = await cli(["types"], env);
     expect(result.code).toBe(0);

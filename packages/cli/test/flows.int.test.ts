@@ -9,20 +9,8 @@ const children = JSON.stringify([
 
 describe("jobstream flows", () => {
   it("enqueues a job with children and lists them with `children`", async ({ started: { env } }) => {
-    const made = await cli(
-      [
-        "enqueue",
-        "synthetic/gather",
-        "--input",
-        "{}",
-        "--children",
-        children,
-        "--on-child-failure",
-        "ignore",
-        "--json",
-      ],
-      env,
-    );
+    const flow = ["synthetic/gather", "--input", "{}", "--children", children, "--on-child-failure", "ignore"];
+    const made = await cli(["enqueue", ...flow, "--json"], env);
     expect([made.code, made.stderr]).toEqual([0, ""]);
     const parent = JSON.parse(made.stdout) as { id: string; status: string };
     // No worker runs here: the parent waits for its children.

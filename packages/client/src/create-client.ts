@@ -27,6 +27,8 @@ import { callsOf } from "./calls.ts";
 import { streamJobs, type StreamFilter, type StreamOptions } from "./stream.ts";
 import { watchJob, type WatchOptions } from "./watch.ts";
 import { webhooksApi, type WebhooksApi } from "./webhooks.ts";
+import { statsApi, type StatsApi } from "./stats.ts";
+import { queuesApi, type QueuesApi } from "./queues.ts";
 
 export interface ClientOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -58,6 +60,8 @@ export interface ListFilter {
   createdTo?: string;
   /** Search in names. */
   q?: string;
+  /** Jobs whose metadata contains this object (JSON containment: nested objects, array members). */
+  metadata?: Readonly<Record<string, unknown>>;
   /** Jobs per page (1–500). */
   limit?: number;
   /** Lists carry job summaries; ask for `input` / `output` too (the API then caps pages lower). */
@@ -128,6 +132,10 @@ export interface JobstreamClient {
   jobTypes(extras?: RequestExtras): Promise<JobTypeList>;
   /** Completion webhooks of the caller's org (admins, services, operators). */
   readonly webhooks: WebhooksApi;
+  /** Monitoring reads: the time series of created and finished jobs (admins, services, operators). */
+  readonly stats: StatsApi;
+  /** The queues every org shares: depths and paused state (operators, services); pause and resume (operators). */
+  readonly queues: QueuesApi;
 }
 
 function newIdempotencyKey(): string {
@@ -155,7 +163,8 @@ export function createClient(options: ClientOptions): JobstreamClient {
       for (;;) {
         const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
         const include = filter.include?.join(",");
-        const page = (await read("v1/jobs", { ...filter, status, include, cursor })) as JobPage;
+        const metadata = filter.metadata === undefined ? undefined : JSON.stringify(filter.metadata);
+        const page = (await read("v1/jobs", { ...filter, status, include, metadata, cursor })) as JobPage;
         yield page;
         if (page.nextCursor === null || page.jobs.length === 0) return;
         cursor = page.nextCursor;
@@ -225,5 +234,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
       return (await read("v1/job-types", undefined, extras.signal)) as JobTypeList;
     },
     webhooks: webhooksApi(transport),
+    stats: statsApi(transport),
+    queues: queuesApi(transport),
   };
 }

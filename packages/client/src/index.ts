@@ -36,6 +36,8 @@ export type { FetchLike, TokenSource } from "./transport.ts";
 export { parseStreamEventId, type StreamFilter, type StreamOptions } from "./stream.ts";
 export { isFinalJob, type WatchOptions } from "./watch.ts";
 export type { PageFilter, WebhookListFilter, WebhooksApi } from "./webhooks.ts";
+export type { StatsApi, TimeseriesQuery } from "./stats.ts";
+export type { QueuesApi } from "./queues.ts";
 export {
   DEV_ORG_ID,
   DEV_USER_ID,

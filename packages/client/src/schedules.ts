@@ -1,6 +1,6 @@
-import type { ScheduleAnswer, SchedulePage, ScheduleView } from "./generated/types.ts";
+import type { SchedulePage, ScheduleView } from "./generated/types.ts";
 import type { EnqueueRequest, UncheckedEnqueueRequest } from "./enqueue-request.ts";
-import { callsOf } from "./calls.ts";
+import { resourceOf, type Extras, type ResourceCalls } from "./resource.ts";
 import type { Transport } from "./transport.ts";
 
 /** Fields of an enqueue a schedule sets itself for every run. */
@@ -38,45 +38,35 @@ export interface ScheduleFilter {
   cursor?: string;
 }
 
-export interface SchedulesApi {
-  create(schedule: ScheduleRequest, extras?: { signal?: AbortSignal }): Promise<ScheduleView>;
-  /** One page (follow `nextCursor` for more). */
-  list(filter?: ScheduleFilter, extras?: { signal?: AbortSignal }): Promise<SchedulePage>;
-  get(id: string, extras?: { signal?: AbortSignal }): Promise<ScheduleView>;
-  update(id: string, change: ScheduleChange, extras?: { signal?: AbortSignal }): Promise<ScheduleView>;
-  /** No more ticks until `resume`; ticks missed meanwhile do not run. */
-  pause(id: string, extras?: { signal?: AbortSignal }): Promise<ScheduleView>;
-  resume(id: string, extras?: { signal?: AbortSignal }): Promise<ScheduleView>;
-  /** Deletes the schedule; its runs stay (ordinary jobs). */
-  delete(id: string, extras?: { signal?: AbortSignal }): Promise<void>;
+interface ScheduleTypes {
+  view: ScheduleView;
+  created: ScheduleView;
+  body: ScheduleRequest;
+  change: ScheduleChange;
+  filter: ScheduleFilter;
+  page: SchedulePage;
 }
 
-const path = (id: string) => `v1/schedules/${encodeURIComponent(id)}`;
+/** `/v1/schedules`; `delete` leaves the schedule's runs (ordinary jobs). */
+export interface SchedulesApi extends ResourceCalls<ScheduleTypes> {
+  /** No more ticks until `resume`; ticks missed meanwhile do not run. */
+  pause: (id: string, extras?: Extras) => Promise<ScheduleView>;
+  resume: (id: string, extras?: Extras) => Promise<ScheduleView>;
+}
 
 /**
  * `/v1/schedules`. Creating is not retried after a network error (a schedule has no idempotency
  * key: a lost answer could mean two schedules); reads, changes and deletes are safe to resend.
  */
 export function createSchedulesApi(transport: Transport): SchedulesApi {
-  const { read, send } = callsOf(transport);
-  const change = async (id: string, body: ScheduleChange, signal?: AbortSignal) =>
-    ((await send("PATCH", path(id), { body, resend: true, signal })) as ScheduleAnswer).schedule;
+  const { calls } = resourceOf<ScheduleTypes>(transport, {
+    base: "v1/schedules",
+    key: "schedule",
+    resendChanges: true,
+  });
   return {
-    async create(schedule, extras = {}) {
-      const answer = await send("POST", "v1/schedules", { body: schedule, resend: false, signal: extras.signal });
-      return (answer as ScheduleAnswer).schedule;
-    },
-    async list(filter = {}, extras = {}) {
-      return (await read("v1/schedules", { ...filter }, extras.signal)) as SchedulePage;
-    },
-    async get(id, extras = {}) {
-      return ((await read(path(id), undefined, extras.signal)) as ScheduleAnswer).schedule;
-    },
-    update: (id, body, extras = {}) => change(id, body, extras.signal),
-    pause: (id, extras = {}) => change(id, { paused: true }, extras.signal),
-    resume: (id, extras = {}) => change(id, { paused: false }, extras.signal),
-    async delete(id, extras = {}) {
-      await send("DELETE", path(id), { resend: true, signal: extras.signal });
-    },
+    ...calls,
+    pause: (id, extras) => calls.update(id, { paused: true }, extras),
+    resume: (id, extras) => calls.update(id, { paused: false }, extras),
   };
 }

@@ -1,7 +1,7 @@
-import { createParser } from "eventsource-parser";
 import { UnavailableError } from "./errors.ts";
 import type { JobStatus, JobSummary } from "./generated/types.ts";
 import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { sseMessages } from "./sse-messages.ts";
 import { buildUrl, openStream, sleep, type Transport } from "./transport.ts";
 
 /** Server-side filters of `GET /v1/stream`. */
@@ -43,6 +43,21 @@ export function parseStreamEventId(id: string | undefined): { jobId: string; ver
   const match = id === undefined ? null : /^(.+):(\d{1,19})$/.exec(id);
   if (!match?.[1] || match[2] === undefined) return null;
   return { jobId: match[1], version: BigInt(match[2]) };
+}
+
+/**
+ * Whether `key` is a newer version of its job than any delivered (and remembers it, most recent
+ * last, forgetting the oldest past `REMEMBERED`).
+ */
+function isNewVersion(seen: Map<string, bigint>, key: { jobId: string; version: bigint }): boolean {
+  if (key.version <= (seen.get(key.jobId) ?? -1n)) return false;
+  seen.delete(key.jobId);
+  seen.set(key.jobId, key.version);
+  if (seen.size > REMEMBERED) {
+    const oldest = seen.keys().next().value;
+    if (oldest !== undefined) seen.delete(oldest);
+  }
+  return true;
 }
 
 class IdleError extends Error {
@@ -91,44 +106,16 @@ export async function* streamJobs(
         lastProblem = connection.refused.message;
       } else if (connection.body) {
         options.onConnection?.("open");
-        const ready: JobSummary[] = [];
-        const parser = createParser({
-          onComment: () => {
-            failures = 0;
-          },
-          onEvent: (message) => {
-            failures = 0;
-            if (message.id !== undefined) lastEventId = message.id;
-            if (message.event !== "job") return;
-            const summary = JSON.parse(message.data) as JobSummary;
-            const key = parseStreamEventId(message.id);
-            if (key) {
-              if (key.version <= (seen.get(key.jobId) ?? -1n)) return;
-              seen.delete(key.jobId);
-              seen.set(key.jobId, key.version);
-              if (seen.size > REMEMBERED) {
-                const oldest = seen.keys().next().value;
-                if (oldest !== undefined) seen.delete(oldest);
-              }
-            }
-            ready.push(summary);
-          },
-        });
-        const decoder = new TextDecoder();
-        const reader: ReadableStreamDefaultReader<Uint8Array> = connection.body.getReader();
-        try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            heard();
-            parser.feed(decoder.decode(value, { stream: true }));
-            while (ready.length > 0) {
-              const next = ready.shift();
-              if (next) yield next;
-            }
-          }
-        } finally {
-          await reader.cancel().catch(() => undefined);
+        const resetFailures = () => {
+          failures = 0;
+        };
+        for await (const message of sseMessages(connection.body, { onChunk: heard, onComment: resetFailures })) {
+          failures = 0;
+          if (message.id !== undefined) lastEventId = message.id;
+          if (message.event !== "job") continue;
+          const key = parseStreamEventId(message.id);
+          if (key && !isNewVersion(seen, key)) continue;
+          yield JSON.parse(message.data) as JobSummary;
         }
         lastProblem = "the stream ended";
       }

@@ -1,7 +1,7 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { JobstreamError, UnavailableError } from "./errors.ts";
 import { finalJobStatuses, type JobView } from "./generated/types.ts";
 import { reconnectPolicy, retryDelayMs } from "./retry-policy.ts";
+import { sseMessages } from "./sse-messages.ts";
 import { openStream, sleep, type Transport } from "./transport.ts";
 
 export interface WatchOptions {
@@ -23,27 +23,6 @@ export function isFinalJob(job: Pick<JobView, "status">): boolean {
   return (finalJobStatuses as readonly string[]).includes(job.status);
 }
 
-/** Reads SSE messages from a response body as they arrive. */
-async function* messages(body: ReadableStream<Uint8Array>): AsyncGenerator<EventSourceMessage> {
-  const queue: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => queue.push(event) });
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      parser.feed(decoder.decode(value, { stream: true }));
-      while (queue.length > 0) {
-        const next = queue.shift();
-        if (next) yield next;
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
 /**
  * Job views from `GET /v1/jobs/:id/stream` until the job is final. A dropped connection (or an
  * API restart) is resumed with `Last-Event-ID`, so no state is repeated and none is skipped.
@@ -62,7 +41,7 @@ export async function* watchJob(transport: Transport, id: string, options: Watch
         retryAfterMs = connection.retryAfterMs;
         lastProblem = connection.refused.message;
       } else if (connection.body) {
-        for await (const message of messages(connection.body)) {
+        for await (const message of sseMessages(connection.body)) {
           if (message.event !== "job") continue;
           const view = JSON.parse(message.data) as JobView;
           if (message.id !== undefined) lastEventId = message.id;

@@ -100,3 +100,35 @@ same<generated.SchedulePage, contract.SchedulePage>(
   (a) => a,
   (b) => b,
 );
+same<generated.ScheduleAnswer, contract.ScheduleAnswer>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.Webhook, contract.WebhookView>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.WebhookWithSecret, contract.WebhookWithSecret>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.WebhookPage, contract.WebhookPage>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.WebhookDelivery, contract.WebhookDeliveryView>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.WebhookDeliveryPage, contract.WebhookDeliveryPage>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.CreateWebhookRequest, contract.CreateWebhookBody>(
+  (a) => a,
+  (b) => b,
+);
+same<generated.UpdateWebhookRequest, contract.UpdateWebhookBody>(
+  (a) => a,
+  (b) => b,
+);

@@ -1,6 +1,7 @@
-import { z } from "zod";
+import { type z } from "zod";
+import { named } from "./fields";
 import { jobViewSchema } from "./job";
 
 /** What `POST /v1/jobs/{id}/cancel` and `/retry` answer: the job after the action. */
-export const jobActionAnswerSchema = z.object({ job: jobViewSchema }).meta({ id: "JobActionAnswer" });
+export const jobActionAnswerSchema = named("JobActionAnswer", { job: jobViewSchema });
 export type JobActionAnswer = z.infer<typeof jobActionAnswerSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { named } from "./fields";
 
 /** Error codes of the documented `{"error": {"code", "message", "details"}}` shape, with their HTTP status. */
 export const errorStatus = {
@@ -26,17 +27,15 @@ export type ErrorCode = keyof typeof errorStatus;
 export const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
 
 /** One problem with a request, named by its dot-joined field path (`jobs.3.input.items`). */
-export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() }).meta({ id: "FieldIssue" });
+export const fieldIssueSchema = named("FieldIssue", { path: z.string(), message: z.string() });
 export type FieldIssueView = z.infer<typeof fieldIssueSchema>;
 
-export const errorBodySchema = z
-  .object({
-    error: z.object({
-      code: z.enum(errorCodes),
-      message: z.string(),
-      /** Field issues for validation errors; other codes may carry an object (e.g. a quota's limit). */
-      details: z.union([z.array(fieldIssueSchema), z.record(z.string(), z.unknown())]).optional(),
-    }),
-  })
-  .meta({ id: "Error" });
+export const errorBodySchema = named("Error", {
+  error: z.object({
+    code: z.enum(errorCodes),
+    message: z.string(),
+    /** Field issues for validation errors; other codes may carry an object (e.g. a quota's limit). */
+    details: z.union([z.array(fieldIssueSchema), z.record(z.string(), z.unknown())]).optional(),
+  }),
+});
 export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -10,3 +10,11 @@ export const rowTimes = { createdAt: isoDate, updatedAt: isoDate };
 export function countsOf<const K extends string>(names: readonly K[]): Record<K, z.ZodNumber> {
   return Object.fromEntries(names.map((name) => [name, z.number().int()])) as Record<K, z.ZodNumber>;
 }
+
+/**
+ * An object schema that the OpenAPI document and the generated client know by `id` (one named
+ * component, referenced wherever it is used, instead of the same fields inlined again).
+ */
+export function named<S extends z.ZodRawShape>(id: string, shape: S) {
+  return z.object(shape).meta({ id });
+}

@@ -11,3 +11,5 @@ export * from "./session";
 export * from "./stats";
 export * from "./action";
 export * from "./webhook";
+export * from "./timeseries";
+export * from "./queues";

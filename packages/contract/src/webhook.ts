@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoDate, rowTimes } from "./fields";
+import { isoDate, rowTimes, named } from "./fields";
 import { cursorPage } from "./page";
 
 /**
@@ -47,20 +47,18 @@ export const updateWebhookBodySchema = webhookSettings
   .meta({ id: "UpdateWebhookRequest" });
 export type UpdateWebhookBody = z.infer<typeof updateWebhookBodySchema>;
 
-export const webhookViewSchema = z
-  .object({
-    id: z.uuid(),
-    orgId: z.uuid(),
-    url: z.string(),
-    events: z.array(z.enum(webhookEvents)),
-    types: z.array(z.string()),
-    enabled: z.boolean(),
-    /** Why the delivery loop disabled it (a day of failed deliveries); null while enabled. */
-    disabledReason: z.string().nullable(),
-    disabledAt: isoDate.nullable(),
-    ...rowTimes,
-  })
-  .meta({ id: "Webhook" });
+export const webhookViewSchema = named("Webhook", {
+  id: z.uuid(),
+  orgId: z.uuid(),
+  url: z.string(),
+  events: z.array(z.enum(webhookEvents)),
+  types: z.array(z.string()),
+  enabled: z.boolean(),
+  /** Why the delivery loop disabled it (a day of failed deliveries); null while enabled. */
+  disabledReason: z.string().nullable(),
+  disabledAt: isoDate.nullable(),
+  ...rowTimes,
+});
 export type WebhookView = z.infer<typeof webhookViewSchema>;
 
 /** Creation and rotation answers: the only ones that show the signing secret. */
@@ -69,51 +67,43 @@ export const webhookWithSecretSchema = webhookViewSchema
   .meta({ id: "WebhookWithSecret" });
 export type WebhookWithSecret = z.infer<typeof webhookWithSecretSchema>;
 
-export const webhookAnswerSchema = z.object({ webhook: webhookViewSchema }).meta({ id: "WebhookAnswer" });
-export const webhookSecretAnswerSchema = z
-  .object({ webhook: webhookWithSecretSchema })
-  .meta({ id: "WebhookSecretAnswer" });
+export const webhookAnswerSchema = named("WebhookAnswer", { webhook: webhookViewSchema });
+export const webhookSecretAnswerSchema = named("WebhookSecretAnswer", { webhook: webhookWithSecretSchema });
 export const webhookPageSchema = cursorPage("webhooks", webhookViewSchema).meta({ id: "WebhookPage" });
 export type WebhookPage = z.infer<typeof webhookPageSchema>;
 
-export const webhookAttemptSchema = z
-  .object({
-    at: isoDate,
-    /** Null when no HTTP answer came (refused address, timeout, connection error). */
-    statusCode: z.number().int().nullable(),
-    latencyMs: z.number().int(),
-    error: z.string().nullable(),
-  })
-  .meta({ id: "WebhookAttempt" });
+export const webhookAttemptSchema = named("WebhookAttempt", {
+  at: isoDate,
+  /** Null when no HTTP answer came (refused address, timeout, connection error). */
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().nullable(),
+});
 export type WebhookAttemptView = z.infer<typeof webhookAttemptSchema>;
 
 export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
 
-export const webhookDeliverySchema = z
-  .object({
-    /** Also the `webhook-id` header: the receiver's de-duplication key. */
-    id: z.uuid(),
-    webhookId: z.uuid(),
-    jobId: z.uuid(),
-    event: z.enum(webhookEvents),
-    /** `pending`: to send or being sent; `failed`: gave up after the last retry (redeliver sends it again). */
-    status: z.enum(webhookDeliveryStatuses),
-    attempts: z.number().int(),
-    /** Null once succeeded or given up. */
-    nextAttemptAt: isoDate.nullable(),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    lastLatencyMs: z.number().int().nullable(),
-    attemptLog: z.array(webhookAttemptSchema),
-    ...rowTimes,
-  })
-  .meta({ id: "WebhookDelivery" });
+export const webhookDeliverySchema = named("WebhookDelivery", {
+  /** Also the `webhook-id` header: the receiver's de-duplication key. */
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  jobId: z.uuid(),
+  event: z.enum(webhookEvents),
+  /** `pending`: to send or being sent; `failed`: gave up after the last retry (redeliver sends it again). */
+  status: z.enum(webhookDeliveryStatuses),
+  attempts: z.number().int(),
+  /** Null once succeeded or given up. */
+  nextAttemptAt: isoDate.nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  lastLatencyMs: z.number().int().nullable(),
+  attemptLog: z.array(webhookAttemptSchema),
+  ...rowTimes,
+});
 export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
 
 export const webhookDeliveryPageSchema = cursorPage("deliveries", webhookDeliverySchema).meta({
   id: "WebhookDeliveryPage",
 });
 export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;
-export const webhookDeliveryAnswerSchema = z
-  .object({ delivery: webhookDeliverySchema })
-  .meta({ id: "WebhookDeliveryAnswer" });
+export const webhookDeliveryAnswerSchema = named("WebhookDeliveryAnswer", { delivery: webhookDeliverySchema });

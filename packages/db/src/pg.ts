@@ -8,6 +8,16 @@ export interface Queryable {
   ): Promise<pg.QueryResult<R>>;
 }
 
+/** The one row a statement returns (a lookup by key, an UPDATE … RETURNING), or null when none matched. */
+export async function queryOne<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string | pg.QueryConfig,
+  values?: unknown[],
+): Promise<R | null> {
+  const { rows } = await db.query<R>(text, values);
+  return rows[0] ?? null;
+}
+
 export interface CreatePoolOptions {
   readonly connectionString: string;
   /** @defaultValue 10 */

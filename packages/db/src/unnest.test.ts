@@ -19,6 +19,12 @@ describe("UnnestRows", () => {
     expect(rows.width).toBe(3);
   });
 
+  it("numbers the rows in a last column when asked", () => {
+    expect(rows.from(1, "t", "pos")).toBe(
+      "unnest($1::uuid[], $2::int[], $3::jsonb[]) WITH ORDINALITY AS t(id, n, data, pos)",
+    );
+  });
+
   it("turns rows into one array per column, in column order", () => {
     expect(
       rows.params([

@@ -33,10 +33,15 @@ export class UnnestRows<Row> {
     return this.columns.map((c) => c.name).join(", ");
   }
 
-  /** `unnest($first::type[], …) AS alias(name, …)`. */
-  from(first: number, alias: string): string {
+  /**
+   * `unnest($first::type[], …) AS alias(name, …)`; with `ordinality`, a last column of that name
+   * numbers the rows from 1 in the order they were given.
+   */
+  from(first: number, alias: string, ordinality?: string): string {
     const params = this.columns.map((c, i) => `$${String(first + i)}::${c.type}[]`).join(", ");
-    return `unnest(${params}) AS ${alias}(${this.names})`;
+    return ordinality === undefined
+      ? `unnest(${params}) AS ${alias}(${this.names})`
+      : `unnest(${params}) WITH ORDINALITY AS ${alias}(${this.names}, ${ordinality})`;
   }
 
   /** The rows as one array per column, in column order. */

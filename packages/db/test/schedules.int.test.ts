@@ -81,16 +81,16 @@ describe("schedules repository", () => {
       { orgId: org, userId: null },
       { limit: 2, after: first.next ?? undefined },
     );
-    expect([first.schedules.length, second.schedules.length, second.next]).toEqual([2, 1, null]);
+    expect([first.rows.length, second.rows.length, second.next]).toEqual([2, 1, null]);
     // Newest first, ties (same millisecond) broken by id, across the page boundary.
-    const paged = [...first.schedules, ...second.schedules];
+    const paged = [...first.rows, ...second.rows];
     const newestFirst = [...paged].sort(
       (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
     );
     expect(paged.map((s) => s.id)).toEqual(newestFirst.map((s) => s.id));
     expect(new Set(paged.map((s) => s.id))).toEqual(new Set([active.id, paused.id, ended.id]));
     const mine = await listSchedules(pool, { orgId: org, userId: user }, { limit: 10 });
-    expect(mine.schedules.map((s) => s.id)).toEqual([active.id]);
+    expect(mine.rows.map((s) => s.id)).toEqual([active.id]);
   });
 
   it("leaves a deleted schedule's runs in place, unlinked", async () => {

@@ -68,11 +68,13 @@ describe("monitoring views", () => {
     });
   });
 
-  it("lists failed jobs with attempts left", async ({ db }) => {
+  it("lists every failed job, those that used all their attempts too, most recent first", async ({ db }) => {
     const failed = await failedJobsNeedingAttention(db, { orgId: org });
-    expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ attempts: 1, max_attempts: 3, attempts_left: 2, error_code: "boom" });
-    expect(await failedJobsNeedingAttention(db, { orgId: null })).toHaveLength(2);
+    expect(failed.map((f) => [f.attempts, f.max_attempts, f.attempts_left, f.error_code])).toEqual([
+      [1, 3, 2, "boom"],
+      [3, 3, 0, null],
+    ]);
+    expect(await failedJobsNeedingAttention(db, { orgId: null })).toHaveLength(3);
   });
 
   it("gives per-type totals, success rate and duration over 7 days", async ({ db }) => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { JobDefaults } from "@jobstream/job-types";
+import { defaults } from "../test/job-defaults";
 import { buildFlowTrees, dispatchedStatuses, flowJob, type FlowNode } from "./flow";
 import { jobOptionsFor } from "./job-options";
 import type { JobSpecSource } from "./job-spec";
 
-const defaults: JobDefaults = {
-  attempts: 2,
-  backoff: { type: "fixed", delayMs: 100 },
-  priority: 50,
-  concurrency: 5,
-  timeoutMs: 60_000,
-  retentionSeconds: 3600,
-};
 const NOW = 1_000_000;
 
 function row(id: string, parentId: string | null, extra: Partial<JobSpecSource> = {}) {
@@ -77,7 +69,7 @@ describe("flowJob", () => {
       queueName: "synthetic",
       name: "work",
       data: { onChildFailure: "ignore" },
-      opts: { jobId: "root", attempts: 2 },
+      opts: { jobId: "root", attempts: 4 },
     });
     expect(flow.opts).not.toHaveProperty("parent");
     expect(flow.opts).not.toHaveProperty("ignoreDependencyOnFailure");

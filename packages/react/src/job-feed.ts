@@ -70,26 +70,57 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Polling while there is no stream: waits `intervalMs`, runs `poll`, and again, until `signal` aborts
- * or an answer that retrying cannot change (`isFinalRefusal`). Each failure is reported; `poll` itself
- * checks `signal` before applying what it fetched.
+ * Reads once for an effect: the answer (or the error) reaches `onValue` (`onError`) only while the
+ * effect still stands. Returns the effect's cleanup, which aborts the read.
  */
-export async function pollEvery(
-  intervalMs: number,
-  signal: AbortSignal,
-  poll: () => Promise<void>,
+export function readOnce<T>(
+  read: (signal: AbortSignal) => Promise<T>,
+  onValue: (value: T) => void,
   onError: (error: Error) => void,
-): Promise<void> {
-  for (;;) {
-    try {
-      await pause(intervalMs, signal);
-      await poll();
-    } catch (error) {
-      if (signal.aborted) return;
-      onError(asError(error));
-      if (isFinalRefusal(error)) return;
+): () => void {
+  const abort = new AbortController();
+  read(abort.signal).then(
+    (value) => {
+      if (!abort.signal.aborted) onValue(value);
+    },
+    (error: unknown) => {
+      if (!abort.signal.aborted) onError(asError(error));
+    },
+  );
+  return () => {
+    abort.abort();
+  };
+}
+
+/**
+ * Polling while there is no stream: waits `intervalMs`, reads, hands the answer to `onValue`, and
+ * again, until the returned cleanup runs or an answer that retrying cannot change (`isFinalRefusal`).
+ * Each failure is reported.
+ */
+export function pollEvery<T>(
+  intervalMs: number,
+  read: (signal: AbortSignal) => Promise<T>,
+  onValue: (value: T) => void,
+  onError: (error: Error) => void,
+): () => void {
+  const abort = new AbortController();
+  const { signal } = abort;
+  void (async () => {
+    for (;;) {
+      try {
+        await pause(intervalMs, signal);
+        const value = await read(signal);
+        if (!signal.aborted) onValue(value);
+      } catch (error) {
+        if (signal.aborted) return;
+        onError(asError(error));
+        if (isFinalRefusal(error)) return;
+      }
     }
-  }
+  })();
+  return () => {
+    abort.abort();
+  };
 }
 
 /**

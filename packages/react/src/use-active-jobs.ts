@@ -1,7 +1,6 @@
 import type { JobstreamClient, JobSummary } from "@jobstream/client";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { asError } from "./errors.ts";
-import { feedFor, pollEvery, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
+import { feedFor, pollEvery, readOnce, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
 import { activeSummary, applyActiveChange, pruneActive, type ActiveJobsState } from "./job-list.ts";
 import { useJobstreamClient } from "./provider.ts";
 
@@ -63,20 +62,16 @@ export function useActiveJobs(options: UseActiveJobsOptions = {}): ActiveJobsRes
   );
 
   useEffect(() => {
-    const abort = new AbortController();
     setHeld({ jobs: null, early: [], error: undefined });
-    client.jobs.active({ signal: abort.signal }).then(
+    return readOnce(
+      (signal) => client.jobs.active({ signal }),
       (answer) => {
-        if (abort.signal.aborted) return;
         setHeld((h) => ({ jobs: settle(answer.jobs, h.early), early: [], error: undefined }));
       },
-      (error: unknown) => {
-        if (!abort.signal.aborted) setHeld((h) => ({ ...h, error: asError(error) }));
+      (error) => {
+        setHeld((h) => ({ ...h, error }));
       },
     );
-    return () => {
-      abort.abort();
-    };
   }, [client, settle, generation]);
 
   useEffect(() => {
@@ -92,21 +87,16 @@ export function useActiveJobs(options: UseActiveJobsOptions = {}): ActiveJobsRes
 
   useEffect(() => {
     if (!polling || !loaded) return;
-    const abort = new AbortController();
-    void pollEvery(
+    return pollEvery(
       pollIntervalMs,
-      abort.signal,
-      async () => {
-        const answer = await client.jobs.active({ signal: abort.signal });
-        if (!abort.signal.aborted) setHeld({ jobs: settle(answer.jobs, []), early: [], error: undefined });
+      (signal) => client.jobs.active({ signal }),
+      (answer) => {
+        setHeld({ jobs: settle(answer.jobs, []), early: [], error: undefined });
       },
       (error) => {
         setHeld((h) => ({ ...h, error }));
       },
     );
-    return () => {
-      abort.abort();
-    };
   }, [client, polling, loaded, pollIntervalMs, settle]);
 
   const summary = useMemo(() => (held.jobs === null ? null : activeSummary(held.jobs)), [held.jobs]);

@@ -1,7 +1,7 @@
 import type { JobPage, JobstreamClient, JobSummary } from "@jobstream/client";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from "react";
 import { asError } from "./errors.ts";
-import { feedFor, pollEvery, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
+import { feedFor, pollEvery, readOnce, resolveLive, type Connection, type LiveOptions } from "./job-feed.ts";
 import {
   appendPage,
   applyChanges,
@@ -139,19 +139,16 @@ export function useJobs(filter: JobsFilter = {}, options: UseJobsOptions = {}): 
 
   // The first page (again, for new filters or a reload); changes streamed meanwhile are held.
   useEffect(() => {
-    const abort = new AbortController();
     dispatch({ type: "reset", key });
-    firstPage(pageSize, abort.signal).then(
+    return readOnce(
+      (signal) => firstPage(pageSize, signal),
       (page) => {
-        if (!abort.signal.aborted) dispatch({ type: "page", key, page });
+        dispatch({ type: "page", key, page });
       },
-      (error: unknown) => {
-        if (!abort.signal.aborted) dispatch({ type: "error", key, error: asError(error) });
+      (error) => {
+        dispatch({ type: "error", key, error });
       },
     );
-    return () => {
-      abort.abort();
-    };
   }, [key, firstPage, pageSize]);
 
   // Live changes from the shared stream.
@@ -165,21 +162,16 @@ export function useJobs(filter: JobsFilter = {}, options: UseJobsOptions = {}): 
   // Polling while there is no stream: the newest jobs, as many as are shown plus a page.
   useEffect(() => {
     if (!polling || !loaded) return;
-    const abort = new AbortController();
-    void pollEvery(
+    return pollEvery(
       pollIntervalMs,
-      abort.signal,
-      async () => {
-        const page = await firstPage(Math.min(500, shown.current + pageSize), abort.signal);
-        if (!abort.signal.aborted) dispatch({ type: "changes", key, jobs: [...page.jobs].reverse(), polled: true });
+      (signal) => firstPage(Math.min(500, shown.current + pageSize), signal),
+      (page) => {
+        dispatch({ type: "changes", key, jobs: [...page.jobs].reverse(), polled: true });
       },
       (error) => {
         dispatch({ type: "error", key, error });
       },
     );
-    return () => {
-      abort.abort();
-    };
   }, [polling, loaded, key, firstPage, pageSize, pollIntervalMs]);
 
   const [more, setMore] = useState<{ key: string; loading: boolean; error: Error | undefined }>({

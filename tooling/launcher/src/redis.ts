@@ -1,6 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { Redis } from "ioredis";
+import { redisAnswers, startRedisServer, stopRedisServer } from "./redis-server";
 import { dataDir } from "./paths";
 
 const DEFAULT_URL = "redis://127.0.0.1:6379";
@@ -10,38 +10,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    connectTimeout: 2000,
-  });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 function hasRedisServer(): boolean {
   return spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
-}
-
-async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (await answers(url)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("redis-server did not answer in time");
 }
 
 /**
@@ -52,7 +22,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
  */
 export async function ensureRedis(configured: string | undefined): Promise<RedisHandle> {
   const url = configured ?? DEFAULT_URL;
-  if (await answers(url)) return { url, stop: () => Promise.resolve() };
+  if (await redisAnswers(url)) return { url, stop: () => Promise.resolve() };
   if (configured !== undefined) {
     console.log(`launcher: Redis at ${new URL(configured).host} does not answer yet; the processes wait for it`);
     return { url, stop: () => Promise.resolve() };
@@ -65,39 +35,7 @@ export async function ensureRedis(configured: string | undefined): Promise<Redis
     );
   }
   await mkdir(`${dataDir}/redis`, { recursive: true });
-  // Jobs live in Redis until they finish: keep an append-only file so a restart loses none.
-  const child = spawn(
-    "redis-server",
-    [
-      "--bind",
-      "127.0.0.1",
-      "--port",
-      "6379",
-      "--dir",
-      `${dataDir}/redis`,
-      "--appendonly",
-      "yes",
-      "--save",
-      "",
-      "--maxmemory-policy",
-      "noeviction",
-    ],
-    { stdio: "ignore" },
-  );
-  await waitFor(url, child, 10_000);
+  const child = await startRedisServer({ port: 6379, dir: `${dataDir}/redis` });
   console.log("launcher: started redis-server on 127.0.0.1:6379 (data in .data/redis)");
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
-          resolve();
-          return;
-        }
-        child.once("exit", () => {
-          resolve();
-        });
-        child.kill("SIGTERM");
-      }),
-  };
+  return { url, stop: () => stopRedisServer(child) };
 }

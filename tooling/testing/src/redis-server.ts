@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { startRedisServer, stopRedisServer } from "@jobstream/launcher/redis-server";
 import { freePort } from "./free-port";
-import { waitFor } from "./wait";
 
 /**
  * A private redis-server a test may stop and start: append-only like production by default, or
@@ -34,47 +32,12 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(this.port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        this.dir,
-        "--save",
-        "",
-        "--appendonly",
-        this.persistent ? "yes" : "no",
-        "--maxmemory-policy",
-        "noeviction",
-      ],
-      { stdio: "ignore" },
-    );
-    await waitFor(
-      `redis on ${this.port}`,
-      async () => {
-        const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-        client.on("error", () => undefined);
-        try {
-          await client.connect();
-          await client.ping();
-          return true;
-        } finally {
-          client.disconnect();
-        }
-      },
-      { timeoutMs: 10_000 },
-    );
+    this.child = await startRedisServer({ port: this.port, dir: this.dir, persistent: this.persistent });
   }
 
   /** Stops the server (a persistent one flushes its append-only file first, so a restart keeps the data). */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child?.exitCode !== null) return;
-    child.kill("SIGTERM");
-    await once(child, "exit");
+    if (this.child !== undefined) await stopRedisServer(this.child);
   }
 
   async destroy(): Promise<void> {

@@ -5,7 +5,8 @@ import { findUnsafeText } from "./unsafe-text";
 /** Deepest nesting a request body may have; deeper bodies are refused before any schema runs. */
 export const MAX_JSON_DEPTH = 32;
 
-function depthOf(value: unknown): number {
+/** How deeply objects and arrays nest in `value` (a scalar is 0); stops counting past `MAX_JSON_DEPTH`. */
+export function depthOf(value: unknown): number {
   let max = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {

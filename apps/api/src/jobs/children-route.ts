@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { findJobViewRow, listJobs, summarizeChildren, type Db, type Queryable } from "@jobstream/db";
+import { findJobViewRow, listJobs, summarizeChildren, type Queryable } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
@@ -14,7 +14,7 @@ import { childrenQuerySchema, jobIdParamsSchema } from "./schemas";
  * The parent must be the caller's to read (404 otherwise), and each child is listed only if the
  * caller's scope covers it too. A child with sub-jobs of its own carries their summary.
  */
-export function childrenRouter(deps: { readonly db: Db; readonly pool: Queryable }): Router {
+export function childrenRouter(deps: { readonly pool: Queryable }): Router {
   const router = Router();
   router.get("/v1/jobs/:id/children", async (req, res) => {
     const { id } = parseOr400(jobIdParamsSchema, req.params);
@@ -24,7 +24,7 @@ export function childrenRouter(deps: { readonly db: Db; readonly pool: Queryable
     const parent = await findJobViewRow(deps.pool, id);
     if (!parent || !canAccessJob(principal, parent)) throw new ApiError("not_found", "no such job");
     const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
-    const page = await listJobs(deps.db, scope, { parentId: id, statuses: q.status }, { limit: q.limit, after });
+    const page = await listJobs(deps.pool, scope, { parentId: id, statuses: q.status }, { limit: q.limit, after });
     // Sub-jobs with sub-jobs of their own say so (one query for the page): a flow tree nests them.
     const nested = await summarizeChildren(
       deps.pool,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../http/errors";
-import { decodeItemCursor, decodeJobCursor, encodeItemCursor, encodeJobCursor } from "./cursor";
+import {
+  decodeItemCursor,
+  decodeItemPageCursor,
+  decodeJobCursor,
+  encodeItemCursor,
+  encodeItemPageCursor,
+  encodeJobCursor,
+} from "./cursor";
 
 const id = "7b0c1c4e-3f6a-4a55-9a43-0d6f0e0a9b11";
 const b64 = (text: string) => Buffer.from(text).toString("base64url");
@@ -57,6 +64,24 @@ describe("item cursors", () => {
     ["twenty digits", b64("1".repeat(20))],
   ])("refuse %s as a validation error on `cursor`", (_name, value) => {
     const error = refusal(() => decodeItemCursor(value));
+    expect(error.status).toBe(400);
+    expect(error.details).toEqual([{ path: "cursor", message: "not a cursor this API issued" }]);
+  });
+});
+
+describe("item page cursors", () => {
+  it("decode (ordinal, id) to itself", () => {
+    const cursor = { ordinal: 12n, id: 9_223_372_036_854_775_807n };
+    expect(decodeItemPageCursor(encodeItemPageCursor(cursor))).toEqual(cursor);
+  });
+
+  it.each([
+    ["an id alone", b64("42")],
+    ["three parts", b64("1.2.3")],
+    ["a negative ordinal", b64("-1.2")],
+    ["an empty id", b64("1.")],
+  ])("refuse %s as a validation error on `cursor`", (_name, value) => {
+    const error = refusal(() => decodeItemPageCursor(value));
     expect(error.status).toBe(400);
     expect(error.details).toEqual([{ path: "cursor", message: "not a cursor this API issued" }]);
   });

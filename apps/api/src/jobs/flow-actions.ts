@@ -17,7 +17,7 @@ export async function failedBecauseOf(db: Db, row: Job): Promise<Job[]> {
 
 /** A Prisma row as the engine's dispatch reads it. */
 function dispatchable(row: Job): DispatchableJob {
-  return { ...row, lastEventSeq: Number(row.lastEventSeq) };
+  return { ...row, lastEventSeq: Number(row.lastEventSeq), progressPercent: Number(row.progressPercent) };
 }
 
 /**

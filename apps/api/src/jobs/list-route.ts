@@ -25,6 +25,7 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
       createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
       createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
       search: q.q,
+      metadata: q.metadata,
     };
     const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
     const include = new Set(q.include ?? []);
@@ -32,11 +33,11 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
     let jobs: JobSummary[];
     let next: JobCursor | null;
     if (include.size === 0) {
-      const page = await listJobs(deps.db, scope, filter, { limit: q.limit, after });
+      const page = await listJobs(deps.pool, scope, filter, { limit: q.limit, after });
       next = page.next;
       jobs = page.jobs.map(toJobSummary);
     } else {
-      const full = await listJobs(deps.db, scope, filter, { limit: q.limit, after, withData: true });
+      const full = await listJobs(deps.pool, scope, filter, { limit: q.limit, after, withData: true });
       next = full.next;
       jobs = full.jobs.map((job) => ({
         ...toJobSummary(job),

@@ -14,7 +14,7 @@ import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { decodeItemCursor, encodeItemCursor } from "./cursor";
+import { decodeItemPageCursor, encodeItemPageCursor } from "./cursor";
 import { toJobView } from "./job-view";
 import { itemsQuerySchema, jobIdParamsSchema, tokenOnlyQuerySchema } from "./schemas";
 
@@ -69,9 +69,9 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
     const { items, next } = await listJobItems(deps.db, job.id, {
       status: q.status,
       limit: q.limit,
-      afterId: q.cursor !== undefined ? decodeItemCursor(q.cursor) : undefined,
+      after: q.cursor !== undefined ? decodeItemPageCursor(q.cursor) : undefined,
     });
-    res.json({ items: items.map(itemView), nextCursor: next === null ? null : encodeItemCursor(next) });
+    res.json({ items: items.map(itemView), nextCursor: next === null ? null : encodeItemPageCursor(next) });
   });
 
   router.get("/v1/jobs/:id/events", async (req, res) => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { instantSchema } from "./instant";
+import { metadataFilterSchema } from "./metadata-filter";
 import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
 import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
 
@@ -125,7 +126,10 @@ export const listQuerySchema = z
     orgId: z.guid().optional(),
     createdFrom: instantSchema().optional(),
     createdTo: instantSchema().optional(),
-    q: z.string().min(1).max(200).optional(),
+    q: z.string().min(1).max(200).optional().describe("Case-insensitive substring of the job's name"),
+    metadata: metadataFilterSchema
+      .optional()
+      .describe('A URL-encoded JSON object the job\'s metadata must contain, e.g. {"shop":"a"} (JSONB containment)'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(200).optional(),
     include: includeList.optional(),

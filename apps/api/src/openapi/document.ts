@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { jobRoutes } from "./job-routes";
 import { operationsRoutes } from "./operations-routes";
+import { queueRoutes } from "./queue-routes";
 import { scheduleRoutes } from "./schedule-routes";
 import { webhookRoutes } from "./webhook-routes";
 
@@ -19,7 +20,13 @@ export function openApiDocument(developmentTypes = false): object {
     name: "X-Job-Token",
     description: "The `accessToken` an enqueue answered with: reads of that one job.",
   });
-  for (const route of [...jobRoutes(developmentTypes), ...operationsRoutes, ...scheduleRoutes, ...webhookRoutes])
+  for (const route of [
+    ...jobRoutes(developmentTypes),
+    ...operationsRoutes,
+    ...queueRoutes,
+    ...scheduleRoutes,
+    ...webhookRoutes,
+  ])
     registry.registerPath(route);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
@@ -37,6 +44,7 @@ export function openApiDocument(developmentTypes = false): object {
       { name: "job types", description: "The registered job types and their input schemas" },
       { name: "webhooks", description: "Completion webhooks (Standard Webhooks) and their deliveries" },
       { name: "stats", description: "Monitoring views for admins, operators and services" },
+      { name: "queues", description: "Queue depths and controls, shared by every org (operators)" },
       { name: "admin", description: "Platform operators only" },
       { name: "session", description: "Dashboard sign-in" },
       { name: "health", description: "Probes for orchestrators" },

@@ -20,7 +20,7 @@ import {
   jobIdParamsSchema,
   listQuerySchema,
 } from "../jobs/schemas";
-import { bearer, bearerOrJobToken, errors, json, readRoute, type ReadOf, sse } from "./route-kit";
+import { bearer, bearerOrJobToken, errors, json, listRoute, readRoute, type ReadOf, sse } from "./route-kit";
 
 /**
  * Every documented enqueue body: one per example input of every type/subtype a member may enqueue
@@ -100,35 +100,25 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
       ),
     },
   },
-  {
-    method: "get",
+  listRoute({
     path: "/v1/jobs",
     operationId: "listJobs",
-    tags: ["jobs"],
+    tag: "jobs",
     summary: "List jobs (newest first, keyset pages)",
-    security: bearer,
-    request: { query: listQuerySchema },
+    query: listQuerySchema,
     description:
       "Job summaries: the job without `input` and `output`. `include=input,output` (either or both) adds them, " +
       `with \`limit\` at most ${String(MAX_PAGE_WITH_DATA)}.`,
-    responses: {
-      200: json(jobPageSchema, "A page of job summaries"),
-      ...errors("validation_failed", "unauthorized", "rate_limited"),
-    },
-  },
-  {
-    method: "get",
+    answer: json(jobPageSchema, "A page of job summaries"),
+  }),
+  listRoute({
     path: "/v1/jobs/active",
     operationId: "listActiveJobs",
-    tags: ["jobs"],
+    tag: "jobs",
     summary: "Unfinished and recently finished jobs",
-    security: bearer,
-    request: { query: activeQuerySchema },
-    responses: {
-      200: json(activeJobsSchema, "Active jobs (summaries: no input or output)"),
-      ...errors("validation_failed", "unauthorized", "rate_limited"),
-    },
-  },
+    query: activeQuerySchema,
+    answer: json(activeJobsSchema, "Active jobs (summaries: no input or output)"),
+  }),
   oneJobRead({
     path: "/v1/jobs/{id}",
     operationId: "getJob",
@@ -148,22 +138,19 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
     summary: "A job's timeline",
     answer: json(eventListSchema, "Timeline"),
   }),
-  {
-    method: "get",
+  readRoute({
     path: "/v1/jobs/{id}/children",
     operationId: "listJobChildren",
-    tags: ["jobs"],
+    tag: "jobs",
     summary: "A job's sub-jobs (newest first, keyset pages)",
     description:
       "Summaries of the jobs enqueued as its `children` or added by its running handler; the job's own " +
       "view (GET /v1/jobs/{id}) counts them by status.",
     security: bearer,
     request: { ...id, query: childrenQuerySchema },
-    responses: {
-      200: json(jobPageSchema, "A page of sub-job summaries"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
+    answer: json(jobPageSchema, "A page of sub-job summaries"),
+    refusals: ["not_found"],
+  }),
   oneJobRead({
     path: "/v1/jobs/{id}/stream",
     operationId: "streamJob",

@@ -8,10 +8,12 @@ import {
   queueStatsAnswerSchema,
   readinessSchema,
   sessionSchema,
+  timeseriesAnswerSchema,
   typeStatsAnswerSchema,
 } from "@jobstream/contract";
 import { DEAD_LETTERS_PATH, deadLettersQuerySchema } from "../routes/dead-letters";
 import { statsQuerySchema } from "../routes/stats";
+import { timeseriesQueryObject } from "../routes/timeseries";
 import { badBody, bearer, errors, json, open, readRoute, type ReadOf } from "./route-kit";
 
 type MonitoringRead = ReadOf<{ query: ZodObject }>;
@@ -55,6 +57,18 @@ export const operationsRoutes: RouteConfig[] = [
     summary: "Totals per job type over 7 days (admin, operator, service)",
     query: statsQuerySchema,
     answer: json(typeStatsAnswerSchema, "Type stats"),
+  }),
+  monitoringRead({
+    path: "/v1/stats/timeseries",
+    operationId: "getTimeseries",
+    summary:
+      "Jobs created, completed, failed and cancelled per time bucket, with run-time p50/p95 (admin, operator, service)",
+    description:
+      "One org (an admin's own, or `orgId`): counted from its jobs, exact percentiles. Every org (operators and " +
+      "services without `orgId`): from per-minute (1m, 5m) or per-hour (1h, 1d) rollups, percentiles within 12 %. " +
+      "Buckets are UTC-aligned; at most 1,500 per answer.",
+    query: timeseriesQueryObject,
+    answer: json(timeseriesAnswerSchema, "The buckets of the range, oldest first"),
   }),
   monitoringRead({
     path: DEAD_LETTERS_PATH,

@@ -1,5 +1,5 @@
 import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
+import { z, type ZodObject } from "zod";
 import { errorBodySchema, errorStatus, type ErrorCode } from "@jobstream/contract";
 
 /** A JSON answer or body with its description. */
@@ -62,3 +62,11 @@ export function readRoute({ path, operationId, tag, summary, description, securi
 
 /** What a kind of read leaves to each route (its kind decides who may call it and how it refuses). */
 export type ReadOf<Extra> = Omit<Read, "tag" | "security" | "request" | "refusals"> & { tag?: string } & Extra;
+
+/**
+ * A list any bearer may read (it shows what the caller may see, so it never refuses beyond the
+ * token): `query` holds its filters and keyset paging.
+ */
+export function listRoute({ query, ...read }: Omit<Read, "security" | "request" | "refusals"> & { query: ZodObject }) {
+  return readRoute({ ...read, security: bearer, request: { query }, refusals: [] });
+}

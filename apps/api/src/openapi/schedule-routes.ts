@@ -8,7 +8,7 @@ import {
   scheduleIdParamsSchema,
   scheduleListQuerySchema,
 } from "../schedules/schemas";
-import { bearer, errors, json } from "./route-kit";
+import { bearer, errors, json, listRoute, readRoute } from "./route-kit";
 
 const id = { params: scheduleIdParamsSchema };
 const jobBody = enqueueBodySchema.meta({
@@ -34,32 +34,24 @@ export const scheduleRoutes: RouteConfig[] = [
       ...errors("validation_failed", "unauthorized", "forbidden", "payload_too_large", "rate_limited"),
     },
   },
-  {
-    method: "get",
+  listRoute({
     path: "/v1/schedules",
     operationId: "listSchedules",
-    tags: ["schedules"],
+    tag: "schedules",
     summary: "List schedules (newest first, keyset pages)",
-    security: bearer,
-    request: { query: scheduleListQuerySchema },
-    responses: {
-      200: json(schedulePageSchema, "A page of schedules"),
-      ...errors("validation_failed", "unauthorized", "rate_limited"),
-    },
-  },
-  {
-    method: "get",
+    query: scheduleListQuerySchema,
+    answer: json(schedulePageSchema, "A page of schedules"),
+  }),
+  readRoute({
     path: "/v1/schedules/{id}",
     operationId: "getSchedule",
-    tags: ["schedules"],
+    tag: "schedules",
     summary: "One schedule, with its last and next run",
     security: bearer,
     request: id,
-    responses: {
-      200: json(scheduleAnswerSchema, "The schedule"),
-      ...errors("validation_failed", "unauthorized", "not_found", "rate_limited"),
-    },
-  },
+    answer: json(scheduleAnswerSchema, "The schedule"),
+    refusals: ["not_found"],
+  }),
   {
     method: "patch",
     path: "/v1/schedules/{id}",

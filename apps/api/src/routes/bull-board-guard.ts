@@ -1,11 +1,12 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { findJobById, findRetryableJobs, isFinalStatus, recordQueueStates } from "@jobstream/db";
+import { findJobById, findRetryableJobs, isFinalStatus } from "@jobstream/db";
 import { announceChanges } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
 import { cancelJob, retryJob, type ActionDeps } from "../jobs/job-actions";
+import { setQueuesPaused } from "../queues/queue-controls";
 
 /**
  * bull-board's API routes (9.10.1) that would make Redis disagree with Postgres, the system of
@@ -132,13 +133,8 @@ export function bullBoardGuard(deps: ActionDeps): Router {
     next();
   });
 
-  const pause = async (req: Request, names: readonly string[], paused: boolean) => {
-    for (const name of names) {
-      const queue = queueOf(name);
-      await (paused ? queue.pause() : queue.resume());
-    }
-    await recordQueueStates(deps.pool, names, paused, operatorId(req));
-  };
+  const pause = (req: Request, names: readonly string[], paused: boolean) =>
+    setQueuesPaused(deps, names, paused, operatorId(req));
   const all = () => [...deps.producer.queues.keys()];
   router.put("/api/queues/pause", async (req, res) => {
     await pause(req, all(), true);

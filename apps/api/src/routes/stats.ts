@@ -15,6 +15,7 @@ import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
+import { liveCounts } from "../queues/queue-counts";
 
 export const statsQuerySchema = z
   .object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
@@ -24,20 +25,9 @@ type Depth = QueueDepth;
 
 /** Live depths of every org, from BullMQ (null while Redis does not answer). */
 function globalDepths(producer: Producer): Promise<Depth[] | null> {
-  return Promise.all(
-    [...producer.queues].map(async ([type, queue]) => {
-      const c = await queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
-      return {
-        type,
-        waiting: c.waiting ?? 0,
-        prioritized: c.prioritized ?? 0,
-        active: c.active ?? 0,
-        delayed: c.delayed ?? 0,
-        failed: c.failed ?? 0,
-        completed: c.completed ?? 0,
-      };
-    }),
-  ).catch(() => null);
+  return Promise.all([...producer.queues].map(async ([type, queue]) => ({ type, ...(await liveCounts(queue)) }))).catch(
+    () => null,
+  );
 }
 
 /**

@@ -19,7 +19,7 @@ import { principalOf } from "../auth/authenticate";
 import { scopeOf } from "../auth/scope";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { decodeJobCursor, encodeJobCursor } from "../jobs/cursor";
+import { pageAnswer, pageRequest } from "../jobs/cursor";
 import type { EnqueuePolicy } from "../jobs/enqueue-route";
 import { bearerPrincipal, canAccessSchedule } from "./access";
 import { checkScheduledJob } from "./scheduled-job-check";
@@ -106,12 +106,7 @@ export function scheduleRouter(deps: ScheduleDeps): Router {
   router.get("/v1/schedules", async (req, res) => {
     const q = parseOr400(scheduleListQuerySchema, req.query);
     const scope = scopeOf(bearerPrincipal(principalOf(req)), q.orgId);
-    const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
-    const page = await listSchedules(deps.pool, scope, { limit: q.limit, after });
-    res.json({
-      schedules: page.schedules.map(toScheduleView),
-      nextCursor: page.next ? encodeJobCursor(page.next) : null,
-    });
+    res.json(pageAnswer("schedules", await listSchedules(deps.pool, scope, pageRequest(q)), toScheduleView));
   });
 
   router.get("/v1/schedules/:id", async (req, res) => {

@@ -3,7 +3,7 @@ import type { WebhookDeliveryPage } from "@jobstream/contract";
 import { listWebhookDeliveries, redeliverWebhookDelivery, type Queryable } from "@jobstream/db";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { decodeJobCursor, encodeJobCursor } from "../jobs/cursor";
+import { pageAnswer, pageRequest } from "../jobs/cursor";
 import { toDeliveryView } from "./webhook-view";
 import { deliveryListQuerySchema, deliveryParamsSchema } from "./schemas";
 import { loadWebhook } from "./webhooks-route";
@@ -15,13 +15,8 @@ export function webhookDeliveriesRouter(deps: { readonly pool: Queryable }): Rou
   router.get("/v1/webhooks/:id/deliveries", async (req, res) => {
     const hook = await loadWebhook(deps, req);
     const q = parseOr400(deliveryListQuerySchema, req.query);
-    const after = q.cursor === undefined ? undefined : decodeJobCursor(q.cursor);
-    const { deliveries, next } = await listWebhookDeliveries(deps.pool, hook.id, { limit: q.limit, after });
-    const body: WebhookDeliveryPage = {
-      deliveries: deliveries.map(toDeliveryView),
-      nextCursor: next === null ? null : encodeJobCursor(next),
-    };
-    res.json(body);
+    const page = await listWebhookDeliveries(deps.pool, hook.id, pageRequest(q));
+    res.json(pageAnswer("deliveries", page, toDeliveryView) satisfies WebhookDeliveryPage);
   });
 
   router.post("/v1/webhooks/:id/deliveries/:deliveryId/redeliver", async (req, res) => {

@@ -16,7 +16,7 @@ import { refusedUrlReason } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { decodeJobCursor, encodeJobCursor } from "../jobs/cursor";
+import { pageAnswer, pageRequest } from "../jobs/cursor";
 import { canManageWebhookOf, orgForNewWebhook, webhookListOrg, webhookManager } from "./webhook-access";
 import { toWebhookView, withSecret } from "./webhook-view";
 import { webhookIdParamsSchema, webhookListQuerySchema } from "./schemas";
@@ -79,16 +79,8 @@ export function webhooksRouter(deps: WebhookDeps): Router {
   router.get("/v1/webhooks", async (req, res) => {
     const principal = webhookManager(principalOf(req));
     const q = parseOr400(webhookListQuerySchema, req.query);
-    const after = q.cursor === undefined ? undefined : decodeJobCursor(q.cursor);
-    const { webhooks, next } = await listWebhooks(deps.pool, webhookListOrg(principal, q.orgId), {
-      limit: q.limit,
-      after,
-    });
-    const body: WebhookPage = {
-      webhooks: webhooks.map(toWebhookView),
-      nextCursor: next === null ? null : encodeJobCursor(next),
-    };
-    res.json(body);
+    const page = await listWebhooks(deps.pool, webhookListOrg(principal, q.orgId), pageRequest(q));
+    res.json(pageAnswer("webhooks", page, toWebhookView) satisfies WebhookPage);
   });
 
   router.get("/v1/webhooks/:id", async (req, res) => {

@@ -1,7 +1,7 @@
 import { jobItemStatuses, type JobItemStatus } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { useId, useState } from "react";
-import { Empty, LoadMore, LoadStatus, TableHead } from "../components/states";
+import { ListShell } from "../components/list-shell";
 import { StatusBadge } from "../components/status-badge";
 import { json } from "../format";
 import { usePaged, useReloadOn } from "../use-load";
@@ -15,17 +15,14 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
   const jobstream = useJobstreamClient();
   const id = useId();
   const [status, setStatus] = useState<JobItemStatus | "">("");
-  const { load, rows, nextCursor, loadMore, loadingMore, moreError, reload } = usePaged(
-    `${jobId}|${status}`,
-    async (cursor, signal) => {
-      const filter = { status: status === "" ? undefined : status, limit: 100, cursor: cursor ?? undefined };
-      const page = await jobstream.jobs.items(jobId, filter, { signal });
-      return { rows: page.items, nextCursor: page.nextCursor };
-    },
-  );
+  const list = usePaged(`${jobId}|${status}`, async (cursor, signal) => {
+    const filter = { status: status === "" ? undefined : status, limit: 100, cursor: cursor ?? undefined };
+    const page = await jobstream.jobs.items(jobId, filter, { signal });
+    return { rows: page.items, nextCursor: page.nextCursor };
+  });
   // New outcomes arrive while the job runs: re-read at every step and, during one, every 2 s.
-  useReloadOn(refreshKey, reload);
-  useReloadOn(String(processed), reload, 2000);
+  useReloadOn(refreshKey, list.reload);
+  useReloadOn(String(processed), list.reload, 2000);
 
   return (
     <section aria-labelledby={`${id}-heading`} className="panel">
@@ -41,45 +38,34 @@ export function ItemsTable({ jobId, refreshKey, processed }: { jobId: string; re
         >
           <Choices values={SHOWN_STATUSES} anyLabel="all" />
         </select>
-        <button type="button" className="secondary" onClick={reload}>
+        <button type="button" className="secondary" onClick={list.reload}>
           Refresh items
         </button>
       </div>
-      <LoadStatus load={load} what="items" onRetry={reload} />
-      {load.state === "ready" && rows.length === 0 && (
-        <Empty>{status === "" ? "This job has reported no items yet." : `No ${status} items.`}</Empty>
-      )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="items-table">
-            <TableHead
-              hiddenCaption
-              caption="Item outcomes"
-              columns={["Item", "Status", "Message", "Before", "After"]}
-            />
-            <tbody>
-              {rows.map((item) => (
-                <tr key={item.ref}>
-                  <td className="mono">{item.ref}</td>
-                  <td>
-                    <StatusBadge status={item.status} />
-                  </td>
-                  <td>
-                    {item.errorCode !== null && <code>{item.errorCode}</code>} {item.message ?? ""}
-                  </td>
-                  <td>
-                    <pre>{json(item.before)}</pre>
-                  </td>
-                  <td>
-                    <pre>{json(item.after)}</pre>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore hasMore={nextCursor !== null} loading={loadingMore} error={moreError} onLoad={loadMore} what="items" />
+      <ListShell
+        list={list}
+        what="items"
+        empty={status === "" ? "This job has reported no items yet." : `No ${status} items.`}
+        caption="Item outcomes"
+        columns={["Item", "Status", "Message", "Before", "After"]}
+        row={(item) => (
+          <tr key={item.ref}>
+            <td className="mono">{item.ref}</td>
+            <td>
+              <StatusBadge status={item.status} />
+            </td>
+            <td>
+              {item.errorCode !== null && <code>{item.errorCode}</code>} {item.message ?? ""}
+            </td>
+            <td>
+              <pre>{json(item.before)}</pre>
+            </td>
+            <td>
+              <pre>{json(item.after)}</pre>
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useId, useState, type SyntheticEvent } from "react";
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type SyntheticEvent } from "react";
 import { jobStatuses } from "@jobstream/client";
 import { Choices } from "../components/choices";
 
@@ -42,6 +42,23 @@ export function JobFilters({
       setDraft({ ...draft, [key]: event.target.value });
     },
   });
+  // Each filter as a labelled control: the label names the control by the id `field` gives it.
+  const labelled = (key: keyof Filters, label: string, control: ReactNode, wide = false) => (
+    <div className={wide ? "field wide" : "field"}>
+      <label htmlFor={`${id}-${key}`}>{label}</label>
+      {control}
+    </div>
+  );
+  const text = (key: keyof Filters, label: string, extra: InputHTMLAttributes<HTMLInputElement> = {}, wide = false) =>
+    labelled(key, label, <input type="text" {...extra} {...field(key)} />, wide);
+  const choice = (key: keyof Filters, label: string, values: readonly string[]) =>
+    labelled(
+      key,
+      label,
+      <select {...field(key)}>
+        <Choices values={values} anyLabel="any" />
+      </select>,
+    );
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const search = draft.q?.trim() ?? "";
@@ -63,34 +80,12 @@ export function JobFilters({
 
   return (
     <form className="filters" role="search" aria-label="Filter jobs" onSubmit={submit}>
-      <div className="field wide">
-        <label htmlFor={`${id}-q`}>Search name or job id</label>
-        <input type="search" placeholder="e.g. nightly import, or a job id" {...field("q")} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-type`}>Type</label>
-        <select {...field("type")}>
-          <Choices values={types} anyLabel="any" />
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-subtype`}>Subtype</label>
-        <input type="text" {...field("subtype")} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select {...field("status")}>
-          <Choices values={jobStatuses} anyLabel="any" />
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-userId`}>User id</label>
-        <input type="text" spellCheck={false} {...field("userId")} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-groupId`}>Group</label>
-        <input type="text" {...field("groupId")} />
-      </div>
+      {text("q", "Search name or job id", { type: "search", placeholder: "e.g. nightly import, or a job id" }, true)}
+      {choice("type", "Type", types)}
+      {text("subtype", "Subtype")}
+      {choice("status", "Status", jobStatuses)}
+      {text("userId", "User id", { spellCheck: false })}
+      {text("groupId", "Group")}
       <div className="actions">
         <button type="submit">Apply</button>
         <button type="button" className="secondary" onClick={clear}>

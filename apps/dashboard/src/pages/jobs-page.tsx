@@ -1,11 +1,11 @@
-import type { JobStatus } from "@jobstream/client";
+import type { JobStatus, JobSummary } from "@jobstream/client";
 import { useJobs, useJobstreamClient, type JobsFilter } from "@jobstream/react";
 import { queryString } from "../api/client";
 import { ProgressBar } from "../components/progress-bar";
-import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
+import { ListShell, NameCell, type ListView } from "../components/list-shell";
 import { StatusBadge } from "../components/status-badge";
-import { formatDuration, formatTime, shortId } from "../format";
-import { Link, navigate } from "../router";
+import { formatDuration, formatTime } from "../format";
+import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { JobFilters, filtersFrom, type Filters } from "./job-filters";
 
@@ -15,6 +15,26 @@ function listFilter(filters: Filters): JobsFilter {
   return status === undefined ? rest : { ...rest, status: status as JobStatus };
 }
 
+const COLUMNS = ["Name", "Type", "Status", "Progress", "Created", "Duration"];
+
+const jobRow = (job: JobSummary) => (
+  <tr key={job.id} data-job-id={job.id}>
+    <NameCell to={`/jobs/${job.id}`} name={job.name} id={job.id} />
+    <td>
+      {job.type}
+      {job.subtype !== null && <span className="muted">/{job.subtype}</span>}
+    </td>
+    <td>
+      <StatusBadge status={job.status} />
+    </td>
+    <td>
+      <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
+    </td>
+    <td>{formatTime(job.createdAt)}</td>
+    <td>{formatDuration(job.durationMs)}</td>
+  </tr>
+);
+
 /** Every job the caller may see, newest first, filtered; rows update live (`useJobs`). */
 export function JobsPage({ search }: { search: URLSearchParams }) {
   const jobstream = useJobstreamClient();
@@ -23,8 +43,22 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
   const types = useLoad("types", (signal) => jobstream.jobTypes({ signal }));
   // New jobs are offered with a button rather than shifting the list under the reader.
   const jobs = useJobs(listFilter(filters), { newJobs: "announce", pageSize: 50 });
-  const rows = jobs.data ?? [];
   const newJobs = jobs.incoming.length;
+  const list: ListView<JobSummary> = {
+    // A failed poll while rows are shown passes with the next one; only a list that could not load is an error.
+    load:
+      jobs.data !== undefined
+        ? { state: "ready", data: jobs.data }
+        : jobs.error !== undefined
+          ? { state: "error", error: jobs.error }
+          : { state: "loading" },
+    rows: jobs.data ?? [],
+    hasMore: jobs.hasMore,
+    loadingMore: jobs.loadingMore,
+    moreError: jobs.moreError ?? null,
+    loadMore: jobs.loadMore,
+    reload: jobs.reload,
+  };
 
   const applyFilters = (next: Filters) => {
     navigate(`/jobs${queryString(next)}`, { replace: true });
@@ -47,50 +81,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show
         </button>
       )}
-      {jobs.loading && <Loading what="jobs" />}
-      {/* A failed poll while rows are shown passes with the next one; only a list that could not load is an error. */}
-      {jobs.error !== undefined && jobs.data === undefined && <ErrorBox error={jobs.error} onRetry={jobs.reload} />}
-      {jobs.data !== undefined && rows.length === 0 && <Empty>No jobs match these filters.</Empty>}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="jobs-table">
-            <TableHead
-              hiddenCaption
-              caption="Jobs, newest first"
-              columns={["Name", "Type", "Status", "Progress", "Created", "Duration"]}
-            />
-            <tbody>
-              {rows.map((job) => (
-                <tr key={job.id} data-job-id={job.id}>
-                  <td>
-                    <Link to={`/jobs/${job.id}`}>{job.name}</Link>
-                    <div className="muted mono">{shortId(job.id)}</div>
-                  </td>
-                  <td>
-                    {job.type}
-                    {job.subtype !== null && <span className="muted">/{job.subtype}</span>}
-                  </td>
-                  <td>
-                    <StatusBadge status={job.status} />
-                  </td>
-                  <td>
-                    <ProgressBar compact percent={job.progress.percent} label={`Progress of ${job.name}`} />
-                  </td>
-                  <td>{formatTime(job.createdAt)}</td>
-                  <td>{formatDuration(job.durationMs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={jobs.hasMore}
-        loading={jobs.loadingMore}
-        error={jobs.moreError ?? null}
-        onLoad={jobs.loadMore}
-        what="jobs"
-      />
+      <ListShell list={list} what="jobs" empty="No jobs match these filters." columns={COLUMNS} row={jobRow} />
     </section>
   );
 }

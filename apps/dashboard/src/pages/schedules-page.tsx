@@ -1,10 +1,10 @@
 import type { ScheduleView } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
-import { useState } from "react";
-import { Empty, ErrorBox, LoadMore, Loading, TableHead } from "../components/states";
-import { formatTime, shortId } from "../format";
+import { ListShell, NameCell } from "../components/list-shell";
+import { ActionButton } from "../components/action-button";
+import { formatTime } from "../format";
 import { Link } from "../router";
-import { usePaged } from "../use-load";
+import { useApiList } from "../use-load";
 
 function timing(s: ScheduleView): string {
   if (s.cron !== null) return `cron ${s.cron}${s.timezone === "UTC" ? "" : ` (${s.timezone})`}`;
@@ -14,93 +14,50 @@ function timing(s: ScheduleView): string {
 
 /** Pause or resume one schedule; the row shows the schedule as the API answered. */
 function PauseButton({ schedule, onChanged }: { schedule: ScheduleView; onChanged: (s: ScheduleView) => void }) {
-  const jobstream = useJobstreamClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const toggle = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const api = jobstream.schedules;
-      onChanged(await (schedule.paused ? api.resume(schedule.id) : api.pause(schedule.id)));
-    } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const api = useJobstreamClient().schedules;
+  const label = schedule.paused ? "Resume" : "Pause";
   return (
-    <>
-      <button
-        type="button"
-        className="secondary"
-        disabled={busy}
-        aria-label={`${schedule.paused ? "Resume" : "Pause"} ${schedule.name}`}
-        onClick={() => void toggle()}
-      >
-        {schedule.paused ? "Resume" : "Pause"}
-      </button>
-      {error !== null && <ErrorBox error={error} />}
-    </>
+    <ActionButton
+      label={label}
+      name={`${label} ${schedule.name}`}
+      run={() => (schedule.paused ? api.resume(schedule.id) : api.pause(schedule.id))}
+      onDone={onChanged}
+    />
+  );
+}
+
+const COLUMNS = ["Name", "Job", "When", "Last run", "Next run", "State"];
+
+function ScheduleRow({ s, onChanged: replace }: { s: ScheduleView; onChanged: (s: ScheduleView) => void }) {
+  return (
+    <tr data-schedule-id={s.id}>
+      <NameCell to={`/jobs?scheduleId=${s.id}`} name={s.name} id={s.id} />
+      <td>
+        {s.job.type}
+        <span className="muted">/{s.job.subtype}</span>
+      </td>
+      <td>{timing(s)}</td>
+      <td>{s.lastJobId === null ? "–" : <Link to={`/jobs/${s.lastJobId}`}>{formatTime(s.lastRunAt)}</Link>}</td>
+      <td>{s.paused ? "paused" : formatTime(s.nextRunAt)}</td>
+      <td>
+        <PauseButton schedule={s} onChanged={replace} />
+      </td>
+    </tr>
   );
 }
 
 /** The schedules the caller may see, newest first, with their last and next run and pause/resume. */
 export function SchedulesPage() {
   const jobstream = useJobstreamClient();
-  const list = usePaged("schedules", async (cursor, signal) => {
-    const page = await jobstream.schedules.list(cursor === null ? {} : { cursor }, { signal });
-    return { rows: page.schedules, nextCursor: page.nextCursor };
-  });
+  const list = useApiList("schedules", jobstream.schedules.list);
   const replace = (changed: ScheduleView) => {
     list.updateRows((rows) => rows.map((r) => (r.id === changed.id ? changed : r)));
   };
+  const row = (s: ScheduleView) => <ScheduleRow key={s.id} s={s} onChanged={replace} />;
   return (
     <section aria-labelledby="schedules-heading">
       <h1 id="schedules-heading">Schedules</h1>
-      {list.load.state === "loading" && <Loading what="schedules" />}
-      {list.load.state === "error" && <ErrorBox error={list.load.error} onRetry={list.reload} />}
-      {list.load.state === "ready" && list.rows.length === 0 && <Empty>No schedules yet.</Empty>}
-      {list.rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="schedules-table">
-            <TableHead
-              hiddenCaption
-              caption="Schedules, newest first"
-              columns={["Name", "Job", "When", "Last run", "Next run", "State"]}
-            />
-            <tbody>
-              {list.rows.map((s) => (
-                <tr key={s.id} data-schedule-id={s.id}>
-                  <td>
-                    <Link to={`/jobs?scheduleId=${s.id}`}>{s.name}</Link>
-                    <div className="muted mono">{shortId(s.id)}</div>
-                  </td>
-                  <td>
-                    {s.job.type}
-                    <span className="muted">/{s.job.subtype}</span>
-                  </td>
-                  <td>{timing(s)}</td>
-                  <td>
-                    {s.lastJobId === null ? "–" : <Link to={`/jobs/${s.lastJobId}`}>{formatTime(s.lastRunAt)}</Link>}
-                  </td>
-                  <td>{s.paused ? "paused" : formatTime(s.nextRunAt)}</td>
-                  <td>
-                    <PauseButton schedule={s} onChanged={replace} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={list.nextCursor !== null}
-        loading={list.loadingMore}
-        error={list.moreError}
-        onLoad={list.loadMore}
-        what="schedules"
-      />
+      <ListShell list={list} what="schedules" empty="No schedules yet." columns={COLUMNS} row={row} />
     </section>
   );
 }

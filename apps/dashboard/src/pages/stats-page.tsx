@@ -1,6 +1,7 @@
 import type { FailedJob, QueueDepth, QueueStat, TypeStat } from "../api/types";
 import { BarChart } from "../components/bar-chart";
-import { Empty, LoadStatus, TableHead } from "../components/states";
+import { DataTable } from "../components/list-shell";
+import { Empty, LoadStatus } from "../components/states";
 import { useApp } from "../context";
 import { formatDuration, formatPercent, formatTime } from "../format";
 import { Link } from "../router";
@@ -82,38 +83,24 @@ function StatsCharts({ stats }: { stats: Stats }) {
           />
         )}
       </div>
-      <div className="table-wrap">
-        <table>
-          <TableHead
-            caption="Jobs by type (7 days)"
-            columns={[
-              "Type",
-              "Total",
-              "Completed",
-              "Failed",
-              "Cancelled",
-              "Unfinished",
-              "Success rate",
-              "Avg duration",
-            ]}
-          />
-          <tbody>
-            {stats.types.map((t) => (
-              <tr key={t.type}>
-                <th scope="row">{t.type}</th>
-                <td>{t.total}</td>
-                <td>{t.completed}</td>
-                <td>{t.failed}</td>
-                <td>{t.cancelled}</td>
-                <td>{t.unfinished}</td>
-                <td>{formatPercent(t.successRate)}</td>
-                <td>{formatDuration(t.avgDurationMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <h2>Failed jobs with attempts left</h2>
+      <DataTable
+        rows={stats.types}
+        caption="Jobs by type (7 days)"
+        columns={["Type", "Total", "Completed", "Failed", "Cancelled", "Unfinished", "Success rate", "Avg duration"]}
+        row={(t) => (
+          <tr key={t.type}>
+            <th scope="row">{t.type}</th>
+            <td>{t.total}</td>
+            <td>{t.completed}</td>
+            <td>{t.failed}</td>
+            <td>{t.cancelled}</td>
+            <td>{t.unfinished}</td>
+            <td>{formatPercent(t.successRate)}</td>
+            <td>{formatDuration(t.avgDurationMs)}</td>
+          </tr>
+        )}
+      />
+      <h2>Failed jobs</h2>
       {stats.failed.length === 0 ? (
         <Empty>None.</Empty>
       ) : (
@@ -123,7 +110,7 @@ function StatsCharts({ stats }: { stats: Stats }) {
               <Link to={`/jobs/${f.id}`}>{f.name}</Link> <span className="muted">{f.type}</span>{" "}
               {f.error !== null && <code>{f.error.code}</code>}{" "}
               <span className="muted">
-                {formatTime(f.failedAt)} · {f.attemptsLeft} left
+                {formatTime(f.failedAt)} · attempt {f.attempts} of {f.maxAttempts}
               </span>
             </li>
           ))}

@@ -45,7 +45,8 @@ async function repairFinished(
       snapshot: {
         status,
         attempts: base + Math.max(1, job.attemptsMade),
-        progress: status === "completed" ? 100 : 0,
+        // A failed or cancelled job's progress stays where it stopped, as the rows last heard it.
+        progress: status === "completed" ? 100 : row.progressPercent,
         message: null,
         step: null,
         total: null,

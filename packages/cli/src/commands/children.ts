@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
+import { jsonFlag, positiveInt, statusesOf, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
-import { positiveInt, statusesOf } from "./list.ts";
 
 /** A job's sub-jobs, newest first: one page of up to `--limit` (default 50). */
 export async function childrenCommand(ctx: CommandContext, args: string[]): Promise<number> {
@@ -10,9 +10,9 @@ export async function childrenCommand(ctx: CommandContext, args: string[]): Prom
     args,
     allowPositionals: true,
     options: {
-      status: { type: "string" },
+      ...stringFlags("status"),
       limit: { type: "string", default: "50" },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const [id, ...rest] = positionals;

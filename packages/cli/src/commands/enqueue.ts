@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { UncheckedEnqueueRequest } from "@jobstream/client";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -11,13 +12,8 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
     allowPositionals: true,
     options: {
       input: { type: "string", short: "i" },
-      name: { type: "string" },
-      priority: { type: "string" },
-      "idempotency-key": { type: "string" },
-      group: { type: "string" },
-      children: { type: "string" },
-      "on-child-failure": { type: "string" },
-      json: { type: "boolean", default: false },
+      ...stringFlags("name", "priority", "idempotency-key", "group", "children", "on-child-failure"),
+      ...jsonFlag,
       wait: { type: "boolean", short: "w", default: false },
     },
   });

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { JobView } from "@jobstream/client";
+import { jsonFlag } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -12,7 +13,7 @@ export async function jobActionCommand(
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false } },
+    options: jsonFlag,
   });
   const [id, ...rest] = positionals;
   if (id === undefined || rest.length > 0) throw new UsageError(`usage: jobstream ${action} <job id>`);

@@ -1,24 +1,22 @@
 import { parseArgs } from "node:util";
-import { jobStatuses, type JobStatus } from "@jobstream/client";
+import { jsonFlag, positiveInt, statusesOf, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
 
-export function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} "${value}" is not a positive integer`);
-  return n;
-}
-
-/** `--status a,b` as statuses; a name that is none is a usage error. */
-export function statusesOf(flag: string | undefined): JobStatus[] | undefined {
-  const statuses = flag?.split(",").map((s) => s.trim());
-  for (const status of statuses ?? []) {
-    if (!(jobStatuses as readonly string[]).includes(status)) {
-      throw new UsageError(`--status "${status}" is not a status; use ${jobStatuses.join(", ")}`);
-    }
+/** `--metadata '{"shop":"a"}'`: a JSON object the jobs' metadata must contain. */
+function metadataOf(value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new UsageError(`--metadata is not JSON: ${(error as Error).message}`);
   }
-  return statuses as JobStatus[] | undefined;
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new UsageError(`--metadata must be a JSON object, e.g. '{"shop":"a"}'`);
+  }
+  return Object.fromEntries(Object.entries(parsed));
 }
 
 /** Jobs newest first, following pages until `--limit` jobs were shown (default 50). */
@@ -26,14 +24,9 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
   const { values } = parseArgs({
     args,
     options: {
-      status: { type: "string" },
-      type: { type: "string" },
-      subtype: { type: "string" },
-      group: { type: "string" },
-      user: { type: "string" },
-      q: { type: "string" },
+      ...stringFlags("status", "type", "subtype", "group", "user", "q", "metadata"),
       limit: { type: "string", default: "50" },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const limit = positiveInt("limit", values.limit);
@@ -44,6 +37,7 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
     groupId: values.group,
     userId: values.user,
     q: values.q,
+    metadata: metadataOf(values.metadata),
     limit: Math.min(limit, 500),
   });
   const json = values.json || !ctx.stdout.isTTY;

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ScheduleRequest, ScheduleView } from "@jobstream/client";
+import { jsonFlag, positiveInt, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -23,12 +24,6 @@ function scheduleRow(s: ScheduleView): string {
   ].join("  ");
 }
 
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} "${value}" is not a positive integer`);
-  return n;
-}
-
 /** `schedules list | create | pause | resume | delete`. */
 export async function schedulesCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -36,12 +31,10 @@ export async function schedulesCommand(ctx: CommandContext, args: string[]): Pro
     args: rest,
     allowPositionals: true,
     options: {
-      cron: { type: "string" },
-      tz: { type: "string" },
-      every: { type: "string" },
+      ...stringFlags("cron", "tz", "every"),
       input: { type: "string", short: "i" },
       paused: { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
+      ...jsonFlag,
     },
   });
   const schedules = ctx.client().schedules;

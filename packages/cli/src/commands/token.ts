@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { devSecret } from "../token/dev-secret.ts";
 import { signToken } from "../token/sign-token.ts";
@@ -8,12 +9,7 @@ import { tokenRequest } from "../token/token-request.ts";
 export async function tokenCommand(ctx: CommandContext, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      role: { type: "string" },
-      org: { type: "string" },
-      user: { type: "string" },
-      ttl: { type: "string" },
-    },
+    options: stringFlags("role", "org", "user", "ttl"),
   });
   const request = tokenRequest(values);
   const secret = ctx.env.jwtSecret ?? devSecret(ctx.env.dataDir);

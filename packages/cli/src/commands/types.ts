@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
+import { jsonFlag } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 
 /** Registered job types: `type/subtype  description` lines, or the API's JSON with --json. */
 export async function typesCommand(ctx: CommandContext, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({ args, options: jsonFlag });
   const { jobTypes } = await ctx.client().jobTypes();
   if (values.json) {
     ctx.stdout.write(`${JSON.stringify(jobTypes, null, 2)}\n`);

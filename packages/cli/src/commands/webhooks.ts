@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { webhookEvents, type WebhookEvent } from "@jobstream/client";
+import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -18,7 +19,7 @@ export async function webhooksCommand(ctx: CommandContext, args: string[]): Prom
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { events: { type: "string" }, types: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { ...stringFlags("events", "types"), ...jsonFlag },
   });
   const json = values.json || !ctx.stdout.isTTY;
   const webhooks = ctx.client().webhooks;

@@ -20,11 +20,14 @@ export interface DispatchableJob {
   readonly runAt: Date | null;
   readonly lastEventSeq: number;
   readonly updatedAt: Date;
+  /** Where the job's progress stands (a repaired failure keeps it). */
+  readonly progressPercent: number;
 }
 
 const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, parent_id::text AS "parentId", input,
   priority, attempts, max_attempts AS "maxAttempts",
-  options, run_at AS "runAt", last_event_seq::float8 AS "lastEventSeq", updated_at AS "updatedAt"`;
+  options, run_at AS "runAt", last_event_seq::float8 AS "lastEventSeq", updated_at AS "updatedAt",
+  progress_percent::float8 AS "progressPercent"`;
 
 /**
  * The outbox: jobs stored but not (known to be) in Redis, oldest first. A sub-job whose parent is
@@ -61,7 +64,8 @@ export async function findStaleUnfinishedJobs(
 export async function touchJobs(db: Queryable, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
+    `UPDATE jobs SET updated_at = now()
+     WHERE id = ANY($1::uuid[]) AND status NOT IN ('completed', 'failed', 'cancelled')`,
     [ids],
   );
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from "../pg";
+import { queryOne, type Queryable } from "../pg";
 import type { JobStatusName } from "../status";
 
 /** A sub-job as its parent's handler and the parent's run decision read it. */
@@ -97,15 +97,19 @@ export async function findJobStates(
 }
 
 /** Whom a job's sub-jobs belong to: they inherit its org, user and group. */
-export async function findFlowOwner(
-  db: Queryable,
-  id: string,
-): Promise<{ orgId: string; userId: string | null; groupId: string | null; type: string } | null> {
-  const { rows } = await db.query<{ orgId: string; userId: string | null; groupId: string | null; type: string }>(
+export interface FlowOwner {
+  readonly orgId: string;
+  readonly userId: string | null;
+  readonly groupId: string | null;
+  readonly type: string;
+}
+
+export function findFlowOwner(db: Queryable, id: string): Promise<FlowOwner | null> {
+  return queryOne<FlowOwner>(
+    db,
     `SELECT org_id::text AS "orgId", user_id::text AS "userId", group_id AS "groupId", type FROM jobs WHERE id = $1`,
     [id],
   );
-  return rows[0] ?? null;
 }
 
 /**
@@ -124,11 +128,12 @@ export async function markFlowParent(db: Queryable, id: string, onChildFailure: 
  * holds after that is stranded (it would have been released when its last child ended).
  */
 export async function childrenSettledFor(db: Queryable, parentId: string, forMs: number): Promise<boolean> {
-  const { rows } = await db.query<{ busy: number }>(
+  const row = await queryOne<{ busy: number }>(
+    db,
     `SELECT count(*)::int AS busy FROM jobs
      WHERE parent_id = $1 AND (status NOT IN ('completed', 'failed', 'cancelled')
        OR coalesce(completed_at, cancelled_at, updated_at) > now() - make_interval(secs => $2::float8 / 1000))`,
     [parentId, forMs],
   );
-  return rows[0]?.busy === 0;
+  return row?.busy === 0;
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from "../pg";
+import { queryOne, type Queryable } from "../pg";
 import { nonFinalJobStatuses, type JobStatusName } from "../status";
 import type { JobScope } from "./reads";
 
@@ -51,25 +51,29 @@ export interface JobViewRow {
 /** A {@link JobViewRow} without `input` and `output`: what lists show. */
 export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
 
-/** The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2 decimals). */
-const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+/**
+ * The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2
+ * decimals); `listJobs` reads them too.
+ */
+export const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
-  total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems", skipped_items AS "skippedItems",
+  total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems",
+  skipped_items AS "skippedItems",
   metadata, error_code AS "errorCode", error_message AS "errorMessage", error_stack AS "errorStack",
-  parent_id AS "parentId", group_id AS "groupId", schedule_id::text AS "scheduleId", created_at AS "createdAt", queued_at AS "queuedAt",
+  parent_id AS "parentId", group_id AS "groupId", schedule_id::text AS "scheduleId", created_at AS "createdAt",
+  queued_at AS "queuedAt",
   started_at AS "startedAt", completed_at AS "completedAt", cancelled_at AS "cancelledAt",
   duration_ms AS "durationMs", expires_at AS "expiresAt"`;
 
-const VIEW_COLUMNS = `${SUMMARY_COLUMNS}, input, output`;
+export const VIEW_COLUMNS = `${SUMMARY_COLUMNS}, input, output`;
 
 // Named statements are parsed and planned once per connection, not once per request.
 const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} FROM jobs WHERE id = $1` };
 
 /** One job for its view and access check, or null. Callers check the id is a UUID. */
 export async function findJobViewRow(db: Queryable, id: string): Promise<JobViewRow | null> {
-  const { rows } = await db.query<JobViewRow>(BY_ID, [id]);
-  return rows[0] ?? null;
+  return queryOne<JobViewRow>(db, BY_ID, [id]);
 }
 
 /**

@@ -7,11 +7,23 @@ export interface KeysetCursor {
   readonly id: string;
 }
 
+/** Which page of a newest-first list: at most `limit` rows after `after` (the first page without it). */
+export interface PageRequest {
+  readonly limit: number;
+  readonly after?: KeysetCursor | undefined;
+}
+
+/** A page of rows, and where the next one starts (null on the last page). */
+export interface Page<T> {
+  readonly rows: T[];
+  readonly next: KeysetCursor | null;
+}
+
 /**
  * Cuts the `limit + 1` rows a keyset query fetched to one page: the extra row only tells that a next
  * page exists, and that page starts after the last row kept.
  */
-export function cutPage<T extends KeysetCursor>(rows: T[], limit: number): { rows: T[]; next: KeysetCursor | null } {
+export function cutPage<T extends KeysetCursor>(rows: T[], limit: number): Page<T> {
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
   return { rows: kept, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
@@ -21,12 +33,11 @@ export function cutPage<T extends KeysetCursor>(rows: T[], limit: number): { row
  * One newest-first page of `select` (a `SELECT … FROM …`) narrowed by `filter` over `params`: the keyset
  * condition on (created_at, id), the order and the limit are added here, after the caller's parameters.
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the row type
 export async function selectPage<T extends KeysetCursor & pg.QueryResultRow>(
   db: Queryable,
   query: { readonly select: string; readonly filter: string; readonly params: readonly unknown[] },
-  page: { readonly limit: number; readonly after?: KeysetCursor },
-): Promise<{ rows: T[]; next: KeysetCursor | null }> {
+  page: PageRequest,
+): Promise<Page<T>> {
   const at = query.params.length;
   const { rows } = await db.query<T>(
     `${query.select} WHERE ${query.filter}

@@ -69,28 +69,32 @@ const NAMED_AT = EVENTS_AT + EVENTS.width;
 
 /**
  * The whole batch in one statement (one round trip, atomic without a transaction of its own):
- * items upserted with their counter deltas, each job's row updated once — its newest snapshot and
+ * items upserted with their counter deltas (new ones numbered in the order reported), each job's row updated once — its newest snapshot and
  * its counters together (a second UPDATE of the same row would write another row version and run
  * the version trigger again) — and the timeline inserted.
  */
 const APPLY_BATCH = `
 WITH input AS (
-  SELECT * FROM ${ITEMS.from(1, "t")}
+  -- A new item row takes its job's next ordinal in the order the batch reports it (gaps are fine:
+  -- ordinals only order a job's items); an item already stored keeps its own.
+  SELECT t.*, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = t.job_id), 0) + t.n AS ordinal
+  FROM ${ITEMS.from(1, "t", "n")}
   WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
 ),
 old AS (
   SELECT ji.job_id, ji.ref, ji.status FROM job_items ji JOIN input i ON ji.job_id = i.job_id AND ji.ref = i.ref
 ),
 up AS (
-  INSERT INTO job_items AS ji (${ITEMS.names})
-  SELECT ${ITEMS.names} FROM input
+  INSERT INTO job_items AS ji (${ITEMS.names}, ordinal)
+  SELECT ${ITEMS.names}, ordinal FROM input
   ON CONFLICT (job_id, ref) DO UPDATE SET
     status = excluded.status, message = excluded.message, error_code = excluded.error_code,
     before_state = excluded.before_state, after_state = excluded.after_state,
     attempt = excluded.attempt, processed_at = excluded.processed_at
   WHERE ji.attempt <= excluded.attempt
     AND (ji.status, ji.message, ji.error_code, ji.before_state, ji.after_state, ji.attempt)
-        IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state, excluded.after_state, excluded.attempt)
+        IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state,
+                          excluded.after_state, excluded.attempt)
   RETURNING ji.job_id, ji.ref, ji.status
 ),
 delta AS (
@@ -112,7 +116,10 @@ applied AS (
     progress_percent = u.progress,
     progress_message = u.message,
     current_step = u.step,
-    total_items = coalesce(u.total, CASE WHEN j.total_declared OR d.job_id IS NULL THEN j.total_items ELSE j.total_items + d.new_rows END),
+    total_items = coalesce(
+      u.total,
+      CASE WHEN j.total_declared OR d.job_id IS NULL THEN j.total_items ELSE j.total_items + d.new_rows END
+    ),
     total_declared = j.total_declared OR u.total IS NOT NULL,
     processed_items = j.processed_items + coalesce(d.processed, 0),
     failed_items = j.failed_items + coalesce(d.failed, 0),
@@ -131,7 +138,23 @@ applied AS (
   WHERE j.id = u.id
     AND j.last_event_seq < u.seq
     AND (j.status NOT IN ('completed', 'failed', 'cancelled') OR u.reopen)
-  RETURNING j.id
+  RETURNING j.id, j.type, j.subtype, j.status, coalesce(j.completed_at, j.cancelled_at) AS finished_at, j.duration_ms
+),
+-- Every-org time series (GET /v1/stats/timeseries): each job that reached a final status here
+-- counts once in its minute and its hour. Rows in key order, so concurrent batches lock them alike.
+rolled AS (
+  INSERT INTO job_finished_rollup AS r (width, start, type, subtype, completed, failed, cancelled, durations)
+  SELECT w.width, w.start, a.type, coalesce(a.subtype, ''),
+         count(*) FILTER (WHERE a.status = 'completed'), count(*) FILTER (WHERE a.status = 'failed'),
+         count(*) FILTER (WHERE a.status = 'cancelled'),
+         coalesce(jobstream_histogram(a.duration_ms) FILTER (WHERE a.status = 'completed'), '{}')
+  FROM applied a CROSS JOIN LATERAL jobstream_rollup_starts(a.finished_at) AS w
+  WHERE a.status IN ('completed', 'failed', 'cancelled') AND a.finished_at IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (width, start, type, subtype) DO UPDATE SET
+    completed = r.completed + excluded.completed, failed = r.failed + excluded.failed,
+    cancelled = r.cancelled + excluded.cancelled, durations = jobstream_histogram_add(r.durations, excluded.durations)
 ),
 -- Counters of the jobs whose snapshot did not apply (none in the batch, or an older one).
 counted AS (
@@ -155,7 +178,10 @@ timeline AS (
 )
 SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM applied) AS updated,
        (SELECT count(*)::int FROM timeline) AS inserted, (SELECT count(*)::int FROM counted) AS counted,
-       ARRAY(SELECT m.id::text FROM unnest($${String(NAMED_AT)}::uuid[]) AS m(id) WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = m.id)) AS missing`;
+       ARRAY(
+         SELECT m.id::text FROM unnest($${String(NAMED_AT)}::uuid[]) AS m(id)
+         WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = m.id)
+       ) AS missing`;
 
 /**
  * Writes a batch's rows in one statement. Idempotent and order-safe per job: a snapshot older than

@@ -64,10 +64,21 @@ WITH ins AS (
   INSERT INTO jobs (${NEW_JOBS.names}, updated_at, status)
   SELECT ${NEW_JOBS.names}, created_at, 'pending' FROM ${NEW_JOBS.from(1, "t")}
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
-  RETURNING id, queue, created_at
+  RETURNING id, queue, type, subtype, created_at
 ),
 created AS (
-  INSERT INTO job_events (job_id, type, data, created_at) SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
+  INSERT INTO job_events (job_id, type, data, created_at)
+  SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
+),
+-- Every-org time series (GET /v1/stats/timeseries): each new job counts in its minute and its hour.
+-- Rows in key order, so concurrent enqueues lock them alike.
+rolled AS (
+  INSERT INTO job_created_rollup AS r (width, start, type, subtype, created)
+  SELECT w.width, w.start, i.type, coalesce(i.subtype, ''), count(*)
+  FROM ins i CROSS JOIN LATERAL jobstream_rollup_starts(i.created_at) AS w
+  GROUP BY 1, 2, 3, 4
+  ORDER BY 1, 2, 3, 4
+  ON CONFLICT (width, start, type, subtype) DO UPDATE SET created = r.created + excluded.created
 )
 SELECT id::text FROM ins`;
 
@@ -105,7 +116,8 @@ export async function markDispatched(
      ),
      events AS (
        INSERT INTO job_events (job_id, type, data, created_at)
-       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3 FROM moved
+       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3
+       FROM moved
      )
      SELECT id::text, version::text FROM moved`,
     [jobs.map((j) => j.id), jobs.map((j) => j.status), at.toISOString()],

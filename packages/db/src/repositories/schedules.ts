@@ -1,5 +1,5 @@
-import type { Queryable } from "../pg";
-import { selectPage, type KeysetCursor } from "./keyset";
+import { queryOne, type Queryable } from "../pg";
+import { selectPage, type KeysetCursor, type Page, type PageRequest } from "./keyset";
 import type { JobScope } from "./reads";
 
 /** What a schedule is (the editable part): written on create and on every change. */
@@ -35,11 +35,12 @@ export interface ScheduleRow extends NewScheduleRow {
 /** Position after the last schedule of a page: newest first, ties broken by id. */
 export type ScheduleCursor = KeysetCursor;
 
-const COLUMNS = `id::text, org_id::text AS "orgId", user_id::text AS "userId", name, cron, every_ms AS "everyMs", timezone,
-  job, start_at AS "startAt", end_at AS "endAt", paused, revision, last_run_at AS "lastRunAt",
+const COLUMNS = `id::text, org_id::text AS "orgId", user_id::text AS "userId", name, cron, every_ms AS "everyMs",
+  timezone, job, start_at AS "startAt", end_at AS "endAt", paused, revision, last_run_at AS "lastRunAt",
   last_job_id::text AS "lastJobId", next_run_at AS "nextRunAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-const INSERT = `INSERT INTO schedules (id, org_id, user_id, name, cron, every_ms, timezone, job, start_at, end_at, paused)
+const INSERT = `INSERT INTO schedules
+    (id, org_id, user_id, name, cron, every_ms, timezone, job, start_at, end_at, paused)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
 
 const insertParams = (s: NewScheduleRow) => [
@@ -75,26 +76,17 @@ export async function ensureSchedule(db: Queryable, schedule: NewScheduleRow): P
 }
 
 export async function findScheduleById(db: Queryable, id: string): Promise<ScheduleRow | null> {
-  const { rows } = await db.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = $1::uuid`, [id]);
-  return rows[0] ?? null;
+  return queryOne<ScheduleRow>(db, `SELECT ${COLUMNS} FROM schedules WHERE id = $1::uuid`, [id]);
 }
 
 /** A page of the schedules a scope sees, newest first, keyset-paged on (created_at, id). */
-export async function listSchedules(
-  db: Queryable,
-  scope: JobScope,
-  page: { readonly limit: number; readonly after?: ScheduleCursor },
-): Promise<{ schedules: ScheduleRow[]; next: ScheduleCursor | null }> {
-  const { rows: schedules, next } = await selectPage<ScheduleRow>(
+export function listSchedules(db: Queryable, scope: JobScope, page: PageRequest): Promise<Page<ScheduleRow>> {
+  const filter = "($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)";
+  return selectPage(
     db,
-    {
-      select: `SELECT ${COLUMNS} FROM schedules`,
-      filter: "($1::uuid IS NULL OR org_id = $1::uuid) AND ($2::uuid IS NULL OR user_id = $2::uuid)",
-      params: [scope.orgId, scope.userId],
-    },
+    { select: `SELECT ${COLUMNS} FROM schedules`, filter, params: [scope.orgId, scope.userId] },
     page,
   );
-  return { schedules, next };
 }
 
 /** Replaces a schedule's definition (a new revision); null when it does not exist. */
@@ -103,7 +95,8 @@ export async function updateSchedule(
   id: string,
   definition: ScheduleDefinition,
 ): Promise<ScheduleRow | null> {
-  const { rows } = await db.query<ScheduleRow>(
+  return queryOne<ScheduleRow>(
+    db,
     `UPDATE schedules SET name = $2, cron = $3, every_ms = $4, timezone = $5, job = $6, start_at = $7, end_at = $8,
        paused = $9, revision = revision + 1, updated_at = now()
      WHERE id = $1::uuid RETURNING ${COLUMNS}`,
@@ -119,7 +112,6 @@ export async function updateSchedule(
       definition.paused,
     ],
   );
-  return rows[0] ?? null;
 }
 
 export async function deleteSchedule(db: Queryable, id: string): Promise<boolean> {

@@ -18,7 +18,8 @@ export type QueueStat = QueueStatView;
 export async function queueStats(db: DbOrTx, scope: StatsScope): Promise<QueueStat[]> {
   const rows: unknown[] = await db.$queryRaw`
     SELECT type, status::text AS status, sum(jobs)::int AS jobs,
-           (sum(avg_duration_ms * jobs) / nullif(sum(jobs) FILTER (WHERE avg_duration_ms IS NOT NULL), 0))::float8 AS "avgDurationMs",
+           (sum(avg_duration_ms * jobs) / nullif(sum(jobs) FILTER (WHERE avg_duration_ms IS NOT NULL), 0))::float8
+             AS "avgDurationMs",
            max(max_duration_ms)::float8 AS "maxDurationMs"
     FROM job_queue_stats ${orgWhere(scope)}
     GROUP BY type, job_queue_stats.status ORDER BY type, job_queue_stats.status`;
@@ -35,7 +36,7 @@ const failedRow = failedJobSchema.pick({ id: true, type: true, subtype: true, na
 });
 export type FailedJob = z.infer<typeof failedRow>;
 
-/** Failed jobs that still have attempts left, most recent first (view `job_failed_attention`). */
+/** Every failed job (attempts left or used up), most recent first (view `job_failed_attention`). */
 export async function failedJobsNeedingAttention(db: DbOrTx, scope: StatsScope, limit = 100): Promise<FailedJob[]> {
   const rows: unknown[] = await db.$queryRaw`
     SELECT id::text, type, subtype, name, attempts, max_attempts, attempts_left, error_code, error_message, failed_at
@@ -53,7 +54,8 @@ export async function typeStats(db: DbOrTx, scope: StatsScope): Promise<TypeStat
   const rows: unknown[] = await db.$queryRaw`
     SELECT type, sum(total)::int AS total, sum(completed)::int AS completed, sum(failed)::int AS failed,
            sum(cancelled)::int AS cancelled, sum(unfinished)::int AS unfinished,
-           (sum(avg_duration_ms * completed) / nullif(sum(completed) FILTER (WHERE avg_duration_ms IS NOT NULL), 0))::float8 AS "avgDurationMs"
+           (sum(avg_duration_ms * completed)
+             / nullif(sum(completed) FILTER (WHERE avg_duration_ms IS NOT NULL), 0))::float8 AS "avgDurationMs"
     FROM job_type_stats ${orgWhere(scope)}
     GROUP BY type ORDER BY type`;
   return rows.map((raw) => {

@@ -1,6 +1,5 @@
-import type { Queryable } from "../pg";
-import { selectPage } from "./keyset";
-import type { JobCursor } from "./reads";
+import { queryOne, type Queryable } from "../pg";
+import { selectPage, type Page, type PageRequest } from "./keyset";
 
 /** One attempt to send a delivery, as shown by GET /v1/webhooks/:id/deliveries. */
 export interface DeliveryAttempt {
@@ -32,17 +31,13 @@ const COLUMNS = `id::text, webhook_id::text AS "webhookId", job_id::text AS "job
   last_error AS "lastError", last_latency_ms AS "lastLatencyMs", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A webhook's deliveries, newest first. */
-export async function listWebhookDeliveries(
+export function listWebhookDeliveries(
   db: Queryable,
   webhookId: string,
-  page: { readonly limit: number; readonly after?: JobCursor },
-): Promise<{ deliveries: WebhookDeliveryRow[]; next: JobCursor | null }> {
-  const { rows: deliveries, next } = await selectPage<WebhookDeliveryRow>(
-    db,
-    { select: `SELECT ${COLUMNS} FROM webhook_deliveries`, filter: "webhook_id = $1", params: [webhookId] },
-    page,
-  );
-  return { deliveries, next };
+  page: PageRequest,
+): Promise<Page<WebhookDeliveryRow>> {
+  const select = `SELECT ${COLUMNS} FROM webhook_deliveries`;
+  return selectPage(db, { select, filter: "webhook_id = $1", params: [webhookId] }, page);
 }
 
 /**
@@ -54,13 +49,13 @@ export async function redeliverWebhookDelivery(
   webhookId: string,
   deliveryId: string,
 ): Promise<WebhookDeliveryRow | null> {
-  const { rows } = await db.query<WebhookDeliveryRow>(
+  return queryOne<WebhookDeliveryRow>(
+    db,
     `UPDATE webhook_deliveries SET status = 'pending', schedule_step = 0, next_attempt_at = now(), claim_id = NULL,
        updated_at = now()
      WHERE id = $1 AND webhook_id = $2 RETURNING ${COLUMNS}`,
     [deliveryId, webhookId],
   );
-  return rows[0] ?? null;
 }
 
 /** A delivery taken by one sender until `leaseUntil`. */

@@ -1,6 +1,5 @@
-import type { Queryable } from "../pg";
-import { selectPage } from "./keyset";
-import type { JobCursor } from "./reads";
+import { queryOne, type Queryable } from "../pg";
+import { selectPage, type Page, type PageRequest } from "./keyset";
 
 /** A completion webhook as stored (the secret included: callers decide when to show it). */
 export interface WebhookRow {
@@ -51,26 +50,18 @@ export async function insertWebhook(db: Queryable, hook: NewWebhook): Promise<We
 }
 
 export async function findWebhook(db: Queryable, id: string): Promise<WebhookRow | null> {
-  const { rows } = await db.query<WebhookRow>(`SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
-  return rows[0] ?? null;
+  return queryOne<WebhookRow>(db, `SELECT ${COLUMNS} FROM webhooks WHERE id = $1`, [id]);
 }
 
 /** Newest first; `orgId` null lists every org's (operators, services). */
-export async function listWebhooks(
-  db: Queryable,
-  orgId: string | null,
-  page: { readonly limit: number; readonly after?: JobCursor },
-): Promise<{ webhooks: WebhookRow[]; next: JobCursor | null }> {
-  const { rows: webhooks, next } = await selectPage<WebhookRow>(
-    db,
-    { select: `SELECT ${COLUMNS} FROM webhooks`, filter: "($1::uuid IS NULL OR org_id = $1)", params: [orgId] },
-    page,
-  );
-  return { webhooks, next };
+export function listWebhooks(db: Queryable, orgId: string | null, page: PageRequest): Promise<Page<WebhookRow>> {
+  const filter = "($1::uuid IS NULL OR org_id = $1)";
+  return selectPage(db, { select: `SELECT ${COLUMNS} FROM webhooks`, filter, params: [orgId] }, page);
 }
 
 export async function updateWebhook(db: Queryable, id: string, change: WebhookChange): Promise<WebhookRow | null> {
-  const { rows } = await db.query<WebhookRow>(
+  return queryOne<WebhookRow>(
+    db,
     `UPDATE webhooks SET
        url = coalesce($2, url),
        events = coalesce($3, events),
@@ -83,15 +74,14 @@ export async function updateWebhook(db: Queryable, id: string, change: WebhookCh
      WHERE id = $1 RETURNING ${COLUMNS}`,
     [id, change.url ?? null, change.events ?? null, change.types ?? null, change.enabled ?? null],
   );
-  return rows[0] ?? null;
 }
 
 export async function rotateWebhookSecret(db: Queryable, id: string, secret: string): Promise<WebhookRow | null> {
-  const { rows } = await db.query<WebhookRow>(
+  return queryOne<WebhookRow>(
+    db,
     `UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
     [id, secret],
   );
-  return rows[0] ?? null;
 }
 
 /** Deletes the webhook and (cascade) its deliveries; false if there was none. */

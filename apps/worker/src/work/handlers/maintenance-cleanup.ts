@@ -1,7 +1,10 @@
-import { deleteExpiredJobs, type Queryable } from "@jobstream/db";
+import { deleteExpiredJobs, pruneTimeseriesRollups, type Queryable } from "@jobstream/db";
 import type { Handler } from "../handler-map";
 
-/** `maintenance/cleanup`: deletes expired finished jobs in batches (their items and events go with them). */
+/**
+ * `maintenance/cleanup`: deletes expired finished jobs in batches (their items and events go with them),
+ * then the time-series rollup rows past their retention (item `rollups`).
+ */
 export function maintenanceCleanup(db: Queryable): Handler<"maintenance", "cleanup"> {
   return async (ctx) => {
     const { batchSize, maxBatches, dryRun } = ctx.input;
@@ -15,6 +18,7 @@ export function maintenanceCleanup(db: Queryable): Handler<"maintenance", "clean
       ctx.progress((100 * batches) / maxBatches, `${deleted} deleted`);
       if (n < batchSize || dryRun) break;
     }
+    if (!dryRun && !ctx.signal.aborted) ctx.item("rollups").success({ deleted: await pruneTimeseriesRollups(db) });
     return { deleted, batches, dryRun };
   };
 }

@@ -4,11 +4,14 @@ import { JobError } from "../job-error";
 
 /** Progress updates at most this often while sleeping. */
 const TICK_MS = 100;
+/** How far a failing attempt gets before it throws. */
+const FAILING_SHARE = 0.5;
 
 /**
  * `synthetic/work`: sleeps `durationMs` spread over the steps (honouring cancellation), reports
  * item outcomes `item-0…` (those in failItems as errors), throws on its first `failAttempts`
- * attempts, returns `{ echo: output, items }`.
+ * attempts, returns `{ echo: output, items }`. A failing attempt throws half-way through its work,
+ * as a real failure would: its progress, items and steps stop there.
  */
 export const syntheticWork: Handler<"synthetic", "work"> = async (ctx) => {
   const { input } = ctx;
@@ -16,32 +19,33 @@ export const syntheticWork: Handler<"synthetic", "work"> = async (ctx) => {
   const items = input.items ?? 0;
   const failing = new Set(input.failItems ?? []);
   const duration = input.durationMs ?? 0;
+  const fails = ctx.attempt <= (input.failAttempts ?? 0);
+  /** Share of the work this attempt gets through. */
+  const stopAt = fails ? FAILING_SHARE : 1;
   ctx.setTotal(items);
   let reported = 0;
-  for (let s = 0; s < steps.length; s++) {
+  for (let s = 0; s < steps.length && s / steps.length < stopAt; s++) {
     const name = steps[s];
     if (name !== null && name !== undefined) ctx.step(name);
-    const stepStart = (s / steps.length) * 100;
-    const stepShare = 100 / steps.length;
+    const stepStart = s / steps.length;
+    const stepEnd = Math.min((s + 1) / steps.length, stopAt);
+    const stepDuration = duration * (stepEnd - stepStart);
     let slept = 0;
-    const stepDuration = duration / steps.length;
     while (slept < stepDuration) {
       const tick = Math.min(TICK_MS, stepDuration - slept);
       await sleep(tick, ctx.signal);
       slept += tick;
-      ctx.progress(stepStart + (stepShare * slept) / stepDuration, name ?? undefined);
+      ctx.progress(100 * (stepStart + ((stepEnd - stepStart) * slept) / stepDuration), name ?? undefined);
     }
-    const upTo = Math.round(((s + 1) / steps.length) * items);
+    const upTo = Math.round(stepEnd * items);
     for (; reported < upTo; reported++) {
       if (failing.has(reported))
         ctx.item(`item-${reported}`).error("synthetic_item_failure", `item ${reported} fails on purpose`);
       else ctx.item(`item-${reported}`).success({ index: reported });
     }
-    ctx.progress(stepStart + stepShare);
+    ctx.progress(100 * stepEnd);
   }
-  if (ctx.attempt <= (input.failAttempts ?? 0)) {
-    throw new JobError("synthetic_failure", `attempt ${ctx.attempt} fails on purpose`);
-  }
+  if (fails) throw new JobError("synthetic_failure", `attempt ${ctx.attempt} fails on purpose`);
   return { echo: input.output, items };
 };
 

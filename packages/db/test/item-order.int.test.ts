@@ -1,0 +1,72 @@
+import { describe, expect } from "vitest";
+import type pg from "pg";
+import {
+  applyMirrorBatch,
+  inTransaction,
+  insertPendingJobs,
+  listJobItems,
+  type Db,
+  type ItemCursor,
+  type ItemOutcome,
+  type JobItemStatusName,
+  type MirrorEntry,
+} from "../src/index";
+import { jobSnapshot, newJobRow } from "../src/test-rows";
+import { it } from "./fixtures";
+
+const t0 = Date.parse("2026-11-29T10:00:00Z");
+
+/** Outcomes of `refs` in that order; every third one an error. */
+const outcomes = (indices: readonly number[], attempt = 1): ItemOutcome[] =>
+  indices.map((i) => ({
+    ref: `item-${String(i)}`,
+    status: i % 3 === 2 ? "error" : "success",
+    message: null,
+    errorCode: i % 3 === 2 ? "bad" : null,
+    attempt,
+    at: t0 + i,
+  }));
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+const apply = (pool: pg.Pool, entries: MirrorEntry[]) => inTransaction(pool, (c) => applyMirrorBatch(c, entries));
+
+/** Every ref of a job's items, read page by page as the API pages them. */
+async function allRefs(db: Db, jobId: string, status?: JobItemStatusName): Promise<string[]> {
+  const refs: string[] = [];
+  let after: ItemCursor | undefined;
+  for (;;) {
+    const page = await listJobItems(db, jobId, { status, after, limit: 4 });
+    refs.push(...page.items.map((i) => i.ref));
+    if (page.next === null) return refs;
+    after = page.next;
+  }
+}
+
+describe("a job's items", () => {
+  it("are listed in the order they were reported, across batches and pages, not in string order", async ({
+    pool,
+    db,
+  }) => {
+    const job = newJobRow();
+    await insertPendingJobs(pool, [job]);
+    // Two entries in one batch, then a later batch that re-reports item-3 on attempt 2.
+    await apply(pool, [
+      { jobId: job.id, seq: 1, snapshot: jobSnapshot(), items: outcomes(range(0, 7)), timeline: [] },
+      { jobId: job.id, seq: 2, snapshot: jobSnapshot(), items: outcomes(range(7, 12)), timeline: [] },
+    ]);
+    await apply(pool, [
+      {
+        jobId: job.id,
+        seq: 3,
+        snapshot: jobSnapshot({ attempts: 2 }),
+        items: outcomes([...range(12, 21), 3], 2),
+        timeline: [],
+      },
+    ]);
+    const reported = range(0, 21).map((i) => `item-${String(i)}`);
+    // item-3 keeps the place it was first reported in.
+    expect(await allRefs(db, job.id)).toEqual(reported);
+    expect(await allRefs(db, job.id, "error")).toEqual(reported.filter((_, i) => i % 3 === 2));
+  });
+});
