@@ -71,8 +71,10 @@ export async function runConsoleReads(rows: number, requests: number): Promise<C
     const service = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
     const meta = (value: Record<string, unknown>) => `/v1/jobs?metadata=${encodeURIComponent(JSON.stringify(value))}`;
     const to = new Date();
-    const range = (days: number, bucket: string) =>
-      `/v1/stats/timeseries?from=${new Date(to.getTime() - days * DAY_MS).toISOString()}&to=${to.toISOString()}&bucket=${bucket}`;
+    const range = (days: number, bucket: string) => {
+      const from = new Date(to.getTime() - days * DAY_MS).toISOString();
+      return `/v1/stats/timeseries?from=${from}&to=${to.toISOString()}&bucket=${bucket}`;
+    };
     const reads: ReadLatency[] = [];
     const run = async (token: string, name: string, pathOf: (i: number) => string) => {
       const read = await measure(sys, token, name, requests, pathOf);
@@ -90,7 +92,8 @@ export async function runConsoleReads(rows: number, requests: number): Promise<C
       service,
       "metadata + name + status, every org",
       (i) =>
-        `${meta({ campaign: `c${String(i % 10)}` })}&q=${encodeURIComponent(`Import ${String(i + 1)}`)}&status=completed`,
+        `${meta({ campaign: `c${String(i % 10)}` })}&q=${encodeURIComponent(`Import ${String(i + 1)}`)}` +
+        "&status=completed",
     );
     await run(admin, "time series, one org, 30 days by hour", () => range(30, "1h"));
     await run(service, "time series, every org, 30 days by hour", () => range(30, "1h"));

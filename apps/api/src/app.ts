@@ -11,6 +11,7 @@ import { createApiMetrics } from "./http/metrics";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
+import { childrenRouter } from "./jobs/children-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use(streamRouter({ db: deps.db, ...streams }));
   app.use(groupStreamRouter(streams));
+  app.use(childrenRouter(deps));
   app.use(healthRouter(deps));
   app.use(metrics.router);
   app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as contract from "@jobstream/contract";
-import { openSse, type System } from "@jobstream/testing";
+import { openSse, syntheticWork as work, type System } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 import { describe, expect } from "vitest";
 import type { z } from "zod";
@@ -38,13 +38,6 @@ async function call(
   called.add(`${method.toLowerCase()} ${template}`);
   return sys.request(method, path, options);
 }
-
-const work = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "synthetic",
-  subtype: "work",
-  input,
-  ...extra,
-});
 
 describe("every route answers what the contract says", () => {
   it("jobs: enqueue, batch, get, list, active, items, events, cancel, retry", async ({ sys, started: admin }) => {
@@ -276,6 +269,49 @@ describe("every route answers what the contract says", () => {
       const res = await call(sys, "POST", `${one}/${action}`, `/v1/groups/${groupId}/${action}`, { token });
       expect(conforms(contract.groupActionAnswerSchema, res.body).done, action).toBe(1);
     }
+  });
+
+  it("flows: enqueue with children, the parent's view with its summary, a children page", async ({
+    sys,
+    started: admin,
+  }) => {
+    const enqueued = await call(sys, "POST", "/v1/jobs", "/v1/jobs", {
+      token: admin,
+      body: {
+        type: "synthetic",
+        subtype: "gather",
+        input: {},
+        children: [{ type: "synthetic", subtype: "gather", input: {}, children: [work({})] }, work({})],
+      },
+    });
+    expect(enqueued.status).toBe(202);
+    const answer = conforms(contract.enqueueAnswerSchema, enqueued.body);
+    expect(answer.children?.[0]?.children).toHaveLength(1);
+    await sys.waitForStatus(admin, answer.job.id, "completed");
+    const got = await call(sys, "GET", "/v1/jobs/{id}", `/v1/jobs/${answer.job.id}`, { token: admin });
+    expect(conforms(contract.jobViewSchema, got.body).children).toEqual({
+      total: 2,
+      counts: { completed: 2 },
+      progress: 100,
+    });
+    const children = await call(sys, "GET", "/v1/jobs/{id}/children", `/v1/jobs/${answer.job.id}/children?limit=1`, {
+      token: admin,
+    });
+    expect(children.status).toBe(200);
+    const page = conforms(contract.jobPageSchema, children.body);
+    expect(page.jobs).toHaveLength(1);
+    expect(page.nextCursor).not.toBeNull();
+    const rest = await call(
+      sys,
+      "GET",
+      "/v1/jobs/{id}/children",
+      `/v1/jobs/${answer.job.id}/children?cursor=${String(page.nextCursor)}`,
+      { token: admin },
+    );
+    const last = conforms(contract.jobPageSchema, rest.body);
+    expect(last.nextCursor).toBeNull();
+    // Newest first: the nested parent was created first, so it comes last, with its own summary.
+    expect(last.jobs[0]?.children).toEqual({ total: 1, counts: { completed: 1 }, progress: 100 });
   });
 
   it("covered every operation of /openapi.json", async ({ sys }) => {

@@ -239,7 +239,7 @@ describe("job types and stats", () => {
     }>("GET", "/v1/job-types", { token: tokens.alice });
     // A member: the system type (maintenance) is not listed; synthetic is, because tests turn it on.
     expect(res.body.jobTypes.map((t) => t.type)).toEqual(["synthetic", "import"]);
-    expect(res.body.jobTypes[0]?.subtypes.map((s) => s.inputSchema.type)).toEqual(["object", "object"]);
+    expect(res.body.jobTypes[0]?.subtypes.map((s) => s.inputSchema.type)).toEqual(["object", "object", "object"]);
   });
 
   it("serves the monitoring views to admins and services only", async ({ sys, started: tokens }) => {

@@ -69,6 +69,7 @@ describe("POST /v1/schedules", () => {
       { everyMs: 60_000, job: { ...job, idempotencyKey: "k" } },
       ["job.idempotencyKey"],
     ],
+    ["sub-jobs in the job", { everyMs: 60_000, job: { ...job, children: [job] } }, ["job.children"]],
     ["a bad pattern and a bad job together", { cron: "nope", job: { type: "nope", input: {} } }, ["cron", "job.type"]],
   ])("refuses %s with 400 naming the field", async ([, fields, paths], { post }) => {
     const res = await post({ name: "bad", job, ...fields });

@@ -154,6 +154,23 @@ export function headersOf(sign: Sign, who: Who, t: Tenant, o: Tenant): Promise<R
   }
 }
 
+/**
+ * The answers for acting on t's job (its member owns it) per caller: `ok` for those who may read it,
+ * `refused` for bearer callers who may not (404: the id stays unknowable), 401 without a bearer token.
+ */
+export function jobReaders(ok: number, refused = 404): Record<Who, number> {
+  return {
+    member: ok,
+    "other member": refused,
+    admin: ok,
+    "other org's admin": refused,
+    operator: ok,
+    service: ok,
+    "job token": 401,
+    anonymous: 401,
+  };
+}
+
 /** The first two tenants: `t` whose data is at stake, `o` another. */
 export const tenant = (tenants: Tenant[]) => {
   const [t, o] = tenants;

@@ -85,4 +85,46 @@ describe("Redis down at enqueue", () => {
       await queue.close();
     }
   });
+
+  it("sends a flow stored while Redis was out whole: the parent still runs after its children", async ({
+    sys,
+    member,
+    redis,
+  }) => {
+    await redis.stop();
+    const child = (output: string) => ({ type: "synthetic", input: { durationMs: 200, output } });
+    const res = await sys.request<{ job: { id: string; status: string }; children: { job: { status: string } }[] }>(
+      "POST",
+      "/v1/jobs",
+      {
+        token: member,
+        body: {
+          type: "synthetic",
+          subtype: "gather",
+          input: {},
+          children: [child("a"), { type: "synthetic", subtype: "gather", input: {}, children: [child("b")] }],
+        },
+      },
+    );
+    await redis.start();
+    expect(res.status).toBe(202);
+    expect([res.body.job.status, ...res.body.children.map((c) => c.job.status)]).toEqual([
+      "pending",
+      "pending",
+      "pending",
+    ]);
+    const done = await sys.waitForStatus(member, res.body.job.id, "completed", 60_000);
+    const children = (done.output as { children: { status: string; output: unknown }[] }).children;
+    expect(children.map((c) => c.status)).toEqual(["completed", "completed"]);
+    expect(children[1]?.output).toEqual({ children: [expect.objectContaining({ output: { echo: "b", items: 0 } })] });
+    const [parentStart] = await sys.query<{ at: Date }>(
+      "SELECT min(created_at) AS at FROM job_events WHERE job_id = $1 AND type = 'started'",
+      [res.body.job.id],
+    );
+    const [lastChildEnd] = await sys.query<{ at: Date }>(
+      "SELECT max(completed_at) AS at FROM jobs WHERE parent_id = $1",
+      [res.body.job.id],
+    );
+    expect(parentStart?.at.getTime()).toBeGreaterThanOrEqual(lastChildEnd?.at.getTime() ?? Infinity);
+  });
 });

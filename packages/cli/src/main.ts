@@ -1,4 +1,5 @@
 import { JobstreamError } from "@jobstream/client";
+import { childrenCommand } from "./commands/children.ts";
 import { enqueueCommand } from "./commands/enqueue.ts";
 import { groupsCommand } from "./commands/groups.ts";
 import { jobActionCommand } from "./commands/job-actions.ts";
@@ -17,7 +18,9 @@ import { UsageError } from "./usage-error.ts";
 const USAGE = `usage: jobstream <command> [options]
 
   enqueue <type>[/<subtype>] --input <json|@file|->  [--json] [--wait] [--name n] [--priority n]
+          [--children <json array|@file>] [--on-child-failure fail|ignore]
   get <id>                       the job as JSON
+  children <id> [--status s[,s]] [--limit n] [--json]   a job's sub-jobs
   list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--metadata json] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
@@ -37,6 +40,7 @@ environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; tok
 const COMMANDS: Readonly<Record<string, (ctx: CommandContext, args: string[]) => number | Promise<number>>> = {
   enqueue: enqueueCommand,
   list: listCommand,
+  children: childrenCommand,
   groups: groupsCommand,
   types: typesCommand,
   schedules: schedulesCommand,

@@ -58,7 +58,13 @@ const answerSchemas: Record<string, z.ZodType> = {
 const variants: Record<string, string> = { JobSummary: "JobView", WebhookWithSecret: "Webhook" };
 
 function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  return z.toJSONSchema(schema, { io, unrepresentable: "throw" }) as JsonSchema;
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "throw" }) as JsonSchema;
+  const id = schema.meta()?.id;
+  const text = JSON.stringify(json);
+  if (typeof id !== "string" || !text.includes('"$ref":"#"')) return json;
+  // A recursive answer (an enqueue answer's `children`) refers to itself as "#": by its id instead,
+  // which the emitter's aliases turn into the type's own name.
+  return JSON.parse(text.replaceAll('"$ref":"#"', `"$ref":"#/$defs/${id}"`)) as JsonSchema;
 }
 
 export function renderTypes(): string {

@@ -77,6 +77,13 @@ export interface ItemsFilter {
   cursor?: string;
 }
 
+/** Which sub-jobs `jobs.children` lists, a page at a time. */
+export interface ChildrenFilter {
+  status?: JobStatus | readonly JobStatus[];
+  limit?: number;
+  cursor?: string;
+}
+
 export interface RequestExtras {
   readonly signal?: AbortSignal;
 }
@@ -113,6 +120,8 @@ export interface JobstreamClient {
     items(id: string, filter?: ItemsFilter, extras?: RequestExtras): Promise<ItemPage>;
     /** The job's event timeline. */
     events(id: string, extras?: RequestExtras): Promise<EventList>;
+    /** One page of the job's sub-jobs (newest first); the job's own view counts them by status. */
+    children(id: string, filter?: ChildrenFilter, extras?: RequestExtras): Promise<JobPage>;
     /** The job's view on every change, until it is final (resumes across dropped connections). */
     watch(id: string, options?: WatchOptions): AsyncIterable<JobView>;
   };
@@ -215,6 +224,11 @@ export function createClient(options: ClientOptions): JobstreamClient {
       },
       async events(id, extras = {}) {
         return (await read(jobPath(id, "/events"), undefined, extras.signal)) as EventList;
+      },
+      async children(id, filter = {}, extras = {}) {
+        const { status, ...rest } = filter;
+        const query = { ...rest, ...(status === undefined ? {} : { status: [status].flat().join(",") }) };
+        return (await read(jobPath(id, "/children"), query, extras.signal)) as JobPage;
       },
       watch: (id, watchOptions) => watchJob(transport, id, watchOptions),
     },

@@ -34,6 +34,14 @@ export interface EnqueueOptions {
   orgId?: string;
   /** Service tokens only: the user the job is created for. */
   userId?: string;
+  /**
+   * Sub-jobs: this job waits (`waiting_children`) until each is final, then runs. They inherit org,
+   * user and group, and take no `idempotencyKey`, `parentId`, `groupId`, `orgId` or `userId` of their
+   * own; at most 1,000 jobs per request, all levels counted.
+   */
+  children?: readonly EnqueueRequest[];
+  /** What a failed sub-job means: `fail` (default) fails this job with `child_failed`; `ignore` runs it anyway. */
+  onChildFailure?: "fail" | "ignore";
 }
 
 /** The subtype an enqueue of `T` gets when it names none (`never` for a type without a default). */
@@ -57,4 +65,7 @@ export type EnqueueRequest = {
 }[JobTypeName];
 
 /** A job whose type and input are known only at run time (a CLI, a proxy); the API validates it. */
-export type UncheckedEnqueueRequest = { type: string; subtype?: string; input: unknown } & EnqueueOptions;
+export type UncheckedEnqueueRequest = { type: string; subtype?: string; input: unknown } & Omit<
+  EnqueueOptions,
+  "children"
+> & { children?: readonly UncheckedEnqueueRequest[] };

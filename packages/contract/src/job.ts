@@ -36,8 +36,24 @@ const jobFields = {
   expiresAt: isoDate.nullable(),
 };
 
-/** The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. */
-export const jobViewSchema = named("Job", { ...jobFields, input: z.unknown(), output: z.unknown() });
+/** A flow's parent's sub-jobs at a glance: how many, by status, and their mean progress (final ones count 100). */
+export const childSummarySchema = named("ChildSummary", {
+  total: z.number().int(),
+  counts: z.partialRecord(z.enum(jobStatuses), z.number().int()),
+  progress: z.number(),
+});
+export type ChildSummary = z.infer<typeof childSummarySchema>;
+
+/**
+ * The job as `GET /v1/jobs/:id` shows it (fixed interface): no Redis ids, hashes or stacks. A job
+ * with sub-jobs also has `children` there (lists and streams leave it out).
+ */
+export const jobViewSchema = named("Job", {
+  ...jobFields,
+  input: z.unknown(),
+  output: z.unknown(),
+  children: childSummarySchema.optional(),
+});
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /**
@@ -48,6 +64,8 @@ export const jobSummarySchema = named("JobSummary", {
   ...jobFields,
   input: z.unknown().optional(),
   output: z.unknown().optional(),
+  /** Only in pages of `GET /v1/jobs/:id/children`, for a sub-job with sub-jobs of its own. */
+  children: childSummarySchema.optional(),
 });
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 
@@ -79,13 +97,23 @@ export const eventListSchema = named("JobEventList", { events: z.array(jobEventV
 export type EventList = z.infer<typeof eventListSchema>;
 
 /** What `POST /v1/jobs` answers (and each element of a batch answer). `accessToken` is shown once. */
-export const enqueueAnswerSchema = named("EnqueueAnswer", {
+export interface EnqueueAnswer {
+  job: JobView;
+  pollUrl: string;
+  streamUrl: string;
+  accessToken: string | null;
+  /** The answers of the request's `children`, in order (only for a job enqueued with children). */
+  children?: EnqueueAnswer[];
+}
+export const enqueueAnswerSchema: z.ZodType<EnqueueAnswer> = named("EnqueueAnswer", {
   job: jobViewSchema,
   pollUrl: z.string(),
   streamUrl: z.string(),
   accessToken: z.string().nullable(),
+  get children() {
+    return z.array(enqueueAnswerSchema).optional();
+  },
 });
-export type EnqueueAnswer = z.infer<typeof enqueueAnswerSchema>;
 
 export const batchAnswerSchema = named("BatchAnswer", { jobs: z.array(enqueueAnswerSchema) });
 export type BatchAnswer = z.infer<typeof batchAnswerSchema>;

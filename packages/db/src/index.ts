@@ -5,6 +5,7 @@ export { createPool, inTransaction, type CreatePoolOptions, type Queryable } fro
 export { isDataError } from "./data-error";
 export * from "./repositories/dead-letters";
 export * from "./repositories/dispatchable-jobs";
+export * from "./repositories/flows";
 export * from "./repositories/health";
 export * from "./repositories/hot-reads";
 export * from "./repositories/job-list";

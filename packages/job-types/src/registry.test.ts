@@ -11,6 +11,7 @@ describe("job type registry", () => {
     expect(kinds.map((k) => k.name).sort()).toEqual([
       "import/csv",
       "maintenance/cleanup",
+      "synthetic/gather",
       "synthetic/noop",
       "synthetic/work",
     ]);
@@ -102,7 +103,7 @@ describe("describeJobTypes", () => {
     expect(Object.keys((work?.inputSchema as { properties: object }).properties)).toEqual(
       expect.arrayContaining(["durationMs", "items", "failItems", "failAttempts", "steps", "output"]),
     );
-    expect(described.flatMap((t) => t.subtypes)).toHaveLength(4);
+    expect(described.flatMap((t) => t.subtypes)).toHaveLength(5);
   });
 });
 

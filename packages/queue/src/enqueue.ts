@@ -1,6 +1,14 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { findIdempotentJobs, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
+import {
+  findIdempotentJobs,
+  insertPendingJobs,
+  markDispatched,
+  type DispatchedStatus,
+  type NewJobRow,
+  type Queryable,
+} from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
+import { dispatchedStatuses, type FlowNode } from "./flow";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
 
@@ -23,6 +31,12 @@ export interface EnqueueRequest extends JobOverrides {
   readonly scheduleId?: string | null;
   readonly metadata?: Record<string, unknown>;
   readonly expiresInSeconds?: number;
+  /**
+   * Sub-jobs stored with this job in the same statement and added with it as one BullMQ flow: this
+   * job waits (`waiting_children`) until each is final. They inherit org, user and group; their
+   * own idempotency keys are ignored (the flow's key is its root's).
+   */
+  readonly children?: readonly EnqueueRequest[];
 }
 
 export interface EnqueueResult {
@@ -32,7 +46,7 @@ export interface EnqueueResult {
   /** The stored row and its status now, for new jobs (no need to read them back). */
   readonly stored: {
     readonly row: NewJobRow;
-    readonly status: "pending" | "queued" | "delayed";
+    readonly status: "pending" | DispatchedStatus;
     readonly queuedAt: Date | null;
     /** The row's version (0 while pending): realtime streams use it as the event id. */
     readonly version: bigint;
@@ -41,6 +55,15 @@ export interface EnqueueResult {
   readonly accessToken: string | null;
   /** Whether the job reached Redis now (else the housekeeper's outbox sends it later). */
   readonly dispatched: boolean;
+  /** The results of the request's `children`, in order (empty for a job found by its idempotency key). */
+  readonly children: readonly EnqueueResult[];
+}
+
+/** A request's row, its one-time access token and its children's. */
+interface Built {
+  readonly row: NewJobRow;
+  readonly token: string;
+  readonly children: readonly Built[];
 }
 
 export function hashAccessToken(token: string): string {
@@ -59,31 +82,41 @@ export async function enqueueJobs(
     readonly onDispatchError?: (error: unknown) => void;
     /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
     readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
+    /** A running job adding sub-jobs: each request is added under it in BullMQ (it waits for them). */
+    readonly attachTo?: { readonly id: string; readonly type: string };
   },
   requests: readonly EnqueueRequest[],
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
-  const tokens: string[] = [];
-  const rows: NewJobRow[] = requests.map((req) => {
+  // Ids in ascending order along the requests (children after their parent, in the order given):
+  // rows of one request share `created_at`, and sub-jobs are read back ordered by (created_at, id).
+  const size = (req: EnqueueRequest): number => 1 + (req.children ?? []).reduce((n, c) => n + size(c), 0);
+  const ids = Array.from({ length: requests.reduce((n, r) => n + size(r), 0) }, () => randomUUID())
+    .sort()
+    .reverse();
+  const build = (req: EnqueueRequest, parent: NewJobRow | null): Built => {
     const resolved = resolveJobKind(req.type, req.subtype);
     if (!resolved.ok) throw new Error(resolved.message);
     const defaults = resolved.kind.definition.defaults;
     const token = randomBytes(24).toString("base64url");
-    tokens.push(token);
-    return {
-      id: randomUUID(),
-      orgId: req.orgId,
-      userId: req.userId,
+    const children = req.children ?? [];
+    const parentOf = children.length > 0 ? { onChildFailure: req.onChildFailure ?? "fail" } : {};
+    const id = ids.pop();
+    if (id === undefined) throw new Error("fewer ids than jobs");
+    const row: NewJobRow = {
+      id,
+      orgId: parent?.orgId ?? req.orgId,
+      userId: parent === null ? req.userId : parent.userId,
       type: resolved.kind.type,
       subtype: resolved.kind.subtype,
       name: req.name,
       queue: resolved.kind.definition.type,
-      idempotencyKey: req.idempotencyKey ?? null,
-      requestHash: req.requestHash ?? null,
-      parentId: req.parentId ?? null,
-      groupId: req.groupId ?? null,
+      idempotencyKey: parent === null ? (req.idempotencyKey ?? null) : null,
+      requestHash: parent === null ? (req.requestHash ?? null) : null,
+      parentId: parent?.id ?? req.parentId ?? null,
+      groupId: parent === null ? (req.groupId ?? null) : parent.groupId,
       scheduleId: req.scheduleId ?? null,
-      ...jobOptionsFor(req, defaults),
+      ...jobOptionsFor({ ...req, ...parentOf }, defaults),
       input: req.input,
       metadata: req.metadata ?? {},
       accessTokenHash: hashAccessToken(token),
@@ -91,9 +124,15 @@ export async function enqueueJobs(
       retentionSeconds: req.expiresInSeconds ?? defaults.retentionSeconds,
       createdAt: new Date(now),
     };
-  });
+    return { row, token, children: children.map((child) => build(child, row)) };
+  };
+  const built = requests.map((req) => build(req, null));
+  const rows = built.map((b) => b.row);
+  const flat = (b: Built): NewJobRow[] => [b.row, ...b.children.flatMap(flat)];
+  const toNode = (b: Built): FlowNode => ({ job: { ...b.row, attempts: 0 }, children: b.children.map(toNode) });
 
-  const inserted = await insertPendingJobs(deps.db, rows);
+  // A flow's rows go in the one statement with the rest: all stored, or none.
+  const inserted = await insertPendingJobs(deps.db, built.flatMap(flat));
   // Jobs whose idempotency key already existed: answer with the existing job.
   const missing = rows.filter((r) => !inserted.has(r.id));
   const existingByKey = new Map<string, Map<string, string>>();
@@ -105,17 +144,20 @@ export async function enqueueJobs(
     existingByKey.set(orgId, new Map(existing.map((j) => [j.idempotencyKey, j.id])));
   }
 
-  const fresh = rows.filter((r) => inserted.has(r.id));
+  const freshBuilt = built.filter((b) => inserted.has(b.row.id));
+  const fresh = freshBuilt.flatMap(flat);
   if (fresh.length > 0) await deps.onStored?.(fresh);
   let dispatched = false;
   let versions = new Map<string, bigint>();
   const addedAt = new Date();
-  const statusOf = (r: NewJobRow): "queued" | "delayed" =>
-    r.runAt !== null && r.runAt.getTime() > addedAt.getTime() ? "delayed" : "queued";
+  const attachTo = deps.attachTo;
+  const nodes = freshBuilt.map((b) => (attachTo === undefined ? toNode(b) : { ...toNode(b), attachTo }));
+  const statuses = new Map(dispatchedStatuses(nodes, addedAt.getTime()).map((s) => [s.id, s.status]));
+  const statusOf = (r: NewJobRow): DispatchedStatus => statuses.get(r.id) ?? "queued";
   if (fresh.length > 0) {
     try {
-      // The same rows the outbox and the reconciler would read back, so each path adds the same BullMQ job.
-      await deps.producer.add(fresh.map((r) => ({ ...r, attempts: 0 })));
+      // The same rows the outbox and the reconciler would read back, so each path adds the same BullMQ jobs.
+      await deps.producer.dispatch(nodes);
       dispatched = true;
       versions = await markDispatched(
         deps.db,
@@ -127,20 +169,23 @@ export async function enqueueJobs(
     }
   }
 
-  return rows.map((r, i) => {
-    if (inserted.has(r.id)) {
-      const version = versions.get(r.id);
-      // Not dispatched: still pending (version 0). Dispatched but not moved: a worker was faster,
-      // so the caller reads the row back (stored null).
-      const stored = !dispatched
-        ? { row: r, status: "pending" as const, queuedAt: null, version: 0n }
-        : version === undefined
-          ? null
-          : { row: r, status: statusOf(r), queuedAt: addedAt, version };
-      return { id: r.id, created: true, stored, accessToken: tokens[i] ?? null, dispatched };
-    }
+  const resultOf = (b: Built): EnqueueResult => {
+    const r = b.row;
+    const version = versions.get(r.id);
+    // Not dispatched: still pending (version 0). Dispatched but not moved: a worker was faster,
+    // so the caller reads the row back (stored null).
+    const stored = !dispatched
+      ? { row: r, status: "pending" as const, queuedAt: null, version: 0n }
+      : version === undefined
+        ? null
+        : { row: r, status: statusOf(r), queuedAt: addedAt, version };
+    return { id: r.id, created: true, stored, accessToken: b.token, dispatched, children: b.children.map(resultOf) };
+  };
+  return built.map((b) => {
+    const r = b.row;
+    if (inserted.has(r.id)) return resultOf(b);
     const existing = existingByKey.get(r.orgId)?.get(r.idempotencyKey ?? "");
     if (existing === undefined) throw new Error(`job ${r.id} was neither stored nor found by its idempotency key`);
-    return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
+    return { id: existing, created: false, stored: null, accessToken: null, dispatched: true, children: [] };
   });
 }

@@ -1,5 +1,6 @@
 export * from "./changes";
 export * from "./enqueue";
+export * from "./flow";
 export * from "./job-data";
 export * from "./job-options";
 export * from "./job-spec";

@@ -1,5 +1,5 @@
 import type { Backoff, JobDefaults } from "@jobstream/job-types";
-import { storedOptionsSchema, type StoredOptions } from "./job-data";
+import { storedOptionsSchema, type OnChildFailure, type StoredOptions } from "./job-data";
 import type { JobSpecSource } from "./job-spec";
 
 /** What an enqueue request may set; the rest comes from its type's defaults. */
@@ -8,6 +8,8 @@ export interface JobOverrides {
   readonly maxAttempts?: number;
   readonly backoff?: Backoff;
   readonly timeoutMs?: number;
+  /** Only for a job with sub-jobs (stored with it; `fail` when absent). */
+  readonly onChildFailure?: OnChildFailure;
 }
 
 /** The row fields `jobSpec` reads back, fixed once at enqueue so no later path consults defaults again. */
@@ -27,6 +29,7 @@ export function jobOptionsFor(request: JobOverrides, defaults: JobDefaults): Job
       backoff: request.backoff ?? defaults.backoff,
       timeoutMs: request.timeoutMs ?? defaults.timeoutMs,
       attemptsPerRun: maxAttempts,
+      ...(request.onChildFailure !== undefined ? { onChildFailure: request.onChildFailure } : {}),
     },
   };
 }

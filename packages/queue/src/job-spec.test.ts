@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { JobDefaults } from "@jobstream/job-types";
+import { defaults } from "../test/job-defaults";
 import { jobOptionsFor, retriedMaxAttempts, type JobOverrides } from "./job-options";
 import { jobSpec, toBullPriority, type JobSpecSource } from "./job-spec";
 
-const defaults: JobDefaults = {
-  attempts: 4,
-  backoff: { type: "exponential", delayMs: 2000 },
-  priority: 30,
-  concurrency: 5,
-  timeoutMs: 60_000,
-  retentionSeconds: 3600,
-};
 const NOW = 1_000_000;
 const id = "7b0c1c4e-3f6a-4a55-9a43-0d6f0e0a9b11";
 

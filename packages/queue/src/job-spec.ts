@@ -11,7 +11,7 @@ import { storedOptionsSchema, type QueuedJobData } from "./job-data";
 export type JobSpecSource = Pick<
   DispatchableJob,
   "id" | "type" | "subtype" | "input" | "priority" | "attempts" | "maxAttempts" | "options" | "runAt"
->;
+> & { readonly parentId?: string | null };
 
 /** What `Queue.addBulk` takes, plus the queue it goes to. */
 export interface JobSpec {
@@ -48,6 +48,7 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number):
       input: job.input,
       attemptBase: job.attempts,
       timeoutMs: stored.timeoutMs ?? defaults.timeoutMs,
+      ...(stored.onChildFailure !== undefined ? { onChildFailure: stored.onChildFailure } : {}),
     },
     opts: {
       jobId: job.id,
@@ -59,6 +60,10 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number):
       delay: job.runAt === null ? 0 : Math.max(0, job.runAt.getTime() - now),
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
+      // A sub-job's failure never fails or strands its parent inside BullMQ: the parent runs once every
+      // child is final and applies its `onChildFailure` itself (the worker publishes that outcome, so
+      // the mirror sees it like any other; BullMQ's failParentOnFailure fails it where no event is sent).
+      ...(job.parentId !== undefined && job.parentId !== null ? { ignoreDependencyOnFailure: true } : {}),
     },
   };
 }

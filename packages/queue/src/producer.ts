@@ -1,6 +1,7 @@
-import { Queue } from "bullmq";
+import { FlowProducer, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
+import { flowJob, type FlowNode } from "./flow";
 import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
 
 /** A type's defaults, for the fields a row does not store (rows of older deploys). */
@@ -12,6 +13,7 @@ function defaultsOf(type: string): JobDefaults {
 /** One producer-side BullMQ Queue per job type, sharing one connection. */
 export class Producer {
   readonly queues = new Map<string, Queue>();
+  private readonly flows: FlowProducer;
 
   constructor(
     readonly connection: Redis,
@@ -30,6 +32,10 @@ export class Producer {
       });
       this.queues.set(type, queue);
     }
+    this.flows = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    this.flows.on("error", (error) => {
+      onError(error, "flows");
+    });
   }
 
   queue(type: string): Queue {
@@ -55,7 +61,23 @@ export class Producer {
     );
   }
 
+  /**
+   * Adds jobs with their sub-jobs: a lone job as `add` does, a job with children (or one attached
+   * under a parent already in Redis) as a BullMQ flow, all flows in one atomic call.
+   */
+  async dispatch(nodes: readonly FlowNode[]): Promise<void> {
+    const lone = nodes.filter((n) => n.children.length === 0 && n.attachTo === undefined);
+    const flows = nodes.filter((n) => n.children.length > 0 || n.attachTo !== undefined);
+    const now = Date.now();
+    await Promise.all([
+      lone.length > 0 ? this.add(lone.map((n) => n.job)) : undefined,
+      flows.length > 0
+        ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.prefix, now)))
+        : undefined,
+    ]);
+  }
+
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([...[...this.queues.values()].map((q) => q.close()), this.flows.close()]);
   }
 }

@@ -12,3 +12,11 @@ export const DELAYED_JOB_WITH_OPTIONS = {
   backoff: { type: "exponential", delayMs: 70 },
   timeoutMs: 5000,
 };
+
+/** An enqueue body for a `synthetic/work` job with this input (`extra`: name, options, children…). */
+export const syntheticWork = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  type: "synthetic",
+  subtype: "work",
+  input,
+  ...extra,
+});

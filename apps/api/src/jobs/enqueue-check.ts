@@ -3,14 +3,19 @@ import { resolveJobKind, toFieldIssues, type FieldIssue, type JobTypeAudience } 
 import { hashEnqueueRequest, type EnqueueRequest } from "@jobstream/queue";
 import { canAccessJob } from "../auth/access";
 import type { Principal } from "../auth/principal";
-import { enqueueBodySchema } from "./schemas";
+import { enqueueBodySchema, INHERITED_FIELDS } from "./schemas";
 
 /** A request ready to store, with its hash (idempotency) and the field prefix of its body (`jobs.3`). */
 export interface CheckedRequest {
   readonly request: EnqueueRequest & { readonly requestHash: string; readonly orgId: string };
   readonly prefix: string;
-  /** The items the input declares (the type's `itemsOf`, an upper bound): what the org's item budget is charged. */
+  /**
+   * The items the inputs declare (the types' `itemsOf`, an upper bound; sub-jobs' included): what
+   * the org's item budget is charged.
+   */
   readonly items: number;
+  /** Jobs the request creates: 1 plus its sub-jobs at any depth (the org's job budget is charged this many). */
+  readonly jobs: number;
 }
 
 export type Checked = { ok: true; checked: CheckedRequest } | { ok: false; issues: FieldIssue[]; forbidden?: boolean };
@@ -26,11 +31,23 @@ export async function checkEnqueue(
   audience: JobTypeAudience,
   body: unknown,
   prefix: string,
+  /** Set when `body` is a sub-job: it inherits org, user and group, and carries no key or parentId. */
+  child = false,
 ): Promise<Checked> {
   const at = (path: string) => (prefix === "" ? path : path === "" ? prefix : `${prefix}.${path}`);
   const parsed = enqueueBodySchema.safeParse(body);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error, prefix) };
   const b = parsed.data;
+  const inherited = child ? INHERITED_FIELDS.find((field) => b[field] !== undefined) : undefined;
+  if (inherited !== undefined)
+    return { ok: false, issues: [{ path: at(inherited), message: "a sub-job takes this from its parent" }] };
+  const children = await Promise.all(
+    (b.children ?? []).map((c, i) => checkEnqueue(db, principal, audience, c, at(`children.${String(i)}`), true)),
+  );
+  const childIssues = children.flatMap((c) => (c.ok ? [] : c.issues));
+  if (childIssues.length > 0)
+    return { ok: false, issues: childIssues, forbidden: children.some((c) => !c.ok && c.forbidden === true) };
+  const checkedChildren = children.flatMap((c) => (c.ok ? [c.checked] : []));
   const kind = resolveJobKind(b.type, b.subtype, audience);
   if (!kind.ok) return { ok: false, issues: [{ path: at(kind.field), message: kind.message }] };
   const input = kind.kind.spec.input.safeParse(b.input);
@@ -95,12 +112,15 @@ export async function checkEnqueue(
     groupId: b.groupId,
     metadata: b.metadata,
     expiresInSeconds: b.expiresInSeconds,
+    onChildFailure: b.onChildFailure,
+    children: checkedChildren.length > 0 ? checkedChildren.map((c) => c.request.requestHash) : undefined,
   });
   return {
     ok: true,
     checked: {
       prefix,
-      items,
+      items: items + checkedChildren.reduce((sum, c) => sum + c.items, 0),
+      jobs: 1 + checkedChildren.reduce((sum, c) => sum + c.jobs, 0),
       request: {
         ...job,
         runAt,
@@ -110,6 +130,9 @@ export async function checkEnqueue(
         groupId: b.groupId ?? null,
         metadata: b.metadata,
         expiresInSeconds: b.expiresInSeconds,
+        ...(checkedChildren.length > 0
+          ? { children: checkedChildren.map((c) => c.request), onChildFailure: b.onChildFailure ?? "fail" }
+          : {}),
       },
     },
   };

@@ -20,7 +20,7 @@ import { idempotencyMessages, idempotencyOutcome } from "./idempotency";
 import { newJobView, toJobView, type JobView } from "./job-view";
 import { admitEnqueue, type QuotaLimits } from "./quota";
 import { withBatchGroup } from "../groups/batch-group";
-import { batchBodySchema } from "./schemas";
+import { batchBodySchema, countFlowJobs, MAX_FLOW_JOBS } from "./schemas";
 
 /** Who may enqueue what, and how much: from the API's environment. */
 export interface EnqueuePolicy extends QuotaLimits {
@@ -48,12 +48,14 @@ function tokenPrincipal(req: Request): Principal & { kind: "token" } {
  * Answers built from what was just stored (only jobs found by idempotency key, or already moved
  * on by a worker, are read back), and the new jobs' states announced to every realtime stream.
  */
-async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
-  const readBack = results.filter((r) => r.stored === null).map((r) => r.id);
+async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]): Promise<EnqueueAnswer[]> {
+  const all = (r: EnqueueResult): EnqueueResult[] => [r, ...r.children.flatMap(all)];
+  const flat = results.flatMap(all);
+  const readBack = flat.filter((r) => r.stored === null).map((r) => r.id);
   const rows = readBack.length === 0 ? [] : (await findJobsByIds(deps.db, readBack, new Set(readBack))).full;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const announced: Delivery[] = [];
-  const out = results.map((r) => {
+  const answer = (r: EnqueueResult): EnqueueAnswer => {
     const row = byId.get(r.id);
     let job: JobView | null = row ? toJobView(row) : null;
     if (r.stored !== null) {
@@ -70,10 +72,21 @@ async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]) {
       });
     }
     if (job === null) throw new Error(`job ${r.id} vanished after enqueue`);
-    return { job, pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
-  });
+    const base = { job, pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
+    return r.children.length === 0 ? base : { ...base, children: r.children.map(answer) };
+  };
+  const out = results.map(answer);
   await announceStates(deps.producer.connection, deps.producer.prefix, announced.map(toAnnounced));
   return out;
+}
+
+/** What enqueueing one job answers; a job enqueued with sub-jobs also holds theirs. */
+interface EnqueueAnswer {
+  readonly job: JobView;
+  readonly pollUrl: string;
+  readonly streamUrl: string;
+  readonly accessToken: string | null;
+  readonly children?: readonly EnqueueAnswer[];
 }
 
 /** A stored job's first state, before it reaches Redis. */
@@ -112,6 +125,12 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
   /** Validates every body, settles idempotency keys, checks quotas, then stores what is new. */
   const run = async (req: Request, bodies: readonly { body: unknown; prefix: string }[]): Promise<EnqueueResult[]> => {
     const principal = tokenPrincipal(req);
+    const total = bodies.reduce((sum, { body }) => sum + countFlowJobs(body), 0);
+    if (total > MAX_FLOW_JOBS) {
+      const path = bodies.length === 1 && bodies[0]?.prefix === "" ? "children" : "jobs";
+      const message = `at most ${String(MAX_FLOW_JOBS)} jobs per request, sub-jobs included`;
+      throw new ApiError("validation_failed", message, [{ path, message }]);
+    }
     const audience: JobTypeAudience = { role: principal.role, developmentTypes: deps.enqueuePolicy.developmentTypes };
     const results = await Promise.all(
       bodies.map(({ body, prefix }) => checkEnqueue(deps.db, principal, audience, body, prefix)),
@@ -130,7 +149,7 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     const demands = new Map<string, { jobs: number; items: number }>();
     for (const c of fresh) {
       const demand = demands.get(c.request.orgId) ?? { jobs: 0, items: 0 };
-      demands.set(c.request.orgId, { jobs: demand.jobs + 1, items: demand.items + c.items });
+      demands.set(c.request.orgId, { jobs: demand.jobs + c.jobs, items: demand.items + c.items });
     }
     if (fresh.length > 0) await admitEnqueue(deps, deps.enqueuePolicy, demands);
     const stored = await enqueue(fresh);
@@ -139,7 +158,7 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     return checked.map((c) => {
       const existing = replays.get(c);
       if (existing !== undefined)
-        return { id: existing, created: false, stored: null, accessToken: null, dispatched: true };
+        return { id: existing, created: false, stored: null, accessToken: null, dispatched: true, children: [] };
       const result = byIndex.get(c);
       if (!result) throw new Error("enqueue returned fewer results than requests");
       return result;

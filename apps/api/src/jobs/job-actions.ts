@@ -1,8 +1,17 @@
 import type pg from "pg";
-import { cancelPendingJob, isFinalStatus, setRetryBudget, type Db, type Job } from "@jobstream/db";
+import {
+  cancelPendingJob,
+  findJobById,
+  findUnfinishedDescendantIds,
+  isFinalStatus,
+  setRetryBudget,
+  type Db,
+  type Job,
+} from "@jobstream/db";
 import { keysFor, retriedMaxAttempts, type EventPublisher, type Producer } from "@jobstream/queue";
 import type { Redis } from "@jobstream/runtime";
 import { ApiError } from "../http/errors";
+import { dispatchReopened, failedBecauseOf } from "./flow-actions";
 import { writeTransition } from "./transition";
 
 export interface ActionDeps {
@@ -18,13 +27,23 @@ export interface ActionDeps {
 const CANCEL_FLAG_TTL_S = 86_400;
 
 /**
- * Cancels a job (API or bull-board "clean" of an unfinished job): a pending, waiting or delayed job
- * is removed and recorded `cancelled` at once ("done"); a running one is asked to stop and its
- * worker records the cancel ("stopping").
+ * Cancels a job (API or bull-board "clean" of an unfinished job) and its unfinished sub-jobs: a
+ * pending, waiting or delayed job is removed and recorded `cancelled` at once ("done"); a running
+ * one is asked to stop and its worker records the cancel ("stopping"). The answer is the job's own.
  */
 export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
-  const keys = keysFor(deps.prefix);
   if (isFinalStatus(row.status)) throw new ApiError("conflict", `job is already ${row.status}`);
+  // The parent first: a child's end must not release it (BullMQ) while the cascade runs.
+  const outcome = await cancelOne(deps, row, by);
+  for (const id of await findUnfinishedDescendantIds(deps.pool, row.id)) {
+    const child = await findJobById(deps.db, id);
+    if (child !== null && !isFinalStatus(child.status)) await cancelOne(deps, child, by);
+  }
+  return outcome;
+}
+
+async function cancelOne(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
+  const keys = keysFor(deps.prefix);
   if (row.status === "pending" && (await cancelPendingJob(deps.db, row.id))) {
     await deps.redis.set(keys.cancelFlag(row.id), "1", "EX", CANCEL_FLAG_TTL_S).catch(() => undefined);
     return "done";
@@ -33,8 +52,9 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-bo
   const job = await deps.producer.queue(row.type).getJob(row.id);
   let removed = job === undefined;
   if (job) {
-    // A waiting or delayed job is removed; a running one is locked and cannot be.
-    removed = await job.remove().then(
+    // A waiting, delayed or waiting-children job is removed (its sub-jobs are cancelled one by one,
+    // running ones through their workers); a running one is locked and cannot be.
+    removed = await job.remove({ removeChildren: false }).then(
       () => true,
       () => false,
     );
@@ -50,31 +70,42 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-bo
 
 /**
  * Runs a failed or cancelled job again (API or bull-board retry): Postgres reopens it first, with
- * a new attempt budget, then it is added to its queue again.
+ * a new attempt budget, then it is added to its queue again. Parents that failed because of it
+ * (`child_failed`) reopen with it and wait for it again: retrying a failed child lets its flow go on.
  */
 export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<void> {
-  const keys = keysFor(deps.prefix);
-  const id = row.id;
   if (row.status !== "failed" && row.status !== "cancelled")
     throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
-  const existing = await deps.producer.queue(row.type).getJob(id);
+  const chain = [row, ...(await failedBecauseOf(deps.db, row))];
+  for (const job of chain) await removeFromRedis(deps, job);
+  for (const [i, job] of chain.entries()) await reopen(deps, job, by, i > 0);
+  const top = chain.at(-1) ?? row;
+  const reopened = await findJobById(deps.db, top.id);
+  if (reopened !== null) await dispatchReopened(deps, reopened);
+}
+
+async function removeFromRedis(deps: ActionDeps, row: Job): Promise<void> {
+  const existing = await deps.producer.queue(row.type).getJob(row.id);
   if (existing) {
-    const removed = await existing.remove().then(
+    const removed = await existing.remove({ removeChildren: false }).then(
       () => true,
       () => false,
     );
     if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
   }
-  await deps.redis.del(keys.cancelFlag(id));
-  const reopened = { ...row, maxAttempts: retriedMaxAttempts(row) };
+  await deps.redis.del(keysFor(deps.prefix).cancelFlag(row.id));
+}
+
+/** Reopens a row in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it. */
+async function reopen(deps: ActionDeps, row: Job, by: "api" | "bull-board", parent: boolean): Promise<void> {
+  const maxAttempts = retriedMaxAttempts(row);
   // A cancelled job retried before its runAt keeps its schedule, as BullMQ will (jobSpec delays it).
   const delayed = row.runAt !== null && row.runAt.getTime() > Date.now();
-  // Reopen in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it.
   await writeTransition(
     deps,
     row,
     {
-      status: delayed ? "delayed" : "queued",
+      status: parent ? "waiting_children" : delayed ? "delayed" : "queued",
       progress: 0,
       message: null,
       step: null,
@@ -91,6 +122,5 @@ export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-boa
       at: Date.now(),
     },
   );
-  await setRetryBudget(deps.db, id, { maxAttempts: reopened.maxAttempts, queuedAt: new Date() });
-  await deps.producer.add([reopened]);
+  await setRetryBudget(deps.db, row.id, { maxAttempts, queuedAt: new Date() });
 }

@@ -3,6 +3,7 @@ import {
   findJobViewRow,
   listJobEvents,
   listJobItems,
+  summarizeChildren,
   type Db,
   type JobEvent,
   type JobItem,
@@ -50,7 +51,8 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
   router.get("/v1/jobs/:id", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const row = await load(req);
-    const view = toJobView(row);
+    const summary = (await summarizeChildren(deps.pool, [row.id])).get(row.id);
+    const view = summary === undefined ? toJobView(row) : { ...toJobView(row), children: summary };
     const principal = principalOf(req);
     // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
     const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");

@@ -6,6 +6,8 @@ import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
 import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
 
 const MAX_DELAY_MS = 365 * 86_400_000;
+/** Most jobs one request may create, sub-jobs at any depth included (a batch counts all of its jobs). */
+export const MAX_FLOW_JOBS = 1000;
 /** Largest metadata object, serialized. */
 const MAX_METADATA_BYTES = 16_384;
 
@@ -53,8 +55,16 @@ export const enqueueBodySchema = z
     /** Service tokens only: the org and user the job is created for (any UUID-shaped id). */
     orgId: z.guid().optional(),
     userId: z.guid().optional(),
+    /** Sub-jobs (bodies like this one, checked one by one): this job runs once each is final. */
+    children: z.array(z.unknown()).min(1).max(MAX_FLOW_JOBS).optional(),
+    /** What a failed sub-job means: `fail` (default) fails this job with `child_failed`; `ignore` runs it anyway. */
+    onChildFailure: z.enum(["fail", "ignore"]).optional(),
   })
   .strict()
+  .refine((b) => b.onChildFailure === undefined || b.children !== undefined, {
+    message: "only a job with children has an onChildFailure",
+    path: ["onChildFailure"],
+  })
   .refine((b) => b.runAt === undefined || b.delayMs === undefined, {
     message: "give runAt or delayMs, not both",
     path: ["delayMs"],
@@ -62,6 +72,22 @@ export const enqueueBodySchema = z
 export type EnqueueBody = z.output<typeof enqueueBodySchema>;
 
 export const MAX_BATCH = 1000;
+
+/** Fields a sub-job takes from its parent (or, for idempotency, from its flow's root) and may not set. */
+export const INHERITED_FIELDS = ["orgId", "userId", "groupId", "parentId", "idempotencyKey"] as const;
+
+/** How many jobs a body asks for, sub-jobs included; stops counting past `cap` (bodies are not trusted yet). */
+export function countFlowJobs(body: unknown, cap = MAX_FLOW_JOBS): number {
+  let count = 0;
+  const pending: unknown[] = [body];
+  while (pending.length > 0 && count <= cap) {
+    const next = pending.pop();
+    count++;
+    if (typeof next === "object" && next !== null && "children" in next && Array.isArray(next.children))
+      pending.push(...(next.children as unknown[]));
+  }
+  return count;
+}
 
 /** `groupId`: every job of the batch joins that group (a job naming another one is refused). */
 export const batchBodySchema = z
@@ -117,6 +143,15 @@ export const listQuerySchema = z
     message: `at most ${MAX_PAGE_WITH_DATA} with include=input,output`,
     path: ["limit"],
   });
+
+/** `GET /v1/jobs/:id/children`: the sub-jobs of one job, newest first, optionally some statuses. */
+export const childrenQuerySchema = z
+  .object({
+    status: statusList.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
 export const activeQuerySchema = z
   .object({

@@ -14,6 +14,7 @@ import {
   MAX_PAGE_WITH_DATA,
   activeQuerySchema,
   batchBodySchema,
+  childrenQuerySchema,
   enqueueBodySchema,
   itemsQuerySchema,
   jobIdParamsSchema,
@@ -136,6 +137,19 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
     operationId: "listJobEvents",
     summary: "A job's timeline",
     answer: json(eventListSchema, "Timeline"),
+  }),
+  readRoute({
+    path: "/v1/jobs/{id}/children",
+    operationId: "listJobChildren",
+    tag: "jobs",
+    summary: "A job's sub-jobs (newest first, keyset pages)",
+    description:
+      "Summaries of the jobs enqueued as its `children` or added by its running handler; the job's own " +
+      "view (GET /v1/jobs/{id}) counts them by status.",
+    security: bearer,
+    request: { ...id, query: childrenQuerySchema },
+    answer: json(jobPageSchema, "A page of sub-job summaries"),
+    refusals: ["not_found"],
   }),
   oneJobRead({
     path: "/v1/jobs/{id}/stream",

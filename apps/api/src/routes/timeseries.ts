@@ -34,7 +34,9 @@ export const timeseriesQuerySchema = timeseriesQueryObject
   })
   .refine((q) => q.from < q.to, { message: "must be before `to`", path: ["from"] })
   .refine((q) => (q.to.getTime() - q.from.getTime()) / 1000 / q.bucketSeconds <= MAX_TIMESERIES_BUCKETS, {
-    message: `the range holds more than ${String(MAX_TIMESERIES_BUCKETS)} buckets of this width: widen it or narrow the range`,
+    message:
+      `the range holds more than ${String(MAX_TIMESERIES_BUCKETS)} buckets of this width: ` +
+      "widen it or narrow the range",
     path: ["bucket"],
   });
 

@@ -3,7 +3,7 @@ import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
 import type { EnqueueRequest } from "@jobstream/queue";
 import type { Principal } from "../auth/principal";
 import { checkEnqueue } from "../jobs/enqueue-check";
-import { PER_RUN_FIELDS } from "./schemas";
+import { FLOW_FIELDS, PER_RUN_FIELDS } from "./schemas";
 
 export type ScheduledJobCheck =
   | { ok: true; request: EnqueueRequest & { readonly orgId: string } }
@@ -25,6 +25,9 @@ export async function checkScheduledJob(
   if (typeof body === "object" && body !== null) {
     for (const field of PER_RUN_FIELDS) {
       if (field in body) fixed.push({ path: `job.${field}`, message: "a schedule sets this for each run" });
+    }
+    for (const field of FLOW_FIELDS) {
+      if (field in body) fixed.push({ path: `job.${field}`, message: "a scheduled job has no sub-jobs" });
     }
     if (owner !== undefined) {
       for (const field of ["orgId", "userId"] as const) {

@@ -66,3 +66,6 @@ export const scheduleListQuerySchema = z
 
 /** Per-run fields of an enqueue body that a schedule sets itself at every tick. */
 export const PER_RUN_FIELDS = ["idempotencyKey", "runAt", "delayMs", "parentId"] as const;
+
+/** Enqueue fields a schedule's job may not carry yet: a scheduled run is one job, without sub-jobs. */
+export const FLOW_FIELDS = ["children", "onChildFailure"] as const;

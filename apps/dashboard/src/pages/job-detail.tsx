@@ -7,6 +7,7 @@ import { StatusBadge } from "../components/status-badge";
 import { formatDuration, formatTime, json } from "../format";
 import { groupPath, Link } from "../router";
 import { useTitle } from "../use-title";
+import { FlowTree } from "./flow-tree";
 import { ItemsTable } from "./items-table";
 import { JobActions } from "./job-actions";
 import { Timeline } from "./timeline";
@@ -89,6 +90,7 @@ export function JobDetail({ id }: { id: string }) {
         <dt>Duration</dt>
         <dd>{formatDuration(job.durationMs)}</dd>
       </dl>
+      <FlowTree jobId={job.id} parentId={job.parentId} final={isFinalJob(job)} />
       <Timeline jobId={job.id} refreshKey={refreshKey} />
       <ItemsTable jobId={job.id} refreshKey={refreshKey} processed={job.items.processed} />
       <details className="panel">

@@ -1,7 +1,14 @@
 import type pg from "pg";
 import type { Redis } from "ioredis";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
-import { announceChanges, EventPublisher, keysFor, Producer } from "@jobstream/queue";
+import {
+  announceChanges,
+  dispatchedStatuses,
+  EventPublisher,
+  keysFor,
+  loadFlowTrees,
+  Producer,
+} from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { ScheduleKeeper } from "../schedules/schedule-keeper";
@@ -107,17 +114,15 @@ export class Housekeeper {
     const rows = await findPendingJobs(this.options.pool, this.options.pendingGraceMs, BATCH);
     if (rows.length === 0) return;
     const addedAt = new Date();
-    await this.producer.add(rows);
-    const now = Date.now();
-    await markDispatched(
-      this.options.pool,
-      rows.map((r) => ({ id: r.id, status: r.runAt !== null && r.runAt.getTime() > now ? "delayed" : "queued" })),
-      addedAt,
-    );
+    // A flow goes whole (its pending sub-jobs were left out of `rows`): FlowProducer links them again.
+    const { nodes } = await loadFlowTrees(this.options.pool, rows, () => undefined);
+    await this.producer.dispatch(nodes);
+    const dispatched = dispatchedStatuses(nodes, Date.now());
+    await markDispatched(this.options.pool, dispatched, addedAt);
     await announceChanges(
       this.redis,
       this.options.prefix,
-      rows.map((r) => r.id),
+      dispatched.map((r) => r.id),
     );
     this.options.onDrift?.("dispatched", rows.length);
     this.options.logger.info({ jobs: rows.length }, "outbox dispatched pending jobs");

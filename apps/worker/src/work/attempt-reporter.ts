@@ -137,6 +137,16 @@ export class AttemptReporter {
     return this.finish("cancelled", "cancelled", {}, { attempt: this.attempt });
   }
 
+  /** Parked until its sub-jobs are final: not an end, so no finish time or duration. */
+  async waitForChildren(): Promise<void> {
+    this.snapshot.status = "waiting_children";
+    this.touch();
+    this.flush();
+    await this.chain;
+    if (this.publishError !== undefined)
+      throw this.publishError instanceof Error ? this.publishError : new Error("publishing job events failed");
+  }
+
   /** Handed back to the queue without using an attempt (shutdown). */
   release(reason: string): Promise<void> {
     return this.finish("queued", "requeued", { finishedAt: null }, { reason });

@@ -1,3 +1,6 @@
+import type { ChildOutcome } from "@jobstream/db";
+import type { OnChildFailure } from "@jobstream/queue";
+import type { ChildRequest } from "./spawn-children";
 import type { Logger } from "@jobstream/runtime";
 
 /** Records the outcome of one item (a product, a row, a URL…) of a job. */
@@ -23,6 +26,18 @@ export interface JobContext<I, S> {
   item(ref: string): ItemReporter<S>;
   /** Declares how many items the job will report. */
   setTotal(total: number): void;
+  /** The job's sub-jobs (all final when a flow's parent runs) with their outputs, from Postgres. */
+  children(): Promise<readonly ChildOutcome[]>;
+  /**
+   * Adds sub-jobs (they inherit the job's org, user and group) and returns their ids; the job must
+   * then `waitForChildren()`. `onChildFailure` as at enqueue (`fail` by default).
+   */
+  addChildren(children: readonly ChildRequest[], options?: { onChildFailure?: OnChildFailure }): Promise<string[]>;
+  /**
+   * Returns at once if every sub-job is final; otherwise ends this run (it throws, let it pass) and
+   * the handler runs again, from the start, once they are: it finds them in `children()` then.
+   */
+  waitForChildren(): Promise<void>;
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */

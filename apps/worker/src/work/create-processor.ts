@@ -1,8 +1,12 @@
-import { DelayedError, UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
-import { type EventPublisher, isJobId, keysFor, queuedJobDataSchema } from "@jobstream/queue";
+import { type EventPublisher, isJobId, keysFor, type Producer, queuedJobDataSchema } from "@jobstream/queue";
 import type { Logger } from "@jobstream/runtime";
+import { findChildOutcomes, isFinalStatus, type ChildOutcome, type Queryable } from "@jobstream/db";
+import { decideChildren } from "./decide-children";
+import { WaitingForChildren } from "./job-error";
+import { spawnChildren } from "./spawn-children";
 import type { JobContext } from "./context";
 import { handlerFor, type HandlerMap } from "./handler-map";
 import { AttemptSignal } from "./attempt-signal";
@@ -19,6 +23,10 @@ export interface ProcessorDeps {
   readonly shutdown: AbortSignal;
   /** Each attempt's outcome and duration (metrics). */
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
+  /** Where a flow's parent reads its children (their outcomes, outputs) from, and stores those it adds. */
+  readonly db: Queryable;
+  /** Adds the sub-jobs a running handler creates. */
+  readonly producer: Producer;
 }
 
 /**
@@ -55,10 +63,20 @@ export function createProcessor(deps: ProcessorDeps) {
       kind?.ok ? (kind.kind.spec.steps ?? []) : [],
       kind?.ok ? kind.kind.definition.limits.maxItems : undefined,
     );
-    reporter.start();
     const options: OutcomeOptions = { backoff: job.opts.backoff, canHandBack: token !== undefined };
     const notAborted = { cancel: false, shutdown: false, timeout: false };
     const beforeStart = { attempt, maxAttempts, attemptsMade: job.attemptsMade, aborted: notAborted };
+    // A flow's parent first checks its children, before it counts as started: while it waits for
+    // the mirror nothing is published, and a failed child fails it without running the handler.
+    const policy = data.success ? data.data.onChildFailure : undefined;
+    let children: readonly ChildOutcome[] | undefined;
+    if (policy !== undefined) {
+      children = await findChildOutcomes(deps.db, jobId);
+      const verdict = decideChildren(policy, children);
+      if (verdict.kind !== "run")
+        return carryOut(decideOutcome(beforeStart, verdict, options), { reporter, job, token });
+    }
+    reporter.start();
 
     if (!data.success || !kind?.ok) {
       const message = data.success ? "unknown job type" : "job data is malformed";
@@ -88,6 +106,8 @@ export function createProcessor(deps: ProcessorDeps) {
         token,
       });
     }
+
+    const readChildren = async () => children ?? (children = await findChildOutcomes(deps.db, jobId));
 
     const attemptSignal = new AttemptSignal(data.data.timeoutMs ?? kind.kind.definition.defaults.timeoutMs, [
       deps.shutdown,
@@ -121,6 +141,14 @@ export function createProcessor(deps: ProcessorDeps) {
       item: (ref) => reporter.item(ref),
       setTotal: (total) => {
         reporter.setTotal(total);
+      },
+      children: readChildren,
+      addChildren: (requests, opts) =>
+        spawnChildren(deps, job, requests, opts?.onChildFailure ?? data.data.onChildFailure ?? "fail"),
+      waitForChildren: async () => {
+        if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingForChildren(true);
+        children = await findChildOutcomes(deps.db, jobId);
+        if (children.some((c) => !isFinalStatus(c.status))) throw new WaitingForChildren(false);
       },
     };
     const ran: Ran = { logger, type, subtype, attempt, maxAttempts, started: Date.now(), onOutcome: deps.onOutcome };
@@ -165,6 +193,8 @@ const metricOutcome = {
   failed: "failed",
   cancelled: "cancelled",
   "handed-back": "released",
+  deferred: "deferred",
+  "waiting-children": "waiting_children",
 } as const;
 
 /**
@@ -189,6 +219,12 @@ async function carryOut(
       // Due at once, and without spending an attempt: another worker takes it straight away.
       if (token !== undefined) await job.moveToDelayed(Date.now(), token);
       break;
+    case "waiting-children":
+      await reporter.waitForChildren();
+      break;
+    case "deferred":
+      if (token !== undefined) await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+      break;
     case "failed":
       await reporter.fail(outcome.code, outcome.message, outcome.stack);
       break;
@@ -204,7 +240,10 @@ async function carryOut(
     case "failed":
       throw new UnrecoverableError(outcome.reason);
     case "handed-back":
+    case "deferred":
       throw new DelayedError();
+    case "waiting-children":
+      throw new WaitingChildrenError();
     case "retry":
       throw outcome.error;
   }
@@ -224,6 +263,12 @@ function report(outcome: Outcome, ran: Ran): void {
       break;
     case "handed-back":
       ran.logger.info(fields, "job handed back on shutdown");
+      break;
+    case "deferred":
+      ran.logger.debug(fields, "job deferred");
+      break;
+    case "waiting-children":
+      ran.logger.info(fields, "job waits for its sub-jobs");
       break;
     case "failed":
       ran.logger.warn({ ...fields, code: outcome.code, durationMs }, `job failed ${of}`);

@@ -1,7 +1,7 @@
 import type { BackoffOptions } from "bullmq";
 import type { z } from "zod";
 import { toFieldIssues } from "@jobstream/job-types";
-import { JobError } from "./job-error";
+import { JobError, WaitingForChildren } from "./job-error";
 
 /** BullMQ's `failedReason` of a cancelled job: the reconciler reads it back to tell a cancel from a failure. */
 export const CANCELLED_REASON = "cancelled";
@@ -26,6 +26,10 @@ export type Settled =
   | { readonly kind: "invalid_input"; readonly message: string }
   /** The job was cancelled before the handler started. */
   | { readonly kind: "cancelled_before_start" }
+  /** A flow's parent whose children are final in BullMQ but not yet all in Postgres: it waits, the handler unrun. */
+  | { readonly kind: "children_unsettled" }
+  /** A flow's parent under `onChildFailure: "fail"` with a child that failed or was cancelled. */
+  | { readonly kind: "child_failed"; readonly childId: string; readonly message: string }
   /** The handler returned `value`, which must meet the kind's output schema (retrying would not change it). */
   | { readonly kind: "returned"; readonly value: unknown; readonly schema: z.ZodType }
   | { readonly kind: "threw"; readonly error: unknown };
@@ -66,7 +70,14 @@ export type Outcome =
     }
   | { readonly kind: "cancelled"; readonly reason: string }
   /** Shutdown: back to the queue without spending an attempt, so another worker takes it at once. */
-  | { readonly kind: "handed-back" };
+  | { readonly kind: "handed-back" }
+  /** Back to the queue after `delayMs` without spending an attempt or publishing anything (the row waits on). */
+  | { readonly kind: "deferred"; readonly delayMs: number }
+  /** Parked by BullMQ until its sub-jobs are final (`ctx.waitForChildren()`); the handler runs again then. */
+  | { readonly kind: "waiting-children" };
+
+/** How long a parent waits for the mirror to record its children's ends (its batches take ≤ 20 ms). */
+export const CHILDREN_SETTLE_DELAY_MS = 250;
 
 /**
  * Decides what an attempt's end means: completion, a retry after a delay, a final failure, a
@@ -78,6 +89,10 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
     return { kind: "failed", code: "invalid_input", message: settled.message, stack: null, reason: "invalid_input" };
   }
   if (settled.kind === "cancelled_before_start") return { kind: "cancelled", reason: CANCELLED_REASON };
+  if (settled.kind === "children_unsettled") return { kind: "deferred", delayMs: CHILDREN_SETTLE_DELAY_MS };
+  // Running the parent again would meet the same failed child: only a retry of the child helps.
+  if (settled.kind === "child_failed")
+    return { kind: "failed", code: "child_failed", message: settled.message, stack: null, reason: "child_failed" };
 
   let error: unknown;
   if (settled.kind === "returned") {
@@ -90,6 +105,10 @@ export function decideOutcome(facts: AttemptFacts, settled: Settled, options: Ou
       error = new JobError("invalid_output", issuesText(output.error), { unrecoverable: true });
     }
   } else {
+    if (settled.error instanceof WaitingForChildren && facts.overLimit === undefined && !facts.aborted.cancel)
+      return settled.error.moved
+        ? { kind: "waiting-children" }
+        : { kind: "deferred", delayMs: CHILDREN_SETTLE_DELAY_MS };
     // The item limit's failure wins over whatever the handler made of it.
     error = facts.overLimit ?? settled.error;
   }

@@ -10,3 +10,16 @@ export class JobError extends Error {
     this.unrecoverable = options.unrecoverable ?? false;
   }
 }
+
+/**
+ * Thrown by `ctx.waitForChildren()` to end the handler's run while its sub-jobs work: `moved` when
+ * BullMQ parked the job until they are final (the handler runs again then), else Postgres has not
+ * recorded their ends yet and the job comes back shortly. Handlers let it pass.
+ */
+export class WaitingForChildren extends Error {
+  override readonly name = "WaitingForChildren";
+
+  constructor(readonly moved: boolean) {
+    super(moved ? "waiting for sub-jobs" : "waiting for sub-jobs' outcomes to be recorded");
+  }
+}

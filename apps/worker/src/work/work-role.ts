@@ -2,7 +2,7 @@ import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Queryable } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, keysFor } from "@jobstream/queue";
+import { EventPublisher, keysFor, Producer } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
@@ -36,12 +36,17 @@ export class WorkRole {
   private readonly shutdown = new AbortController();
   private readonly connection: Redis;
   private readonly subscriber: Redis;
+  /** Adds the sub-jobs handlers create (queues are opened lazily by BullMQ: cheap when unused). */
+  private readonly producer: Producer;
 
   constructor(private readonly options: WorkRoleOptions) {
     this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
     for (const conn of [this.connection, this.subscriber])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
+    this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
+      errorListener(options.outages, options.logger, "queue error", { queue })(error);
+    });
   }
 
   async start(): Promise<void> {
@@ -54,6 +59,8 @@ export class WorkRole {
       logger: options.logger,
       shutdown: this.shutdown.signal,
       onOutcome: options.onOutcome,
+      db: options.db,
+      producer: this.producer,
     });
     for (const type of options.types) {
       const worker = new Worker(type, processor, {
@@ -93,6 +100,7 @@ export class WorkRole {
     clearTimeout(timer);
     this.subscriber.disconnect();
     if (closed) {
+      await this.producer.close().catch(() => undefined);
       await this.connection.quit().catch(() => undefined);
       return;
     }

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { UncheckedEnqueueRequest } from "@jobstream/client";
 import { jsonFlag, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
@@ -11,7 +12,7 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
     allowPositionals: true,
     options: {
       input: { type: "string", short: "i" },
-      ...stringFlags("name", "priority", "idempotency-key", "group"),
+      ...stringFlags("name", "priority", "idempotency-key", "group", "children", "on-child-failure"),
       ...jsonFlag,
       wait: { type: "boolean", short: "w", default: false },
     },
@@ -23,6 +24,10 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
   const priority = values.priority === undefined ? undefined : Number(values.priority);
   if (priority !== undefined && !Number.isInteger(priority))
     throw new UsageError(`--priority "${values.priority ?? ""}" is not an integer`);
+  const children = values.children === undefined ? undefined : await readInput(values.children);
+  if (children !== undefined && !Array.isArray(children))
+    throw new UsageError("--children takes a JSON array of job requests ({ type, subtype?, input, … })");
+  const onChildFailure = childFailurePolicy(values["on-child-failure"]);
   const body = {
     type,
     ...(subtype === undefined ? {} : { subtype }),
@@ -31,6 +36,9 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
     ...(priority === undefined ? {} : { priority }),
     ...(values["idempotency-key"] === undefined ? {} : { idempotencyKey: values["idempotency-key"] }),
     ...(values.group === undefined ? {} : { groupId: values.group }),
+    // Each child is checked by the API (400 naming children.N.field), like the input.
+    ...(children === undefined ? {} : { children: children as UncheckedEnqueueRequest[] }),
+    ...(onChildFailure === undefined ? {} : { onChildFailure }),
   };
   // Type and input come from the command line as text: the API validates them against the
   // registry and answers field issues, which is the check a CLI user gets.
@@ -42,4 +50,9 @@ export async function enqueueCommand(ctx: CommandContext, args: string[]): Promi
   }
   ctx.stdout.write(values.json ? `${JSON.stringify(answer.job, null, 2)}\n` : `${answer.job.id}\n`);
   return EXIT.ok;
+}
+
+function childFailurePolicy(flag: string | undefined): "fail" | "ignore" | undefined {
+  if (flag === undefined || flag === "fail" || flag === "ignore") return flag;
+  throw new UsageError(`--on-child-failure "${flag}" is not fail or ignore`);
 }

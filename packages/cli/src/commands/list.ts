@@ -1,15 +1,8 @@
 import { parseArgs } from "node:util";
-import { jobStatuses, type JobStatus } from "@jobstream/client";
-import { jsonFlag, stringFlags } from "../flags.ts";
+import { jsonFlag, positiveInt, statusesOf, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { jobRow } from "../render.ts";
 import { UsageError } from "../usage-error.ts";
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} "${value}" is not a positive integer`);
-  return n;
-}
 
 /** `--metadata '{"shop":"a"}'`: a JSON object the jobs' metadata must contain. */
 function metadataOf(value: string | undefined): Record<string, unknown> | undefined {
@@ -37,14 +30,8 @@ export async function listCommand(ctx: CommandContext, args: string[]): Promise<
     },
   });
   const limit = positiveInt("limit", values.limit);
-  const statuses = values.status?.split(",").map((s) => s.trim());
-  for (const status of statuses ?? []) {
-    if (!(jobStatuses as readonly string[]).includes(status)) {
-      throw new UsageError(`--status "${status}" is not a status; use ${jobStatuses.join(", ")}`);
-    }
-  }
   const jobs = ctx.client().jobs.list({
-    status: statuses as JobStatus[] | undefined,
+    status: statusesOf(values.status),
     type: values.type,
     subtype: values.subtype,
     groupId: values.group,

@@ -14,7 +14,8 @@ export function queueRow(q: QueueView): string {
       : `waiting ${String(q.counts.waiting + q.counts.prioritized)} active ${String(q.counts.active)} ` +
         `delayed ${String(q.counts.delayed)} failed ${String(q.counts.failed)}`;
   const workers = q.workers === null ? "?" : String(q.workers);
-  return `${q.name.padEnd(20)}  ${state.padEnd(7)}  ${depths}  workers ${workers}  ${q.ratePerMinute.completed.toFixed(1)}/min`;
+  const rate = `${q.ratePerMinute.completed.toFixed(1)}/min`;
+  return `${q.name.padEnd(20)}  ${state.padEnd(7)}  ${depths}  workers ${workers}  ${rate}`;
 }
 
 /** `queues list|pause|resume` (operator token; services may list). */

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ScheduleRequest, ScheduleView } from "@jobstream/client";
-import { jsonFlag, stringFlags } from "../flags.ts";
+import { jsonFlag, positiveInt, stringFlags } from "../flags.ts";
 import { EXIT, type CommandContext } from "../context.ts";
 import { readInput } from "../read-input.ts";
 import { UsageError } from "../usage-error.ts";
@@ -22,12 +22,6 @@ function scheduleRow(s: ScheduleView): string {
     `next ${s.nextRunAt ?? "-"}`,
     s.name,
   ].join("  ");
-}
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} "${value}" is not a positive integer`);
-  return n;
 }
 
 /** `schedules list | create | pause | resume | delete`. */

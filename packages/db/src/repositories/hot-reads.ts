@@ -55,7 +55,8 @@ export type JobSummaryViewRow = Omit<JobViewRow, "input" | "output">;
  * The summary's columns under their camelCase names (numeric(5,2) fits a float8 exactly enough: 2
  * decimals); `listJobs` reads them too.
  */
-export const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId", access_token_hash AS "accessTokenHash",
+export const SUMMARY_COLUMNS = `id, version, org_id AS "orgId", user_id AS "userId",
+  access_token_hash AS "accessTokenHash",
   type, subtype, name, status, priority, attempts, max_attempts AS "maxAttempts",
   progress_percent::float8 AS "progressPercent", progress_message AS "progressMessage", current_step AS "currentStep",
   total_items AS "totalItems", processed_items AS "processedItems", failed_items AS "failedItems",

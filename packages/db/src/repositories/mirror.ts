@@ -69,9 +69,9 @@ const NAMED_AT = EVENTS_AT + EVENTS.width;
 
 /**
  * The whole batch in one statement (one round trip, atomic without a transaction of its own):
- * items upserted with their counter deltas (new ones numbered in the order reported), each job's row updated once — its newest snapshot and
- * its counters together (a second UPDATE of the same row would write another row version and run
- * the version trigger again) — and the timeline inserted.
+ * items upserted with their counter deltas (new ones numbered in the order reported), each job's row
+ * updated once — its newest snapshot and its counters together (a second UPDATE of the same row
+ * would write another row version and run the version trigger again) — and the timeline inserted.
  */
 const APPLY_BATCH = `
 WITH input AS (

@@ -92,14 +92,17 @@ export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[
   return new Set(inserted.map((r) => r.id));
 }
 
+/** Where a job is once in Redis: a flow's parent waits for its children. */
+export type DispatchedStatus = "queued" | "delayed" | "waiting_children";
+
 /**
- * Marks jobs that reached Redis as `queued` or `delayed` (with a timeline event). Only `pending`
+ * Marks jobs that reached Redis as `queued`, `delayed` or `waiting_children` (with a timeline event). Only `pending`
  * rows move: a worker may already have started the job and the mirror recorded that. Returns
  * the new version of each row that moved.
  */
 export async function markDispatched(
   db: Queryable,
-  jobs: readonly { readonly id: string; readonly status: "queued" | "delayed" }[],
+  jobs: readonly { readonly id: string; readonly status: DispatchedStatus }[],
   /** When they were added to Redis (a worker may start them before this statement runs). */
   at: Date = new Date(),
 ): Promise<Map<string, bigint>> {

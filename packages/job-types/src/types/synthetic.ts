@@ -27,6 +27,22 @@ const noopInput = z
   })
   .strict();
 
+const gatherInput = z
+  .object({
+    /** Sub-jobs (`synthetic/work`) the handler adds while it runs, then waits for. */
+    spawn: z.number().int().min(0).max(100).optional(),
+    /** The input of each spawned sub-job. */
+    childInput: workInput.optional(),
+  })
+  .strict();
+
+const gatherOutput = z
+  .object({
+    /** Every sub-job of the job (given at enqueue or spawned) as the handler read it. */
+    children: z.array(z.object({ id: z.string(), status: z.string(), output: jsonValueSchema.nullable() }).strict()),
+  })
+  .strict();
+
 const output = z.object({ echo: jsonValueSchema.optional(), items: z.number().int().min(0) }).strict();
 
 const item = z.object({ index: z.number().int().min(0) }).strict();
@@ -69,6 +85,25 @@ export const synthetic = defineJobType({
           { value: { failItems: [1, -2] }, path: "failItems.1" },
           { value: { steps: [""] }, path: "steps.0" },
           { value: { unknownField: true }, path: "" },
+        ],
+      },
+    },
+    gather: {
+      description:
+        "A flow's parent: adds `spawn` synthetic/work sub-jobs while it runs (if any), waits for them, " +
+        "and returns every sub-job's status and output.",
+      input: gatherInput,
+      // Reports no items itself; the sub-jobs it spawns are enqueued (and counted) on their own.
+      itemsOf: () => 0,
+      output: gatherOutput,
+      item,
+      examples: {
+        input: [{}, { spawn: 3, childInput: { durationMs: 100 } }],
+        output: [{ children: [{ id: "7d1f0c2e-3b6a-4a53-9a55-2f1f0c9d8e11", status: "completed", output: null }] }],
+        item: [{ index: 0 }],
+        invalidInput: [
+          { value: { spawn: -1 }, path: "spawn" },
+          { value: { spawn: 101 }, path: "spawn" },
         ],
       },
     },
