@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { findIdempotentJobs, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
+import { activeTracing, type TraceCarrier } from "@jobstream/runtime";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
 
@@ -47,20 +48,32 @@ export function hashAccessToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+export interface EnqueueDeps {
+  readonly db: Queryable;
+  readonly producer: Producer;
+  readonly onDispatchError?: (error: unknown) => void;
+  /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
+  readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
+}
+
 /**
  * Stores the jobs (`pending`, with `created` events) in one statement, then adds the new ones to
  * their queues and marks them `queued`/`delayed`. If Redis fails, the rows stay `pending` and the
- * outbox dispatches them later: the caller can still answer 202.
+ * outbox dispatches them later: the caller can still answer 202. With tracing on, this is a span
+ * whose context each row stores, so the job's attempts continue its trace whichever path adds it.
  */
-export async function enqueueJobs(
-  deps: {
-    readonly db: Queryable;
-    readonly producer: Producer;
-    readonly onDispatchError?: (error: unknown) => void;
-    /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
-    readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
-  },
+export function enqueueJobs(deps: EnqueueDeps, requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]> {
+  const tracing = activeTracing();
+  if (tracing === null) return storeAndDispatch(deps, requests, undefined);
+  return tracing.inSpan("jobstream enqueue", { "jobstream.jobs": requests.length }, () =>
+    storeAndDispatch(deps, requests, tracing.carrier()),
+  );
+}
+
+async function storeAndDispatch(
+  deps: EnqueueDeps,
   requests: readonly EnqueueRequest[],
+  trace: TraceCarrier | undefined,
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
   const tokens: string[] = [];
@@ -70,6 +83,7 @@ export async function enqueueJobs(
     const defaults = resolved.kind.definition.defaults;
     const token = randomBytes(24).toString("base64url");
     tokens.push(token);
+    const fixed = jobOptionsFor(req, defaults);
     return {
       id: randomUUID(),
       orgId: req.orgId,
@@ -83,7 +97,8 @@ export async function enqueueJobs(
       parentId: req.parentId ?? null,
       groupId: req.groupId ?? null,
       scheduleId: req.scheduleId ?? null,
-      ...jobOptionsFor(req, defaults),
+      ...fixed,
+      options: trace === undefined ? fixed.options : { ...fixed.options, trace },
       input: req.input,
       metadata: req.metadata ?? {},
       accessTokenHash: hashAccessToken(token),

@@ -22,5 +22,7 @@ export const storedOptionsSchema = z.object({
   timeoutMs: z.number().int().min(1).optional(),
   /** Attempts per run (the original `maxAttempts`); a retry grants this many more. */
   attemptsPerRun: z.number().int().min(1).optional(),
+  /** W3C trace context of the enqueue (only when tracing is on): every path that adds the job continues it. */
+  trace: z.record(z.string(), z.string()).optional(),
 });
 export type StoredOptions = z.infer<typeof storedOptionsSchema>;

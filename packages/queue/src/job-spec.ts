@@ -59,6 +59,8 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number):
       delay: job.runAt === null ? 0 : Math.max(0, job.runAt.getTime() - now),
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
+      // Read by BullMQ's telemetry (bullmq-otel) in the worker: the attempt's span joins the enqueue's trace.
+      ...(stored.trace === undefined ? {} : { telemetry: { metadata: JSON.stringify(stored.trace) } }),
     },
   };
 }
