@@ -38,7 +38,9 @@ describe("tracing over OTLP/HTTP", () => {
     const one = (where: (s: ReceivedSpan) => boolean, what: string): ReceivedSpan => {
       const found = inTrace().filter(where);
       expect(found, what).toHaveLength(1);
-      return found[0] as ReceivedSpan;
+      const [span] = found;
+      if (span === undefined) throw new Error(`no ${what}`);
+      return span;
     };
     // Spans are exported in batches (every few seconds): wait until each process's have arrived.
     await waitFor(

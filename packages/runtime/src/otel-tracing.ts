@@ -38,7 +38,9 @@ export function createOtelTracing(options: { endpoint: string; serviceName: stri
 
   const finish = (span: Span, error?: unknown) => {
     if (error !== undefined) {
-      span.recordException(error instanceof Error ? error : String(error));
+      span.recordException(
+        error instanceof Error ? error : { message: typeof error === "string" ? error : "non-Error thrown" },
+      );
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();

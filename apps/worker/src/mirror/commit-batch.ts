@@ -31,9 +31,10 @@ export async function applyBatch(deps: CommitDeps, batch: Batch): Promise<void> 
   const tracing = activeTracing();
   // One span per batch (it writes many jobs' events at once), linked to each job's attempt.
   if (tracing === null) await applyEntries(deps, batch);
-  else await tracing.batch("mirror write", batch.traces, { "jobstream.entries": batch.sourced.length }, () =>
-    applyEntries(deps, batch),
-  );
+  else
+    await tracing.batch("mirror write", batch.traces, { "jobstream.entries": batch.sourced.length }, () =>
+      applyEntries(deps, batch),
+    );
 }
 
 async function applyEntries(deps: CommitDeps, batch: Batch): Promise<void> {
