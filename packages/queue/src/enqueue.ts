@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { findIdempotentJobs, insertPendingJobs, markDispatched, type NewJobRow, type Queryable } from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
-import { activeTracing, type TraceCarrier } from "@jobstream/runtime";
+import { activeTracing } from "@jobstream/runtime";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
 
@@ -48,34 +48,31 @@ export function hashAccessToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-export interface EnqueueDeps {
-  readonly db: Queryable;
-  readonly producer: Producer;
-  readonly onDispatchError?: (error: unknown) => void;
-  /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
-  readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
-}
-
 /**
  * Stores the jobs (`pending`, with `created` events) in one statement, then adds the new ones to
  * their queues and marks them `queued`/`delayed`. If Redis fails, the rows stay `pending` and the
  * outbox dispatches them later: the caller can still answer 202. With tracing on, this is a span
  * whose context each row stores, so the job's attempts continue its trace whichever path adds it.
  */
-export function enqueueJobs(deps: EnqueueDeps, requests: readonly EnqueueRequest[]): Promise<EnqueueResult[]> {
+export function enqueueJobs(...args: Parameters<typeof storeAndDispatch>): Promise<EnqueueResult[]> {
   const tracing = activeTracing();
-  if (tracing === null) return storeAndDispatch(deps, requests, undefined);
-  return tracing.inSpan("jobstream enqueue", { "jobstream.jobs": requests.length }, () =>
-    storeAndDispatch(deps, requests, tracing.carrier()),
-  );
+  if (tracing === null) return storeAndDispatch(...args);
+  return tracing.inSpan("jobstream enqueue", { "jobstream.jobs": args[1].length }, () => storeAndDispatch(...args));
 }
 
 async function storeAndDispatch(
-  deps: EnqueueDeps,
+  deps: {
+    readonly db: Queryable;
+    readonly producer: Producer;
+    readonly onDispatchError?: (error: unknown) => void;
+    /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
+    readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
+  },
   requests: readonly EnqueueRequest[],
-  trace: TraceCarrier | undefined,
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
+  // The enqueue span's context (tracing on), stored with each job: see jobSpec.
+  const trace = activeTracing()?.carrier();
   const tokens: string[] = [];
   const rows: NewJobRow[] = requests.map((req) => {
     const resolved = resolveJobKind(req.type, req.subtype);
