@@ -61,6 +61,13 @@ describe("tracing over OTLP/HTTP", () => {
     const enqueue = one((s) => s.name === "jobstream enqueue", "the enqueue's span");
     expect(enqueue).toMatchObject({ service: "jobstream-api", parentSpanId: request.spanId });
 
+    // The row holds the enqueue's context: the outbox and the reconciler add the job from it (see jobSpec).
+    const [row] = await sys.query<{ options: { trace?: { traceparent?: string } } }>(
+      "SELECT options FROM jobs WHERE id = $1",
+      [id],
+    );
+    expect(row?.options.trace?.traceparent).toBe(`00-${traceId}-${enqueue.spanId}-01`);
+
     // Each attempt is BullMQ's consumer span (bullmq-otel), a child of the enqueue.
     const attempts = inTrace().filter((s) => s.attributes["jobstream.job.id"] === id);
     expect(attempts.map((s) => s.attributes["jobstream.job.attempt"]).sort()).toEqual([1, 2]);
