@@ -2,12 +2,13 @@ import express, { type Express } from "express";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
-import type { DependencyWatch, Logger, Redis } from "@jobstream/runtime";
+import { activeTracing, type DependencyWatch, type Logger, type Redis } from "@jobstream/runtime";
 import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard, textGuard } from "./http/json-guards";
 import { createApiMetrics } from "./http/metrics";
+import { tracedRequests } from "./http/traced-requests";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
 import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
@@ -65,6 +66,8 @@ export interface AppDeps {
 /** The Express app, without listening: tests mount it on an ephemeral port. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  const tracing = activeTracing();
+  if (tracing !== null) app.use(tracedRequests(tracing));
   const metrics = createApiMetrics({ producer: deps.producer, db: deps.db, metricsToken: deps.metricsToken });
   app.use(metrics.middleware);
   app.disable("x-powered-by");

@@ -12,6 +12,7 @@ import {
   onShutdown,
   redisReady,
   runMain,
+  startTracing,
 } from "@jobstream/runtime";
 import { createApp } from "./app";
 import { ChangeHub } from "./realtime/change-hub";
@@ -19,6 +20,11 @@ import { loadEnv } from "./env";
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  // First, so the queues and the app below are built with it; imports nothing when the endpoint is unset.
+  const tracing = await startTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: env.OTEL_SERVICE_NAME ?? "jobstream-api",
+  });
   const logger = createLogger({ service: "api", level: env.LOG_LEVEL });
   guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
@@ -105,6 +111,8 @@ async function main(): Promise<void> {
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
+      // Last: the spans of everything above are exported before the process ends.
+      { name: "tracing", run: () => tracing?.shutdown() ?? Promise.resolve() },
     ],
   });
 }

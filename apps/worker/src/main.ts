@@ -11,6 +11,7 @@ import {
   guardProcess,
   onShutdown,
   runMain,
+  startTracing,
   type Role,
 } from "@jobstream/runtime";
 import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
@@ -39,6 +40,11 @@ async function main(): Promise<void> {
   if (roles.length === 0) {
     throw new EnvError(`invalid environment:\n  ROLES: the worker process needs one of ${WORKER_ROLES.join(", ")}`);
   }
+  // First, so the roles' queues and workers are built with it; imports nothing when the endpoint is unset.
+  const tracing = await startTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: env.OTEL_SERVICE_NAME ?? "jobstream-worker",
+  });
   const logger = createLogger({ service: "worker", level: env.LOG_LEVEL });
   guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
@@ -137,6 +143,8 @@ async function main(): Promise<void> {
       },
       { name: "redis", run: () => closeRedis(redis) },
       { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
+      // Last: the spans of everything above are exported before the process ends.
+      { name: "tracing", run: () => tracing?.shutdown() ?? Promise.resolve() },
     ],
   });
   // Starting the roles waits for Redis when it is out; /readyz answers meanwhile.

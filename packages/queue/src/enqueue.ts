@@ -9,6 +9,7 @@ import {
 } from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
 import { dispatchedStatuses, type FlowNode } from "./flow";
+import { activeTracing } from "@jobstream/runtime";
 import { jobOptionsFor, type JobOverrides } from "./job-options";
 import type { Producer } from "./producer";
 
@@ -73,9 +74,16 @@ export function hashAccessToken(token: string): string {
 /**
  * Stores the jobs (`pending`, with `created` events) in one statement, then adds the new ones to
  * their queues and marks them `queued`/`delayed`. If Redis fails, the rows stay `pending` and the
- * outbox dispatches them later: the caller can still answer 202.
+ * outbox dispatches them later: the caller can still answer 202. With tracing on, this is a span
+ * whose context each row stores, so the job's attempts continue its trace whichever path adds it.
  */
-export async function enqueueJobs(
+export function enqueueJobs(...args: Parameters<typeof storeAndDispatch>): Promise<EnqueueResult[]> {
+  const tracing = activeTracing();
+  if (tracing === null) return storeAndDispatch(...args);
+  return tracing.inSpan("jobstream enqueue", { "jobstream.jobs": args[1].length }, () => storeAndDispatch(...args));
+}
+
+async function storeAndDispatch(
   deps: {
     readonly db: Queryable;
     readonly producer: Producer;
@@ -88,6 +96,8 @@ export async function enqueueJobs(
   requests: readonly EnqueueRequest[],
 ): Promise<EnqueueResult[]> {
   const now = Date.now();
+  // The enqueue span's context (tracing on), stored with each job: see jobSpec.
+  const trace = activeTracing()?.carrier();
   // Ids in ascending order along the requests (children after their parent, in the order given):
   // rows of one request share `created_at`, and sub-jobs are read back ordered by (created_at, id).
   const size = (req: EnqueueRequest): number => 1 + (req.children ?? []).reduce((n, c) => n + size(c), 0);
@@ -101,6 +111,7 @@ export async function enqueueJobs(
     const token = randomBytes(24).toString("base64url");
     const children = req.children ?? [];
     const parentOf = children.length > 0 ? { onChildFailure: req.onChildFailure ?? "fail" } : {};
+    const fixed = jobOptionsFor({ ...req, ...parentOf }, defaults);
     const id = ids.pop();
     if (id === undefined) throw new Error("fewer ids than jobs");
     const row: NewJobRow = {
@@ -116,7 +127,8 @@ export async function enqueueJobs(
       parentId: parent?.id ?? req.parentId ?? null,
       groupId: parent === null ? (req.groupId ?? null) : parent.groupId,
       scheduleId: req.scheduleId ?? null,
-      ...jobOptionsFor({ ...req, ...parentOf }, defaults),
+      ...fixed,
+      options: trace === undefined ? fixed.options : { ...fixed.options, trace },
       input: req.input,
       metadata: req.metadata ?? {},
       accessTokenHash: hashAccessToken(token),

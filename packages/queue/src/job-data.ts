@@ -30,5 +30,7 @@ export const storedOptionsSchema = z.object({
   attemptsPerRun: z.number().int().min(1).optional(),
   /** A flow's parent: `fail` (default) fails it with `child_failed`, `ignore` runs it anyway. */
   onChildFailure: onChildFailureSchema.optional(),
+  /** W3C trace context of the enqueue (only when tracing is on): every path that adds the job continues it. */
+  trace: z.record(z.string(), z.string()).optional(),
 });
 export type StoredOptions = z.infer<typeof storedOptionsSchema>;

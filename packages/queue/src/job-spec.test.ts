@@ -174,3 +174,17 @@ describe("jobSpec from rows that stored less", () => {
     expect(spec.data.subtype).toBe("");
   });
 });
+
+describe("jobSpec and the enqueue's trace context", () => {
+  const trace = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+
+  it("hands a stored context to BullMQ's telemetry, from the new row and from the row read back", () => {
+    const row = { ...newRow(), options: { ...jobOptionsFor({}, defaults).options, trace } };
+    for (const source of [row, readBack(row), retried(readBack(row))])
+      expect(jobSpec(source, defaults, NOW).opts.telemetry).toEqual({ metadata: JSON.stringify(trace) });
+  });
+
+  it("sets no telemetry when the enqueue was not traced", () => {
+    expect(jobSpec(readBack(newRow()), defaults, NOW).opts).not.toHaveProperty("telemetry");
+  });
+});

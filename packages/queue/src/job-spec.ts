@@ -64,6 +64,8 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number):
       // child is final and applies its `onChildFailure` itself (the worker publishes that outcome, so
       // the mirror sees it like any other; BullMQ's failParentOnFailure fails it where no event is sent).
       ...(job.parentId !== undefined && job.parentId !== null ? { ignoreDependencyOnFailure: true } : {}),
+      // Read by BullMQ's telemetry (bullmq-otel) in the worker: the attempt's span joins the enqueue's trace.
+      ...(stored.trace === undefined ? {} : { telemetry: { metadata: JSON.stringify(stored.trace) } }),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { FlowProducer, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { activeTracing } from "@jobstream/runtime";
 import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
 import { flowJob, type FlowNode } from "./flow";
 import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
@@ -26,6 +27,7 @@ export class Producer {
         connection: this.connection,
         prefix: this.prefix,
         streams: { events: { maxLen: 1000 } },
+        telemetry: activeTracing()?.bullmq,
       });
       queue.on("error", (error) => {
         onError(error, type);

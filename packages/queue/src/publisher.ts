@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { activeTracing } from "@jobstream/runtime";
 import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
 import { withScripts } from "./scripts";
@@ -22,12 +23,15 @@ export class EventPublisher {
    */
   publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
     const count = Math.max(1, payload.timeline.length);
+    // The attempt's trace context rides along so the mirror's write joins the job's trace.
+    const trace = activeTracing()?.carrier();
+    const body = trace === undefined ? payload : { ...payload, trace };
     return this.redis.jobstreamPublish(
       this.keys.seq(queue),
       this.keys.events(queue),
       jobId,
       count,
-      JSON.stringify(postgresSafe(payload)),
+      JSON.stringify(postgresSafe(body)),
       floor,
     );
   }

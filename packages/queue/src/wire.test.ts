@@ -20,6 +20,11 @@ describe("parseStreamEntry", () => {
     const decoded = parseStreamEntry(fields(id, "3", payload()));
     expect(decoded).toMatchObject({ ok: true, entry: { jobId: id, seq: 3, snapshot: { status: "completed" } } });
   });
+  it("passes the publishing attempt's trace context beside the entry, and none when it carried none", () => {
+    const trace = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+    expect(parseStreamEntry(fields(id, "3", payload({ trace })))).toMatchObject({ ok: true, trace });
+    expect(parseStreamEntry(fields(id, "3", payload()))).not.toHaveProperty("trace");
+  });
   it("accepts a sequence gap (snapshots carry the whole state)", () => {
     expect(parseStreamEntry(fields(id, "900", payload())).ok).toBe(true);
   });

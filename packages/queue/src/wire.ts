@@ -59,11 +59,13 @@ export const eventPayloadSchema = z.object({
   snapshot: snapshotSchema.nullable(),
   items: z.array(itemSchema),
   timeline: z.array(timelineSchema),
+  /** The publishing attempt's W3C trace context (only when its worker traces). */
+  trace: z.record(z.string(), z.string()).optional(),
 });
 export type EventPayload = z.input<typeof eventPayloadSchema>;
 
 export type DecodedEntry =
-  | { readonly ok: true; readonly entry: MirrorEntry }
+  | { readonly ok: true; readonly entry: MirrorEntry; readonly trace?: Readonly<Record<string, string>> }
   | { readonly ok: false; readonly error: string };
 
 /**
@@ -102,7 +104,7 @@ export function parseStreamEntry(fields: readonly string[]): DecodedEntry {
     items: parsed.data.items,
     timeline: parsed.data.timeline,
   };
-  return { ok: true, entry };
+  return parsed.data.trace === undefined ? { ok: true, entry } : { ok: true, entry, trace: parsed.data.trace };
 }
 
 /** The entry, or null when it is malformed (see `parseStreamEntry` for the reason). */

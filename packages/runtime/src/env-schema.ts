@@ -20,6 +20,13 @@ export const baseEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /**
+   * OpenTelemetry's variable: when set, traces go over OTLP/HTTP (JSON) to `<endpoint>/v1/traces`;
+   * unset (or empty, as OpenTelemetry reads it), no tracing code is loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  /** The `service.name` of this process's spans (default `jobstream-api` or `jobstream-worker`). */
+  OTEL_SERVICE_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
 });
 
 export class EnvError extends Error {

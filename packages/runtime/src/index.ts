@@ -12,3 +12,4 @@ export * from "./roles";
 export * from "./shutdown";
 export * from "./metrics-auth";
 export * from "./webhook-address";
+export * from "./tracing";

@@ -11,3 +11,4 @@ export * from "./system";
 export * from "./tokens";
 export * from "./wait";
 export * from "./readme-examples";
+export * from "./otlp-receiver";

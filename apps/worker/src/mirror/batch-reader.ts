@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
 import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry, type Keys } from "@jobstream/queue";
+import type { TraceCarrier } from "@jobstream/runtime";
 import type { Rejected, SourcedEntry } from "./apply-isolating";
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
@@ -18,6 +19,8 @@ export interface Batch {
   readonly malformed: readonly Rejected[];
   /** Jobs that reached a final status: their sequence counters can go once the batch is committed. */
   readonly finished: readonly { seqKey: string; jobId: string; seq: number }[];
+  /** Trace contexts the entries carried (only from workers that trace): the write's span links them. */
+  readonly traces: readonly TraceCarrier[];
 }
 
 /**
@@ -79,6 +82,7 @@ export class BatchReader {
     const sourced: SourcedEntry[] = [];
     const malformed: Rejected[] = [];
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
+    const traces: TraceCarrier[] = [];
     for (const [key, list] of reply) {
       byStream.set(
         key,
@@ -93,12 +97,13 @@ export class BatchReader {
           continue;
         }
         const entry = decoded.entry;
+        if (decoded.trace !== undefined) traces.push(decoded.trace);
         entries.push(entry);
         sourced.push({ queue, streamId, fields, entry });
         if (entry.snapshot !== null && isFinalStatus(entry.snapshot.status))
           finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
-    return { recovering, byStream, entries, sourced, malformed, finished };
+    return { recovering, byStream, entries, sourced, malformed, finished, traces };
   }
 }

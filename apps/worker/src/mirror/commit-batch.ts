@@ -8,7 +8,7 @@ import {
   scriptPipeline,
   type JobstreamCommands,
 } from "@jobstream/queue";
-import type { Logger } from "@jobstream/runtime";
+import { activeTracing, type Logger } from "@jobstream/runtime";
 import { applyIsolating } from "./apply-isolating";
 import type { Batch } from "./batch-reader";
 
@@ -28,6 +28,16 @@ export interface CommitDeps {
  */
 export async function applyBatch(deps: CommitDeps, batch: Batch): Promise<void> {
   if (batch.sourced.length === 0 && batch.malformed.length === 0) return;
+  const tracing = activeTracing();
+  // One span per batch (it writes many jobs' events at once), linked to each job's attempt.
+  if (tracing === null) await applyEntries(deps, batch);
+  else
+    await tracing.batch("mirror write", batch.traces, { "jobstream.entries": batch.sourced.length }, () =>
+      applyEntries(deps, batch),
+    );
+}
+
+async function applyEntries(deps: CommitDeps, batch: Batch): Promise<void> {
   const refused = await applyIsolating((entries) => applyMirrorBatch(deps.pool, entries), batch.sourced);
   const rejected = [...batch.malformed, ...refused];
   if (rejected.length === 0) return;

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from
 import type { Redis } from "ioredis";
 import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
 import { type EventPublisher, isJobId, keysFor, type Producer, queuedJobDataSchema } from "@jobstream/queue";
-import type { Logger } from "@jobstream/runtime";
+import { activeTracing, type Logger } from "@jobstream/runtime";
 import { findChildOutcomes, isFinalStatus, type ChildOutcome, type Queryable } from "@jobstream/db";
 import { decideChildren } from "./decide-children";
 import { WaitingForChildren } from "./job-error";
@@ -54,6 +54,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const maxAttempts = attemptBase + (job.opts.attempts ?? 1);
     // One queue per type: the queue name is the job's type.
     const logger = deps.logger.child({ jobId, type: job.queueName, attempt, maxAttempts });
+    activeTracing()?.annotate({ "jobstream.job.id": jobId, "jobstream.job.attempt": attempt });
     const kind = data.success ? resolveJobKind(data.data.type, data.data.subtype) : null;
     const reporter = new AttemptReporter(
       deps.publisher,

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Queryable } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor, Producer } from "@jobstream/queue";
-import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import { activeTracing, createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
@@ -70,6 +70,8 @@ export class WorkRole {
         lockDuration: options.lockDurationMs,
         stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
         maxStalledCount: 3,
+        // Each attempt becomes a span in the trace its job carries (see jobSpec); undefined: no tracing.
+        telemetry: activeTracing()?.bullmq,
       });
       // BullMQ reports its own connections' failures here; during an outage that is one per poll.
       worker.on("error", errorListener(options.outages, options.logger, "worker error", { queue: type }));
