@@ -8,11 +8,14 @@ import { GroupPage } from "./pages/group-page";
 import { JobDetail } from "./pages/job-detail";
 import { JobsPage } from "./pages/jobs-page";
 import { SignIn } from "./pages/sign-in";
+import { EnqueuePage } from "./pages/enqueue-page";
+import { QueuesPage } from "./pages/queues-page";
 import { StatsPage } from "./pages/stats-page";
 import { SchedulesPage } from "./pages/schedules-page";
 import { WebhookPage } from "./pages/webhook-page";
 import { WebhooksPage } from "./pages/webhooks-page";
 import { Link, useRoute, type Route } from "./router";
+import { roleAccess } from "./role-access";
 import { loadSignedIn, signIn, signOut, type SignedIn } from "./session";
 
 /** `linkToken`: the token of a sign-in link (`#token=`), signed in the same way as a pasted one. */
@@ -102,6 +105,8 @@ const TITLES: Record<Route["page"], string> = {
   schedules: "Schedules",
   webhooks: "Webhooks",
   webhook: "Webhook",
+  queues: "Queues",
+  enqueue: "Enqueue",
   "not-found": "Not found",
 };
 
@@ -123,9 +128,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     }
     main.current?.focus();
   }, [where, route.page]);
-  const canSeeStats = session.role !== "member";
-  // Webhooks are managed by org admins (and services, operators): the API refuses members.
-  const canManageWebhooks = session.role !== "member";
+  const may = roleAccess(session.role);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -142,17 +145,25 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
           <Link to="/schedules" aria-current={route.page === "schedules" ? "page" : undefined}>
             Schedules
           </Link>
-          {canSeeStats && (
+          <Link to="/enqueue" aria-current={route.page === "enqueue" ? "page" : undefined}>
+            Enqueue
+          </Link>
+          {may.stats && (
             <Link to="/stats" aria-current={route.page === "stats" ? "page" : undefined}>
               Stats
             </Link>
           )}
-          {canManageWebhooks && (
+          {may.queues && (
+            <Link to="/queues" aria-current={route.page === "queues" ? "page" : undefined}>
+              Queues
+            </Link>
+          )}
+          {may.webhooks && (
             <Link to="/webhooks" aria-current={route.page.startsWith("webhook") ? "page" : undefined}>
               Webhooks
             </Link>
           )}
-          {session.role === "operator" && <a href="/admin/queues">Queues (bull-board)</a>}
+          {may.bullBoard && <a href="/admin/queues">bull-board</a>}
           <a href="/docs">API docs</a>
         </nav>
         <ActiveWidget active={active} />
@@ -187,7 +198,11 @@ function Page({ route }: { route: Route }) {
     case "group":
       return <GroupPage key={route.id} id={route.id} />;
     case "stats":
-      return <StatsPage />;
+      return <StatsPage search={route.search} />;
+    case "queues":
+      return <QueuesPage />;
+    case "enqueue":
+      return <EnqueuePage search={route.search} />;
     case "schedules":
       return <SchedulesPage />;
     case "webhooks":

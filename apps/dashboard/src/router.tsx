@@ -7,7 +7,9 @@ export type Route =
   | { readonly page: "jobs"; readonly search: URLSearchParams }
   | { readonly page: "job"; readonly id: string }
   | { readonly page: "group"; readonly id: string }
-  | { readonly page: "stats" }
+  | { readonly page: "stats"; readonly search: URLSearchParams }
+  | { readonly page: "queues" }
+  | { readonly page: "enqueue"; readonly search: URLSearchParams }
   | { readonly page: "schedules" }
   | { readonly page: "webhooks" }
   | { readonly page: "webhook"; readonly id: string }
@@ -26,7 +28,9 @@ export function parseRoute(pathname: string, search: string): Route {
       return { page: "not-found" }; // a malformed %-escape
     }
   }
-  if (path === "/stats") return { page: "stats" };
+  if (path === "/stats") return { page: "stats", search: new URLSearchParams(search) };
+  if (path === "/queues") return { page: "queues" };
+  if (path === "/enqueue") return { page: "enqueue", search: new URLSearchParams(search) };
   if (path === "/schedules") return { page: "schedules" };
   if (path === "/webhooks") return { page: "webhooks" };
   const webhook = /^\/webhooks\/([0-9a-fA-F-]{36})$/.exec(path);

@@ -54,6 +54,8 @@ describe("jobList.matchesFilter", () => {
     expect(jobList.matchesFilter(j, { q: "export" })).toBe(false);
     // Summaries carry no user: a user filter cannot be checked, so live jobs are not added.
     expect(jobList.matchesFilter(j, { userId: "u" })).toBe(false);
+    // Nor metadata.
+    expect(jobList.matchesFilter(j, { metadata: { customer: "acme" } })).toBe(false);
   });
 });
 

@@ -13,6 +13,11 @@ export interface JobsFilter {
   userId?: string;
   /** Search in names (case-insensitive). */
   q?: string;
+  /**
+   * Jobs whose metadata contains this object. Summaries do not carry metadata: with this filter,
+   * jobs that appear live are not added (rows shown still update).
+   */
+  metadata?: Readonly<Record<string, unknown>>;
 }
 
 /** Where jobs that appear after the list loaded go: at the top of `rows`, or into `incoming`. */
@@ -38,7 +43,7 @@ export function matchesFilter(job: JobSummary, filter: JobsFilter): boolean {
   if (filter.parentId !== undefined && job.parentId !== filter.parentId) return false;
   if (filter.scheduleId !== undefined && job.scheduleId !== filter.scheduleId) return false;
   if (filter.q !== undefined && !job.name.toLowerCase().includes(filter.q.toLowerCase())) return false;
-  return filter.userId === undefined;
+  return filter.userId === undefined && filter.metadata === undefined;
 }
 
 /** Newest first, as the API lists: by creation, then id. */

@@ -38,6 +38,13 @@ export interface QueueDepth {
   completed: number;
 }
 
+/** Whether an operator paused a type's queue. */
+export interface QueueState {
+  queue: string;
+  paused: boolean;
+  changedAt: string | null;
+}
+
 export interface FailedJob {
   id: string;
   type: string;

@@ -3,7 +3,7 @@ import { jobStatuses } from "@jobstream/client";
 import { Choices } from "../components/choices";
 
 /** The filters of the jobs list, as the URL's query keeps them. */
-export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId", "scheduleId"] as const;
+export const FILTER_KEYS = ["q", "type", "subtype", "status", "userId", "groupId", "scheduleId", "metadata"] as const;
 export type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 export function filtersFrom(search: URLSearchParams): Filters {
@@ -13,6 +13,18 @@ export function filtersFrom(search: URLSearchParams): Filters {
     if (value !== null && value !== "") filters[key] = value;
   }
   return filters;
+}
+
+/** The metadata filter's text as the JSON object it must be, or undefined. */
+export function metadataObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +45,7 @@ export function JobFilters({
   onOpenJob: (id: string) => void;
 }) {
   const [draft, setDraft] = useState<Filters>(filters);
+  const [metadataError, setMetadataError] = useState(false);
   const id = useId();
   const field = (key: keyof Filters) => ({
     id: `${id}-${key}`,
@@ -66,6 +79,9 @@ export function JobFilters({
       onOpenJob(search.toLowerCase());
       return;
     }
+    const metadata = draft.metadata?.trim() ?? "";
+    setMetadataError(metadata !== "" && metadataObject(metadata) === undefined);
+    if (metadata !== "" && metadataObject(metadata) === undefined) return;
     const cleaned: Filters = {};
     for (const key of FILTER_KEYS) {
       const value = draft[key]?.trim();
@@ -86,6 +102,22 @@ export function JobFilters({
       {choice("status", "Status", jobStatuses)}
       {text("userId", "User id", { spellCheck: false })}
       {text("groupId", "Group")}
+      {text(
+        "metadata",
+        "Metadata contains (JSON)",
+        {
+          spellCheck: false,
+          placeholder: '{"customer": "acme"}',
+          "aria-invalid": metadataError || undefined,
+          "aria-describedby": metadataError ? `${id}-metadata-error` : undefined,
+        },
+        true,
+      )}
+      {metadataError && (
+        <p id={`${id}-metadata-error`} className="field-error wide" role="alert">
+          Metadata must be a JSON object, e.g. {'{"customer": "acme"}'}.
+        </p>
+      )}
       <div className="actions">
         <button type="submit">Apply</button>
         <button type="button" className="secondary" onClick={clear}>

@@ -5,12 +5,17 @@ import { JOB_COLUMNS, jobRow, jobsListView } from "../components/job-rows";
 import { ListShell } from "../components/list-shell";
 import { navigate } from "../router";
 import { useLoad } from "../use-load";
-import { JobFilters, filtersFrom, type Filters } from "./job-filters";
+import { JobFilters, filtersFrom, metadataObject, type Filters } from "./job-filters";
 
 /** The URL's filters as the list asks the API for them (an unknown status is the API's to refuse). */
 function listFilter(filters: Filters): JobsFilter {
-  const { status, ...rest } = filters;
-  return status === undefined ? rest : { ...rest, status: status as JobStatus };
+  const { status, metadata, ...rest } = filters;
+  const contains = metadata === undefined ? undefined : metadataObject(metadata);
+  return {
+    ...rest,
+    ...(status === undefined ? {} : { status: status as JobStatus }),
+    ...(contains === undefined ? {} : { metadata: contains }),
+  };
 }
 
 /** Every job the caller may see, newest first, filtered; rows update live (`useJobs`). */
@@ -39,6 +44,11 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           navigate(`/jobs/${id}`);
         }}
       />
+      {filters.metadata !== undefined && metadataObject(filters.metadata) === undefined && (
+        <p className="error-box" role="alert">
+          The address's metadata filter is not a JSON object; it is left out.
+        </p>
+      )}
       {newJobs > 0 && (
         <button type="button" className="banner" onClick={jobs.showIncoming}>
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show

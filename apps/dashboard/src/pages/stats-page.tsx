@@ -1,4 +1,4 @@
-import type { FailedJob, QueueDepth, QueueStat, TypeStat } from "../api/types";
+import type { FailedJob, QueueDepth, QueueStat, QueueState, TypeStat } from "../api/types";
 import { BarChart } from "../components/bar-chart";
 import { DataTable } from "../components/list-shell";
 import { Empty, LoadStatus } from "../components/states";
@@ -6,15 +6,20 @@ import { useApp } from "../context";
 import { formatDuration, formatPercent, formatTime } from "../format";
 import { Link } from "../router";
 import { useLoad } from "../use-load";
+import { chartRangeFrom } from "./stats-range";
+import { StatsTimeseries } from "./stats-timeseries";
 
 interface Stats {
   types: TypeStat[];
-  queues: { byTypeAndStatus: QueueStat[]; queueDepths: QueueDepth[] | null };
+  queues: { byTypeAndStatus: QueueStat[]; queueDepths: QueueDepth[] | null; queueStates: QueueState[] };
   failed: FailedJob[];
 }
 
-/** The monitoring views as charts (admin and service tokens; members get a clear refusal). */
-export function StatsPage() {
+/**
+ * The monitoring views as charts (admin, operator and service tokens; members get a clear refusal),
+ * with jobs over time for the range in the URL's query.
+ */
+export function StatsPage({ search }: { search: URLSearchParams }) {
   const { api: client } = useApp();
   const { load, reload } = useLoad("stats", async (signal): Promise<Stats> => {
     const [types, queues, failed] = await Promise.all([
@@ -35,6 +40,10 @@ export function StatsPage() {
       </div>
       <LoadStatus load={load} what="stats" onRetry={reload} />
       {load.state === "ready" && <StatsCharts stats={load.data} />}
+      <StatsTimeseries
+        range={chartRangeFrom(search)}
+        types={load.state === "ready" ? load.data.types.map((t) => t.type) : []}
+      />
     </section>
   );
 }
@@ -42,6 +51,7 @@ export function StatsPage() {
 function StatsCharts({ stats }: { stats: Stats }) {
   if (stats.types.length === 0) return <Empty>No jobs in the last 7 days.</Empty>;
   const depths = stats.queues.queueDepths;
+  const paused = new Set(stats.queues.queueStates.filter((q) => q.paused).map((q) => q.queue));
   return (
     <>
       <div className="charts">
@@ -68,7 +78,8 @@ function StatsCharts({ stats }: { stats: Stats }) {
           <BarChart
             title="Queue depth now"
             bars={depths.map((d) => ({
-              label: d.type,
+              // Queues are named after their type; a paused one says so here too.
+              label: paused.has(d.type) ? `${d.type} (paused)` : d.type,
               segments: [
                 { kind: "waiting", value: d.waiting + d.prioritized },
                 { kind: "active", value: d.active },
