@@ -36,7 +36,16 @@ export function TimeChart({
       cursor: { show: false },
       scales: { x: { time: true } },
       axes: [{}, { values: (_u, ticks) => ticks.map(format), size: 70 }],
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false }))],
+      // Points as well as lines: a bucket with data between empty ones (no latency) stays visible.
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 2,
+          points: { show: true, size: 5, fill: s.color },
+        })),
+      ],
     };
     // uPlot reads seconds on a time scale.
     const data: uPlot.AlignedData = [times.map((t) => t / 1000), ...series.map((s) => [...s.values])];

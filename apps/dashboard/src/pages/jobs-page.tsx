@@ -49,6 +49,7 @@ export function JobsPage({ search }: { search: URLSearchParams }) {
           The address's metadata filter is not a JSON object; it is left out.
         </p>
       )}
+      {/* Bulk actions on the current filter (`POST /v1/jobs/bulk` with `listFilter(filters)`) go here. */}
       {newJobs > 0 && (
         <button type="button" className="banner" onClick={jobs.showIncoming}>
           {newJobs} new {newJobs === 1 ? "job" : "jobs"} — show

@@ -10,7 +10,8 @@ import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { BUCKETS, RANGES, timeseriesQuery, type ChartRange } from "./stats-range";
 
-const count = (n: number) => String(Math.round(n));
+/** Jobs are whole: the axis labels only whole ticks (uPlot may place ticks at 0.5). */
+const count = (n: number) => (Number.isInteger(n) ? String(n) : "");
 
 /** The three charts of one answer: throughput, failures, latency. */
 function Charts({ buckets }: { buckets: readonly TimeseriesBucket[] }) {
