@@ -21,20 +21,23 @@ export function TimeFigure({
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
       <TimeChart times={times} series={series} format={format} />
-      <table className="visually-hidden">
-        <TableHead caption={`${title}, per bucket`} columns={["Bucket start", ...series.map((s) => s.label)]} />
-        <tbody>
-          {times.map((t, i) => (
-            <tr key={t}>
-              <th scope="row">{stamp(t)}</th>
-              {series.map((s) => {
-                const value = s.values[i] ?? null;
-                return <td key={s.label}>{value === null ? "—" : format(value)}</td>;
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Hidden by its wrapper: a table ignores the 1px width that hides a block. */}
+      <div className="visually-hidden">
+        <table>
+          <TableHead caption={`${title}, per bucket`} columns={["Bucket start", ...series.map((s) => s.label)]} />
+          <tbody>
+            {times.map((t, i) => (
+              <tr key={t}>
+                <th scope="row">{stamp(t)}</th>
+                {series.map((s) => {
+                  const value = s.values[i] ?? null;
+                  return <td key={s.label}>{value === null ? "—" : format(value)}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
