@@ -1,10 +1,11 @@
 // The operator console: time-series charts with data, queue pause/resume, and links by role.
 import { describe, expect } from "vitest";
+import type { Page } from "playwright-core";
 import { accessibilityViolations, screenshot, unnamedControls } from "./browser";
 import { dashboardTest as it, soon } from "./dashboard-fixture";
 
 /** The figures of a chart's text alternative (its visually hidden table), column by column. */
-async function columnSums(page: import("playwright-core").Page, chart: string): Promise<number[]> {
+async function columnSums(page: Page, chart: string): Promise<number[]> {
   const rows = await page
     .getByRole("figure", { name: chart })
     .locator("table tbody tr")

@@ -1,3 +1,4 @@
+import { Options } from "../components/choices";
 import type { SchemaField } from "./schema-fields";
 
 /** A field's error under it, tied to its control by `aria-describedby`. */
@@ -16,9 +17,12 @@ export function SchemaFieldInput({
   value,
   error,
   idPrefix,
+  label: givenLabel,
   onChange,
 }: {
   field: SchemaField;
+  /** Instead of the property's name (and its notes). */
+  label?: string;
   value: string | boolean;
   error: string | undefined;
   idPrefix: string;
@@ -36,7 +40,8 @@ export function SchemaFieldInput({
   const onText = (event: { target: { value: string } }) => {
     onChange(event.target.value);
   };
-  const label = `${field.name}${field.required ? " (required)" : ""}${field.kind === "json" ? " (JSON)" : ""}`;
+  const label =
+    givenLabel ?? `${field.name}${field.required ? " (required)" : ""}${field.kind === "json" ? " (JSON)" : ""}`;
   if (field.kind === "boolean")
     return (
       <div className="field check">
@@ -57,11 +62,8 @@ export function SchemaFieldInput({
     control = (
       <select {...common} value={text} onChange={onText}>
         {!field.required && <option value="">(default)</option>}
-        {field.options.map((o) => (
-          <option key={o} value={o}>
-            {JSON.stringify(o).slice(1, -1)}
-          </option>
-        ))}
+        {/* Escaped, so a tab delimiter reads \t rather than as blank. */}
+        <Options values={field.options} text={(o) => JSON.stringify(o).slice(1, -1)} />
       </select>
     );
   else if (field.kind === "number")

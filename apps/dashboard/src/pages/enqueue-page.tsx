@@ -2,11 +2,25 @@ import { useId, useMemo, useState, type SyntheticEvent } from "react";
 import { JobstreamError, type JobSubtypeDescription, type JobTypeDescription, type JsonValue } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { queryString } from "../api/client";
+import { Options, SelectField } from "../components/choices";
 import { ErrorBox, LoadStatus } from "../components/states";
 import { FieldError, SchemaFieldInput } from "../forms/schema-field";
-import { fieldsOf, inputFrom, issuesByField, valuesFrom, type FormValues } from "../forms/schema-fields";
+import {
+  fieldsOf,
+  inputFrom,
+  issuesByField,
+  valuesFrom,
+  type FormValues,
+  type SchemaField,
+} from "../forms/schema-fields";
 import { navigate } from "../router";
 import { useLoad } from "../use-load";
+
+/** The job's own fields beside its input: the API's issues name them `name`, `metadata…`. */
+const JOB_FIELDS: readonly { field: SchemaField; label: string }[] = [
+  { field: { name: "name", required: false, kind: "text", long: false }, label: "Name (optional)" },
+  { field: { name: "metadata", required: false, kind: "json" }, label: "Metadata (JSON object, optional)" },
+];
 
 /** The form of one subtype: its input fields (prefilled from an example), a name and metadata. */
 function JobForm({ type, subtype }: { type: string; subtype: JobSubtypeDescription }) {
@@ -60,7 +74,6 @@ function JobForm({ type, subtype }: { type: string; subtype: JobSubtypeDescripti
       setBusy(false);
     }
   };
-  const errorId = (key: string) => `${id}-${key}-error`;
   return (
     <form
       className="enqueue-form"
@@ -90,7 +103,7 @@ function JobForm({ type, subtype }: { type: string; subtype: JobSubtypeDescripti
       )}
       <fieldset>
         <legend>Input</legend>
-        <FieldError id={errorId("@input")} error={errors["@input"]} />
+        <FieldError id={`${id}-input-error`} error={errors["@input"]} />
         {fields.map((field) => (
           <SchemaFieldInput
             key={field.name}
@@ -106,33 +119,19 @@ function JobForm({ type, subtype }: { type: string; subtype: JobSubtypeDescripti
       </fieldset>
       <fieldset>
         <legend>Job</legend>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name (optional)</label>
-          <input
-            id={`${id}-name`}
-            type="text"
-            value={name}
-            aria-describedby={errors["@name"] === undefined ? undefined : errorId("@name")}
-            onChange={(event) => {
-              setName(event.target.value);
+        {JOB_FIELDS.map(({ field, label }) => (
+          <SchemaFieldInput
+            key={field.name}
+            field={field}
+            label={label}
+            idPrefix={`${id}-job`}
+            value={field.name === "name" ? name : metadata}
+            error={errors[`@${field.name}`]}
+            onChange={(value) => {
+              (field.name === "name" ? setName : setMetadata)(String(value));
             }}
           />
-          <FieldError id={errorId("@name")} error={errors["@name"]} />
-        </div>
-        <div className="field wide">
-          <label htmlFor={`${id}-metadata`}>Metadata (JSON object, optional)</label>
-          <textarea
-            id={`${id}-metadata`}
-            rows={2}
-            spellCheck={false}
-            value={metadata}
-            aria-describedby={errors["@metadata"] === undefined ? undefined : errorId("@metadata")}
-            onChange={(event) => {
-              setMetadata(event.target.value);
-            }}
-          />
-          <FieldError id={errorId("@metadata")} error={errors["@metadata"]} />
-        </div>
+        ))}
       </fieldset>
       {failure !== null && <ErrorBox error={failure} />}
       <button type="submit" disabled={busy}>
@@ -150,38 +149,26 @@ function TypePicker({ types, type, subtype }: { types: readonly JobTypeDescripti
   const chosen = types.find((t) => t.type === type);
   return (
     <div className="filters">
-      <div className="field">
-        <label htmlFor="enqueue-type">Type</label>
-        <select
-          id="enqueue-type"
-          value={type}
-          onChange={(event) => {
-            go({ type: event.target.value });
-          }}
-        >
-          {types.map((t) => (
-            <option key={t.type} value={t.type}>
-              {t.type}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="enqueue-subtype">Subtype</label>
-        <select
-          id="enqueue-subtype"
-          value={subtype}
-          onChange={(event) => {
-            go({ type, subtype: event.target.value });
-          }}
-        >
-          {(chosen?.subtypes ?? []).map((s) => (
-            <option key={s.subtype} value={s.subtype}>
-              {s.subtype}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="enqueue-type"
+        label="Type"
+        value={type}
+        onChange={(value) => {
+          go({ type: value });
+        }}
+      >
+        <Options values={types.map((t) => t.type)} />
+      </SelectField>
+      <SelectField
+        id="enqueue-subtype"
+        label="Subtype"
+        value={subtype}
+        onChange={(value) => {
+          go({ type, subtype: value });
+        }}
+      >
+        <Options values={(chosen?.subtypes ?? []).map((s) => s.subtype)} />
+      </SelectField>
     </div>
   );
 }

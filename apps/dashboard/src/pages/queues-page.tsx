@@ -2,6 +2,7 @@ import type { QueueView } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { ActionButton } from "../components/action-button";
 import { DataTable } from "../components/list-shell";
+import { PageHead } from "../components/page-head";
 import { Empty, LoadStatus } from "../components/states";
 import { useApp } from "../context";
 import { roleAccess } from "../role-access";
@@ -71,12 +72,9 @@ export function QueuesPage() {
   };
   return (
     <section aria-labelledby="queues-heading">
-      <div className="panel-head">
-        <h1 id="queues-heading">Queues</h1>
-        <button type="button" className="secondary" onClick={reload}>
-          Refresh queues
-        </button>
-      </div>
+      <PageHead id="queues-heading" refreshLabel="Refresh queues" onRefresh={reload}>
+        Queues
+      </PageHead>
       <p className="muted">Queues are shared by every org. A paused queue starts no new jobs; running ones finish.</p>
       <LoadStatus load={load} what="queues" onRetry={reload} />
       {load.state === "ready" && load.data.queues.length === 0 && <Empty>No queues.</Empty>}

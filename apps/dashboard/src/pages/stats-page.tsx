@@ -1,6 +1,7 @@
 import type { FailedJob, QueueDepth, QueueStat, QueueState, TypeStat } from "../api/types";
 import { BarChart } from "../components/bar-chart";
 import { DataTable } from "../components/list-shell";
+import { PageHead } from "../components/page-head";
 import { Empty, LoadStatus } from "../components/states";
 import { useApp } from "../context";
 import { formatDuration, formatPercent, formatTime } from "../format";
@@ -32,12 +33,9 @@ export function StatsPage({ search }: { search: URLSearchParams }) {
 
   return (
     <section aria-labelledby="stats-heading">
-      <div className="panel-head">
-        <h1 id="stats-heading">Stats</h1>
-        <button type="button" className="secondary" onClick={reload}>
-          Refresh stats
-        </button>
-      </div>
+      <PageHead id="stats-heading" refreshLabel="Refresh stats" onRefresh={reload}>
+        Stats
+      </PageHead>
       <LoadStatus load={load} what="stats" onRetry={reload} />
       {load.state === "ready" && <StatsCharts stats={load.data} />}
       <StatsTimeseries

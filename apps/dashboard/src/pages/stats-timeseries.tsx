@@ -1,9 +1,10 @@
-import { useMemo, useState, type SyntheticEvent } from "react";
+import { useMemo, useState, type ReactNode, type SyntheticEvent } from "react";
 import type { TimeseriesBucket } from "@jobstream/client";
 import { useJobstreamClient } from "@jobstream/react";
 import { queryString } from "../api/client";
 import { TimeFigure } from "../charts/time-figure";
-import { Choices } from "../components/choices";
+import { Choices, Options, SelectField } from "../components/choices";
+import { PageHead } from "../components/page-head";
 import { Empty, LoadStatus } from "../components/states";
 import { formatDuration } from "../format";
 import { navigate } from "../router";
@@ -71,6 +72,18 @@ function RangeForm({ range, types }: { range: ChartRange; types: readonly string
   const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => {
     setDraft({ ...draft, [key]: event.target.value });
   };
+  const select = (key: keyof typeof draft, label: string, options: ReactNode) => (
+    <SelectField
+      id={`chart-${key}`}
+      label={label}
+      value={draft[key]}
+      onChange={(value) => {
+        setDraft({ ...draft, [key]: value });
+      }}
+    >
+      {options}
+    </SelectField>
+  );
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     navigate(`/stats${queryString({ ...draft, subtype: draft.type === "" ? "" : draft.subtype.trim() })}`, {
@@ -79,32 +92,9 @@ function RangeForm({ range, types }: { range: ChartRange; types: readonly string
   };
   return (
     <form className="filters" aria-label="Chart range" onSubmit={submit}>
-      <div className="field">
-        <label htmlFor="chart-range">Range</label>
-        <select id="chart-range" value={draft.range} onChange={set("range")}>
-          {Object.keys(RANGES).map((r) => (
-            <option key={r} value={r}>
-              last {r}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="chart-bucket">Bucket</label>
-        <select id="chart-bucket" value={draft.bucket} onChange={set("bucket")}>
-          {BUCKETS.map((b) => (
-            <option key={b} value={b}>
-              {b}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="chart-type">Type</label>
-        <select id="chart-type" value={draft.type} onChange={set("type")}>
-          <Choices values={types} anyLabel="every type" />
-        </select>
-      </div>
+      {select("range", "Range", <Options values={Object.keys(RANGES)} text={(r) => `last ${r}`} />)}
+      {select("bucket", "Bucket", <Options values={BUCKETS} />)}
+      {select("type", "Type", <Choices values={types} anyLabel="every type" />)}
       <div className="field">
         <label htmlFor="chart-subtype">Subtype</label>
         <input id="chart-subtype" type="text" value={draft.subtype} onChange={set("subtype")} />
@@ -125,12 +115,9 @@ export function StatsTimeseries({ range, types }: { range: ChartRange; types: re
   );
   return (
     <section aria-labelledby="over-time-heading">
-      <div className="panel-head">
-        <h2 id="over-time-heading">Over time</h2>
-        <button type="button" className="secondary" onClick={reload}>
-          Refresh charts
-        </button>
-      </div>
+      <PageHead id="over-time-heading" level={2} refreshLabel="Refresh charts" onRefresh={reload}>
+        Over time
+      </PageHead>
       <RangeForm key={key} range={range} types={types} />
       <LoadStatus load={load} what="charts" onRetry={reload} />
       {load.state === "ready" && <Charts buckets={load.data.buckets} />}
