@@ -80,6 +80,7 @@ describe("dashboard console", () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Pause queue synthetic" }).click();
     await row.getByText("paused").waitFor();
+    await screenshot(page, "queues-paused-1280");
 
     // Paused: a new job waits in the queue rather than running.
     const waiting = await sys.enqueue(tokens.alice, { type: "synthetic", subtype: "noop", input: {} });

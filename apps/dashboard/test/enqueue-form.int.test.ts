@@ -1,6 +1,6 @@
 // The enqueue form generated from a type's JSON Schema, and saved searches (metadata) in the URL.
 import { describe, expect } from "vitest";
-import { accessibilityViolations, unnamedControls } from "./browser";
+import { accessibilityViolations, screenshot, unnamedControls } from "./browser";
 import { dashboardTest as it, liveAndListed, soon } from "./dashboard-fixture";
 
 describe("dashboard enqueue form", () => {
@@ -34,6 +34,7 @@ describe("dashboard enqueue form", () => {
     const describedBy = await items.getAttribute("aria-describedby");
     expect(await page.locator(`[id="${String(describedBy)}"]`).textContent()).toMatch(/0|small|greater/i);
     expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "enqueue-field-error-1280");
 
     await items.fill("3");
     await page.getByLabel("durationMs", { exact: true }).fill("0");
