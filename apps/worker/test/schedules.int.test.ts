@@ -195,6 +195,31 @@ describe("schedules", () => {
     }
   });
 
+  it("carries on after every housekeeper is killed (SIGKILL): one catch-up run, then a run per tick", async () => {
+    const schedule = await create({ name: "housekeepers killed" });
+    await completedRuns(schedule.id, 1);
+    expect(housekeepers.length).toBeGreaterThan(0);
+    for (const h of housekeepers) h.kill("SIGKILL");
+    await Promise.all(housekeepers.map((h) => h.exited(15_000)));
+    housekeepers = [];
+    const killedAt = Date.now();
+    await pastTime("three ticks with no housekeeper", killedAt + 3500);
+    const restartedAt = Date.now();
+    housekeepers.push(await sys.startWorker("housekeep"));
+    await waitFor(
+      "two regular runs after the restart",
+      async () => (await tickTimes(schedule.id)).filter((t) => t > restartedAt).length >= 2,
+      { timeoutMs: 30_000 },
+    );
+    await patch(schedule.id, { paused: true });
+    await noPendingTick(schedule.id);
+    // The ticks missed while no housekeeper ran became one run, not three.
+    expect((await tickTimes(schedule.id)).filter((t) => t > killedAt && t < restartedAt).length).toBeLessThanOrEqual(1);
+    // Every run, including one whose tick a killed housekeeper held, finishes.
+    const all = await runs(schedule.id);
+    await Promise.all(all.map((r) => sys.waitForStatus(member, r.id, "completed")));
+  });
+
   it("runs the retention sweep as a system schedule, visible to operators only", async () => {
     const operator = await sys.token({ role: "operator" });
     const listed = await sys.request<{ schedules: Schedule[] }>("GET", "/v1/schedules", { token: operator });
