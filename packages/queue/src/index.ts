@@ -14,3 +14,5 @@ export * from "./schedule-ticks";
 export * from "./scheduled-job";
 export * from "./scripts";
 export * from "./wire";
+export * from "./actions/action-conflict";
+export * from "./actions/job-actions";

@@ -8,9 +8,12 @@ import {
   type Db,
   type Job,
 } from "@jobstream/db";
-import { keysFor, retriedMaxAttempts, type EventPublisher, type Producer } from "@jobstream/queue";
+import { retriedMaxAttempts } from "../job-options";
+import { keysFor } from "../keys";
+import type { Producer } from "../producer";
+import type { EventPublisher } from "../publisher";
 import type { Redis } from "@jobstream/runtime";
-import { ApiError } from "../http/errors";
+import { JobActionConflict } from "./action-conflict";
 import { dispatchReopened, failedBecauseOf } from "./flow-actions";
 import { writeTransition } from "./transition";
 
@@ -32,7 +35,7 @@ const CANCEL_FLAG_TTL_S = 86_400;
  * one is asked to stop and its worker records the cancel ("stopping"). The answer is the job's own.
  */
 export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
-  if (isFinalStatus(row.status)) throw new ApiError("conflict", `job is already ${row.status}`);
+  if (isFinalStatus(row.status)) throw new JobActionConflict(`job is already ${row.status}`);
   // The parent first: a child's end must not release it (BullMQ) while the cascade runs.
   const outcome = await cancelOne(deps, row, by);
   for (const id of await findUnfinishedDescendantIds(deps.pool, row.id)) {
@@ -75,7 +78,7 @@ async function cancelOne(deps: ActionDeps, row: Job, by: "api" | "bull-board"): 
  */
 export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<void> {
   if (row.status !== "failed" && row.status !== "cancelled")
-    throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
+    throw new JobActionConflict(`only failed or cancelled jobs can be retried (job is ${row.status})`);
   const chain = [row, ...(await failedBecauseOf(deps.db, row))];
   for (const job of chain) await removeFromRedis(deps, job);
   for (const [i, job] of chain.entries()) await reopen(deps, job, by, i > 0);
@@ -91,7 +94,7 @@ async function removeFromRedis(deps: ActionDeps, row: Job): Promise<void> {
       () => true,
       () => false,
     );
-    if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
+    if (!removed) throw new JobActionConflict("the job's previous run is still stopping; try again shortly");
   }
   await deps.redis.del(keysFor(deps.prefix).cancelFlag(row.id));
 }
