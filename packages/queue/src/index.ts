@@ -16,3 +16,4 @@ export * from "./scripts";
 export * from "./wire";
 export * from "./actions/action-conflict";
 export * from "./actions/job-actions";
+export * from "./actions/delete-job";
