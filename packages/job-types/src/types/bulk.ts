@@ -59,8 +59,10 @@ function action(description: string) {
     input: bulkInput,
     output: bulkOutput,
     item: bulkItem,
+    // One item per batch of the jobs matched at request time (the walk may meet a few more).
+    itemsOf: (input: z.output<typeof bulkInput>) => Math.ceil((input.matched ?? 0) / input.batchSize),
     examples: {
-      input: [example, { ...example, batchSize: 500 }],
+      input: [example, { ...example, matched: 12_000, batchSize: 500 }],
       output: [{ done: 120, skipped: 3, batches: 1 }],
       item: [{ done: 197, skipped: 3, lastId: "00000000-0000-4000-8000-000000000001" }],
       invalidInput: [
