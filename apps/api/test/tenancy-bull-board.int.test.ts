@@ -114,7 +114,7 @@ describe("bull-board", () => {
       `${board}/api/queues`,
       operator,
     );
-    expect(queues.body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
+    expect(queues.body.queues.map((q) => q.name).sort()).toEqual(["bulk", "import", "maintenance", "synthetic"]);
     expect(counts[0]?.n).toBeGreaterThan(0);
   });
 
