@@ -19,8 +19,3 @@ export const bulkBodySchema = z
     message: "an empty filter matches every job: name a filter, or send all: true",
     path: ["filter"],
   });
-
-/** `202` answer: the bulk job's id (read it as any job: progress, items) and how many jobs matched. */
-export const bulkAnswerSchema = z.object({
-  bulk: z.object({ id: z.uuid(), matched: z.number().int().min(0) }),
-});
