@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineJobType, type SubtypeDefinition } from "../define-job-type";
+import { defineJobType, type JobDefaults, type SubtypeDefinition } from "../define-job-type";
 
 const statuses = [
   "pending",
@@ -12,6 +12,20 @@ const statuses = [
   "cancelled",
 ] as const;
 
+/** The job list's filters that are plain values: the same in `GET /v1/jobs`'s query and here. */
+export const jobFilterFields = {
+  type: z.string().min(1).max(100).optional(),
+  subtype: z.string().min(1).max(100).optional(),
+  userId: z.guid().optional(),
+  groupId: z.string().min(1).max(200).optional(),
+  parentId: z.uuid().optional(),
+  /** A schedule's runs. */
+  scheduleId: z.uuid().optional(),
+};
+
+/** System types: enqueued directly only by platform staff and backends (their input may name any org). */
+const SYSTEM_ROLES = ["operator", "service"] as const;
+
 /**
  * The jobs a bulk action applies to: `GET /v1/jobs`'s filters as the API parsed them, with the
  * scope it allowed (`orgId` null: every org) and `createdTo` set no later than the request, so
@@ -23,12 +37,7 @@ const bulkInput = z
     filter: z
       .object({
         statuses: z.array(z.enum(statuses)).optional(),
-        type: z.string().min(1).max(100).optional(),
-        subtype: z.string().min(1).max(100).optional(),
-        userId: z.guid().optional(),
-        groupId: z.string().min(1).max(200).optional(),
-        parentId: z.uuid().optional(),
-        scheduleId: z.uuid().optional(),
+        ...jobFilterFields,
         createdFrom: z.iso.datetime().optional(),
         createdTo: z.iso.datetime(),
         search: z.string().min(1).max(200).optional(),
@@ -74,27 +83,28 @@ function action(description: string) {
   } satisfies SubtypeDefinition;
 }
 
+/** A crash resumes from the saved progress: further attempts only continue the walk. */
+const bulkDefaults = {
+  attempts: 5,
+  backoff: { type: "fixed", delayMs: 1000 },
+  priority: 10,
+  concurrency: 2,
+  timeoutMs: 3_600_000,
+  retentionSeconds: 7 * 86_400,
+} satisfies JobDefaults;
+
 export const bulk = defineJobType({
   type: "bulk",
   description: "Jobstream's bulk actions (POST /v1/jobs/bulk): one action on every job a filter matched.",
-  defaultSubtype: "cancel",
-  // A system type: started through POST /v1/jobs/bulk, which sets the scope; enqueued directly, its
-  // input names any org, so only platform staff and backends may.
-  enqueueRoles: ["operator", "service"],
-  // One item per batch: 10,000 batches of up to 1,000 jobs.
-  limits: { maxItems: 10_000 },
-  defaults: {
-    // A crash resumes from the saved progress: further attempts only continue the walk.
-    attempts: 5,
-    backoff: { type: "fixed", delayMs: 1000 },
-    priority: 10,
-    concurrency: 2,
-    timeoutMs: 3_600_000,
-    retentionSeconds: 7 * 86_400,
-  },
   subtypes: {
     cancel: action("Cancels every unfinished matching job (running ones are asked to stop)."),
     retry: action("Retries every failed or cancelled matching job."),
     delete: action("Deletes every finished (completed, failed, cancelled) matching job."),
   },
+  defaultSubtype: "cancel",
+  // Started through POST /v1/jobs/bulk, which sets the scope from the caller's token.
+  enqueueRoles: SYSTEM_ROLES,
+  // One item per batch: 10,000 batches of up to 1,000 jobs.
+  limits: { maxItems: 10_000 },
+  defaults: bulkDefaults,
 });
