@@ -11,6 +11,7 @@ import { createApiMetrics } from "./http/metrics";
 import { tracedRequests } from "./http/traced-requests";
 import { openApiRouter } from "./openapi/route";
 import { actionsRouter } from "./jobs/actions-route";
+import { bulkRouter } from "./jobs/bulk-route";
 import { enqueueRouter, type EnqueuePolicy } from "./jobs/enqueue-route";
 import { childrenRouter } from "./jobs/children-route";
 import { listRouter } from "./jobs/list-route";
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(queuesRouter(deps));
   app.use(deadLettersRouter(deps));
   app.use(enqueueRouter(deps));
+  app.use(bulkRouter(deps));
   app.use(actionsRouter(deps));
   app.use(groupsRouter(deps));
   app.use(scheduleRouter(deps));

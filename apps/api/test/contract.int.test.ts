@@ -96,6 +96,13 @@ describe("every route answers what the contract says", () => {
     const retry = await call(sys, "POST", "/v1/jobs/{id}/retry", `/v1/jobs/${flaky.id}/retry`, { token: admin });
     expect(retry.status).toBe(202);
     expect(conforms(contract.jobActionAnswerSchema, retry.body).job.id).toBe(flaky.id);
+
+    const bulk = await call(sys, "POST", "/v1/jobs/bulk", "/v1/jobs/bulk", {
+      token: admin,
+      body: { action: "cancel", filter: { createdTo: "2000-01-01T00:00:00Z" } },
+    });
+    expect(bulk.status).toBe(202);
+    expect(conforms(contract.bulkAnswerSchema, bulk.body).bulk.matched).toBe(0);
   });
 
   it("job types, session, stats and health", async ({ sys, started: admin }) => {

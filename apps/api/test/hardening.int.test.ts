@@ -86,7 +86,7 @@ describe("hardening", () => {
     });
     expect(queues.status).toBe(200);
     const body = (await queues.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
+    expect(body.queues.map((q) => q.name).sort()).toEqual(["bulk", "import", "maintenance", "synthetic"]);
   });
 
   it("limits callers without a valid token by address, counting wrong job tokens and refused bearer tokens", async ({

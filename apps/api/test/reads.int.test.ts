@@ -250,7 +250,7 @@ describe("job types and stats", () => {
     }>("GET", "/v1/stats/queues", { token: tokens.admin });
     expect(queues.status).toBe(200);
     expect(queues.body.byTypeAndStatus.length).toBeGreaterThan(0);
-    expect(queues.body.queueDepths).toHaveLength(3);
+    expect(queues.body.queueDepths).toHaveLength(4);
     expect((await sys.request("GET", "/v1/stats/failed", { token: tokens.admin })).status).toBe(200);
     const types = await sys.request<{ types: { type: string; total: number }[] }>("GET", "/v1/stats/types", {
       token: tokens.service,

@@ -114,7 +114,7 @@ describe("bull-board", () => {
       `${board}/api/queues`,
       operator,
     );
-    expect(queues.body.queues.map((q) => q.name).sort()).toEqual(["import", "maintenance", "synthetic"]);
+    expect(queues.body.queues.map((q) => q.name).sort()).toEqual(["bulk", "import", "maintenance", "synthetic"]);
     expect(counts[0]?.n).toBeGreaterThan(0);
   });
 
@@ -222,9 +222,9 @@ describe("bull-board", () => {
     expect((await call("PUT", `${board}/api/queues/synthetic/resume`, operator)).status).toBe(200);
     await sys.waitForStatus(token, queued.id, "completed");
     expect((await call("PUT", `${board}/api/queues/pause`, operator)).status).toBe(200);
-    expect((await states()).map((s) => s.paused)).toEqual([true, true, true]);
+    expect((await states()).map((s) => s.paused)).toEqual([true, true, true, true]);
     expect((await call("PUT", `${board}/api/queues/resume`, operator)).status).toBe(200);
-    expect((await states()).map((s) => s.paused)).toEqual([false, false, false]);
+    expect((await states()).map((s) => s.paused)).toEqual([false, false, false, false]);
     // Admins see the states too (they explain why their jobs wait); members get no stats.
     expect((await call("GET", "/v1/stats/queues", await pair.as("admin"))).status).toBe(200);
     expect((await call("GET", "/v1/stats/queues", await pair.as("member"))).status).toBe(403);

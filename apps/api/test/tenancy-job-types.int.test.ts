@@ -11,8 +11,8 @@ describe("which job types exist for whom", () => {
     ["other member", ["synthetic", "import"], 400],
     ["admin", ["synthetic", "import"], 400],
     ["other org's admin", ["synthetic", "import"], 400],
-    ["operator", ["synthetic", "import", "maintenance"], 202],
-    ["service", ["synthetic", "import", "maintenance"], 202],
+    ["operator", ["synthetic", "import", "maintenance", "bulk"], 202],
+    ["service", ["synthetic", "import", "maintenance", "bulk"], 202],
     ["job token", null, 401],
     ["anonymous", null, 401],
   ];

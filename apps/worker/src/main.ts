@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     ? new WorkRole({
         ...common,
         db: pool,
+        prisma: db,
         concurrency: concurrencyOverrides(env),
         lockDurationMs: env.WORKER_LOCK_MS,
         types: enabledJobTypeNames(env.ENABLE_SYNTHETIC_JOBS),

@@ -2,6 +2,7 @@ import { JobstreamError } from "@jobstream/client";
 import { childrenCommand } from "./commands/children.ts";
 import { enqueueCommand } from "./commands/enqueue.ts";
 import { groupsCommand } from "./commands/groups.ts";
+import { bulkCommand } from "./commands/bulk.ts";
 import { jobActionCommand } from "./commands/job-actions.ts";
 import { listCommand } from "./commands/list.ts";
 import { schedulesCommand } from "./commands/schedules.ts";
@@ -24,6 +25,8 @@ const USAGE = `usage: jobstream <command> [options]
   list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--metadata json] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
+  bulk cancel|retry|delete [filters as for list] [--org uuid] [--all] [--json]
+                                 act on every job the filters match (admins: their org)
   groups <group id> [watch | cancel | retry] [--org uuid] [--json]
                                  counts and progress; watch exits like watch of a job
   types [--json]                 registered job types
@@ -40,6 +43,7 @@ environment: JOBSTREAM_URL (default http://localhost:3000), JOBSTREAM_TOKEN; tok
 const COMMANDS: Readonly<Record<string, (ctx: CommandContext, args: string[]) => number | Promise<number>>> = {
   enqueue: enqueueCommand,
   list: listCommand,
+  bulk: bulkCommand,
   children: childrenCommand,
   groups: groupsCommand,
   types: typesCommand,

@@ -28,6 +28,7 @@ const answerSchemas: Record<string, z.ZodType> = {
   EventList: contract.eventListSchema,
   ActiveJobs: contract.activeJobsSchema,
   EnqueueAnswer: contract.enqueueAnswerSchema,
+  BulkAnswer: contract.bulkAnswerSchema,
   BatchAnswer: contract.batchAnswerSchema,
   JobAnswer: contract.jobAnswerSchema,
   JobTypeList: contract.jobTypeListSchema,

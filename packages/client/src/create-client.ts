@@ -1,6 +1,7 @@
 import type {
   ActiveJobs,
   BatchAnswer,
+  BulkAnswer,
   EnqueueAnswer,
   EventList,
   ItemPage,
@@ -71,6 +72,17 @@ export interface ListFilter {
   cursor?: string;
 }
 
+/** The filters of a bulk action: a list's, without paging. */
+export type BulkFilter = Omit<ListFilter, "limit" | "include" | "cursor">;
+
+/** `ListFilter` as `GET /v1/jobs` (and a bulk action's `filter`) takes it: lists comma-joined, metadata as JSON. */
+function listQueryOf<F extends ListFilter>(filter: F) {
+  const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
+  const include = filter.include?.join(",");
+  const metadata = filter.metadata === undefined ? undefined : JSON.stringify(filter.metadata);
+  return { ...filter, status, include, metadata };
+}
+
 export interface ItemsFilter {
   status?: JobItemStatus;
   limit?: number;
@@ -116,6 +128,16 @@ export interface JobstreamClient {
     cancel(id: string, extras?: RequestExtras): Promise<JobView>;
     /** Runs a failed or cancelled job again. */
     retry(id: string, extras?: RequestExtras): Promise<JobView>;
+    /**
+     * Cancels, retries or deletes every job `filter` matches (admins: their org's; services and
+     * operators: any org's). Runs as a bulk job: follow `bulk.id` with `get` or `watch`. An empty
+     * filter needs `{ all: true }`.
+     */
+    bulk(
+      action: "cancel" | "retry" | "delete",
+      filter: BulkFilter,
+      extras?: RequestExtras & { all?: true },
+    ): Promise<BulkAnswer["bulk"]>;
     /** One page of the job's item outcomes. */
     items(id: string, filter?: ItemsFilter, extras?: RequestExtras): Promise<ItemPage>;
     /** The job's event timeline. */
@@ -164,10 +186,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
     const pages = async function* (): AsyncGenerator<JobPage> {
       let cursor = filter.cursor;
       for (;;) {
-        const status = typeof filter.status === "string" ? filter.status : filter.status?.join(",");
-        const include = filter.include?.join(",");
-        const metadata = filter.metadata === undefined ? undefined : JSON.stringify(filter.metadata);
-        const page = (await read("v1/jobs", { ...filter, status, include, metadata, cursor })) as JobPage;
+        const page = (await read("v1/jobs", { ...listQueryOf(filter), cursor })) as JobPage;
         yield page;
         if (page.nextCursor === null || page.jobs.length === 0) return;
         cursor = page.nextCursor;
@@ -218,6 +237,12 @@ export function createClient(options: ClientOptions): JobstreamClient {
       },
       async retry(id, extras = {}) {
         return ((await act(jobPath(id, "/retry"), extras.signal)) as JobAnswer).job;
+      },
+      async bulk(action, filter, extras = {}) {
+        const body = { action, filter: listQueryOf(filter), ...(extras.all ? { all: true } : {}) };
+        // Not resent after a network error: a second request would start a second bulk job.
+        return ((await send("POST", "v1/jobs/bulk", { body, resend: false, signal: extras.signal })) as BulkAnswer)
+          .bulk;
       },
       async items(id, filter = {}, extras = {}) {
         return (await read(jobPath(id, "/items"), { ...filter }, extras.signal)) as ItemPage;

@@ -1,5 +1,6 @@
 export { createClient } from "./create-client.ts";
 export type {
+  BulkFilter,
   ClientOptions,
   ItemsFilter,
   JobList,

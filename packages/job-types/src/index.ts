@@ -12,3 +12,4 @@ export {
   type CsvRowErrorCode,
 } from "./types/import";
 export { SYNTHETIC_MAX_ITEMS } from "./types/synthetic";
+export { jobFilterFields } from "./types/bulk";

@@ -9,6 +9,9 @@ const kinds = listJobKinds().map((kind) => ({ name: `${kind.type}/${kind.subtype
 describe("job type registry", () => {
   it("has the built-in kinds", () => {
     expect(kinds.map((k) => k.name).sort()).toEqual([
+      "bulk/cancel",
+      "bulk/delete",
+      "bulk/retry",
       "import/csv",
       "maintenance/cleanup",
       "synthetic/gather",
@@ -103,7 +106,7 @@ describe("describeJobTypes", () => {
     expect(Object.keys((work?.inputSchema as { properties: object }).properties)).toEqual(
       expect.arrayContaining(["durationMs", "items", "failItems", "failAttempts", "steps", "output"]),
     );
-    expect(described.flatMap((t) => t.subtypes)).toHaveLength(5);
+    expect(described.flatMap((t) => t.subtypes)).toHaveLength(8);
   });
 });
 
@@ -115,9 +118,9 @@ describe("who sees which type", () => {
     ["member", false, ["import"]],
     ["admin", false, ["import"]],
     ["member", true, ["synthetic", "import"]],
-    ["operator", false, ["import", "maintenance"]],
-    ["service", true, ["synthetic", "import", "maintenance"]],
-    [null, false, ["import", "maintenance"]],
+    ["operator", false, ["import", "maintenance", "bulk"]],
+    ["service", true, ["synthetic", "import", "maintenance", "bulk"]],
+    [null, false, ["import", "maintenance", "bulk"]],
   ] as const)("%s (development types %s) sees %j", (role, developmentTypes, expected) => {
     expect(names(role, developmentTypes)).toEqual(expected);
   });
@@ -136,8 +139,8 @@ describe("who sees which type", () => {
   });
 
   it("runs development types only where enabled", () => {
-    expect(enabledJobTypeNames(false)).toEqual(["import", "maintenance"]);
-    expect(enabledJobTypeNames(true)).toEqual(["synthetic", "import", "maintenance"]);
+    expect(enabledJobTypeNames(false)).toEqual(["import", "maintenance", "bulk"]);
+    expect(enabledJobTypeNames(true)).toEqual(["synthetic", "import", "maintenance", "bulk"]);
   });
 });
 

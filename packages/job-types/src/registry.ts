@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { EnqueueRole, JobTypeDefinition, SubtypeDefinition } from "./define-job-type";
+import { bulk } from "./types/bulk";
 import { importJobType } from "./types/import";
 import { maintenance } from "./types/maintenance";
 import { synthetic } from "./types/synthetic";
@@ -9,6 +10,7 @@ export const jobTypes = {
   synthetic,
   import: importJobType,
   maintenance,
+  bulk,
 } as const;
 
 export type JobRegistry = typeof jobTypes;

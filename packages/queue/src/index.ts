@@ -14,3 +14,6 @@ export * from "./schedule-ticks";
 export * from "./scheduled-job";
 export * from "./scripts";
 export * from "./wire";
+export * from "./actions/action-conflict";
+export * from "./actions/job-actions";
+export * from "./actions/delete-job";

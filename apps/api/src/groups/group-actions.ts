@@ -1,8 +1,6 @@
 import { listGroupJobs, type Job, type JobScope } from "@jobstream/db";
 import { nonFinalJobStatuses, type JobStatusName } from "@jobstream/contract";
-import { announceChanges } from "@jobstream/queue";
-import { ApiError } from "../http/errors";
-import { cancelJob, retryJob, type ActionDeps } from "../jobs/job-actions";
+import { announceChanges, cancelJob, JobActionConflict, retryJob, type ActionDeps } from "@jobstream/queue";
 
 const PAGE = 100;
 
@@ -35,7 +33,7 @@ async function eachJob(
         outcome[await act(row)] += 1;
         touched.push(row.id);
       } catch (error) {
-        if (!(error instanceof ApiError && error.code === "conflict")) throw error;
+        if (!(error instanceof JobActionConflict)) throw error;
       }
     }
     await announceChanges(deps.redis, deps.prefix, touched);

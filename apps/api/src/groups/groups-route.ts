@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { ActionDeps } from "../jobs/job-actions";
+import type { ActionDeps } from "@jobstream/queue";
 import { cancelGroup, retryGroup, type GroupActionOutcome } from "./group-actions";
 import { groupRequestOf, visibleGroup } from "./group-scope";
 

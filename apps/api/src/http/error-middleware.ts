@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { isPostgresUnavailable, isRedisUnavailable, type Logger, type OutageReporter } from "@jobstream/runtime";
+import { JobActionConflict } from "@jobstream/queue";
 import { ApiError, errorBody, type ErrorCode } from "./errors";
 
 interface BodyParserError {
@@ -36,22 +37,24 @@ function fromBodyParser(error: BodyParserError): ApiError | null {
 export function errorMiddleware(logger: Logger, outages: OutageReporter): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     // An outage answers 503 and is logged once by the watch, not once per request.
-    if (!(error instanceof ApiError)) outages.noteError(error);
+    if (!(error instanceof ApiError || error instanceof JobActionConflict)) outages.noteError(error);
     const known =
       error instanceof ApiError
         ? error
-        : isRedisUnavailable(error)
-          ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
-          : isPostgresUnavailable(error)
-            ? new ApiError("unavailable", "the database is unreachable; try again shortly")
-            : isBodyParserError(error)
-              ? fromBodyParser(error)
-              : error instanceof URIError
-                ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
-                  new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [
-                    { path: "", message: "bad percent-encoding" },
-                  ])
-                : null;
+        : error instanceof JobActionConflict
+          ? new ApiError("conflict", error.message)
+          : isRedisUnavailable(error)
+            ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
+            : isPostgresUnavailable(error)
+              ? new ApiError("unavailable", "the database is unreachable; try again shortly")
+              : isBodyParserError(error)
+                ? fromBodyParser(error)
+                : error instanceof URIError
+                  ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
+                    new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [
+                      { path: "", message: "bad percent-encoding" },
+                    ])
+                  : null;
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");
       res.end();

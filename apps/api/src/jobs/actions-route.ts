@@ -5,11 +5,11 @@ import { canActOnJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { cancelJob, retryJob, type ActionDeps } from "./job-actions";
+import { cancelJob, retryJob, type ActionDeps } from "@jobstream/queue";
 import { toJobView } from "./job-view";
 import { jobIdParamsSchema } from "./schemas";
 
-export type { ActionDeps } from "./job-actions";
+export type { ActionDeps } from "@jobstream/queue";
 
 export function actionsRouter(deps: ActionDeps): Router {
   const router = Router();

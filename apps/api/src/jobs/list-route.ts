@@ -5,6 +5,7 @@ import { scopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 import { decodeJobCursor, encodeJobCursor } from "./cursor";
 import { toJobSummary, type JobSummary } from "./job-view";
+import { listFilterOf } from "./list-filter";
 import { activeQuerySchema, listQuerySchema } from "./schemas";
 
 /** `GET /v1/jobs` (filters, keyset pages) and `GET /v1/jobs/active` (the "active jobs" widget). */
@@ -14,19 +15,7 @@ export function listRouter(deps: { readonly db: Db; readonly pool: Queryable }):
   router.get("/v1/jobs", async (req, res) => {
     const q = parseOr400(listQuerySchema, req.query);
     const scope = scopeOf(principalOf(req), q.orgId);
-    const filter = {
-      statuses: q.status,
-      type: q.type,
-      subtype: q.subtype,
-      userId: q.userId,
-      groupId: q.groupId,
-      parentId: q.parentId,
-      scheduleId: q.scheduleId,
-      createdFrom: q.createdFrom !== undefined ? new Date(q.createdFrom) : undefined,
-      createdTo: q.createdTo !== undefined ? new Date(q.createdTo) : undefined,
-      search: q.q,
-      metadata: q.metadata,
-    };
+    const filter = listFilterOf(q);
     const after = q.cursor !== undefined ? decodeJobCursor(q.cursor) : undefined;
     const include = new Set(q.include ?? []);
     // Summaries unless the caller names the payload fields: those are read only then (smaller page cap).

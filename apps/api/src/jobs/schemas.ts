@@ -3,7 +3,14 @@ import { groupIdSchema } from "@jobstream/contract";
 import { instantSchema } from "./instant";
 import { metadataFilterSchema } from "./metadata-filter";
 import { jobItemStatuses, jobStatuses } from "@jobstream/db/status";
-import { backoffSchema, jsonValueSchema, MAX_ATTEMPTS_LIMIT, PRIORITY_MAX, PRIORITY_MIN } from "@jobstream/job-types";
+import {
+  backoffSchema,
+  jobFilterFields,
+  jsonValueSchema,
+  MAX_ATTEMPTS_LIMIT,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
+} from "@jobstream/job-types";
 
 const MAX_DELAY_MS = 365 * 86_400_000;
 /** Most jobs one request may create, sub-jobs at any depth included (a batch counts all of its jobs). */
@@ -117,23 +124,21 @@ export const MAX_PAGE_WITH_DATA = 50;
 /** `include=input,output`: the list adds the named (potentially large) fields. */
 const includeList = commaList(["input", "output"]);
 
-export const listQuerySchema = z
-  .object({
-    status: statusList.optional(),
-    type: z.string().min(1).max(100).optional(),
-    subtype: z.string().min(1).max(100).optional(),
-    userId: z.guid().optional(),
-    groupId: z.string().min(1).max(200).optional(),
-    parentId: z.uuid().optional(),
-    /** A schedule's runs. */
-    scheduleId: z.uuid().optional(),
-    orgId: z.guid().optional(),
-    createdFrom: instantSchema().optional(),
-    createdTo: instantSchema().optional(),
-    q: z.string().min(1).max(200).optional().describe("Case-insensitive substring of the job's name"),
-    metadata: metadataFilterSchema
-      .optional()
-      .describe('A URL-encoded JSON object the job\'s metadata must contain, e.g. {"shop":"a"} (JSONB containment)'),
+/** The filters of `GET /v1/jobs`; also the `filter` of `POST /v1/jobs/bulk` (the same object). */
+export const listFilterSchema = z.object({
+  status: statusList.optional(),
+  ...jobFilterFields,
+  orgId: z.guid().optional(),
+  createdFrom: instantSchema().optional(),
+  createdTo: instantSchema().optional(),
+  q: z.string().min(1).max(200).optional().describe("Case-insensitive substring of the job's name"),
+  metadata: metadataFilterSchema
+    .optional()
+    .describe('A URL-encoded JSON object the job\'s metadata must contain, e.g. {"shop":"a"} (JSONB containment)'),
+});
+
+export const listQuerySchema = listFilterSchema
+  .extend({
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().min(1).max(200).optional(),
     include: includeList.optional(),

@@ -3,6 +3,7 @@ import { isJobTypeOpenTo, listJobKinds } from "@jobstream/job-types";
 import {
   activeJobsSchema,
   batchAnswerSchema,
+  bulkAnswerSchema,
   enqueueAnswerSchema,
   eventListSchema,
   itemPageSchema,
@@ -20,6 +21,7 @@ import {
   jobIdParamsSchema,
   listQuerySchema,
 } from "../jobs/schemas";
+import { bulkBodySchema } from "../jobs/bulk-schemas";
 import { bearer, bearerOrJobToken, errors, json, listRoute, readRoute, type ReadOf, sse } from "./route-kit";
 
 /**
@@ -182,6 +184,23 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
       200: json(jobActionAnswerSchema, "Cancelled"),
       202: json(jobActionAnswerSchema, "Cancellation requested from the running worker"),
       ...errors("validation_failed", "unauthorized", "not_found", "conflict", "rate_limited"),
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/jobs/bulk",
+    operationId: "bulkJobs",
+    tags: ["jobs"],
+    summary: "Cancel, retry or delete every job a filter matches",
+    description:
+      "Admins act on their org's jobs, services and operators on any org's (or `filter.orgId`'s); members get 403. " +
+      "The filter is `GET /v1/jobs`'s; jobs created after the request are left alone. An empty filter needs " +
+      "`all: true`. The work runs as a `bulk/<action>` job: read its progress, items and output at `/v1/jobs/{id}`.",
+    security: bearer,
+    request: { body: { content: { "application/json": { schema: bulkBodySchema } } } },
+    responses: {
+      202: json(bulkAnswerSchema, "The bulk job was queued"),
+      ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
     },
   },
   {

@@ -5,7 +5,7 @@ import { announceChanges } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import { cancelJob, retryJob, type ActionDeps } from "../jobs/job-actions";
+import { cancelJob, retryJob, type ActionDeps } from "@jobstream/queue";
 import { setQueuesPaused } from "../queues/queue-controls";
 
 /**

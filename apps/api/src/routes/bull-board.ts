@@ -4,7 +4,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import { Router, type RequestHandler } from "express";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
-import type { ActionDeps } from "../jobs/job-actions";
+import type { ActionDeps } from "@jobstream/queue";
 import { bullBoardGuard } from "./bull-board-guard";
 
 export const BULL_BOARD_PATH = "/admin/queues";

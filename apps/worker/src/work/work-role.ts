@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Queryable } from "@jobstream/db";
+import type pg from "pg";
+import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
 import { EventPublisher, keysFor, Producer } from "@jobstream/queue";
 import { activeTracing, createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
@@ -11,7 +12,9 @@ import { createProcessor } from "./create-processor";
 export interface WorkRoleOptions {
   readonly redisUrl: string;
   readonly prefix: string;
-  readonly db: Queryable;
+  readonly db: pg.Pool;
+  /** The Prisma client the single-job actions (a bulk job's cancel, retry) read rows with. */
+  readonly prisma: Db;
   readonly logger: Logger;
   /**
    * The types this process runs (one BullMQ worker each). Development types are left out unless
@@ -51,9 +54,18 @@ export class WorkRole {
 
   async start(): Promise<void> {
     const { options } = this;
+    const publisher = new EventPublisher(this.connection, options.prefix);
+    const actions = {
+      db: options.prisma,
+      pool: options.db,
+      redis: this.connection,
+      producer: this.producer,
+      publisher,
+      prefix: options.prefix,
+    };
     const processor = createProcessor({
-      handlers: createHandlers({ db: options.db }),
-      publisher: new EventPublisher(this.connection, options.prefix),
+      handlers: createHandlers({ db: options.db, actions }),
+      publisher,
       redis: this.connection,
       prefix: options.prefix,
       logger: options.logger,

@@ -72,3 +72,13 @@ export async function listJobs<WithData extends boolean = false>(
   );
   return { jobs, next };
 }
+
+/** How many jobs the scope and the filter match (a bulk action's `matched`, frozen at request time). */
+export async function countJobs(db: Queryable, scope: JobScope, filter: JobListFilter): Promise<number> {
+  const where = conditionsOf(scope, filter);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM jobs WHERE ${where.filter}`,
+    where.params,
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -49,13 +49,13 @@ export function findJobByIdempotencyKey(db: DbOrTx, orgId: string, idempotencyKe
 }
 
 /** Cancels a job that never reached Redis; false when it is no longer `pending`. */
-export async function cancelPendingJob(db: Db, id: string): Promise<boolean> {
+export async function cancelPendingJob(db: Db, id: string, by = "api"): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.job.updateMany({
       where: { id, status: "pending" },
       data: { status: "cancelled", cancelledAt: new Date(), updatedAt: new Date() },
     });
-    if (count === 1) await tx.jobEvent.create({ data: { jobId: id, type: "cancelled", data: { by: "api" } } });
+    if (count === 1) await tx.jobEvent.create({ data: { jobId: id, type: "cancelled", data: { by } } });
     return count === 1;
   });
 }

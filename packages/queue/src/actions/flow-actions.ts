@@ -1,5 +1,6 @@
 import { findJobById, findJobStates, type Db, type DispatchableJob, type Job } from "@jobstream/db";
-import { loadFlowTrees, type Producer } from "@jobstream/queue";
+import { loadFlowTrees } from "../flow";
+import type { Producer } from "../producer";
 import type pg from "pg";
 
 /** The chain of ancestors that failed because of this job's branch (`child_failed`), nearest first. */

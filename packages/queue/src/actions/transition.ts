@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { applyMirrorBatch, inTransaction, type Job, type JobSnapshot, type TimelineEntry } from "@jobstream/db";
-import type { EventPublisher } from "@jobstream/queue";
+import type { EventPublisher } from "../publisher";
 
 /**
  * Writes an API-side transition (cancel, retry) straight to Postgres, ordered with the worker's

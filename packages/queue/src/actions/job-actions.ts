@@ -8,9 +8,12 @@ import {
   type Db,
   type Job,
 } from "@jobstream/db";
-import { keysFor, retriedMaxAttempts, type EventPublisher, type Producer } from "@jobstream/queue";
+import { retriedMaxAttempts } from "../job-options";
+import { keysFor } from "../keys";
+import type { Producer } from "../producer";
+import type { EventPublisher } from "../publisher";
 import type { Redis } from "@jobstream/runtime";
-import { ApiError } from "../http/errors";
+import { JobActionConflict } from "./action-conflict";
 import { dispatchReopened, failedBecauseOf } from "./flow-actions";
 import { writeTransition } from "./transition";
 
@@ -23,6 +26,9 @@ export interface ActionDeps {
   readonly prefix: string;
 }
 
+/** Who asked, as the job's `cancelled`/`retried` event records it: `bulk:<id>` names a bulk job. */
+export type ActionBy = "api" | "bull-board" | `bulk:${string}`;
+
 /** A cancel request outlives the answer so a worker that picks the job up later still sees it. */
 const CANCEL_FLAG_TTL_S = 86_400;
 
@@ -31,8 +37,8 @@ const CANCEL_FLAG_TTL_S = 86_400;
  * pending, waiting or delayed job is removed and recorded `cancelled` at once ("done"); a running
  * one is asked to stop and its worker records the cancel ("stopping"). The answer is the job's own.
  */
-export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
-  if (isFinalStatus(row.status)) throw new ApiError("conflict", `job is already ${row.status}`);
+export async function cancelJob(deps: ActionDeps, row: Job, by: ActionBy): Promise<"done" | "stopping"> {
+  if (isFinalStatus(row.status)) throw new JobActionConflict(`job is already ${row.status}`);
   // The parent first: a child's end must not release it (BullMQ) while the cascade runs.
   const outcome = await cancelOne(deps, row, by);
   for (const id of await findUnfinishedDescendantIds(deps.pool, row.id)) {
@@ -42,9 +48,9 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: "api" | "bull-bo
   return outcome;
 }
 
-async function cancelOne(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<"done" | "stopping"> {
+async function cancelOne(deps: ActionDeps, row: Job, by: ActionBy): Promise<"done" | "stopping"> {
   const keys = keysFor(deps.prefix);
-  if (row.status === "pending" && (await cancelPendingJob(deps.db, row.id))) {
+  if (row.status === "pending" && (await cancelPendingJob(deps.db, row.id, by))) {
     await deps.redis.set(keys.cancelFlag(row.id), "1", "EX", CANCEL_FLAG_TTL_S).catch(() => undefined);
     return "done";
   }
@@ -73,9 +79,9 @@ async function cancelOne(deps: ActionDeps, row: Job, by: "api" | "bull-board"): 
  * a new attempt budget, then it is added to its queue again. Parents that failed because of it
  * (`child_failed`) reopen with it and wait for it again: retrying a failed child lets its flow go on.
  */
-export async function retryJob(deps: ActionDeps, row: Job, by: "api" | "bull-board"): Promise<void> {
+export async function retryJob(deps: ActionDeps, row: Job, by: ActionBy): Promise<void> {
   if (row.status !== "failed" && row.status !== "cancelled")
-    throw new ApiError("conflict", `only failed or cancelled jobs can be retried (job is ${row.status})`);
+    throw new JobActionConflict(`only failed or cancelled jobs can be retried (job is ${row.status})`);
   const chain = [row, ...(await failedBecauseOf(deps.db, row))];
   for (const job of chain) await removeFromRedis(deps, job);
   for (const [i, job] of chain.entries()) await reopen(deps, job, by, i > 0);
@@ -91,13 +97,13 @@ async function removeFromRedis(deps: ActionDeps, row: Job): Promise<void> {
       () => true,
       () => false,
     );
-    if (!removed) throw new ApiError("conflict", "the job's previous run is still stopping; try again shortly");
+    if (!removed) throw new JobActionConflict("the job's previous run is still stopping; try again shortly");
   }
   await deps.redis.del(keysFor(deps.prefix).cancelFlag(row.id));
 }
 
 /** Reopens a row in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it. */
-async function reopen(deps: ActionDeps, row: Job, by: "api" | "bull-board", parent: boolean): Promise<void> {
+async function reopen(deps: ActionDeps, row: Job, by: ActionBy, parent: boolean): Promise<void> {
   const maxAttempts = retriedMaxAttempts(row);
   // A cancelled job retried before its runAt keeps its schedule, as BullMQ will (jobSpec delays it).
   const delayed = row.runAt !== null && row.runAt.getTime() > Date.now();
