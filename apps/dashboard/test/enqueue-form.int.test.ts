@@ -12,8 +12,11 @@ describe("dashboard enqueue form", () => {
     const page = await signedIn(tokens.alice);
     await page.getByRole("link", { name: "Enqueue", exact: true }).click();
     await page.getByRole("heading", { name: "Enqueue a job" }).waitFor();
-    // Members are offered only what they may enqueue: no system type.
-    const types = await page.getByLabel("Type", { exact: true }).locator("option").allTextContents();
+    // Members are offered only what they may enqueue: no system type. The options arrive with
+    // GET /v1/job-types, after the heading: wait for them before reading the list.
+    const typeOptions = page.getByLabel("Type", { exact: true }).locator("option");
+    await typeOptions.filter({ hasText: "synthetic" }).first().waitFor({ state: "attached" });
+    const types = await typeOptions.allTextContents();
     expect(types).toContain("synthetic");
     expect(types).not.toContain("maintenance");
     await page.getByLabel("Type", { exact: true }).selectOption("synthetic");
