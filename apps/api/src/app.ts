@@ -2,7 +2,7 @@ import express, { type Express } from "express";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
-import { activeTracing, type DependencyWatch, type Logger, type Redis } from "@jobstream/runtime";
+import { activeTracing, type DependencyWatch, type Logger, type RedisClient } from "@jobstream/runtime";
 import { authenticate, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
@@ -37,7 +37,7 @@ import { webhooksRouter } from "./webhooks/webhooks-route";
 export interface AppDeps {
   readonly db: Db;
   readonly pool: pg.Pool;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly producer: Producer;
   readonly publisher: EventPublisher;
   readonly logger: Logger;

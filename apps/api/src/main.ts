@@ -11,6 +11,7 @@ import {
   guardProcess,
   onShutdown,
   redisReady,
+  redisTargetOf,
   runMain,
   startTracing,
 } from "@jobstream/runtime";
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: "api", level: env.LOG_LEVEL });
   guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-api" });
+  const redisTarget = redisTargetOf(env);
+  const redis = createRedis({ ...redisTarget, connectionName: "jobstream-api" });
   // Redis or Postgres may be out at any moment, this start included: the watch logs each change
   // once and /readyz says which one is out; requests meanwhile answer 503 (or 202 through the outbox).
   const outages = new DependencyWatch({ redis, postgres: () => checkDbHealth(db), logger });
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
 
   const hub = new ChangeHub({
     db,
-    redisUrl: env.REDIS_URL,
+    redisTarget,
     prefix: env.QUEUE_PREFIX,
     logger,
     tickMs: env.SSE_TICK_MS,

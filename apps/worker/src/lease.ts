@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@jobstream/runtime";
 
 const RENEW = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -21,7 +21,7 @@ export class Lease {
   readonly owner = randomUUID();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     private readonly ttlMs: number,
   ) {}

@@ -10,6 +10,7 @@ import {
   errorListener,
   guardProcess,
   onShutdown,
+  redisTargetOf,
   runMain,
   startTracing,
   type Role,
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   guardProcess(logger);
   const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
-  const redis = createRedis({ url: env.REDIS_URL, connectionName: "jobstream-worker-health" });
+  const redisTarget = redisTargetOf(env);
+  const redis = createRedis({ ...redisTarget, connectionName: "jobstream-worker-health" });
   // Redis and Postgres may be out at any moment, this start included: the watch logs each change
   // once, /readyz says which one is out, and every role waits and carries on.
   const outages = new DependencyWatch({ redis, postgres: () => checkDbHealth(db), logger });
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
     metricsToken: env.METRICS_TOKEN,
   });
   logger.info({ healthPort, host: env.HEALTH_HOST }, "health server listening");
-  const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, outages };
+  const common = { redisTarget, prefix: env.QUEUE_PREFIX, logger, outages };
   const work = roles.includes("work")
     ? new WorkRole({
         ...common,

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
-import { waitFor } from "@jobstream/testing";
+import { keysFor } from "@jobstream/queue";
+import { isCluster } from "@jobstream/runtime";
+import { testRedis, waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 
 const it = systemTest(async (sys) => {
@@ -194,7 +196,9 @@ describe("engine: enqueue → execute → mirror", () => {
 
   it("fails a job whose queued data no longer parses at once, without retries", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 60_000, maxAttempts: 5 });
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    const connection = testRedis(sys.redisUrl);
+    const prefix = keysFor(sys.prefix, isCluster(connection)).bullPrefix("synthetic");
+    const queue = new Queue("synthetic", { connection, prefix });
     try {
       const queued = await queue.getJob(job.id);
       if (!queued) throw new Error("job not in BullMQ");
@@ -203,6 +207,7 @@ describe("engine: enqueue → execute → mirror", () => {
       await queued.promote();
     } finally {
       await queue.close();
+      connection.disconnect();
     }
     const failed = await sys.waitForStatus(member, job.id, "failed");
     expect(failed.error?.code).toBe("invalid_input");

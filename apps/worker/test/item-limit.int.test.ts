@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { decodeStreamEntry, EventPublisher, keysFor } from "@jobstream/queue";
-import { createRedis, redisReady } from "@jobstream/runtime";
+import { createRedis, isCluster, redisReady, type RedisClient } from "@jobstream/runtime";
 import { resourceTest } from "@jobstream/testing/fixtures";
 import { JobError } from "../src/work/job-error";
 import { AttemptReporter } from "../src/work/attempt-reporter";
@@ -18,12 +17,12 @@ const it = resourceTest.extend("redis", { scope: "file" }, async ({ servers }, {
 
 /** Items of one job that reached its queue's event stream (what the mirror would store). */
 async function publishedItems(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   queue: string,
   jobId: string,
 ): Promise<{ refs: string[]; status: string | undefined; code: string | undefined }> {
-  const entries = await redis.xrange(keysFor(prefix).events(queue), "-", "+");
+  const entries = await redis.xrange(keysFor(prefix, isCluster(redis)).events(queue), "-", "+");
   const decoded = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === jobId);
   const last = decoded.at(-1)?.snapshot;
   return {

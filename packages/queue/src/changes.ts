@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import { isCluster, type RedisClient } from "@jobstream/runtime";
 import { keysFor } from "./keys";
 
 /**
@@ -6,10 +6,10 @@ import { keysFor } from "./keys";
  * realtime streams re-read them. Best effort: a lost announcement delays a stream update until
  * the job's next change; the rows stay the truth.
  */
-export async function announceChanges(redis: Redis, prefix: string, jobIds: readonly string[]): Promise<void> {
+export async function announceChanges(redis: RedisClient, prefix: string, jobIds: readonly string[]): Promise<void> {
   if (jobIds.length === 0) return;
   await redis
-    .publish(keysFor(prefix).changesChannel(), JSON.stringify({ ids: [...new Set(jobIds)] }))
+    .publish(keysFor(prefix, isCluster(redis)).changesChannel(), JSON.stringify({ ids: [...new Set(jobIds)] }))
     .catch(() => undefined);
 }
 
@@ -17,7 +17,7 @@ export async function announceChanges(redis: Redis, prefix: string, jobIds: read
  * Announces states the writer holds in full (the API after an enqueue), so streams send exactly
  * that state even if a worker moves the row on before anyone could read it.
  */
-export async function announceStates(redis: Redis, prefix: string, states: readonly unknown[]): Promise<void> {
+export async function announceStates(redis: RedisClient, prefix: string, states: readonly unknown[]): Promise<void> {
   if (states.length === 0) return;
-  await redis.publish(keysFor(prefix).changesChannel(), JSON.stringify({ states })).catch(() => undefined);
+  await redis.publish(keysFor(prefix, isCluster(redis)).changesChannel(), JSON.stringify({ states })).catch(() => undefined);
 }

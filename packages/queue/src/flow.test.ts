@@ -3,6 +3,7 @@ import { defaults } from "../test/job-defaults";
 import { buildFlowTrees, dispatchedStatuses, flowJob, type FlowNode } from "./flow";
 import { jobOptionsFor } from "./job-options";
 import type { JobSpecSource } from "./job-spec";
+import { keysFor } from "./keys";
 
 const NOW = 1_000_000;
 
@@ -64,7 +65,7 @@ describe("flowJob", () => {
   it("takes every node's options from jobSpec; children do not fail or strand their parent in BullMQ", () => {
     const [tree] = buildFlowTrees([row("root", null)], [row("child", "root")]);
     if (!tree) throw new Error("no tree");
-    const flow = flowJob(tree, () => defaults, "jobstream", NOW);
+    const flow = flowJob(tree, () => defaults, keysFor("jobstream", false), NOW);
     expect(flow).toMatchObject({
       queueName: "synthetic",
       name: "work",
@@ -83,9 +84,17 @@ describe("flowJob", () => {
       children: [],
       attachTo: { id: "p", type: "import" },
     };
-    expect(flowJob(node, () => defaults, "pfx", NOW).opts).toMatchObject({
-      parent: { id: "p", queue: "pfx:import" },
-      ignoreDependencyOnFailure: true,
+    expect(flowJob(node, () => defaults, keysFor("pfx", false), NOW)).toMatchObject({
+      prefix: "pfx",
+      opts: { parent: { id: "p", queue: "pfx:import" }, ignoreDependencyOnFailure: true },
+    });
+  });
+
+  it("on a Redis Cluster, names each node's and the parent's queue under their hash-tagged prefix", () => {
+    const node: FlowNode = { job: row("late child", "p"), children: [], attachTo: { id: "p", type: "import" } };
+    expect(flowJob(node, () => defaults, keysFor("pfx", true), NOW)).toMatchObject({
+      prefix: "pfx:{synthetic}",
+      opts: { parent: { id: "p", queue: "pfx:{import}:import" } },
     });
   });
 });

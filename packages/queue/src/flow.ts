@@ -2,6 +2,7 @@ import type { FlowJob } from "bullmq";
 import { findFlowDescendants, type DispatchableJob, type DispatchedStatus, type Queryable } from "@jobstream/db";
 import type { JobDefaults } from "@jobstream/job-types";
 import { jobSpec, type JobSpecSource } from "./job-spec";
+import type { Keys } from "./keys";
 
 /** A job to dispatch and its unfinished sub-jobs: a node with children is added as a BullMQ flow. */
 export interface FlowNode {
@@ -30,22 +31,25 @@ export function dispatchedStatuses(nodes: readonly FlowNode[], at: number): { id
   ]);
 }
 
-/** The BullMQ flow of a node: every job's options from `jobSpec`, children linked by FlowProducer. */
-export function flowJob(
-  node: FlowNode,
-  defaultsOf: (type: string) => JobDefaults,
-  prefix: string,
-  now: number,
-): FlowJob {
+/**
+ * The BullMQ flow of a node: every job's options from `jobSpec`, children linked by FlowProducer,
+ * each node under its own queue's BullMQ prefix (`keys.bullPrefix`). On a Redis Cluster a flow is
+ * one atomic script, so all its jobs must hash to one slot: a flow whose jobs span several queues
+ * fails there with CROSSSLOT (see docs/redis-cluster.md).
+ */
+export function flowJob(node: FlowNode, defaultsOf: (type: string) => JobDefaults, keys: Keys, now: number): FlowJob {
   const spec = jobSpec(node.job, defaultsOf(node.job.type), now);
   const parent =
-    node.attachTo === undefined ? {} : { parent: { id: node.attachTo.id, queue: `${prefix}:${node.attachTo.type}` } };
+    node.attachTo === undefined
+      ? {}
+      : { parent: { id: node.attachTo.id, queue: keys.bullQueueKey(node.attachTo.type) } };
   return {
     name: spec.name,
     queueName: spec.queue,
+    prefix: keys.bullPrefix(spec.queue),
     data: spec.data,
     opts: { ...spec.opts, ...parent },
-    children: node.children.map((child) => flowJob(child, defaultsOf, prefix, now)),
+    children: node.children.map((child) => flowJob(child, defaultsOf, keys, now)),
   };
 }
 

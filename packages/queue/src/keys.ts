@@ -1,11 +1,27 @@
 /**
- * Jobstream's own Redis keys live under the BullMQ prefix (so one prefix holds a deployment's
- * whole Redis state) behind a `~` that no queue name can contain.
+ * Every Redis key and channel of a deployment is built here. Jobstream's own keys live under the
+ * BullMQ prefix (so one prefix holds a deployment's whole Redis state) behind a `~` that no queue
+ * name can contain.
+ *
+ * On a Redis Cluster (`clustered`), keys a single command or Lua script touches together must hash
+ * to one slot: each queue gets a hash tag `{<queue>}` — BullMQ's prefix becomes
+ * `<prefix>:{<queue>}` and the queue's event stream and sequence hash carry the same tag — so
+ * queues spread over the masters while each queue's keys stay together. On one server the names
+ * are those of earlier releases (no tags), so existing deployments keep their Redis state.
  */
 export interface Keys {
+  /** Whether keys carry hash tags (Redis Cluster). */
+  readonly clustered: boolean;
+  /**
+   * The `prefix` option of a queue's BullMQ Queue, Worker and flow nodes: the deployment prefix,
+   * plus the queue's hash tag on a cluster (BullMQ's Lua scripts touch many keys of one queue).
+   */
+  bullPrefix(queue: string): string;
+  /** A queue as BullMQ names it in a job's parent key (`<bull prefix>:<queue>`). */
+  bullQueueKey(queue: string): string;
   /** Stream of worker-published job events of one queue; trimmed only after the mirror commits. */
   events(queue: string): string;
-  /** Hash jobId → last sequence number handed out for that job's events. */
+  /** Hash jobId → last sequence number handed out for that job's events (same slot as `events`). */
   seq(queue: string): string;
   /** Pub/sub channel carrying cancel requests to whichever worker holds a job. */
   cancelChannel(): string;
@@ -23,10 +39,24 @@ export interface Keys {
   enqueueItemsQuota(orgId: string): string;
 }
 
-export function keysFor(prefix: string): Keys {
+/**
+ * The slot-group name of what is stored together: a queue, or (for a queue split in shards) a
+ * queue's shard as `<queue>#<shard>`, so each shard can live on its own cluster node.
+ */
+export function slotGroup(queue: string, shard?: number): string {
+  return shard === undefined ? queue : `${queue}#${String(shard)}`;
+}
+
+export function keysFor(prefix: string, clustered: boolean): Keys {
+  // `{name}` on a cluster: Redis hashes only what is inside the first braces.
+  const tagged = (name: string) => (clustered ? `{${name}}` : name);
+  const bullPrefix = (queue: string) => (clustered ? `${prefix}:${tagged(queue)}` : prefix);
   return {
-    events: (queue) => `${prefix}:~events:${queue}`,
-    seq: (queue) => `${prefix}:~seq:${queue}`,
+    clustered,
+    bullPrefix,
+    bullQueueKey: (queue) => `${bullPrefix(queue)}:${queue}`,
+    events: (queue) => `${prefix}:~events:${tagged(queue)}`,
+    seq: (queue) => `${prefix}:~seq:${tagged(queue)}`,
     cancelChannel: () => `${prefix}:~cancel`,
     cancelFlag: (jobId) => `${prefix}:~cancelled:${jobId}`,
     changesChannel: () => `${prefix}:~changes`,

@@ -1,9 +1,9 @@
 import { FlowProducer, Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { activeTracing } from "@jobstream/runtime";
+import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
 import { flowJob, type FlowNode } from "./flow";
 import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
+import { keysFor, type Keys } from "./keys";
 
 /** A type's defaults, for the fields a row does not store (rows of older deploys). */
 function defaultsOf(type: string): JobDefaults {
@@ -15,17 +15,19 @@ function defaultsOf(type: string): JobDefaults {
 export class Producer {
   readonly queues = new Map<string, Queue>();
   private readonly flows: FlowProducer;
+  readonly keys: Keys;
 
   constructor(
-    readonly connection: Redis,
+    readonly connection: RedisClient,
     readonly prefix: string,
     onError: (error: Error, queue: string) => void,
   ) {
+    this.keys = keysFor(prefix, isCluster(connection));
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       // BullMQ's own event stream is not read by Jobstream: keep it short.
       const queue = new Queue(type, {
         connection: this.connection,
-        prefix: this.prefix,
+        prefix: this.keys.bullPrefix(type),
         streams: { events: { maxLen: 1000 } },
         telemetry: activeTracing()?.bullmq,
       });
@@ -34,6 +36,7 @@ export class Producer {
       });
       this.queues.set(type, queue);
     }
+    // Each flow node names its queue's prefix (flowJob); this one is only the default.
     this.flows = new FlowProducer({ connection: this.connection, prefix: this.prefix });
     this.flows.on("error", (error) => {
       onError(error, "flows");
@@ -74,7 +77,7 @@ export class Producer {
     await Promise.all([
       lone.length > 0 ? this.add(lone.map((n) => n.job)) : undefined,
       flows.length > 0
-        ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.prefix, now)))
+        ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now)))
         : undefined,
     ]);
   }

@@ -1,5 +1,4 @@
-import type { Redis } from "ioredis";
-import { activeTracing } from "@jobstream/runtime";
+import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
 import { withScripts } from "./scripts";
@@ -10,9 +9,9 @@ export class EventPublisher {
   private readonly keys: Keys;
   private readonly redis;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.redis = withScripts(redis);
-    this.keys = keysFor(prefix);
+    this.keys = keysFor(prefix, isCluster(redis));
   }
 
   /**

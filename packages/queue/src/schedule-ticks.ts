@@ -1,5 +1,6 @@
 import { Queue, type Job, type RepeatOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import { isCluster, type RedisClient } from "@jobstream/runtime";
+import { keysFor } from "./keys";
 
 /**
  * The queue whose BullMQ job schedulers emit schedule ticks. No job type can be named like this
@@ -62,8 +63,9 @@ export function tickTimeOf(jobId: string | undefined): Date | null {
 export class ScheduleTicks {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string, onError: (error: Error) => void) {
-    this.queue = new Queue(SCHEDULES_QUEUE, { connection, prefix, streams: { events: { maxLen: 1000 } } });
+  constructor(connection: RedisClient, prefix: string, onError: (error: Error) => void) {
+    const bullPrefix = keysFor(prefix, isCluster(connection)).bullPrefix(SCHEDULES_QUEUE);
+    this.queue = new Queue(SCHEDULES_QUEUE, { connection, prefix: bullPrefix, streams: { events: { maxLen: 1000 } } });
     this.queue.on("error", onError);
   }
 

@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { RedisClient } from "@jobstream/runtime";
 
 /**
  * Lua that moves a job's counter (KEYS[1], field ARGV[1]) to at least a floor, then `count` further,
@@ -50,25 +50,15 @@ export interface JobstreamCommands {
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
 }
 
-/** The same commands queued on a pipeline of a connection `withScripts` prepared. */
-export interface JobstreamPipeline extends ChainableCommander {
-  jobstreamForget(seqKey: string, jobId: string, seq: number): this;
-}
-
-const registered = new WeakSet<Redis>();
+const registered = new WeakSet<RedisClient>();
 
 /** Defines the Lua commands on a connection once (ioredis caches them with EVALSHA). */
-export function withScripts(redis: Redis): Redis & JobstreamCommands {
+export function withScripts<R extends RedisClient>(redis: R): R & JobstreamCommands {
   if (!registered.has(redis)) {
     redis.defineCommand("jobstreamPublish", { numberOfKeys: 2, lua: PUBLISH });
     redis.defineCommand("jobstreamReserve", { numberOfKeys: 1, lua: RESERVE });
     redis.defineCommand("jobstreamForget", { numberOfKeys: 1, lua: FORGET });
     registered.add(redis);
   }
-  return redis as Redis & JobstreamCommands;
-}
-
-/** A pipeline that can queue the Lua commands too (ioredis defines them on pipelines at run time). */
-export function scriptPipeline(redis: Redis & JobstreamCommands): JobstreamPipeline {
-  return redis.pipeline() as JobstreamPipeline;
+  return redis as R & JobstreamCommands;
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
+import { isCluster } from "@jobstream/runtime";
+import { deletePrefix, testQueuePrefix, testRedis } from "@jobstream/testing";
 import { decodeStreamEntry, EventPublisher, keysFor } from "../src/index";
 
 const prefix = testQueuePrefix();
-const redis = new Redis(testEnv.redisUrl);
+const redis = testRedis();
 const publisher = new EventPublisher(redis, prefix);
-const keys = keysFor(prefix);
+const keys = keysFor(prefix, isCluster(redis));
 
 afterAll(async () => {
   await deletePrefix(prefix);

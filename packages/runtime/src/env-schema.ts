@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterNodesSchema, EXCLUSIVE_REDIS_VARIABLES } from "./redis-target";
 
 /** Variables every Jobstream process reads; each app's env.ts extends this. */
 export const baseEnvSchema = z.object({
@@ -10,6 +11,8 @@ export const baseEnvSchema = z.object({
     .url()
     .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
     .default("redis://127.0.0.1:6379"),
+  /** `host:port,…` seed nodes of a Redis Cluster: every role runs on it instead of `REDIS_URL`. */
+  REDIS_CLUSTER_NODES: clusterNodesSchema,
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - only")
@@ -36,7 +39,11 @@ export class EnvError extends Error {
 /** Parses the environment or throws an EnvError listing every bad variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.output<S> {
   const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+  const both = EXCLUSIVE_REDIS_VARIABLES.every((name) => (source[name] ?? "") !== "");
+  if (result.success && !both) return result.data;
+  const lines = result.success
+    ? []
+    : result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+  if (both) lines.push(`  ${EXCLUSIVE_REDIS_VARIABLES.join(", ")}: set one of them, not both`);
   throw new EnvError(`invalid environment:\n${lines.join("\n")}`);
 }

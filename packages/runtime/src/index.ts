@@ -8,6 +8,7 @@ export * from "./process-guards";
 export * from "./queue-names";
 export * from "./readiness";
 export * from "./redis";
+export * from "./redis-target";
 export * from "./roles";
 export * from "./shutdown";
 export * from "./metrics-auth";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis";
 import { redisReady } from "./redis";
 
 /** What `/readyz` says about one dependency; the error text behind a `down` goes to the log only. */
@@ -27,7 +27,7 @@ export type PostgresProbe = () => Promise<PostgresHealth>;
 
 /** The checks readiness runs: runtime knows Redis; how Postgres is asked is the caller's. */
 export interface ReadinessChecks {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly postgres: PostgresProbe;
 }
 
@@ -47,7 +47,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-async function checkRedis(redis: Redis, timeoutMs: number): Promise<{ state: DependencyState; error?: string }> {
+async function checkRedis(redis: RedisClient, timeoutMs: number): Promise<{ state: DependencyState; error?: string }> {
   try {
     // A connection still being set up gets a moment instead of an instant "not ready".
     if (redis.status !== "ready") await redisReady(redis, timeoutMs);

@@ -1,9 +1,12 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import type { RedisTarget } from "./redis-target";
 
 export type { Redis } from "ioredis";
 
-export interface RedisConnectionOptions {
-  readonly url: string;
+/** A connection to one Redis server or to a Redis Cluster: every Jobstream command works on both. */
+export type RedisClient = Redis | Cluster;
+
+export type RedisConnectionOptions = RedisTarget & {
   /**
    * Producers and health checks fail fast when Redis is down; BullMQ workers must instead wait
    * for it (`maxRetriesPerRequest: null`, BullMQ's production guide).
@@ -11,23 +14,52 @@ export interface RedisConnectionOptions {
    */
   readonly purpose?: "producer" | "worker";
   readonly connectionName?: string;
+};
+
+const reconnect = (times: number) => Math.min(times * 200, 2000);
+
+export function createRedis(options: RedisConnectionOptions): RedisClient {
+  const waits = options.purpose === "worker";
+  const common: RedisOptions = { connectionName: options.connectionName, lazyConnect: false };
+  const purpose: RedisOptions = waits
+    ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
+    : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+  if ("url" in options) return new Redis(options.url, { ...common, ...purpose, retryStrategy: reconnect });
+  return new Cluster([...options.clusterNodes], clusterOptions(waits, { ...common, ...purpose }));
 }
 
-export function createRedis(options: RedisConnectionOptions): Redis {
-  const common: RedisOptions = {
-    connectionName: options.connectionName,
-    lazyConnect: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+/**
+ * A master failover (its replica promoted after `cluster-node-timeout`) makes commands to the
+ * dead master fail until the slot map is refreshed: a waiting connection retries them through it
+ * (about 20 s of redirections), a producer gives up after about a second, as it does on one server.
+ */
+function clusterOptions(waits: boolean, redisOptions: RedisOptions): ClusterOptions {
+  return {
+    redisOptions,
+    enableOfflineQueue: waits,
+    clusterRetryStrategy: reconnect,
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 200,
+    maxRedirections: waits ? 100 : 5,
+    slotsRefreshTimeout: 2000,
+    // Every command goes to the master of its slot: replicas lag, and Jobstream reads its own writes.
+    scaleReads: "master",
   };
-  const purpose: RedisOptions =
-    options.purpose === "worker"
-      ? { maxRetriesPerRequest: null, enableOfflineQueue: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
-  return new Redis(options.url, { ...common, ...purpose });
+}
+
+/** True when the client talks to a Redis Cluster (keys then carry hash tags, see `keysFor`). */
+export function isCluster(redis: RedisClient): redis is Cluster {
+  return redis instanceof Cluster;
+}
+
+/** The master nodes to send a per-node command (SCAN, CLIENT LIST) to: the one server, or each master. */
+export function masterNodes(redis: RedisClient): Redis[] {
+  return isCluster(redis) ? redis.nodes("master") : [redis];
 }
 
 /** QUIT when connected (flushes pending replies), else just drop the socket and stop reconnecting. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === "ready") {
     await redis.quit();
   } else {
@@ -39,7 +71,7 @@ export async function closeRedis(redis: Redis): Promise<void> {
  * Resolves once the connection is ready, or after `timeoutMs` (false) — processes that must start
  * while Redis is down use this to avoid a burst of avoidable failures right after start-up.
  */
-export async function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+export async function redisReady(redis: RedisClient, timeoutMs: number): Promise<boolean> {
   if (redis.status === "ready") return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -58,6 +90,7 @@ const REDIS_UNAVAILABLE_TEXT = new RegExp(
   [
     "Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH",
     "enableOfflineQueue|max retries per request|^LOADING",
+    "^CLUSTERDOWN|^TRYAGAIN|Failed to refresh slots cache|Too many Cluster redirections|None of startup nodes",
   ].join("|"),
   "i",
 );

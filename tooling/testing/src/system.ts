@@ -4,7 +4,7 @@ import pg from "pg";
 import { createTestDatabase } from "@jobstream/db/testing";
 import type { TestDatabase } from "./database";
 import { testEnv } from "./env";
-import { deletePrefix, testQueuePrefix } from "./prefix";
+import { clusterNodesFor, deletePrefix, testQueuePrefix } from "./prefix";
 import { startApp, type AppProcess } from "./process";
 import { signToken, type Role } from "./tokens";
 import { waitFor } from "./wait";
@@ -61,7 +61,9 @@ export class System {
   constructor(
     readonly redisUrl: string = testEnv.redisUrl,
     private readonly adminDatabaseUrl: string = testEnv.adminDatabaseUrl,
-  ) {}
+  ) {
+    this.redisClusterNodes = clusterNodesFor(redisUrl);
+  }
 
   async init(): Promise<void> {
     this.database = await createTestDatabase(this.adminDatabaseUrl);
@@ -70,10 +72,17 @@ export class System {
     this.pool.on("error", () => undefined);
   }
 
+  /**
+   * `host:port,…` of the Redis Cluster this system runs on instead of `redisUrl`: the run's
+   * cluster in cluster test runs; a test with a cluster of its own sets it before starting processes.
+   */
+  redisClusterNodes: string | undefined;
+
   env(extra: Record<string, string> = {}): Record<string, string> {
+    const nodes = this.redisClusterNodes;
     return {
       DATABASE_URL: this.database.url,
-      REDIS_URL: this.redisUrl,
+      ...(nodes === undefined ? { REDIS_URL: this.redisUrl } : { REDIS_CLUSTER_NODES: nodes }),
       QUEUE_PREFIX: this.prefix,
       JWT_SECRET: this.secret,
       LOG_LEVEL: "info",

@@ -2,7 +2,7 @@ import cors from "cors";
 import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
-import type { Redis } from "@jobstream/runtime";
+import type { RedisClient } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { ApiError, errorBody } from "./errors";
@@ -44,7 +44,7 @@ export function callerKey(principal: Principal): string {
  * then (the outbox catches up). Job-token callers are counted by address instead
  * ({@link rateLimitByAddress}): a bucket per presented token would give every guess a fresh one.
  */
-export function rateLimitPerToken(redis: Redis, prefix: string, perMinute: number): RequestHandler {
+export function rateLimitPerToken(redis: RedisClient, prefix: string, perMinute: number): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -81,7 +81,7 @@ export interface AddressLimits {
  * budget). The address honours `trust proxy` (`TRUST_PROXY`): behind a proxy configure it, or
  * every caller shares the proxy's address.
  */
-export function addressLimits(redis: Redis, prefix: string, perMinute: number): AddressLimits {
+export function addressLimits(redis: RedisClient, prefix: string, perMinute: number): AddressLimits {
   const common = {
     windowMs: 60_000,
     limit: perMinute,

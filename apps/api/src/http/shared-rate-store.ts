@@ -1,5 +1,5 @@
 import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
-import type { Redis } from "@jobstream/runtime";
+import type { RedisClient } from "@jobstream/runtime";
 
 /**
  * Adds a process's hits to the shared counter of a window and answers the window's total and the
@@ -25,7 +25,7 @@ interface Window {
 }
 
 export interface SharedRateStoreOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   /**
    * How often a process adds the hits it counted locally to the shared counter.
@@ -119,13 +119,12 @@ export class SharedRateStore implements Store {
       }
     }
     if (batch.length === 0) return;
-    const pipeline = this.options.redis.pipeline();
-    for (const [key, window] of batch)
-      pipeline.eval(ADD_HITS, 1, this.options.prefix + key, window.sending, this.windowMs);
-    const replies = await pipeline.exec().catch(() => null);
+    // Sent together without waiting for each other, each on its own key: on a Redis Cluster the
+    // keys live on different nodes, where one pipeline could not carry them.
+    const replies = await Promise.allSettled(batch.map(([key, window]) => this.add(key, window.sending)));
     batch.forEach(([, window], i) => {
-      const reply = replies?.[i];
-      const answer = reply?.[0] === null ? (reply[1] as [number, number]) : null;
+      const reply = replies[i];
+      const answer = reply?.status === "fulfilled" ? reply.value : null;
       if (answer === null)
         window.unsent += window.sending; // Redis did not take them: send again later.
       else window.shared = answer[0];

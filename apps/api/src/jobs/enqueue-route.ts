@@ -31,7 +31,7 @@ export interface EnqueuePolicy extends QuotaLimits {
 export interface EnqueueDeps {
   readonly db: Db;
   readonly pool: Queryable;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly producer: Producer;
   readonly logger: Logger;

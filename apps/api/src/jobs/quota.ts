@@ -1,6 +1,6 @@
 import { countUnfinishedJobs, type Queryable } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
-import type { Logger, Redis } from "@jobstream/runtime";
+import { isCluster, type Logger, type RedisClient } from "@jobstream/runtime";
 import { ApiError } from "../http/errors";
 
 /** Per-org enqueue limits (API env); 0 means unlimited. */
@@ -73,7 +73,7 @@ function exceeded(
  * answer, the rates are not enforced: enqueue keeps working through the outbox.
  */
 export async function admitEnqueue(
-  deps: { readonly pool: Queryable; readonly redis: Redis; readonly prefix: string; readonly logger: Logger },
+  deps: { readonly pool: Queryable; readonly redis: RedisClient; readonly prefix: string; readonly logger: Logger },
   limits: QuotaLimits,
   demands: ReadonlyMap<string, OrgDemand>,
 ): Promise<void> {
@@ -85,7 +85,7 @@ export async function admitEnqueue(
       }
     }
   }
-  const keys = keysFor(deps.prefix);
+  const keys = keysFor(deps.prefix, isCluster(deps.redis));
   const budgets: { limit: RateLimit; value: number; key: (orgId: string) => string; take: (d: OrgDemand) => number }[] =
     [
       {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { findJobsByIds, type Db } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
-import { createRedis, errorListener, type Logger, type OutageReporter, type Redis } from "@jobstream/runtime";
+import { createRedis, errorListener, isCluster, type Logger, type OutageReporter, type RedisClient, type RedisTarget } from "@jobstream/runtime";
 import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
 const announcementSchema = z.object({
@@ -34,7 +34,7 @@ export interface Listener {
  * streams send: `input` and `output` only for jobs someone streams by id, summaries otherwise.
  */
 export class ChangeHub {
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly byJob = new Map<string, Set<Listener>>();
   private readonly everything = new Set<Listener>();
   private pending = new Set<string>();
@@ -45,14 +45,14 @@ export class ChangeHub {
   constructor(
     private readonly deps: {
       readonly db: Db;
-      readonly redisUrl: string;
+      readonly redisTarget: RedisTarget;
       readonly prefix: string;
       readonly logger: Logger;
       readonly tickMs: number;
       readonly outages: OutageReporter;
     },
   ) {
-    this.subscriber = createRedis({ url: deps.redisUrl, purpose: "worker", connectionName: "jobstream-api-changes" });
+    this.subscriber = createRedis({ ...deps.redisTarget, purpose: "worker", connectionName: "jobstream-api-changes" });
     this.subscriber.on("error", errorListener(deps.outages, deps.logger, "redis connection error"));
   }
 
@@ -61,7 +61,7 @@ export class ChangeHub {
    * re-subscribes when it is back.
    */
   start(): void {
-    this.subscriber.subscribe(keysFor(this.deps.prefix).changesChannel()).catch((error: unknown) => {
+    this.subscriber.subscribe(keysFor(this.deps.prefix, isCluster(this.subscriber)).changesChannel()).catch((error: unknown) => {
       this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");
     });
     this.subscriber.on("message", (_channel, message: string) => {

@@ -1,21 +1,26 @@
 import type pg from "pg";
-import type { Redis } from "ioredis";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
 import {
   announceChanges,
   dispatchedStatuses,
   EventPublisher,
-  keysFor,
   loadFlowTrees,
   Producer,
 } from "@jobstream/queue";
-import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import {
+  createRedis,
+  errorListener,
+  type Logger,
+  type OutageReporter,
+  type RedisClient,
+  type RedisTarget,
+} from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { ScheduleKeeper } from "../schedules/schedule-keeper";
 import { reconcile } from "./reconcile";
 
 export interface HousekeeperOptions {
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
@@ -36,7 +41,7 @@ const BATCH = 500;
 
 /** Outbox, reconciler and schedules; only the leader acts, the others stand by (every one runs ticks). */
 export class Housekeeper {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly producer: Producer;
   private readonly publisher: EventPublisher;
   private readonly lease: Lease;
@@ -47,7 +52,7 @@ export class Housekeeper {
   private readonly schedules: ScheduleKeeper;
 
   constructor(private readonly options: HousekeeperOptions) {
-    this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
+    this.redis = createRedis({ ...options.redisTarget, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
       errorListener(options.outages, options.logger, "queue error", { queue })(error);
@@ -55,7 +60,7 @@ export class Housekeeper {
     this.publisher = new EventPublisher(this.redis, options.prefix);
     this.lease = new Lease(
       this.redis,
-      keysFor(options.prefix).housekeeperLeader(),
+      this.producer.keys.housekeeperLeader(),
       Math.max(5000, options.intervalMs * 3),
     );
     this.schedules = new ScheduleKeeper(options);

@@ -1,10 +1,11 @@
-import type { Redis } from "ioredis";
 import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
 import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry, type Keys } from "@jobstream/queue";
-import type { TraceCarrier } from "@jobstream/runtime";
+import type { RedisClient, TraceCarrier } from "@jobstream/runtime";
 import type { Rejected, SourcedEntry } from "./apply-isolating";
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What one read returned, grouped for the apply and the acknowledgement. */
 export interface Batch {
@@ -33,7 +34,7 @@ export class BatchReader {
   private readonly pendingDone = new Set<string>();
 
   constructor(
-    private readonly reader: Redis,
+    private readonly reader: RedisClient,
     private readonly keys: Keys,
     private readonly batchSize: number,
     private readonly blockMs: number,
@@ -49,14 +50,34 @@ export class BatchReader {
     this.pendingDone.clear();
   }
 
-  /** One batch: entries left unacknowledged first, then new ones (waiting up to `blockMs` for them). */
+  /**
+   * One batch: entries left unacknowledged first, then new ones (waiting up to `blockMs` for them).
+   * On one server one command reads every stream. On a Redis Cluster a command's keys must share a
+   * slot, so each stream is read on its own, without blocking (blocking reads to one node would
+   * queue behind each other); when none had anything the read pauses a quarter of `blockMs`.
+   */
   async read(queues: readonly string[]): Promise<Batch> {
     const recovering = queues.filter((q) => !this.pendingDone.has(q));
-    const streams = (recovering.length > 0 ? recovering : queues).map((q) => this.keys.events(q));
-    const ids = streams.map(() => (recovering.length > 0 ? "0" : ">"));
+    const reading = recovering.length > 0 ? recovering : queues;
+    const queueOf = new Map(reading.map((q) => [this.keys.events(q), q]));
+    const groups = this.keys.clustered ? reading.map((q) => [q]) : [reading];
+    const block = recovering.length === 0 && groups.length === 1 ? this.blockMs : undefined;
+    const replies = await Promise.all(groups.map((group) => this.readGroup(group, recovering.length > 0, block)));
+    const reply = replies.flatMap((r) => r ?? []);
+    if (groups.length > 1 && recovering.length === 0 && reply.every(([, list]) => list.length === 0))
+      await sleep(this.blockMs / 4);
+    const batch = this.decode(reply, recovering, queueOf);
+    for (const queue of recovering)
+      if ((batch.byStream.get(this.keys.events(queue)) ?? []).length === 0) this.pendingDone.add(queue);
+    return batch;
+  }
+
+  private async readGroup(queues: readonly string[], pending: boolean, blockMs?: number): Promise<StreamReply> {
+    const streams = queues.map((q) => this.keys.events(q));
+    const ids = streams.map(() => (pending ? "0" : ">"));
     const count = ["COUNT", this.batchSize] as const;
-    const reply = (
-      recovering.length > 0
+    return (
+      blockMs === undefined
         ? await this.reader.xreadgroup("GROUP", MIRROR_GROUP, MIRROR_CONSUMER, ...count, "STREAMS", ...streams, ...ids)
         : await this.reader.xreadgroup(
             "GROUP",
@@ -64,19 +85,19 @@ export class BatchReader {
             MIRROR_CONSUMER,
             ...count,
             "BLOCK",
-            this.blockMs,
+            blockMs,
             "STREAMS",
             ...streams,
             ...ids,
           )
     ) as StreamReply;
-    const batch = this.decode(reply ?? [], recovering);
-    for (const queue of recovering)
-      if ((batch.byStream.get(this.keys.events(queue)) ?? []).length === 0) this.pendingDone.add(queue);
-    return batch;
   }
 
-  private decode(reply: NonNullable<StreamReply>, recovering: readonly string[]): Batch {
+  private decode(
+    reply: NonNullable<StreamReply>,
+    recovering: readonly string[],
+    queueOf: ReadonlyMap<string, string>,
+  ): Batch {
     const byStream = new Map<string, string[]>();
     const entries: MirrorEntry[] = [];
     const sourced: SourcedEntry[] = [];
@@ -88,7 +109,7 @@ export class BatchReader {
         key,
         list.map(([id]) => id),
       );
-      const queue = key.slice(key.lastIndexOf(":") + 1);
+      const queue = queueOf.get(key) ?? key;
       const seqKey = this.keys.seq(queue);
       for (const [streamId, fields] of list) {
         const decoded = parseStreamEntry(fields);

@@ -1,20 +1,13 @@
 import type pg from "pg";
-import type { Redis } from "ioredis";
 import { applyMirrorBatch, recordDeadLetters, type DeadLetter } from "@jobstream/db";
-import {
-  announceChanges,
-  MIRROR_GROUP,
-  postgresSafeText,
-  scriptPipeline,
-  type JobstreamCommands,
-} from "@jobstream/queue";
-import { activeTracing, type Logger } from "@jobstream/runtime";
+import { announceChanges, MIRROR_GROUP, postgresSafeText, type JobstreamCommands } from "@jobstream/queue";
+import { activeTracing, type Logger, type RedisClient } from "@jobstream/runtime";
 import { applyIsolating } from "./apply-isolating";
 import type { Batch } from "./batch-reader";
 
 export interface CommitDeps {
   readonly pool: pg.Pool;
-  readonly redis: Redis & JobstreamCommands;
+  readonly redis: RedisClient & JobstreamCommands;
   readonly prefix: string;
   readonly logger: Logger;
   readonly onBatch?: (info: { entries: number; lagsMs: number[] }) => void;
@@ -65,18 +58,17 @@ async function applyEntries(deps: CommitDeps, batch: Batch): Promise<void> {
  * dies before re-reads them), then tells the API's streams which jobs changed.
  */
 export async function acknowledgeBatch(deps: CommitDeps, batch: Batch, committed: number): Promise<void> {
-  const pipeline = scriptPipeline(deps.redis);
-  let commands = 0;
+  // Sent together without waiting (one pipeline per node in effect), each command on its own key:
+  // on a Redis Cluster a MULTI or pipeline could not span the streams' slots.
+  const commands: Promise<unknown>[] = [];
   for (const [key, list] of batch.byStream) {
     if (list.length === 0) continue;
-    pipeline.xack(key, MIRROR_GROUP, ...list);
-    pipeline.xdel(key, ...list);
-    commands++;
+    commands.push(deps.redis.xack(key, MIRROR_GROUP, ...list), deps.redis.xdel(key, ...list));
   }
   // Finished jobs no longer need their sequence counter (a retry re-seeds it from the row).
-  for (const f of batch.finished) pipeline.jobstreamForget(f.seqKey, f.jobId, f.seq);
-  if (commands === 0 && batch.finished.length === 0) return;
-  await pipeline.exec();
+  for (const f of batch.finished) commands.push(deps.redis.jobstreamForget(f.seqKey, f.jobId, f.seq));
+  if (commands.length === 0) return;
+  await Promise.all(commands);
   await announceChanges(
     deps.redis,
     deps.prefix,

@@ -1,14 +1,21 @@
 import type pg from "pg";
-import type { Redis } from "ioredis";
 import type { DeadLetter } from "@jobstream/db";
 import { keysFor, withScripts } from "@jobstream/queue";
-import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import {
+  createRedis,
+  errorListener,
+  isCluster,
+  type Logger,
+  type OutageReporter,
+  type RedisClient,
+  type RedisTarget,
+} from "@jobstream/runtime";
 import { BatchReader, type Batch } from "./batch-reader";
 import { acknowledgeBatch, applyBatch, type CommitDeps } from "./commit-batch";
 import { StreamLeases } from "./stream-leases";
 
 export interface MirrorRoleOptions {
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
@@ -41,8 +48,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * committed, and the apply is idempotent.
  */
 export class MirrorRole {
-  private readonly redis: Redis;
-  private readonly reader: Redis;
+  private readonly redis: RedisClient;
+  private readonly reader: RedisClient;
   private readonly leases: StreamLeases;
   private readonly batches: BatchReader;
   private readonly commit: CommitDeps;
@@ -50,12 +57,12 @@ export class MirrorRole {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: MirrorRoleOptions) {
-    const keys = keysFor(options.prefix);
     const redis = withScripts(
-      createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror" }),
+      createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-mirror" }),
     );
+    const keys = keysFor(options.prefix, isCluster(redis));
     this.redis = redis;
-    this.reader = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror-read" });
+    this.reader = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-mirror-read" });
     for (const conn of [this.redis, this.reader])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.batches = new BatchReader(this.reader, keys, options.batchSize ?? 2000, options.blockMs ?? 200);

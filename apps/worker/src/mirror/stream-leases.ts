@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import { jobTypes } from "@jobstream/job-types";
 import { MIRROR_GROUP, type Keys } from "@jobstream/queue";
-import type { Logger, OutageReporter } from "@jobstream/runtime";
+import type { Logger, OutageReporter, RedisClient } from "@jobstream/runtime";
 import { Lease } from "../lease";
 
 const LEASE_TTL_MS = 10_000;
@@ -18,7 +17,7 @@ export class StreamLeases {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly logger: Logger,
     private readonly outages: OutageReporter,

@@ -1,8 +1,14 @@
 import type pg from "pg";
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import { Producer, SCHEDULES_QUEUE, ScheduleTicks, type TickData } from "@jobstream/queue";
-import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import {
+  createRedis,
+  errorListener,
+  type Logger,
+  type OutageReporter,
+  type RedisClient,
+  type RedisTarget,
+} from "@jobstream/runtime";
 import { reconcileSchedules } from "./reconcile-schedules";
 import { runTick } from "./run-tick";
 import { ensureSystemSchedules } from "./system-schedules";
@@ -12,7 +18,7 @@ import { closedWithin } from "../close-bound";
 const CLOSE_BOUND_MS = 2000;
 
 export interface ScheduleKeeperOptions {
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly pool: pg.Pool;
   readonly logger: Logger;
@@ -25,7 +31,7 @@ export interface ScheduleKeeperOptions {
  * of them); the leader creates the system schedules and reconciles Redis with Postgres each round.
  */
 export class ScheduleKeeper {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly producer: Producer;
   private readonly ticks: ScheduleTicks;
   private worker: Worker<TickData> | undefined;
@@ -33,7 +39,7 @@ export class ScheduleKeeper {
 
   constructor(private readonly options: ScheduleKeeperOptions) {
     const onError = errorListener(options.outages, options.logger, "redis connection error");
-    this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-ticks" });
+    this.connection = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-ticks" });
     this.connection.on("error", onError);
     this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
       errorListener(options.outages, options.logger, "queue error", { queue })(error);
@@ -49,7 +55,7 @@ export class ScheduleKeeper {
     const deps = { db: options.pool, producer: this.producer, ticks: this.ticks, logger: options.logger };
     this.worker = new Worker<TickData>(SCHEDULES_QUEUE, (job) => runTick(deps, job), {
       connection: this.connection,
-      prefix: options.prefix,
+      prefix: this.producer.keys.bullPrefix(SCHEDULES_QUEUE),
       concurrency: 4,
     });
     this.worker.on("error", errorListener(options.outages, options.logger, "worker error", { queue: SCHEDULES_QUEUE }));

@@ -1,8 +1,7 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from "bullmq";
-import type { Redis } from "ioredis";
 import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
-import { type EventPublisher, isJobId, keysFor, type Producer, queuedJobDataSchema } from "@jobstream/queue";
-import { activeTracing, type Logger } from "@jobstream/runtime";
+import { type EventPublisher, isJobId, type Producer, queuedJobDataSchema } from "@jobstream/queue";
+import { activeTracing, type Logger, type RedisClient } from "@jobstream/runtime";
 import { findChildOutcomes, isFinalStatus, type ChildOutcome, type Queryable } from "@jobstream/db";
 import { decideChildren } from "./decide-children";
 import { WaitingForChildren } from "./job-error";
@@ -16,7 +15,7 @@ import { type AttemptFacts, decideOutcome, type Outcome, type OutcomeOptions, ty
 export interface ProcessorDeps {
   readonly handlers: HandlerMap;
   readonly publisher: EventPublisher;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly logger: Logger;
   /** Fires when the process shuts down and in-flight jobs must be handed back. */
@@ -36,7 +35,7 @@ export interface ProcessorDeps {
  * retry, fail the job for good, or leave it delayed after a hand-back).
  */
 export function createProcessor(deps: ProcessorDeps) {
-  const keys = keysFor(deps.prefix);
+  const keys = deps.producer.keys;
   return async (job: Job, token?: string, bullSignal?: AbortSignal): Promise<unknown> => {
     const jobId = job.id ?? "";
     if (!isJobId(jobId)) {

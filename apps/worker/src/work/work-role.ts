@@ -1,16 +1,23 @@
 import { Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, keysFor, Producer } from "@jobstream/queue";
-import { activeTracing, createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
+import { EventPublisher, Producer } from "@jobstream/queue";
+import {
+  activeTracing,
+  createRedis,
+  errorListener,
+  type Logger,
+  type OutageReporter,
+  type RedisClient,
+  type RedisTarget,
+} from "@jobstream/runtime";
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
 
 export interface WorkRoleOptions {
-  readonly redisUrl: string;
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly db: pg.Pool;
   /** The Prisma client the single-job actions (a bulk job's cancel, retry) read rows with. */
@@ -37,14 +44,14 @@ const CLOSE_EXTRA_MS = 2000;
 export class WorkRole {
   private readonly workers: Worker[] = [];
   private readonly shutdown = new AbortController();
-  private readonly connection: Redis;
-  private readonly subscriber: Redis;
+  private readonly connection: RedisClient;
+  private readonly subscriber: RedisClient;
   /** Adds the sub-jobs handlers create (queues are opened lazily by BullMQ: cheap when unused). */
   private readonly producer: Producer;
 
   constructor(private readonly options: WorkRoleOptions) {
-    this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-work" });
-    this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
+    this.connection = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-work" });
+    this.subscriber = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-cancel" });
     for (const conn of [this.connection, this.subscriber])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
@@ -77,7 +84,7 @@ export class WorkRole {
     for (const type of options.types) {
       const worker = new Worker(type, processor, {
         connection: this.connection,
-        prefix: options.prefix,
+        prefix: this.producer.keys.bullPrefix(type),
         concurrency: options.concurrency[type] ?? jobTypes[type].defaults.concurrency,
         lockDuration: options.lockDurationMs,
         stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
@@ -91,7 +98,7 @@ export class WorkRole {
     }
     // A cancel request reaches every process; the one holding the job aborts its signal. ioredis
     // subscribes again after a reconnect; while Redis is out at start-up this waits for it.
-    await this.subscriber.subscribe(keysFor(options.prefix).cancelChannel());
+    await this.subscriber.subscribe(this.producer.keys.cancelChannel());
     this.subscriber.on("message", (_channel, jobId: string) => {
       for (const worker of this.workers)
         if (worker.cancelJob(jobId, "cancelled")) options.logger.info({ jobId }, "cancelling running job");

@@ -12,7 +12,7 @@ import { retriedMaxAttempts } from "../job-options";
 import { keysFor } from "../keys";
 import type { Producer } from "../producer";
 import type { EventPublisher } from "../publisher";
-import type { Redis } from "@jobstream/runtime";
+import { isCluster, type RedisClient } from "@jobstream/runtime";
 import { JobActionConflict } from "./action-conflict";
 import { dispatchReopened, failedBecauseOf } from "./flow-actions";
 import { writeTransition } from "./transition";
@@ -20,7 +20,7 @@ import { writeTransition } from "./transition";
 export interface ActionDeps {
   readonly db: Db;
   readonly pool: pg.Pool;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly producer: Producer;
   readonly publisher: EventPublisher;
   readonly prefix: string;
@@ -49,7 +49,7 @@ export async function cancelJob(deps: ActionDeps, row: Job, by: ActionBy): Promi
 }
 
 async function cancelOne(deps: ActionDeps, row: Job, by: ActionBy): Promise<"done" | "stopping"> {
-  const keys = keysFor(deps.prefix);
+  const keys = keysFor(deps.prefix, isCluster(deps.redis));
   if (row.status === "pending" && (await cancelPendingJob(deps.db, row.id, by))) {
     await deps.redis.set(keys.cancelFlag(row.id), "1", "EX", CANCEL_FLAG_TTL_S).catch(() => undefined);
     return "done";
@@ -99,7 +99,7 @@ async function removeFromRedis(deps: ActionDeps, row: Job): Promise<void> {
     );
     if (!removed) throw new JobActionConflict("the job's previous run is still stopping; try again shortly");
   }
-  await deps.redis.del(keysFor(deps.prefix).cancelFlag(row.id));
+  await deps.redis.del(keysFor(deps.prefix, isCluster(deps.redis)).cancelFlag(row.id));
 }
 
 /** Reopens a row in Postgres first: if Redis then fails, the reconciler finds the job missing and adds it. */

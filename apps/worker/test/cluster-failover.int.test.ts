@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { keysFor } from "@jobstream/queue";
+import { LocalRedisCluster, System, waitFor, type AppProcess } from "@jobstream/testing";
+import { launchSystem } from "@jobstream/testing/fixtures";
+
+const JOBS = 120;
+const ITEMS = 5;
+
+// A cluster of its own (its master is killed), with a short node timeout so the failover is quick.
+const it = test
+  .extend("cluster", { scope: "file" }, async ({}, { onCleanup }) => {
+    const dir = await mkdtemp(join(tmpdir(), "jobstream-failover-"));
+    const cluster = await LocalRedisCluster.start({ dir, nodeTimeoutMs: 1000 });
+    onCleanup(async () => {
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+    return cluster;
+  })
+  .extend("launched", { scope: "file" }, async ({ cluster }, { onCleanup }) => {
+    const system = new System();
+    system.redisClusterNodes = cluster.nodesText;
+    return launchSystem(system, onCleanup, async (sys) => {
+      await sys.startApi();
+      return [await sys.startWorker("mirror,housekeep"), ...(await sys.startWorkers(2, "work"))];
+    });
+  });
+
+describe("a Redis Cluster master killed mid-run", () => {
+  it("loses no job: each completes once, with its items counted once", async ({ cluster, launched }) => {
+    const { sys, started: workers } = launched;
+    const member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
+    const ids = await sys.enqueueMany(member, JOBS, (i) => ({
+      type: "synthetic",
+      input: { durationMs: 100 + (i % 5) * 100, items: ITEMS },
+    }));
+    await waitFor("a first jobs to complete", async () => ((await sys.countInStatus(ids, "completed")) > 5 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
+    // The master of the synthetic queue's slot holds its BullMQ keys and its event stream.
+    const master = await cluster.masterOf(keysFor(sys.prefix, true).events("synthetic"));
+    const stalledMs = await cluster.failover(master);
+    console.log(`failover: slots without a master for ${String(stalledMs)} ms`);
+
+    await waitFor("every job to complete", async () => ((await sys.countInStatus(ids, "completed")) === JOBS ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    });
+    const processes: AppProcess[] = [...workers, ...(sys.api ? [sys.api] : [])];
+    expect(processes.filter((p) => p.child.exitCode !== null)).toEqual([]);
+
+    const [counts] = await sys.query<{ completions: number; jobs: number; wrong: number }>(
+      `SELECT (SELECT count(*)::int FROM job_events WHERE job_id = ANY($1::uuid[]) AND type = 'completed') AS completions,
+              (SELECT count(DISTINCT job_id)::int FROM job_events
+                WHERE job_id = ANY($1::uuid[]) AND type = 'completed') AS jobs,
+              (SELECT count(*)::int FROM jobs j WHERE j.id = ANY($1::uuid[]) AND (
+                 j.processed_items <> $2 OR j.total_items <> $2 OR j.failed_items <> 0
+                 OR (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.status <> 'pending') <> $2)) AS wrong`,
+      [ids, ITEMS],
+    );
+    expect(counts).toEqual({ completions: JOBS, jobs: JOBS, wrong: 0 });
+  });
+});

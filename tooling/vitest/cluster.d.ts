@@ -1,0 +1,3 @@
+import type { UserConfig } from "vitest/config";
+
+export function vitestClusterConfig(options: { readonly include: string[] }): UserConfig;
