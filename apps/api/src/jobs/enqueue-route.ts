@@ -9,7 +9,7 @@ import {
 } from "@jobstream/db";
 import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
 import { announceStates, enqueueJobs, type EnqueueResult, type Producer } from "@jobstream/queue";
-import type { Logger, Redis } from "@jobstream/runtime";
+import type { Logger, RedisClient } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
