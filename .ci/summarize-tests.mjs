@@ -3,7 +3,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 const files = ["apps", "packages", "tooling"]
   .flatMap((group) =>
-    existsSync(group) ? readdirSync(group).map((name) => `${group}/${name}/test-results/vitest.json`) : [],
+    existsSync(group)
+      ? readdirSync(group).flatMap((name) =>
+          // vitest-cluster.json: the same suites again on a Redis Cluster (`test:cluster`).
+          ["vitest.json", "vitest-cluster.json"].map((report) => `${group}/${name}/test-results/${report}`),
+        )
+      : [],
   )
   .filter((file) => existsSync(file));
 let passed = 0;
@@ -17,7 +22,7 @@ for (const file of files) {
   skipped += report.numPendingTests + report.numTodoTests;
   // `pnpm test` goes on past a failing package (turbo --continue): name each one that failed.
   if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) {
-    const where = file.replace("/test-results/vitest.json", "");
+    const where = file.replace("/test-results/vitest.json", "").replace("/test-results/", " ");
     failing.push(`${where} (${report.numFailedTests} tests, ${report.numFailedTestSuites} files failed)`);
   }
 }

@@ -1,7 +1,7 @@
-import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
 import { DELAYED_JOB_WITH_OPTIONS, waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+import { openQueue } from "./bull-queue";
 
 /** Two `work` processes logging at debug, so a test can tell which one holds a job. */
 const it = systemTest(async (sys) => {
@@ -85,7 +85,7 @@ describe("cancel and retry", () => {
     member,
   }) => {
     const job = await sys.enqueue(member, DELAYED_JOB_WITH_OPTIONS);
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    const { queue, close } = openQueue(sys, "synthetic");
     try {
       const first = await queue.getJob(job.id);
       if (!first) throw new Error("job not in BullMQ");
@@ -107,7 +107,7 @@ describe("cancel and retry", () => {
       expect(againDelay).toBeGreaterThan(0);
       expect(againDelay).toBeLessThanOrEqual(firstDelay ?? 0);
     } finally {
-      await queue.close();
+      await close();
     }
   });
 });

@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
 import { describe, expect } from "vitest";
-import { keysFor } from "@jobstream/queue";
-import { isCluster } from "@jobstream/runtime";
-import { testRedis, waitFor } from "@jobstream/testing";
+import { waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+import { openQueue } from "./bull-queue";
 
 const it = systemTest(async (sys) => {
   await sys.startApi();
@@ -196,9 +194,7 @@ describe("engine: enqueue → execute → mirror", () => {
 
   it("fails a job whose queued data no longer parses at once, without retries", async ({ sys, member }) => {
     const job = await sys.enqueue(member, { type: "synthetic", input: {}, delayMs: 60_000, maxAttempts: 5 });
-    const connection = testRedis(sys.redisUrl);
-    const prefix = keysFor(sys.prefix, isCluster(connection)).bullPrefix("synthetic");
-    const queue = new Queue("synthetic", { connection, prefix });
+    const { queue, close } = openQueue(sys, "synthetic");
     try {
       const queued = await queue.getJob(job.id);
       if (!queued) throw new Error("job not in BullMQ");
@@ -206,8 +202,7 @@ describe("engine: enqueue → execute → mirror", () => {
       await queued.updateData({ type: "synthetic", subtype: "work", input: { items: "many" } });
       await queued.promote();
     } finally {
-      await queue.close();
-      connection.disconnect();
+      await close();
     }
     const failed = await sys.waitForStatus(member, job.id, "failed");
     expect(failed.error?.code).toBe("invalid_input");

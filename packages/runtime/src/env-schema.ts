@@ -7,10 +7,14 @@ export const baseEnvSchema = z.object({
     .url()
     .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
     .default("postgresql://postgres@127.0.0.1:5432/jobstream"),
-  REDIS_URL: z
-    .url()
-    .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
-    .default("redis://127.0.0.1:6379"),
+  /** Empty counts as unset (compose passes `REDIS_URL=` when REDIS_CLUSTER_NODES is used instead). */
+  REDIS_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .url()
+      .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL")
+      .default("redis://127.0.0.1:6379"),
+  ),
   /** `host:port,…` seed nodes of a Redis Cluster: every role runs on it instead of `REDIS_URL`. */
   REDIS_CLUSTER_NODES: clusterNodesSchema,
   QUEUE_PREFIX: z

@@ -3,7 +3,11 @@ import { z } from "zod";
 /** What the launcher itself reads; everything else is passed through to the processes it starts. */
 const launcherEnvSchema = z.object({
   DATABASE_URL: z.url().optional(),
-  REDIS_URL: z.url().optional(),
+  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  /** `host:port,…` of a Redis Cluster the processes run on (passed through; they wait for it). */
+  REDIS_CLUSTER_NODES: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** `local`: start a 3-master + 3-replica Redis Cluster on free ports in a temp dir (`pnpm start:cluster`). */
+  REDIS_CLUSTER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["local"]).optional()),
   JWT_SECRET: z.string().optional(),
   ROLES: z.string().default("all"),
   /** The API's port (read here only to print the development sign-in link). */

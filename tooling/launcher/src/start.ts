@@ -10,7 +10,7 @@ import { devBanner, devSignInToken, waitForApi } from "./dev-banner";
 import { childEnv, loadEnv } from "./env";
 import { dataDir, repoRoot } from "./paths";
 import { answers, ensurePostgres } from "./postgres";
-import { ensureRedis } from "./redis";
+import { ensureRedis, ensureRedisCluster } from "./redis";
 import { Supervisor } from "./supervisor";
 import { waitUntil } from "./wait";
 
@@ -52,7 +52,12 @@ let postgres: Awaited<ReturnType<typeof ensurePostgres>> | undefined;
 let redis: Awaited<ReturnType<typeof ensureRedis>> | undefined;
 try {
   postgres = await ensurePostgres(env.DATABASE_URL, env.EMBEDDED_POSTGRES_PORT);
-  redis = await ensureRedis(env.REDIS_URL);
+  if (env.REDIS_URL !== undefined && (env.REDIS_CLUSTER !== undefined || env.REDIS_CLUSTER_NODES !== undefined))
+    throw new Error("REDIS_URL and REDIS_CLUSTER/REDIS_CLUSTER_NODES: set one of them, not both");
+  redis =
+    env.REDIS_CLUSTER !== undefined || env.REDIS_CLUSTER_NODES !== undefined
+      ? await ensureRedisCluster(env.REDIS_CLUSTER === "local", env.REDIS_CLUSTER_NODES)
+      : await ensureRedis(env.REDIS_URL);
   const url = postgres.url;
   let applied: readonly string[] = [];
   // Postgres may go away between answering and migrating: wait for it again, but a migration that
@@ -109,7 +114,7 @@ if (roles.api && !existsSync(`${repoRoot}apps/dashboard/dist/index.html`)) {
 
 const shared = {
   DATABASE_URL: postgres.url,
-  REDIS_URL: redis.url,
+  ...redis.env,
   JWT_SECRET: jwtSecret,
   ...(devMode && env.ENABLE_SYNTHETIC_JOBS === undefined ? { ENABLE_SYNTHETIC_JOBS: "true" } : {}),
 };
