@@ -41,18 +41,26 @@ describe("a Redis Cluster master killed mid-run", () => {
       type: "synthetic",
       input: { durationMs: 100 + (i % 5) * 100, items: ITEMS },
     }));
-    await waitFor("a first jobs to complete", async () => ((await sys.countInStatus(ids, "completed")) > 5 ? true : undefined), {
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      "a first jobs to complete",
+      async () => ((await sys.countInStatus(ids, "completed")) > 5 ? true : undefined),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     // The master of the synthetic queue's slot holds its BullMQ keys and its event stream.
     const master = await cluster.masterOf(keysFor(sys.prefix, true).events("synthetic"));
     const stalledMs = await cluster.failover(master);
     console.log(`failover: slots without a master for ${String(stalledMs)} ms`);
 
-    await waitFor("every job to complete", async () => ((await sys.countInStatus(ids, "completed")) === JOBS ? true : undefined), {
-      timeoutMs: 120_000,
-      intervalMs: 250,
-    });
+    await waitFor(
+      "every job to complete",
+      async () => ((await sys.countInStatus(ids, "completed")) === JOBS ? true : undefined),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      },
+    );
     const processes: AppProcess[] = [...workers, ...(sys.api ? [sys.api] : [])];
     expect(processes.filter((p) => p.child.exitCode !== null)).toEqual([]);
 

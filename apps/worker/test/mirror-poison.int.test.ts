@@ -152,7 +152,9 @@ describe("a mirror fed malformed entries", () => {
           number,
           ...unknown[],
         ];
-        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix, false).events("synthetic"))) === 0 ? true : undefined;
+        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix, false).events("synthetic"))) === 0
+          ? true
+          : undefined;
       },
       { timeoutMs: 30_000 },
     );

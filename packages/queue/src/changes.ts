@@ -19,5 +19,7 @@ export async function announceChanges(redis: RedisClient, prefix: string, jobIds
  */
 export async function announceStates(redis: RedisClient, prefix: string, states: readonly unknown[]): Promise<void> {
   if (states.length === 0) return;
-  await redis.publish(keysFor(prefix, isCluster(redis)).changesChannel(), JSON.stringify({ states })).catch(() => undefined);
+  await redis
+    .publish(keysFor(prefix, isCluster(redis)).changesChannel(), JSON.stringify({ states }))
+    .catch(() => undefined);
 }

@@ -76,9 +76,7 @@ export class Producer {
     const now = Date.now();
     await Promise.all([
       lone.length > 0 ? this.add(lone.map((n) => n.job)) : undefined,
-      flows.length > 0
-        ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now)))
-        : undefined,
+      flows.length > 0 ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now))) : undefined,
     ]);
   }
 

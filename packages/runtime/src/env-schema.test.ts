@@ -52,9 +52,9 @@ describe("Redis Cluster", () => {
       /REDIS_CLUSTER_NODES: "10.0.0.1" is not host:port/,
     );
     expect(() => parseEnv(baseEnvSchema, { REDIS_CLUSTER_NODES: "h:99999" })).toThrow(/REDIS_CLUSTER_NODES/);
-    expect(() =>
-      parseEnv(baseEnvSchema, { REDIS_URL: "redis://h:6379", REDIS_CLUSTER_NODES: "h:7000" }),
-    ).toThrow(/REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both/);
+    expect(() => parseEnv(baseEnvSchema, { REDIS_URL: "redis://h:6379", REDIS_CLUSTER_NODES: "h:7000" })).toThrow(
+      /REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both/,
+    );
   });
 });
 

@@ -57,5 +57,7 @@ export function redisTargetOf(env: {
 
 /** A cluster target as `REDIS_CLUSTER_NODES` text (to hand to child processes). */
 export function clusterNodesText(nodes: readonly ClusterNode[]): string {
-  return nodes.map((n) => (n.host.includes(":") ? `[${n.host}]:${String(n.port)}` : `${n.host}:${String(n.port)}`)).join(",");
+  return nodes
+    .map((n) => (n.host.includes(":") ? `[${n.host}]:${String(n.port)}` : `${n.host}:${String(n.port)}`))
+    .join(",");
 }

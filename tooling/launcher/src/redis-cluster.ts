@@ -48,7 +48,14 @@ export class LocalRedisCluster {
     try {
       await Promise.all(ports.map((port) => cluster.startNode(port)));
       const addresses = ports.map((p) => `127.0.0.1:${String(p)}`);
-      await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", String(full.replicas), "--cluster-yes"]);
+      await run("redis-cli", [
+        "--cluster",
+        "create",
+        ...addresses,
+        "--cluster-replicas",
+        String(full.replicas),
+        "--cluster-yes",
+      ]);
       await cluster.waitHealthy(30_000);
     } catch (error) {
       await cluster.stop();

@@ -52,7 +52,8 @@ export async function ensureRedis(configured: string | undefined): Promise<Redis
  */
 export async function ensureRedisCluster(local: boolean, nodes: string | undefined): Promise<RedisHandle> {
   if (!local) return { env: { REDIS_CLUSTER_NODES: nodes ?? "" }, stop: () => Promise.resolve() };
-  if (!hasRedisServer()) throw new Error("REDIS_CLUSTER=local needs redis-server and redis-cli (apt-get install redis-server)");
+  if (!hasRedisServer())
+    throw new Error("REDIS_CLUSTER=local needs redis-server and redis-cli (apt-get install redis-server)");
   const dir = await mkdtemp(join(tmpdir(), "jobstream-cluster-"));
   const cluster = await LocalRedisCluster.start({ dir });
   console.log(`launcher: started a local Redis Cluster (3 masters, 3 replicas): ${cluster.nodesText}`);

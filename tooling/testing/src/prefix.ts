@@ -16,10 +16,15 @@ export function clusterNodesFor(url: string): string | undefined {
  * A connection for test code to the Redis the system under test uses: the cluster in cluster
  * runs (see `clusterNodesFor`), else `url`.
  */
-export function testRedis(url = testEnv.redisUrl, options: { maxRetriesPerRequest?: number | null } = {}): Redis | Cluster {
+export function testRedis(
+  url = testEnv.redisUrl,
+  options: { maxRetriesPerRequest?: number | null } = {},
+): Redis | Cluster {
   const nodes = clusterNodesFor(url);
   if (nodes === undefined) return new Redis(url, options);
-  const seeds = nodes.split(",").map((n) => ({ host: n.slice(0, n.lastIndexOf(":")), port: Number(n.slice(n.lastIndexOf(":") + 1)) }));
+  const seeds = nodes
+    .split(",")
+    .map((n) => ({ host: n.slice(0, n.lastIndexOf(":")), port: Number(n.slice(n.lastIndexOf(":") + 1)) }));
   return new Cluster(seeds, { redisOptions: options });
 }
 

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { findJobsByIds, type Db } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
-import { createRedis, errorListener, isCluster, type Logger, type OutageReporter, type RedisClient, type RedisTarget } from "@jobstream/runtime";
+import {
+  createRedis,
+  errorListener,
+  isCluster,
+  type Logger,
+  type OutageReporter,
+  type RedisClient,
+  type RedisTarget,
+} from "@jobstream/runtime";
 import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
 const announcementSchema = z.object({
@@ -61,9 +69,11 @@ export class ChangeHub {
    * re-subscribes when it is back.
    */
   start(): void {
-    this.subscriber.subscribe(keysFor(this.deps.prefix, isCluster(this.subscriber)).changesChannel()).catch((error: unknown) => {
-      this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");
-    });
+    this.subscriber
+      .subscribe(keysFor(this.deps.prefix, isCluster(this.subscriber)).changesChannel())
+      .catch((error: unknown) => {
+        this.deps.logger.warn({ err: (error as Error).message }, "could not subscribe to job changes yet");
+      });
     this.subscriber.on("message", (_channel, message: string) => {
       // No stream open in this process: nothing to deliver, so not even worth parsing (enqueue
       // batches announce a thousand job states at a time).

@@ -1,12 +1,6 @@
 import type pg from "pg";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
-import {
-  announceChanges,
-  dispatchedStatuses,
-  EventPublisher,
-  loadFlowTrees,
-  Producer,
-} from "@jobstream/queue";
+import { announceChanges, dispatchedStatuses, EventPublisher, loadFlowTrees, Producer } from "@jobstream/queue";
 import {
   createRedis,
   errorListener,
@@ -58,11 +52,7 @@ export class Housekeeper {
       errorListener(options.outages, options.logger, "queue error", { queue })(error);
     });
     this.publisher = new EventPublisher(this.redis, options.prefix);
-    this.lease = new Lease(
-      this.redis,
-      this.producer.keys.housekeeperLeader(),
-      Math.max(5000, options.intervalMs * 3),
-    );
+    this.lease = new Lease(this.redis, this.producer.keys.housekeeperLeader(), Math.max(5000, options.intervalMs * 3));
     this.schedules = new ScheduleKeeper(options);
   }
 
