@@ -12,6 +12,7 @@ const ITEMS = 5;
 
 // A cluster of its own (its master is killed), with a short node timeout so the failover is quick.
 const it = test
+  // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
   .extend("cluster", { scope: "file" }, async ({}, { onCleanup }) => {
     const dir = await mkdtemp(join(tmpdir(), "jobstream-failover-"));
     const cluster = await LocalRedisCluster.start({ dir, nodeTimeoutMs: 1000 });

@@ -93,7 +93,11 @@ export class LocalRedisCluster {
   async failover(port: number): Promise<number> {
     const child = this.servers.get(port);
     if (!child) throw new Error(`no node on port ${String(port)}`);
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const exited = new Promise<void>((resolve) =>
+      child.once("exit", () => {
+        resolve();
+      }),
+    );
     const started = Date.now();
     child.kill("SIGKILL");
     await exited;
@@ -209,8 +213,14 @@ function freePort(): Promise<number> {
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    server.once("error", () => {
+      resolve(false);
+    });
+    server.listen(port, "127.0.0.1", () =>
+      server.close(() => {
+        resolve(true);
+      }),
+    );
   });
 }
 

@@ -10,3 +10,8 @@ export const testEnv = {
   /** Children get PATH only, plus what the test passes: no stray configuration leaks in. */
   path: process.env.PATH ?? "",
 };
+
+/** Names a Redis Cluster to the test processes started after this (the cluster global setup). */
+export function shareClusterNodes(nodes: string): void {
+  process.env.TEST_REDIS_CLUSTER_NODES = nodes;
+}
