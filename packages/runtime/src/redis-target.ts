@@ -54,10 +54,3 @@ export function redisTargetOf(env: {
 }): RedisTarget {
   return env.REDIS_CLUSTER_NODES === undefined ? { url: env.REDIS_URL } : { clusterNodes: env.REDIS_CLUSTER_NODES };
 }
-
-/** A cluster target as `REDIS_CLUSTER_NODES` text (to hand to child processes). */
-export function clusterNodesText(nodes: readonly ClusterNode[]): string {
-  return nodes
-    .map((n) => (n.host.includes(":") ? `[${n.host}]:${String(n.port)}` : `${n.host}:${String(n.port)}`))
-    .join(",");
-}

@@ -53,11 +53,6 @@ export function isCluster(redis: RedisClient): redis is Cluster {
   return redis instanceof Cluster;
 }
 
-/** The master nodes to send a per-node command (SCAN, CLIENT LIST) to: the one server, or each master. */
-export function masterNodes(redis: RedisClient): Redis[] {
-  return isCluster(redis) ? redis.nodes("master") : [redis];
-}
-
 /** QUIT when connected (flushes pending replies), else just drop the socket and stop reconnecting. */
 export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === "ready") {
