@@ -9,9 +9,21 @@ const offset = (lsn: string) => `(${lsn} - '0/0'::pg_lsn)::text`;
 /**
  * The primary's WAL insert position: every transaction committed before this call ends at or
  * before it (also with `synchronous_commit = off`, where the written position may still trail).
+ * When the last record ended at a page boundary, the insert position points past the next page's
+ * header (24 bytes; 40 at a segment's start), where no record can end, while a standby that
+ * replayed everything reports the boundary: the header is left out, or an idle primary would look
+ * 24 or 40 bytes ahead of its replicas for good.
  */
 export async function walInsertPosition(db: Queryable): Promise<bigint> {
-  const { rows } = await db.query<{ pos: string }>(`SELECT ${offset("pg_current_wal_insert_lsn()")} AS pos`);
+  const { rows } = await db.query<{ pos: string }>(
+    `WITH w AS (
+       SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn AS pos,
+              (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_segment_size') AS segment,
+              (SELECT setting::numeric FROM pg_settings WHERE name = 'wal_block_size') AS page
+     )
+     SELECT (CASE WHEN pos % segment = 40 THEN pos - 40 WHEN pos % page = 24 THEN pos - 24 ELSE pos END)::text AS pos
+     FROM w`,
+  );
   return BigInt(rows[0]?.pos ?? "0");
 }
 
