@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import pg from "pg";
 import { openSse, waitFor, type System } from "@jobstream/testing";
 import { replicatedSystemTest } from "@jobstream/testing/fixtures";
 
@@ -24,17 +23,6 @@ const it = replicatedSystemTest(async (sys, replica) => {
 const job = { type: "synthetic", subtype: "work", input: {}, delayMs: 3_600_000 };
 type Readyz = { checks: Record<string, string>; replica: { status: string; lagMs: number | null } };
 
-/** Runs `sql` on the replica's own `postgres` database (replay control is per server). */
-async function onReplica(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const listedIds = async (sys: System, token: string, headers: Record<string, string> = {}, base = sys.apiUrl) => {
   const res = await fetch(`${base}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   expect(res.status).toBe(200);
@@ -56,7 +44,7 @@ describe("read replica", () => {
     started,
   }) => {
     await waitForReplica(sys, "ok");
-    await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_pause()");
+    await replica.replay("pause");
     try {
       const res = await fetch(`${sys.apiUrl}/v1/jobs`, {
         method: "POST",
@@ -86,7 +74,7 @@ describe("read replica", () => {
       expect(metrics).toMatch(/jobstream_reads_total\{target="primary",reason="behind"\} [1-9]/);
       expect(metrics).toMatch(/jobstream_replica_up 1/);
     } finally {
-      await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_resume()");
+      await replica.replay("resume");
     }
   });
 
@@ -105,7 +93,7 @@ describe("read replica", () => {
   it("reads the primary while the replica lags beyond REPLICA_MAX_LAG_MS", async ({ sys, replica, started }) => {
     const strict = await sys.startExtraApi({ ...started.readEnv, REPLICA_MAX_LAG_MS: "300" });
     await waitForReplica(sys, "ok", strict.url);
-    await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_pause()");
+    await replica.replay("pause");
     try {
       const { id } = await sys.enqueue(started.writer, job);
       await waitForReplica(sys, "lagging", strict.url);
@@ -114,7 +102,7 @@ describe("read replica", () => {
       expect(ready.body.replica.lagMs).toBeGreaterThan(300);
       expect(await listedIds(sys, started.admin, {}, strict.url)).toContain(id);
     } finally {
-      await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_resume()");
+      await replica.replay("resume");
     }
     await waitForReplica(sys, "ok", strict.url);
   });
@@ -143,13 +131,13 @@ describe("read replica", () => {
     await replica.caughtUp();
     await waitForReplica(sys, "ok");
     // Used again: with replay paused, a new job is missing from the admin's list.
-    await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_pause()");
+    await replica.replay("pause");
     try {
       const { id: after } = await sys.enqueue(started.writer, job);
       expect(await listedIds(sys, started.admin)).not.toContain(after);
       expect(await listedIds(sys, started.writer)).toContain(after);
     } finally {
-      await onReplica(replica.replicaUrl, "SELECT pg_wal_replay_resume()");
+      await replica.replay("resume");
     }
   });
 });

@@ -17,6 +17,11 @@ export interface ReplicatedPostgres {
   replicaUrlOf(url: string): string;
   /** Until the replica has replayed everything the primary has written so far. */
   caughtUp(): Promise<void>;
+  /**
+   * Pauses or resumes WAL replay on the replica: paused, it keeps answering queries with the data
+   * it had, so a test tells its reads from the primary's by what they miss.
+   */
+  replay(what: "pause" | "resume"): Promise<void>;
   /** Stops both servers and deletes their files. */
   stop(): Promise<void>;
 }
@@ -57,6 +62,9 @@ export async function startReplicatedPostgres(): Promise<ReplicatedPostgres> {
           "true",
         { timeoutMs: 30_000, intervalMs: 50 },
       );
+    },
+    replay: async (what) => {
+      await scalar(replica.adminUrl, `SELECT pg_wal_replay_${what}()::text AS v`);
     },
     stop: async () => {
       await replica.destroy();
