@@ -75,20 +75,22 @@ export { describeReadmeExamples } from "./readme-test";
 export function replicatedSystemTest<T = void>(
   start: (sys: System, replicated: ReplicatedPostgres & { readUrl: string }) => Promise<T>,
 ) {
-  return base
-    // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
-    .extend("replicated", { scope: "file" }, async ({}, { onCleanup }) => {
-      const replicated = await startReplicatedPostgres();
-      onCleanup(() => replicated.stop());
-      return replicated;
-    })
-    .extend("launched", { scope: "file", auto: true }, ({ servers, replicated }, { onCleanup }) =>
-      launchSystem(new System(servers.redisUrl, replicated.primaryUrl), onCleanup, async (sys) => {
-        await replicated.caughtUp();
-        return start(sys, { ...replicated, readUrl: replicated.replicaUrlOf(sys.env().DATABASE_URL ?? "") });
-      }),
-    )
-    .extend("sys", { scope: "file" }, ({ launched }) => launched.sys)
-    .extend("started", { scope: "file" }, ({ launched }) => launched.started)
-    .extend("replica", { scope: "file" }, ({ replicated }) => replicated);
+  return (
+    base
+      // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+      .extend("replicated", { scope: "file" }, async ({}, { onCleanup }) => {
+        const replicated = await startReplicatedPostgres();
+        onCleanup(() => replicated.stop());
+        return replicated;
+      })
+      .extend("launched", { scope: "file", auto: true }, ({ servers, replicated }, { onCleanup }) =>
+        launchSystem(new System(servers.redisUrl, replicated.primaryUrl), onCleanup, async (sys) => {
+          await replicated.caughtUp();
+          return start(sys, { ...replicated, readUrl: replicated.replicaUrlOf(sys.env().DATABASE_URL ?? "") });
+        }),
+      )
+      .extend("sys", { scope: "file" }, ({ launched }) => launched.sys)
+      .extend("started", { scope: "file" }, ({ launched }) => launched.started)
+      .extend("replica", { scope: "file" }, ({ replicated }) => replicated)
+  );
 }
