@@ -21,7 +21,10 @@ const it = replicatedSystemTest(async (sys, replica) => {
 });
 
 const job = { type: "synthetic", subtype: "work", input: {}, delayMs: 3_600_000 };
-type Readyz = { checks: Record<string, string>; replica: { status: string; lagMs: number | null } };
+interface Readyz {
+  checks: Record<string, string>;
+  replica: { status: string; lagMs: number | null };
+}
 
 const listedIds = async (sys: System, token: string, headers: Record<string, string> = {}, base = sys.apiUrl) => {
   const res = await fetch(`${base}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${token}`, ...headers } });

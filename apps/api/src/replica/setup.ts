@@ -25,7 +25,8 @@ export function createReadRouting(setup: ReadSetup): { reads: ReadRouting; close
   const base = { primary: setup.primary, redis: setup.redis, prefix: setup.prefix, logger: setup.logger };
   // A caller's write is remembered well past the longest lag the replica may serve with.
   const routing = { waitMs: setup.waitMs, rememberMs: Math.max(60_000, 4 * (setup.maxLagMs + setup.checkMs)) };
-  if (setup.readUrl === undefined) return { reads: new ReadRouting({ ...base, ...routing }), close: async () => {} };
+  if (setup.readUrl === undefined)
+    return { reads: new ReadRouting({ ...base, ...routing }), close: () => Promise.resolve() };
   const connection = {
     connectionString: setup.readUrl,
     max: setup.poolSize,
