@@ -2,13 +2,14 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console, footprint) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
@@ -83,6 +84,10 @@ if (consoleReads)
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
 
+// Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
+const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
+if (footprint) console.log(`footprint: ${JSON.stringify(footprint)}`);
+
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
  * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
@@ -96,6 +101,16 @@ function cpuMicrosPerJob(
     .filter(([group]) => group !== "machine")
     .reduce((sum, [, v]) => sum + v, 0);
   return ((percent / 100) * run.seconds * 1e6) / jobs;
+}
+/** Each process group's core-µs per job (API, worker, mirror, Postgres, Redis, …), medians over rounds. */
+function cpuByProcess(runs: readonly PipelineResult[], jobs: number): Record<string, number> {
+  const groups = new Set(runs.flatMap((r) => Object.keys(r.cpuPercent)).filter((g) => g !== "machine"));
+  return Object.fromEntries(
+    [...groups].map((g) => [
+      g,
+      Math.round(median(runs.map((r) => (((r.cpuPercent[g] ?? 0) / 100) * r.seconds * 1e6) / jobs))),
+    ]),
+  );
 }
 const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
 const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
@@ -116,6 +131,8 @@ const result = {
     cpuMicrosPerJob: jobCpuUs,
     rawCpuMicrosPerJob: rawCpuUs,
     ratioBoundByCpu: rawCpuUs / jobCpuUs,
+    // The capacity model's input (docs/scaling.md): core-µs per job of each process group, medians.
+    cpuMicrosPerJobByProcess: cpuByProcess(pipelines, n),
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
   mirrorLag: mirrorLag && {
@@ -149,6 +166,7 @@ const result = {
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   console: consoleReads,
+  footprint,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -238,6 +256,20 @@ console.table({
           ]),
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(footprint
+    ? {
+        [`Redis bytes per job, ${footprint.jobs} jobs: waiting / after completion`]: slashed(
+          footprint.redisBytesPerWaitingJob,
+          footprint.redisBytesPerFinishedJob,
+        ),
+        "Postgres bytes per job (jobs / job_items / job_events; WAL)": slashed(
+          footprint.postgresBytesPerJob.jobs,
+          footprint.postgresBytesPerJob.job_items,
+          footprint.postgresBytesPerJob.job_events,
+          `${footprint.walBytesPerJob} WAL`,
+        ),
       }
     : {}),
   ...(consoleReads
