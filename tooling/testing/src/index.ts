@@ -12,4 +12,5 @@ export * from "./tokens";
 export * from "./wait";
 export * from "./readme-examples";
 export * from "./otlp-receiver";
+export * from "./replica";
 export { LocalRedisCluster } from "@jobstream/launcher/redis-cluster";
