@@ -125,7 +125,9 @@ export class LocalRedisCluster {
         ...["--cluster-require-full-coverage", "no"],
         ...["--appendonly", "no", "--save", "", "--maxmemory-policy", "noeviction"],
       ],
-      { stdio: "ignore" },
+      // Its own process group: a Ctrl-C in the terminal reaches the launcher, which stops the
+      // processes first and the cluster last, not the nodes under running processes.
+      { stdio: "ignore", detached: true },
     );
     this.servers.set(port, child);
     const deadline = Date.now() + 10_000;
