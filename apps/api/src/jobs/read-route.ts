@@ -77,7 +77,7 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
   router.get("/v1/jobs/:id/events", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const job = await load(req);
-    res.json({ events: (await listJobEvents(deps.db, job.id)).map(eventView) });
+    res.json({ events: (await listJobEvents(deps.db, job)).map(eventView) });
   });
   return router;
 }

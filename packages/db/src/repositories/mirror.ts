@@ -168,12 +168,12 @@ counted AS (
   RETURNING 1
 ),
 timeline AS (
-  INSERT INTO job_events (job_id, type, seq, data, created_at)
-  SELECT t.job_id, t.type, t.seq, t.data, t.created_at
-  FROM ${EVENTS.from(EVENTS_AT, "t")}
-  WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
+  -- job_created_at (the partition key) is the job's: a replayed entry meets its first copy.
+  INSERT INTO job_events (job_id, type, seq, data, created_at, job_created_at)
+  SELECT t.job_id, t.type, t.seq, t.data, t.created_at, jobs.created_at
+  FROM ${EVENTS.from(EVENTS_AT, "t")} JOIN jobs ON jobs.id = t.job_id
   ORDER BY t.job_id, t.seq
-  ON CONFLICT (job_id, seq) DO NOTHING
+  ON CONFLICT (job_id, seq, job_created_at) DO NOTHING
   RETURNING 1
 )
 SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM applied) AS updated,
