@@ -62,6 +62,32 @@ BEGIN
 END
 $$;
 
+-- Drops the partition of one UTC day if no job created that day remains (the retention sweep deleted
+-- them all); false when it does not exist or a job still holds it. job_events is locked first (as
+-- DROP would) so that no insert of that day's events is in flight while jobs are checked; one that
+-- comes after finds no partition and lands in the default one. Waits at most 2 s for the lock (then
+-- fails with 55P03 and the next sweep tries again) rather than stall every writer queued behind it.
+CREATE FUNCTION jobstream_drop_event_partition(day date) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  part text := format('job_events_p%s', to_char(day, 'YYYYMMDD'));
+  lo timestamptz := day::timestamp AT TIME ZONE 'UTC';
+  hi timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('jobstream_event_partitions'));
+  IF to_regclass(quote_ident(part)) IS NULL THEN
+    RETURN false;
+  END IF;
+  PERFORM set_config('lock_timeout', '2s', true);
+  LOCK TABLE job_events IN ACCESS EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM jobs WHERE created_at >= lo AND created_at < hi) THEN
+    RETURN false;
+  END IF;
+  EXECUTE format('DROP TABLE %I', part);
+  RETURN true;
+END
+$$;
+
 -- A partition for every day that has events, and for today and the next seven days (the housekeeper
 -- keeps creating them ahead).
 SELECT jobstream_ensure_event_partition(d)
