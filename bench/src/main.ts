@@ -2,13 +2,15 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console, history) runs one part; --rate sets the lag
+//   run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runHistory } from "./history";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
@@ -82,6 +84,9 @@ if (consoleReads)
     `console: ${consoleReads.rows} rows seeded in ${consoleReads.seedSeconds.toFixed(0)} s, ` +
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
+// job_events partitioned by day against the table it replaced: inserts, and retention by DELETE vs DROP.
+const history = wants("history") ? await runHistory(quick ? 5000 : 20_000) : null;
+if (history) console.log(`history: ${history.events} events of ${history.jobs} jobs per layout`);
 
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
@@ -149,6 +154,7 @@ const result = {
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   console: consoleReads,
+  history,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -238,6 +244,24 @@ console.table({
           ]),
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(history
+    ? {
+        [`job_events insert, ${history.events} events (events/s): one table / partitioned`]: slashed(
+          history.insertPerSec.flat.toFixed(0),
+          history.insertPerSec.partitioned.toFixed(0),
+        ),
+        [`retention of ${history.events} events (ms): DELETE / DROP partition`]: slashed(
+          history.retentionMs.deleteEvents.toFixed(0),
+          history.retentionMs.dropPartition.toFixed(0),
+        ),
+        [`sweep of ${history.jobs} jobs before (ms): events / items / jobs`]: slashed(
+          ...Object.values(history.sweepMs.before).map((ms) => ms.toFixed(0)),
+        ),
+        [`sweep of ${history.jobs} jobs now (ms): items / jobs / events' partition`]: slashed(
+          ...Object.values(history.sweepMs.after).map((ms) => ms.toFixed(0)),
+        ),
       }
     : {}),
   ...(consoleReads
