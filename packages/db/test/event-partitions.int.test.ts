@@ -101,4 +101,17 @@ describe("job_events partitions follow job retention", () => {
     expect((await applyMirrorBatch(pool, [entry])).eventsInserted).toBe(0);
     expect(await placesOf(pool, job.id)).toHaveLength(3);
   });
+
+  it("makes new partitions with the CHECK constraints job_events has (ATTACH requires them)", async ({ pool }) => {
+    await pool.query(`ALTER TABLE job_events ADD CONSTRAINT test_small_data CHECK (pg_column_size(data) < 100000)`);
+    try {
+      const later = newJobRow({ createdAt: new Date(noon + 90 * DAY) });
+      await insertPendingJobs(pool, [later]);
+      const upkeep = await maintainEventPartitions(pool, { now: new Date(noon), createOnly: true });
+      expect(upkeep.created).toContain(dayOf(noon + 90 * DAY));
+      expect(await placesOf(pool, later.id)).toEqual([`job_events_p${dayOf(noon + 90 * DAY).replaceAll("-", "")}`]);
+    } finally {
+      await pool.query(`ALTER TABLE job_events DROP CONSTRAINT test_small_data`);
+    }
+  });
 });

@@ -51,7 +51,8 @@ BEGIN
   IF to_regclass(quote_ident(part)) IS NOT NULL THEN
     RETURN false;
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE job_events INCLUDING DEFAULTS)', part);
+  -- Defaults and CHECK constraints too: ATTACH wants every CHECK of job_events on the new table.
+  EXECUTE format('CREATE TABLE %I (LIKE job_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
   EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (job_created_at >= %L AND job_created_at < %L)',
                  part, part || '_range', lo, hi);
   EXECUTE format('WITH moved AS (DELETE FROM job_events_default WHERE job_created_at >= %L AND job_created_at < %L
