@@ -61,7 +61,9 @@ describe("job_events partitions follow job retention", () => {
       expect.arrayContaining([dayOf(noon - 40 * DAY), dayOf(noon - 20 * DAY), dayOf(noon + 30 * DAY)]),
     );
     expect(first.dropped).toEqual([]);
-    expect(await placesOf(pool, old.id)).toEqual(Array(3).fill(`job_events_p${dayOf(noon - 40 * DAY).replaceAll("-", "")}`));
+    expect(await placesOf(pool, old.id)).toEqual(
+      Array(3).fill(`job_events_p${dayOf(noon - 40 * DAY).replaceAll("-", "")}`),
+    );
     const { rows: waiting } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_events_default`);
     expect(waiting[0]?.n).toBe(0);
 

@@ -42,14 +42,17 @@ async function admin(sql: string) {
 }
 
 const allEvents = async () =>
-  (await pool.query<EventRow>(`SELECT id::text, job_id::text, type::text, seq::text, data, created_at FROM job_events
-                               ORDER BY id`)).rows;
+  (
+    await pool.query<EventRow>(`SELECT id::text, job_id::text, type::text, seq::text, data, created_at FROM job_events
+                               ORDER BY id`)
+  ).rows;
 
 beforeAll(async () => {
   await admin(`CREATE DATABASE "${name}"`);
   before = await mkdtemp(join(tmpdir(), "jobstream-before-partitions-"));
   for (const file of await readMigrations()) {
-    if (file.name < PARTITIONING) await cp(join(MIGRATIONS_DIR, file.name), join(before, file.name), { recursive: true });
+    if (file.name < PARTITIONING)
+      await cp(join(MIGRATIONS_DIR, file.name), join(before, file.name), { recursive: true });
   }
   await cp(join(MIGRATIONS_DIR, "migration_lock.toml"), join(before, "migration_lock.toml"));
   await migrate({ connectionString: url, dir: before });

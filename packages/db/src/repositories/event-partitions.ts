@@ -57,7 +57,9 @@ export async function maintainEventPartitions(
   // One statement per day: the function alters job_events, which a statement scanning it must not.
   const created: string[] = [];
   for (const { day: d } of days) {
-    const { rows } = await db.query<{ made: boolean }>(`SELECT jobstream_ensure_event_partition($1::date) AS made`, [d]);
+    const { rows } = await db.query<{ made: boolean }>(`SELECT jobstream_ensure_event_partition($1::date) AS made`, [
+      d,
+    ]);
     if (rows[0]?.made === true) created.push(d);
   }
   const dropped: string[] = [];

@@ -58,7 +58,8 @@ export async function cancelPendingJob(db: Db, id: string, by = "api"): Promise<
       data: { status: "cancelled", cancelledAt: new Date(), updatedAt: new Date() },
       select: { createdAt: true },
     });
-    if (job) await tx.jobEvent.create({ data: { jobId: id, jobCreatedAt: job.createdAt, type: "cancelled", data: { by } } });
+    if (job)
+      await tx.jobEvent.create({ data: { jobId: id, jobCreatedAt: job.createdAt, type: "cancelled", data: { by } } });
     return job !== undefined;
   });
 }
