@@ -133,7 +133,7 @@ describe("partitioning job_events on a populated database", () => {
     ]);
     expect(first.eventsInserted).toBe(0);
     const next = await applyMirrorBatch(pool, [
-      { ...replay, seq: 9, timeline: [{ type: "progress", data: {}, at: Date.now() }] },
+      { ...replay, seq: 9, timeline: [{ type: "step", data: {}, at: Date.now() }] },
     ]);
     expect(next.eventsInserted).toBe(1);
     const after = await listJobEvents(db, { id: job.id, createdAt: job.created_at });
