@@ -116,14 +116,10 @@ export async function runHistory(jobs: number): Promise<HistoryResult> {
     const flatJobs = await inBatches(pool, `DELETE FROM jobs WHERE id = ANY($1::uuid[])`, onFlat);
     const deleteItems = await inBatches(pool, `DELETE FROM job_items WHERE job_id = ANY($1::uuid[])`, onPartitions);
     const deleteJobs = await inBatches(pool, `DELETE FROM jobs WHERE id = ANY($1::uuid[])`, onPartitions);
-    let dropped = false;
-    const dropPartition = await timed(async () => {
-      const { rows } = await pool.query<{ d: boolean }>(`SELECT jobstream_drop_event_partition($1::date) AS d`, [
-        oldDay,
-      ]);
-      dropped = rows[0]?.d === true;
-    });
-    if (!dropped) throw new Error("history bench: the expired day's partition was not dropped");
+    const dropStarted = performance.now();
+    const { rows } = await pool.query<{ d: boolean }>(`SELECT jobstream_drop_event_partition($1::date) AS d`, [oldDay]);
+    const dropPartition = performance.now() - dropStarted;
+    if (rows[0]?.d !== true) throw new Error("history bench: the expired day's partition was not dropped");
     return {
       jobs,
       events,
