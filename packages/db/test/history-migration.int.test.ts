@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMirrorBatch, createDb, listEventPartitionDays, listJobEvents, type Db } from "../src/index";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "../src/migrate";
+import { createEmptyTestDatabase, type TestDatabase } from "../src/test-database";
 import { jobSnapshot } from "../src/test-rows";
 import { ADMIN_URL } from "./env";
 
@@ -12,12 +13,7 @@ import { ADMIN_URL } from "./env";
 const PARTITIONING = "20261129132000_job_events_partitioned";
 const DAY = 86_400_000;
 const JOBS = 600;
-const name = `jobstream_history_${process.pid}_${Date.now()}`;
-const url = (() => {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-})();
+let database: TestDatabase;
 let before: string;
 let pool: pg.Pool;
 let db: Db;
@@ -31,16 +27,6 @@ interface EventRow {
   created_at: Date;
 }
 
-async function admin(sql: string) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const allEvents = async () =>
   (
     await pool.query<EventRow>(`SELECT id::text, job_id::text, type::text, seq::text, data, created_at FROM job_events
@@ -48,7 +34,8 @@ const allEvents = async () =>
   ).rows;
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE "${name}"`);
+  database = await createEmptyTestDatabase(ADMIN_URL, "jobstream_history");
+  const url = database.url;
   before = await mkdtemp(join(tmpdir(), "jobstream-before-partitions-"));
   for (const file of await readMigrations()) {
     if (file.name < PARTITIONING)
@@ -63,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.$disconnect();
   await pool.end();
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await database.drop();
   await rm(before, { recursive: true, force: true });
 });
 
@@ -90,7 +77,7 @@ describe("partitioning job_events on a populated database", () => {
     );
     expect(span[0]?.days).toBeGreaterThan(120);
 
-    await migrate({ connectionString: url });
+    await migrate({ connectionString: database.url });
 
     // Every row is there, unchanged, and carries its job's created_at.
     expect(await allEvents()).toEqual(rowsBefore);

@@ -36,21 +36,29 @@ CREATE UNIQUE INDEX "job_events_job_seq_key" ON "job_events"("job_id", "seq", "j
 -- housekeeper moves such rows into their day's partition when it creates it.
 CREATE TABLE "job_events_default" PARTITION OF "job_events" DEFAULT;
 
+-- A UTC day's partition: its name, its range of job_created_at and whether it exists, read under the
+-- lock that keeps two housekeepers (or a housekeeper and a migration) from changing partitions at once.
+CREATE FUNCTION jobstream_lock_event_partition(day date,
+  OUT part text, OUT lo timestamptz, OUT hi timestamptz, OUT present boolean)
+LANGUAGE sql VOLATILE AS $$
+  SELECT format('job_events_p%s', to_char(day, 'YYYYMMDD')), day::timestamp AT TIME ZONE 'UTC',
+         (day + 1)::timestamp AT TIME ZONE 'UTC',
+         to_regclass(quote_ident(format('job_events_p%s', to_char(day, 'YYYYMMDD')))) IS NOT NULL
+  FROM pg_advisory_xact_lock(hashtext('jobstream_event_partitions')) AS locked
+$$;
+
 -- The partition of one UTC day (`job_events_pYYYYMMDD`), unless it exists; rows of that day waiting in
 -- the default partition move into it. Created apart and then attached: ATTACH takes a lighter lock on
 -- job_events than CREATE TABLE ... PARTITION OF, and the CHECK spares it a scan of the new table.
 CREATE FUNCTION jobstream_ensure_event_partition(day date) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
-  part text := format('job_events_p%s', to_char(day, 'YYYYMMDD'));
-  lo timestamptz := day::timestamp AT TIME ZONE 'UTC';
-  hi timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+  p record := jobstream_lock_event_partition(day);
+  part text := p.part;
+  lo timestamptz := p.lo;
+  hi timestamptz := p.hi;
 BEGIN
-  -- Two housekeepers (or a housekeeper and a migration) never create the same day at once.
-  PERFORM pg_advisory_xact_lock(hashtext('jobstream_event_partitions'));
-  IF to_regclass(quote_ident(part)) IS NOT NULL THEN
-    RETURN false;
-  END IF;
+  IF p.present THEN RETURN false; END IF;
   -- Defaults and CHECK constraints too: ATTACH wants every CHECK of job_events on the new table.
   EXECUTE format('CREATE TABLE %I (LIKE job_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
   EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (job_created_at >= %L AND job_created_at < %L)',
@@ -71,20 +79,15 @@ $$;
 CREATE FUNCTION jobstream_drop_event_partition(day date) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
-  part text := format('job_events_p%s', to_char(day, 'YYYYMMDD'));
-  lo timestamptz := day::timestamp AT TIME ZONE 'UTC';
-  hi timestamptz := (day + 1)::timestamp AT TIME ZONE 'UTC';
+  p record := jobstream_lock_event_partition(day);
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('jobstream_event_partitions'));
-  IF to_regclass(quote_ident(part)) IS NULL THEN
-    RETURN false;
-  END IF;
+  IF NOT p.present THEN RETURN false; END IF;
   PERFORM set_config('lock_timeout', '2s', true);
   LOCK TABLE job_events IN ACCESS EXCLUSIVE MODE;
-  IF EXISTS (SELECT 1 FROM jobs WHERE created_at >= lo AND created_at < hi) THEN
+  IF EXISTS (SELECT 1 FROM jobs WHERE created_at >= p.lo AND created_at < p.hi) THEN
     RETURN false;
   END IF;
-  EXECUTE format('DROP TABLE %I', part);
+  EXECUTE format('DROP TABLE %I', p.part);
   RETURN true;
 END
 $$;
