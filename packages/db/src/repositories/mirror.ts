@@ -74,15 +74,23 @@ const NAMED_AT = EVENTS_AT + EVENTS.width;
  * would write another row version and run the version trigger again) — and the timeline inserted.
  */
 const APPLY_BATCH = `
-WITH input AS (
+WITH bases AS MATERIALIZED (
+  -- Each job's highest ordinal, read once per job: read once per item, each read stepped over the
+  -- rows this statement had inserted so far (invisible to it), quadratic in a job's items per batch.
+  SELECT k.job_id, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = k.job_id), 0) AS base
+  FROM (SELECT DISTINCT job_id FROM unnest($1::uuid[]) AS u(job_id)) k
+  WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = k.job_id)
+),
+input AS (
   -- A new item row takes its job's next ordinal in the order the batch reports it (gaps are fine:
   -- ordinals only order a job's items); an item already stored keeps its own.
-  SELECT t.*, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = t.job_id), 0) + t.n AS ordinal
-  FROM ${ITEMS.from(1, "t", "n")}
-  WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)
+  SELECT t.*, b.base + t.n AS ordinal
+  FROM ${ITEMS.from(1, "t", "n")} JOIN bases b ON b.job_id = t.job_id
 ),
 old AS (
-  SELECT ji.job_id, ji.ref, ji.status FROM job_items ji JOIN input i ON ji.job_id = i.job_id AND ji.ref = i.ref
+  -- One index probe per item (LIMIT keeps the planner from turning it into a scan of job_items).
+  SELECT i.job_id, i.ref, o.status FROM input i
+  CROSS JOIN LATERAL (SELECT ji.status FROM job_items ji WHERE ji.job_id = i.job_id AND ji.ref = i.ref LIMIT 1) o
 ),
 up AS (
   INSERT INTO job_items AS ji (${ITEMS.names}, ordinal)
