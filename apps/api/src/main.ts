@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => {
     errorListener(outages, logger, "queue error", { queue })(error);
   });
-  const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
+  const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 
   const hub = new ChangeHub({
     db,
