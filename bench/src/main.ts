@@ -2,7 +2,8 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console, shards) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only shards --shards 4   mirror throughput with 1 and 2 mirror processes on one queue of 4 shards
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
@@ -10,6 +11,7 @@ import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
+import { runMirrorShards } from "./mirror-shards";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
 
@@ -74,6 +76,18 @@ if (api)
       [api.job.statusCodes, api.active.statusCodes].map((c) => JSON.stringify(c)).join(" ") +
       ` floor ${JSON.stringify(api.floor.statusCodes)}`,
   );
+
+// One hot queue split over shards: mirror throughput draining a backlog with one and with two mirror processes.
+const shardCount = Number(option("shards") ?? 4);
+const mirrorShards = [];
+for (const mirrors of wants("shards") ? [1, 2] : []) {
+  const run = await runMirrorShards(n, items, mirrors, shardCount);
+  mirrorShards.push(run);
+  console.log(
+    `shards: ${mirrors} mirror(s) on ${shardCount} shards drained ${run.entries} entries (${n} jobs) ` +
+      `in ${run.seconds.toFixed(2)} s: ${run.jobsPerSec.toFixed(0)} jobs/s; entries per mirror ${run.perMirror.join(" / ")}`,
+  );
+}
 
 // The operator console's searches and time series on the same number of rows, spread over 30 days.
 const consoleReads = wants("console") ? await runConsoleReads(apiRows, quick ? 50 : 200) : null;
@@ -149,6 +163,7 @@ const result = {
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   console: consoleReads,
+  mirrorShards,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -240,6 +255,16 @@ console.table({
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
       }
     : {}),
+  ...Object.fromEntries(
+    mirrorShards.flatMap((run) => [
+      [`mirror drain, ${run.mirrors} mirror process(es), ${run.shards} shards (jobs/s)`, run.jobsPerSec.toFixed(0)],
+      [
+        `  entries applied per mirror / CPU % (mirrors / postgres / redis / whole machine)`,
+        `${run.perMirror.join(" + ")} / ` +
+          slashed(run.cpuPercent.mirrors, run.cpuPercent.postgres, run.cpuPercent.redis, run.cpuPercent.machine),
+      ],
+    ]),
+  ),
   ...(consoleReads
     ? Object.fromEntries(
         consoleReads.reads.map((r) => [

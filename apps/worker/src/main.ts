@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     ? new MirrorRole({
         ...common,
         pool,
+        leaseMs: env.MIRROR_LEASE_MS,
         onBatch: ({ entries, lagsMs }) => {
           metrics.mirrorEntries.inc(entries);
           for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);

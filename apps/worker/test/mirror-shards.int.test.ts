@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
 import { keysFor } from "@jobstream/queue";
-import { waitFor, type AppProcess } from "@jobstream/testing";
+import { heldShards, mirroredEntries, waitFor, type AppProcess } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
 
 const SHARDS = 4;
@@ -18,7 +18,8 @@ const it = systemTest(async (sys) => {
   await sys.startApi({ ...env, RATE_LIMIT_PER_MINUTE: "1000000" });
   // Few slots and some work per job: the run lasts long enough for the kill to land in its middle.
   await sys.startWorker("work", { ...env, CONCURRENCY_SYNTHETIC: "10" });
-  return sys.startWorkers(2, "mirror", env);
+  // Short leases: the survivor takes the dead mirror's shards over within seconds.
+  return sys.startWorkers(2, "mirror", { ...env, MIRROR_LEASE_MS: "3000" });
 }).extend("redis", { scope: "file" }, ({ sys }, { onCleanup }) => {
   const redis = new Redis(sys.redisUrl);
   onCleanup(() => {
@@ -27,23 +28,7 @@ const it = systemTest(async (sys) => {
   return redis;
 });
 
-/** The synthetic queue's shards a mirror holds now, as its log tells. */
-function shardsOf(mirror: AppProcess): Set<number> {
-  const held = new Set<number>();
-  for (const line of mirror.output().split("\n")) {
-    if (!line.includes('"queue":"synthetic"')) continue;
-    const entry = JSON.parse(line) as { msg: string; shard: number };
-    if (entry.msg === "mirroring shard") held.add(entry.shard);
-    else if (entry.msg === "handing mirror shard over" || entry.msg === "lost mirror lease") held.delete(entry.shard);
-  }
-  return held;
-}
-
-async function mirroredEntries(mirror: AppProcess): Promise<number> {
-  const started = await mirror.waitForLog("worker started");
-  const text = await (await fetch(`http://127.0.0.1:${String(started.healthPort)}/metrics`)).text();
-  return Number(/^jobstream_mirror_entries_total (\d+)/m.exec(text)?.[1] ?? 0);
-}
+const shardsOf = (mirror: AppProcess) => heldShards(mirror, "synthetic");
 
 describe("two mirrors on one sharded queue", () => {
   it("share its shards; when one is killed the other takes them over and every event applies once", async ({
@@ -81,7 +66,7 @@ describe("two mirrors on one sharded queue", () => {
     await second.exited();
     expect(await sys.countInStatus(ids, "completed")).toBeLessThan(JOBS);
 
-    // Its leases expire (10 s) and the registry drops it: the survivor holds every shard.
+    // Its leases expire (3 s here) and the registry drops it: the survivor holds every shard.
     await waitFor("the survivor to hold every shard", () => shardsOf(first).size === SHARDS || undefined, {
       timeoutMs: 60_000,
     });

@@ -13,6 +13,8 @@ export interface MirrorRoleOptions {
   readonly prefix: string;
   /** `MIRROR_SHARDS`: the shards of each queue's stream that mirror processes share. */
   readonly mirrorShards: number;
+  /** Time to live of a mirror's shard leases and registry entry: how soon a dead mirror's shards move. @defaultValue 10000 */
+  readonly leaseMs?: number;
   readonly pool: pg.Pool;
   readonly logger: Logger;
   /** Told about failures, so an outage is logged once (by the watch), not once per retry. */
@@ -62,9 +64,17 @@ export class MirrorRole {
     for (const conn of [this.redis, this.reader])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.batches = new BatchReader(this.reader, options.batchSize ?? 2000, options.blockMs ?? 200);
-    this.leases = new StreamLeases(redis, keys, options.mirrorShards, options.logger, options.outages, (slot) => {
-      this.batches.recover(slot);
-    });
+    this.leases = new StreamLeases(
+      redis,
+      keys,
+      options.mirrorShards,
+      options.leaseMs ?? 10_000,
+      options.logger,
+      options.outages,
+      (slot) => {
+        this.batches.recover(slot);
+      },
+    );
     this.commit = { ...options, redis };
   }
 

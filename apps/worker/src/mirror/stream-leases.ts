@@ -7,7 +7,8 @@ import { MirrorRegistry } from "./mirror-registry";
 import { planShards } from "./shard-plan";
 import { streamSlot, type StreamSlot } from "./stream-slot";
 
-const LEASE_TTL_MS = 10_000;
+/** Rounds (renewals, joining mirrors' rebalancing) come every third of the TTL, at least every third of this. */
+const MAX_ROUND_TTL_MS = 10_000;
 
 /**
  * Which shards of the queues' event streams this mirror owns: one lease per shard, renewed every
@@ -32,13 +33,15 @@ export class StreamLeases {
     private readonly keys: Keys,
     /** `MIRROR_SHARDS` of this process. */
     private readonly shards: number,
+    /** A dead mirror's shards pass to the others after this long (plus one renewal round). */
+    private readonly ttlMs: number,
     private readonly logger: Logger,
     private readonly outages: OutageReporter,
     /** A shard this mirror just took over: its pending entries (an earlier owner's) are read first. */
     private readonly onTaken: (slot: StreamSlot) => void,
   ) {
     this.redis = withScripts(redis);
-    this.registry = new MirrorRegistry(redis, keys.mirrors(), LEASE_TTL_MS);
+    this.registry = new MirrorRegistry(redis, keys.mirrors(), ttlMs);
   }
 
   /** The shards owned now, in a stable order (their names are the read-ahead's key). */
@@ -54,7 +57,7 @@ export class StreamLeases {
       this.refreshing ??= this.refresh().finally(() => {
         this.refreshing = undefined;
       });
-    }, LEASE_TTL_MS / 3);
+    }, Math.min(this.ttlMs, MAX_ROUND_TTL_MS) / 3);
   }
 
   /** Stops renewing; the leases expire on their own unless released. */
@@ -173,7 +176,7 @@ export class StreamLeases {
     const slot = streamSlot(this.keys, queue, shard);
     let entry = this.leases.get(slot.name);
     if (entry === undefined) {
-      entry = { slot, lease: new Lease(this.redis, this.keys.mirrorLease(queue, shard), LEASE_TTL_MS) };
+      entry = { slot, lease: new Lease(this.redis, this.keys.mirrorLease(queue, shard), this.ttlMs) };
       this.leases.set(slot.name, entry);
     }
     return entry;
