@@ -259,7 +259,7 @@ console.table({
     mirrorShards.flatMap((run) => [
       [`mirror drain, ${run.mirrors} mirror process(es), ${run.shards} shards (jobs/s)`, run.jobsPerSec.toFixed(0)],
       [
-        `  entries applied per mirror / CPU % (mirrors / postgres / redis / whole machine)`,
+        `  ${run.mirrors} mirror(s): entries applied by each / CPU % (mirrors / postgres / redis / whole machine)`,
         `${run.perMirror.join(" + ")} / ` +
           slashed(run.cpuPercent.mirrors, run.cpuPercent.postgres, run.cpuPercent.redis, run.cpuPercent.machine),
       ],

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { keysFor } from "@jobstream/queue";
-import { heldShards, mirroredEntries, System, waitFor, type AppProcess } from "@jobstream/testing";
+import { mirroredEntries, System, waitFor, type AppProcess } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
 import { syntheticCompleted } from "./measure";
 import { profileEnv } from "./profile";
@@ -11,8 +11,9 @@ export interface MirrorShardsRun {
   readonly mirrors: number;
   readonly shards: number;
   readonly jobs: number;
-  /** Stream entries waiting when the mirrors resumed (one per short job, more when items overflow). */
+  /** Stream entries waiting when the mirrors were let in (one per short job, more when a job's events span flushes). */
   readonly entries: number;
+  /** From letting the mirrors in to the last row read completed (includes their next lease round, ≤ 1/3 s). */
   readonly seconds: number;
   readonly jobsPerSec: number;
   /** Entries each mirror process applied. */
@@ -26,9 +27,10 @@ const QUEUE = "synthetic";
 
 /**
  * Mirror throughput on one hot queue split over `shards` streams, with `mirrors` mirror
- * processes: they settle on their shares, are paused (SIGSTOP) while a work process builds a
- * backlog of `n` finished `synthetic/noop` jobs with `items` outcomes each, then resume together;
- * timed until every row reads completed. Leases outlive the pause, so nobody's shards move.
+ * processes. The benchmark holds the queue's shard leases itself while a work process builds a
+ * backlog of `n` finished `synthetic/noop` jobs with `items` outcomes each, then lets them go at
+ * once: the mirrors, registered meanwhile, take their shares at their next round (≤ 1/3 s here)
+ * and drain the backlog; timed until every row reads completed.
  */
 export async function runMirrorShards(
   n: number,
@@ -40,30 +42,30 @@ export async function runMirrorShards(
   await sys.init();
   const redis = new Redis(sys.redisUrl);
   const queue = new Queue(QUEUE, { connection: redis, prefix: sys.prefix });
+  const keys = keysFor(sys.prefix);
+  const leases = Array.from({ length: shards }, (_, shard) => keys.mirrorLease(QUEUE, shard));
   try {
     const env = { MIRROR_SHARDS: String(shards), ...profileEnv() };
+    for (const lease of leases) await redis.set(lease, "bench", "PX", 600_000);
     await sys.startApi({ ...env, BODY_LIMIT: "10mb", RATE_LIMIT_PER_MINUTE: "1000000" });
     await sys.startWorker("work", env);
-    const mirrorProcesses = await sys.startWorkers(mirrors, "mirror", { ...env, MIRROR_LEASE_MS: "600000" });
-    const share = Math.ceil(shards / mirrors);
-    await waitFor(
-      "the mirrors to settle on their shares",
-      () => mirrorProcesses.every((m) => heldShards(m, QUEUE).size === share) || undefined,
-      { timeoutMs: 60_000 },
-    );
-    for (const m of mirrorProcesses) m.kill("SIGSTOP");
+    const mirrorProcesses = await sys.startWorkers(mirrors, "mirror", { ...env, MIRROR_LEASE_MS: "1000" });
     const entries = await buildBacklog(sys, queue, redis, n, items, shards);
     const pids = () => mirrorProcesses.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid]));
-    const started = performance.now();
-    const { cpuPercent } = await measureCpu(
+    const { result: seconds, cpuPercent } = await measureCpu(
       { mirrors: pids, postgres: processGroups.postgres, redis: processGroups.redis },
       async () => {
-        for (const m of mirrorProcesses) m.kill("SIGCONT");
+        await redis.del(...leases);
+        const started = performance.now();
         await syntheticCompleted(sys, n, 50);
+        return (performance.now() - started) / 1000;
       },
     );
-    const seconds = (performance.now() - started) / 1000;
-    const perMirror = await Promise.all(mirrorProcesses.map((m: AppProcess) => mirroredEntries(m)));
+    // A batch is counted once acknowledged, just after its rows read completed.
+    const perMirror = await waitFor("every entry counted", async () => {
+      const counts = await Promise.all(mirrorProcesses.map((m: AppProcess) => mirroredEntries(m)));
+      return counts.reduce((a, b) => a + b, 0) >= entries ? counts : undefined;
+    });
     return { mirrors, shards, jobs: n, entries, seconds, jobsPerSec: n / seconds, perMirror, cpuPercent };
   } finally {
     await queue.close();
