@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { keysFor } from "@jobstream/queue";
 import { mirroredEntries, System, waitFor, type AppProcess } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
-import { syntheticCompleted } from "./measure";
+import { enqueueNoops, syntheticCompleted } from "./measure";
 import { profileEnv } from "./profile";
 
 export interface MirrorShardsRun {
@@ -22,7 +22,6 @@ export interface MirrorShardsRun {
   readonly cpuPercent: Record<string, number>;
 }
 
-const BATCH = 1000;
 const QUEUE = "synthetic";
 
 /**
@@ -84,15 +83,7 @@ async function buildBacklog(
   shards: number,
 ): Promise<number> {
   const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
-  const job = { type: QUEUE, subtype: "noop", input: { items } };
-  for (let sent = 0; sent < n; sent += BATCH) {
-    const size = Math.min(BATCH, n - sent);
-    const res = await sys.request("POST", "/v1/jobs/batch", {
-      token,
-      body: { jobs: Array.from({ length: size }, () => job) },
-    });
-    if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
-  }
+  await enqueueNoops(sys, token, n, items);
   await waitFor(
     "the work process to run every job",
     async () => {

@@ -52,12 +52,15 @@ export class StreamLeases {
   /** Takes what leases it can, then keeps renewing them. Waits while Redis is out. */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => {
-      // One refresh at a time: during an outage they would pile up behind each other.
-      this.refreshing ??= this.refresh().finally(() => {
-        this.refreshing = undefined;
-      });
-    }, Math.min(this.ttlMs, MAX_ROUND_TTL_MS) / 3);
+    this.timer = setInterval(
+      () => {
+        // One refresh at a time: during an outage they would pile up behind each other.
+        this.refreshing ??= this.refresh().finally(() => {
+          this.refreshing = undefined;
+        });
+      },
+      Math.min(this.ttlMs, MAX_ROUND_TTL_MS) / 3,
+    );
   }
 
   /** Stops renewing; the leases expire on their own unless released. */
