@@ -13,3 +13,4 @@ export * from "./tokens";
 export * from "./wait";
 export * from "./readme-examples";
 export * from "./otlp-receiver";
+export * from "./replica";
