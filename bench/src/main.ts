@@ -2,15 +2,19 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history, shards) runs one part;
+//   --rate sets the lag run's jobs/s
+//   pnpm bench --only shards --shards 4   mirror throughput with 1 and 2 mirror processes on one queue of 4 shards
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runHistory } from "./history";
 import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
+import { runMirrorShards } from "./mirror-shards";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runBullmqPrisma, runPgBoss, type PeerResult } from "./peers/run-peers";
 import { runRaw, type RawResult } from "./raw";
@@ -88,6 +92,18 @@ if (api)
       ` floor ${JSON.stringify(api.floor.statusCodes)}`,
   );
 
+// One hot queue split over shards: mirror throughput draining a backlog with one and with two mirror processes.
+const shardCount = Number(option("shards") ?? 4);
+const mirrorShards = [];
+for (const mirrors of wants("shards") ? [1, 2] : []) {
+  const run = await runMirrorShards(n, items, mirrors, shardCount);
+  mirrorShards.push(run);
+  console.log(
+    `shards: ${mirrors} mirror(s) on ${shardCount} shards drained ${run.entries} entries (${n} jobs) ` +
+      `in ${run.seconds.toFixed(2)} s: ${run.jobsPerSec.toFixed(0)} jobs/s; entries per mirror ${run.perMirror.join(" / ")}`,
+  );
+}
+
 // The operator console's searches and time series on the same number of rows, spread over 30 days.
 const consoleReads = wants("console") ? await runConsoleReads(apiRows, quick ? 50 : 200) : null;
 if (consoleReads)
@@ -95,6 +111,9 @@ if (consoleReads)
     `console: ${consoleReads.rows} rows seeded in ${consoleReads.seedSeconds.toFixed(0)} s, ` +
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
+// job_events partitioned by day against the table it replaced: inserts, and retention by DELETE vs DROP.
+const history = wants("history") ? await runHistory(quick ? 5000 : 20_000) : null;
+if (history) console.log(`history: ${history.events} events of ${history.jobs} jobs per layout`);
 
 // Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
 const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
@@ -179,7 +198,9 @@ const result = {
   },
   peers: withPeers ? peersOf(peerRuns, jobsPerSec) : null,
   console: consoleReads,
+  history,
   footprint,
+  mirrorShards,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -289,6 +310,24 @@ console.table({
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
       }
     : {}),
+  ...(history
+    ? {
+        [`job_events insert, ${history.events} events (events/s): one table / partitioned`]: slashed(
+          history.insertPerSec.flat.toFixed(0),
+          history.insertPerSec.partitioned.toFixed(0),
+        ),
+        [`retention of ${history.events} events (ms): DELETE / DROP partition`]: slashed(
+          history.retentionMs.deleteEvents.toFixed(0),
+          history.retentionMs.dropPartition.toFixed(0),
+        ),
+        [`sweep of ${history.jobs} jobs before (ms): events / items / jobs`]: slashed(
+          ...Object.values(history.sweepMs.before).map((ms) => ms.toFixed(0)),
+        ),
+        [`sweep of ${history.jobs} jobs now (ms): items / jobs / events' partition`]: slashed(
+          ...Object.values(history.sweepMs.after).map((ms) => ms.toFixed(0)),
+        ),
+      }
+    : {}),
   ...(result.peers
     ? Object.fromEntries(
         Object.entries(result.peers).flatMap(([name, peer]) => [
@@ -314,6 +353,16 @@ console.table({
         ),
       }
     : {}),
+  ...Object.fromEntries(
+    mirrorShards.flatMap((run) => [
+      [`mirror drain, ${run.mirrors} mirror process(es), ${run.shards} shards (jobs/s)`, run.jobsPerSec.toFixed(0)],
+      [
+        `  ${run.mirrors} mirror(s): entries applied by each / CPU % (mirrors / postgres / redis / whole machine)`,
+        `${run.perMirror.join(" + ")} / ` +
+          slashed(run.cpuPercent.mirrors, run.cpuPercent.postgres, run.cpuPercent.redis, run.cpuPercent.machine),
+      ],
+    ]),
+  ),
   ...(consoleReads
     ? Object.fromEntries(
         consoleReads.reads.map((r) => [

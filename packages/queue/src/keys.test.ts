@@ -1,23 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { keysFor, slotGroup } from "./keys";
+import { keysFor } from "./keys";
 
 describe("keysFor", () => {
   it("keeps the names of earlier releases on one server", () => {
     const keys = keysFor("js", false);
-    expect([keys.bullPrefix("import"), keys.bullQueueKey("import"), keys.events("import"), keys.seq("import")]).toEqual(
-      ["js", "js:import", "js:~events:import", "js:~seq:import"],
-    );
+    expect([
+      keys.bullPrefix("import"),
+      keys.bullQueueKey("import"),
+      keys.events("import", 0),
+      keys.seq("import", 0),
+    ]).toEqual(["js", "js:import", "js:~events:import", "js:~seq:import"]);
   });
 
   it("gives each queue one hash tag on a cluster: BullMQ's keys, its stream and its counters", () => {
     const keys = keysFor("js", true);
-    expect([keys.bullPrefix("import"), keys.bullQueueKey("import"), keys.events("import"), keys.seq("import")]).toEqual(
-      ["js:{import}", "js:{import}:import", "js:~events:{import}", "js:~seq:{import}"],
-    );
+    expect([
+      keys.bullPrefix("import"),
+      keys.bullQueueKey("import"),
+      keys.events("import", 0),
+      keys.seq("import", 0),
+    ]).toEqual(["js:{import}", "js:{import}:import", "js:~events:{import}", "js:~seq:{import}"]);
   });
 
   it("names a queue's shard as its own slot group, so shards can live on different nodes", () => {
-    expect(keysFor("js", true).events(slotGroup("import", 2))).toBe("js:~events:{import#2}");
-    expect(slotGroup("import")).toBe("import");
+    expect(keysFor("js", true).events("import", 2)).toBe("js:~events:{import#2}");
+    expect(keysFor("js", false).events("import", 2)).toBe("js:~events:import#2");
   });
 });

@@ -1,3 +1,5 @@
+import { streamName } from "./shards";
+
 /**
  * Every Redis key and channel of a deployment is built here. Jobstream's own keys live under the
  * BullMQ prefix (so one prefix holds a deployment's whole Redis state) behind a `~` that no queue
@@ -5,9 +7,10 @@
  *
  * On a Redis Cluster (`clustered`), keys a single command or Lua script touches together must hash
  * to one slot: each queue gets a hash tag `{<queue>}` — BullMQ's prefix becomes
- * `<prefix>:{<queue>}` and the queue's event stream and sequence hash carry the same tag — so
- * queues spread over the masters while each queue's keys stay together. On one server the names
- * are those of earlier releases (no tags), so existing deployments keep their Redis state.
+ * `<prefix>:{<queue>}` — and each event-stream shard gets `{<streamName>}` (`{<queue>}` for shard
+ * 0, `{<queue>#<n>}` beyond), carried by its stream and its sequence hash, so shards can live on
+ * different nodes. On one server the names are those of earlier releases (no tags), so existing
+ * deployments keep their Redis state.
  */
 export interface Keys {
   /** Whether keys carry hash tags (Redis Cluster). */
@@ -19,32 +22,31 @@ export interface Keys {
   bullPrefix(queue: string): string;
   /** A queue as BullMQ names it in a job's parent key (`<bull prefix>:<queue>`). */
   bullQueueKey(queue: string): string;
-  /** Stream of worker-published job events of one queue; trimmed only after the mirror commits. */
-  events(queue: string): string;
-  /** Hash jobId → last sequence number handed out for that job's events (same slot as `events`). */
-  seq(queue: string): string;
+  /**
+   * Stream of worker-published job events of one shard of a queue (`shardOf` the job id; shard 0 of
+   * an unsharded deployment); trimmed only after the mirror commits.
+   */
+  events(queue: string, shard: number): string;
+  /** Hash jobId → last sequence number handed out for the events of that shard's jobs. */
+  seq(queue: string, shard: number): string;
   /** Pub/sub channel carrying cancel requests to whichever worker holds a job. */
   cancelChannel(): string;
   /** Marker that a job was asked to stop (seen by a worker that picks it up later). */
   cancelFlag(jobId: string): string;
   /** Pub/sub channel announcing ids of jobs whose rows just changed (for realtime streams). */
   changesChannel(): string;
-  /** Lease of the mirror that owns a queue's event stream. */
-  mirrorLease(queue: string): string;
+  /** Lease of the mirror that owns one shard of a queue's event stream. */
+  mirrorLease(queue: string, shard: number): string;
+  /** Sorted set of live mirror processes (member: mirror id, score: expiry in Redis time, ms). */
+  mirrors(): string;
+  /** The largest `MIRROR_SHARDS` any process used: mirrors drain every shard below it that holds entries. */
+  mirrorShards(): string;
   /** Leader lease of the housekeeper. */
   housekeeperLeader(): string;
   /** Jobs an org enqueued in the current one-minute window (API quota). */
   enqueueQuota(orgId: string): string;
   /** Items (as declared by the inputs) an org enqueued in the current minute. */
   enqueueItemsQuota(orgId: string): string;
-}
-
-/**
- * The slot-group name of what is stored together: a queue, or (for a queue split in shards) a
- * queue's shard as `<queue>#<shard>`, so each shard can live on its own cluster node.
- */
-export function slotGroup(queue: string, shard?: number): string {
-  return shard === undefined ? queue : `${queue}#${String(shard)}`;
 }
 
 export function keysFor(prefix: string, clustered: boolean): Keys {
@@ -55,12 +57,14 @@ export function keysFor(prefix: string, clustered: boolean): Keys {
     clustered,
     bullPrefix,
     bullQueueKey: (queue) => `${bullPrefix(queue)}:${queue}`,
-    events: (queue) => `${prefix}:~events:${tagged(queue)}`,
-    seq: (queue) => `${prefix}:~seq:${tagged(queue)}`,
+    events: (queue, shard) => `${prefix}:~events:${tagged(streamName(queue, shard))}`,
+    seq: (queue, shard) => `${prefix}:~seq:${tagged(streamName(queue, shard))}`,
     cancelChannel: () => `${prefix}:~cancel`,
     cancelFlag: (jobId) => `${prefix}:~cancelled:${jobId}`,
     changesChannel: () => `${prefix}:~changes`,
-    mirrorLease: (queue) => `${prefix}:~lease:mirror:${queue}`,
+    mirrorLease: (queue, shard) => `${prefix}:~lease:mirror:${streamName(queue, shard)}`,
+    mirrors: () => `${prefix}:~mirrors`,
+    mirrorShards: () => `${prefix}:~mirror-shards`,
     housekeeperLeader: () => `${prefix}:~lease:housekeeper`,
     enqueueQuota: (orgId) => `${prefix}:~quota:enqueue:${orgId}`,
     enqueueItemsQuota: (orgId) => `${prefix}:~quota:items:${orgId}`,

@@ -1,7 +1,8 @@
 import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
-import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry, type Keys } from "@jobstream/queue";
+import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry } from "@jobstream/queue";
 import type { RedisClient, TraceCarrier } from "@jobstream/runtime";
 import type { Rejected, SourcedEntry } from "./apply-isolating";
+import type { StreamSlot } from "./stream-slot";
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
@@ -9,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What one read returned, grouped for the apply and the acknowledgement. */
 export interface Batch {
-  /** Queues whose pending entries (left by an earlier owner or a failed batch) were read. */
+  /** Shards (stream names) whose pending entries (left by an earlier owner or a failed batch) were read. */
   readonly recovering: readonly string[];
   /** Stream ids read, per stream key: what the acknowledgement deletes. */
   readonly byStream: ReadonlyMap<string, string[]>;
@@ -25,24 +26,26 @@ export interface Batch {
 }
 
 /**
- * Reads the owned streams through the mirror's consumer group. A queue's entries still pending in
- * the group (read but never acknowledged: a failed batch, or an earlier owner that died) are read
- * again before any new one, until a read finds none left.
+ * Reads the owned shards' streams through the mirror's consumer group. A shard's entries still
+ * pending in the group (read but never acknowledged: a failed batch, or an earlier owner that
+ * died) are read again before any new one, until a read finds none left. Dead letters name the
+ * shard's stream (`streamName`) as their queue: stream ids are unique per stream only.
  */
 export class BatchReader {
-  /** Queues whose pending entries have all been read again. */
+  /** Shards (stream names) whose pending entries have all been read again. */
   private readonly pendingDone = new Set<string>();
 
   constructor(
     private readonly reader: RedisClient,
-    private readonly keys: Keys,
     private readonly batchSize: number,
     private readonly blockMs: number,
+    /** On a Redis Cluster each shard's stream is in a slot of its own (see `read`). */
+    private readonly clustered = false,
   ) {}
 
-  /** Pending entries of this queue are to be read again first (it was just taken over). */
-  recover(queue: string): void {
-    this.pendingDone.delete(queue);
+  /** Pending entries of this shard are to be read again first (it was just taken over). */
+  recover(slot: StreamSlot): void {
+    this.pendingDone.delete(slot.name);
   }
 
   /** Every queue's pending entries are to be read again first (a batch failed, or was read ahead and dropped). */
@@ -56,24 +59,22 @@ export class BatchReader {
    * slot, so each stream is read on its own, without blocking (blocking reads to one node would
    * queue behind each other); when none had anything the read pauses a quarter of `blockMs`.
    */
-  async read(queues: readonly string[]): Promise<Batch> {
-    const recovering = queues.filter((q) => !this.pendingDone.has(q));
-    const reading = recovering.length > 0 ? recovering : queues;
-    const queueOf = new Map(reading.map((q) => [this.keys.events(q), q]));
-    const groups = this.keys.clustered ? reading.map((q) => [q]) : [reading];
+  async read(slots: readonly StreamSlot[]): Promise<Batch> {
+    const recovering = slots.filter((s) => !this.pendingDone.has(s.name));
+    const reading = recovering.length > 0 ? recovering : slots;
+    const groups = this.clustered ? reading.map((s) => [s.stream]) : [reading.map((s) => s.stream)];
     const block = recovering.length === 0 && groups.length === 1 ? this.blockMs : undefined;
-    const replies = await Promise.all(groups.map((group) => this.readGroup(group, recovering.length > 0, block)));
+    const replies = await Promise.all(groups.map((streams) => this.readStreams(streams, recovering.length > 0, block)));
     const reply = replies.flatMap((r) => r ?? []);
     if (groups.length > 1 && recovering.length === 0 && reply.every(([, list]) => list.length === 0))
       await sleep(this.blockMs / 4);
-    const batch = this.decode(reply, recovering, queueOf);
-    for (const queue of recovering)
-      if ((batch.byStream.get(this.keys.events(queue)) ?? []).length === 0) this.pendingDone.add(queue);
+    const batch = this.decode(reply, slots, recovering);
+    for (const slot of recovering)
+      if ((batch.byStream.get(slot.stream) ?? []).length === 0) this.pendingDone.add(slot.name);
     return batch;
   }
 
-  private async readGroup(queues: readonly string[], pending: boolean, blockMs?: number): Promise<StreamReply> {
-    const streams = queues.map((q) => this.keys.events(q));
+  private async readStreams(streams: readonly string[], pending: boolean, blockMs?: number): Promise<StreamReply> {
     const ids = streams.map(() => (pending ? "0" : ">"));
     const count = ["COUNT", this.batchSize] as const;
     return (
@@ -95,9 +96,10 @@ export class BatchReader {
 
   private decode(
     reply: NonNullable<StreamReply>,
-    recovering: readonly string[],
-    queueOf: ReadonlyMap<string, string>,
+    slots: readonly StreamSlot[],
+    recovering: readonly StreamSlot[],
   ): Batch {
+    const byKey = new Map(slots.map((s) => [s.stream, s]));
     const byStream = new Map<string, string[]>();
     const entries: MirrorEntry[] = [];
     const sourced: SourcedEntry[] = [];
@@ -105,12 +107,14 @@ export class BatchReader {
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
     const traces: TraceCarrier[] = [];
     for (const [key, list] of reply) {
+      // Only the streams asked for answer; anything else stays pending rather than be acknowledged unapplied.
+      const slot = byKey.get(key);
+      if (slot === undefined) continue;
       byStream.set(
         key,
         list.map(([id]) => id),
       );
-      const queue = queueOf.get(key) ?? key;
-      const seqKey = this.keys.seq(queue);
+      const { name: queue, seqKey } = slot;
       for (const [streamId, fields] of list) {
         const decoded = parseStreamEntry(fields);
         if (!decoded.ok) {
@@ -125,6 +129,6 @@ export class BatchReader {
           finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
-    return { recovering, byStream, entries, sourced, malformed, finished, traces };
+    return { recovering: recovering.map((s) => s.name), byStream, entries, sourced, malformed, finished, traces };
   }
 }
