@@ -1,8 +1,5 @@
 import type { Redis } from "ioredis";
 
-/** The largest per-org concurrency cap an operator may set. */
-export const ORG_LIMIT_MAX = 10_000;
-
 /** Redis keys of per-org caps, under the queue's own keys (same slot, removed by `obliterate`). */
 export const orgLimitKeys = {
   /** Hash orgId → the operator's cap for that org in this queue. */
@@ -39,9 +36,16 @@ type Acquire = (
   defaultCap: number,
 ) => Promise<number>;
 
-/** Per-org concurrency caps as workers check them when a job starts. */
+/** How long a worker trusts its copy of a queue's operator caps (a new cap applies within this). */
+const LIMITS_CACHE_MS = 1000;
+
+/**
+ * Per-org concurrency caps as workers check them when a job starts. A job of an org without a cap
+ * costs no Redis call: the operator's caps are read once a second per queue.
+ */
 export class OrgSlots {
   private readonly acquire: Acquire;
+  private readonly cached = new Map<string, { at: number; limits: Promise<Record<string, string>> }>();
 
   constructor(
     private readonly redis: Redis,
@@ -55,11 +59,35 @@ export class OrgSlots {
     this.acquire = command.bind(redis);
   }
 
-  /** Whether the job may run now; if so it holds a slot for `lifetimeMs` or until `release`. */
-  async take(queue: string, orgId: string, jobId: string, defaultCap: number, lifetimeMs: number): Promise<boolean> {
+  /**
+   * Whether the job may run now: `untracked` (its org has no cap), `taken` (it holds a slot for
+   * `lifetimeMs` or until `release`) or `full`.
+   */
+  async take(
+    queue: string,
+    orgId: string,
+    jobId: string,
+    defaultCap: number,
+    lifetimeMs: number,
+  ): Promise<"untracked" | "taken" | "full"> {
+    const own = (await this.limitsOf(queue))[orgId];
+    if ((own === undefined ? defaultCap : Number(own)) <= 0) return "untracked";
     const limits = orgLimitKeys.limits(this.prefix, queue);
     const running = orgLimitKeys.running(this.prefix, queue, orgId);
-    return (await this.acquire(limits, running, orgId, jobId, Date.now(), lifetimeMs, defaultCap)) === 1;
+    return (await this.acquire(limits, running, orgId, jobId, Date.now(), lifetimeMs, defaultCap)) === 1
+      ? "taken"
+      : "full";
+  }
+
+  private limitsOf(queue: string): Promise<Record<string, string>> {
+    const now = Date.now();
+    const hit = this.cached.get(queue);
+    if (hit !== undefined && now - hit.at < LIMITS_CACHE_MS) return hit.limits;
+    const limits = this.redis.hgetall(orgLimitKeys.limits(this.prefix, queue));
+    // A failed read is not kept: the next job asks again.
+    limits.catch(() => this.cached.delete(queue));
+    this.cached.set(queue, { at: now, limits });
+    return limits;
   }
 
   async release(queue: string, orgId: string, jobId: string): Promise<void> {
@@ -68,12 +96,12 @@ export class OrgSlots {
 }
 
 /** An org's cap in a queue as the operator set it (null: the workers' default applies) and its jobs holding slots. */
-export interface OrgLimit {
+export interface OrgLimitState {
   readonly limit: number | null;
   readonly running: number;
 }
 
-export async function readOrgLimit(redis: Redis, prefix: string, queue: string, orgId: string): Promise<OrgLimit> {
+export async function readOrgLimit(redis: Redis, prefix: string, queue: string, orgId: string): Promise<OrgLimitState> {
   const running = orgLimitKeys.running(prefix, queue, orgId);
   const [limit, , count] = await redis
     .multi()

@@ -8,6 +8,7 @@ import {
   keysFor,
   loadFlowTrees,
   Producer,
+  type ProducerOptions,
 } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
@@ -18,6 +19,8 @@ export interface HousekeeperOptions {
   readonly redisUrl: string;
   readonly prefix: string;
   readonly pool: pg.Pool;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
   readonly logger: Logger;
   /** Told about failed rounds, so an outage is logged once (by the watch), not once per round. */
   readonly outages: OutageReporter;
@@ -49,9 +52,14 @@ export class Housekeeper {
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = new Producer(
+      this.redis,
+      options.prefix,
+      (error, queue) => {
+        errorListener(options.outages, options.logger, "queue error", { queue })(error);
+      },
+      options.producerOptions,
+    );
     this.publisher = new EventPublisher(this.redis, options.prefix);
     this.lease = new Lease(
       this.redis,

@@ -3,11 +3,12 @@ import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, keysFor, Producer } from "@jobstream/queue";
+import { EventPublisher, keysFor, OrgSlots, Producer, type ProducerOptions } from "@jobstream/queue";
 import { activeTracing, createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
+import { withOrgCaps } from "./org-cap";
 
 export interface WorkRoleOptions {
   readonly redisUrl: string;
@@ -28,6 +29,10 @@ export interface WorkRoleOptions {
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
   readonly lockDurationMs: number;
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
+  /** Per-org concurrency caps: per-type defaults (operators set per-org caps through the API) and the retry pause. */
+  readonly orgCaps: { readonly defaults: Partial<Record<JobTypeName, number>>; readonly retryMs: number };
 }
 
 /** Time allowed past the grace for aborted jobs to hand themselves back before connections are dropped. */
@@ -47,9 +52,14 @@ export class WorkRole {
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
     for (const conn of [this.connection, this.subscriber])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = new Producer(
+      this.connection,
+      options.prefix,
+      (error, queue) => {
+        errorListener(options.outages, options.logger, "queue error", { queue })(error);
+      },
+      options.producerOptions,
+    );
   }
 
   async start(): Promise<void> {
@@ -63,7 +73,8 @@ export class WorkRole {
       publisher,
       prefix: options.prefix,
     };
-    const processor = createProcessor({
+    const processor = withOrgCaps(
+      createProcessor({
       handlers: createHandlers({ db: options.db, actions }),
       publisher,
       redis: this.connection,
@@ -73,7 +84,15 @@ export class WorkRole {
       onOutcome: options.onOutcome,
       db: options.db,
       producer: this.producer,
-    });
+      }),
+      {
+        slots: new OrgSlots(this.connection, options.prefix),
+        defaultCaps: options.orgCaps.defaults,
+        retryMs: options.orgCaps.retryMs,
+        slotSlackMs: options.lockDurationMs,
+        logger: options.logger,
+      },
+    );
     for (const type of options.types) {
       const worker = new Worker(type, processor, {
         connection: this.connection,
