@@ -2,13 +2,14 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console, fairness) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runFairness } from "./fairness";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runRaw, type RawResult } from "./raw";
@@ -83,6 +84,11 @@ if (consoleReads)
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
 
+// Fair share between orgs: B's wait behind A's backlog (on and off) and its throughput cost.
+const fairness = wants("fairness")
+  ? await runFairness({ backlog: quick ? 2000 : 4000, durationMs: 200, concurrency: 50, n, items })
+  : null;
+
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
  * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
@@ -149,6 +155,7 @@ const result = {
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
   console: consoleReads,
+  fairness,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -238,6 +245,22 @@ console.table({
           ]),
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(fairness
+    ? {
+        ...Object.fromEntries(
+          fairness.waits.map((w) => [
+            `B's wait behind A's ${fairness.backlog} × ${fairness.durationMs} ms, concurrency ${fairness.concurrency}, ` +
+              `fair share ${w.fairShare ? "on" : "off"}: ms to B's last start (A's jobs started by then)`,
+            `${w.bWaitMs} (${w.aStartedBefore})`,
+          ]),
+        ),
+        "pipeline with fair share on / off / on with a per-org cap (jobs/s)": slashed(
+          fairness.jobsPerSec.on.toFixed(0),
+          fairness.jobsPerSec.off.toFixed(0),
+          fairness.jobsPerSec.capped.toFixed(0),
+        ),
       }
     : {}),
   ...(consoleReads
