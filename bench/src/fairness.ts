@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
+import { runFairTagCost, type FairTagCost } from "./fair-tags";
 import { runPipeline } from "./pipeline";
 
 export interface FairnessWait {
@@ -8,6 +9,8 @@ export interface FairnessWait {
   readonly bWaitMs: number;
   /** A's jobs that had started by then (of `backlog`). */
   readonly aStartedBefore: number;
+  /** A's jobs that started between B's enqueue and B's last start: the order, whatever the machine's speed. */
+  readonly aStartedMeanwhile: number;
 }
 
 export interface FairnessResult {
@@ -17,6 +20,7 @@ export interface FairnessResult {
   readonly waits: FairnessWait[];
   /** The pipeline (noop jobs, one org) with fair share on and off, and with a per-org cap that is never reached. */
   readonly jobsPerSec: { readonly on: number; readonly off: number; readonly capped: number };
+  readonly tags: FairTagCost;
 }
 
 /**
@@ -48,11 +52,18 @@ async function bWait(fairShare: boolean, backlog: number, durationMs: number, co
       },
       { timeoutMs: 600_000, intervalMs: 100 },
     );
-    const [started] = await sys.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM jobs WHERE org_id = $1 AND started_at <= $2`,
-      [orgA, last],
+    const [started] = await sys.query<{ before: number; meanwhile: number }>(
+      `SELECT count(*) FILTER (WHERE started_at <= $2)::int AS before,
+              count(*) FILTER (WHERE started_at > $3 AND started_at <= $2)::int AS meanwhile
+       FROM jobs WHERE org_id = $1`,
+      [orgA, last, new Date(bEnqueuedAt)],
     );
-    return { fairShare, bWaitMs: last.getTime() - bEnqueuedAt, aStartedBefore: started?.n ?? 0 };
+    return {
+      fairShare,
+      bWaitMs: last.getTime() - bEnqueuedAt,
+      aStartedBefore: started?.before ?? 0,
+      aStartedMeanwhile: started?.meanwhile ?? 0,
+    };
   } finally {
     await sys.stop();
   }
@@ -73,8 +84,8 @@ export async function runFairness(options: {
   ];
   for (const w of waits)
     console.log(
-      `fair share ${w.fairShare ? "on" : "off"}: B waited ${w.bWaitMs} ms; ` +
-        `A had started ${w.aStartedBefore} of ${backlog}`,
+      `fair share ${w.fairShare ? "on" : "off"}: B waited ${w.bWaitMs} ms; A had started ` +
+        `${w.aStartedBefore} of ${backlog}, ${w.aStartedMeanwhile} of them after B's enqueue`,
     );
   // One after the other on one machine: compare the figures of one run.
   const on = await runPipeline(n, items, 50);
@@ -86,5 +97,10 @@ export async function runFairness(options: {
     `pipeline: fair share on ${on.jobsPerSec.toFixed(0)} jobs/s, off ${off.jobsPerSec.toFixed(0)} jobs/s, ` +
       `on with a per-org cap ${capped.jobsPerSec.toFixed(0)} jobs/s`,
   );
-  return { backlog, durationMs, concurrency, waits, jobsPerSec };
+  const tags = await runFairTagCost(n * 10);
+  console.log(
+    `fair tags: ${tags.microsPerJob.toFixed(1)} µs per job in Redis; a rebase of ${tags.queued} queued jobs ` +
+      `${tags.rebaseMs.toFixed(0)} ms`,
+  );
+  return { backlog, durationMs, concurrency, waits, jobsPerSec, tags };
 }

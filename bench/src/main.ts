@@ -252,8 +252,8 @@ console.table({
         ...Object.fromEntries(
           fairness.waits.map((w) => [
             `B's wait behind A's ${fairness.backlog} × ${fairness.durationMs} ms, concurrency ${fairness.concurrency}, ` +
-              `fair share ${w.fairShare ? "on" : "off"}: ms to B's last start (A's jobs started by then)`,
-            `${w.bWaitMs} (${w.aStartedBefore})`,
+              `fair share ${w.fairShare ? "on" : "off"}: ms to B's last start (A's jobs started by then / after B's enqueue)`,
+            `${w.bWaitMs} (${w.aStartedBefore} / ${w.aStartedMeanwhile})`,
           ]),
         ),
         "pipeline with fair share on / off / on with a per-org cap (jobs/s)": slashed(
@@ -261,6 +261,8 @@ console.table({
           fairness.jobsPerSec.off.toFixed(0),
           fairness.jobsPerSec.capped.toFixed(0),
         ),
+        "fair-share tags in Redis (µs per job, batches of 1,000)": fairness.tags.microsPerJob.toFixed(1),
+        [`rebase with ${fairness.tags.queued} jobs queued (ms)`]: fairness.tags.rebaseMs.toFixed(0),
       }
     : {}),
   ...(consoleReads
