@@ -20,7 +20,12 @@ export async function runFairTagCost(queued: number): Promise<FairTagCost> {
   const queue = new Queue("fair-bench", { connection: redis, prefix });
   try {
     const batch = () =>
-      Array.from({ length: 1000 }, (_, i) => ({ id: randomUUID(), type: "fair-bench", orgId: `org-${i % 10}`, priority: 50 }));
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: randomUUID(),
+        type: "fair-bench",
+        orgId: `org-${i % 10}`,
+        priority: 50,
+      }));
     await fair.priorities(batch());
     const rounds = 50;
     const started = performance.now();

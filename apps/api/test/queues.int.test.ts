@@ -90,9 +90,16 @@ describe("/v1/queues", () => {
     for (const [where, body, field] of bad) {
       const res = await sys.request<Refusal>("PUT", where, { token, body });
       expect([res.status, res.body.error.code], JSON.stringify(body)).toEqual([400, "validation_failed"]);
-      if (field !== "") expect(res.body.error.details?.map((d) => d.path), JSON.stringify(body)).toContain(field);
+      if (field !== "")
+        expect(
+          res.body.error.details?.map((d) => d.path),
+          JSON.stringify(body),
+        ).toContain(field);
     }
-    const unknown = await sys.request<Refusal>("PUT", `/v1/queues/nope/orgs/${org}/limit`, { token, body: { limit: 3 } });
+    const unknown = await sys.request<Refusal>("PUT", `/v1/queues/nope/orgs/${org}/limit`, {
+      token,
+      body: { limit: 3 },
+    });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, "not_found"]);
     expect((await sys.request<OrgLimit>("GET", path, { token })).body.limit).toBe(null);
   });

@@ -24,7 +24,9 @@ function queueUnderTest() {
   const add = async (orgId: string, count: number, priority = 50): Promise<FairShareJob[]> => {
     const jobs = Array.from({ length: count }, () => ({ id: randomUUID(), type: name, orgId, priority }));
     const tags = await fair.priorities(jobs);
-    await queue.addBulk(jobs.map((j) => ({ name: "x", data: { org: orgId }, opts: { jobId: j.id, priority: tags.get(j.id) } })));
+    await queue.addBulk(
+      jobs.map((j) => ({ name: "x", data: { org: orgId }, opts: { jobId: j.id, priority: tags.get(j.id) } })),
+    );
     return jobs;
   };
   /** Job ids in the order BullMQ will hand them out. */
@@ -76,7 +78,9 @@ describe("FairShare", () => {
     const ids = await order();
     const firstAt = first.map((j) => ids.indexOf(j.id));
     expect(firstAt).toEqual([...firstAt].sort((x, y) => x - y));
-    expect(second.map((j) => ids.indexOf(j.id))).toEqual([...second.map((j) => ids.indexOf(j.id))].sort((x, y) => x - y));
+    expect(second.map((j) => ids.indexOf(j.id))).toEqual(
+      [...second.map((j) => ids.indexOf(j.id))].sort((x, y) => x - y),
+    );
     expect(ids).toHaveLength(35);
     const priorities = (await queue.getPrioritized(0, -1)).map((j) => j.priority);
     expect(Math.max(...priorities)).toBeLessThan(1000);

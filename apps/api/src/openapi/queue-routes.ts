@@ -55,7 +55,10 @@ export const queueRoutes: RouteConfig[] = [
       "Workers apply it within a second to jobs that start from then on. Without an own cap, the workers' " +
       "`ORG_CONCURRENCY_<TYPE>` applies, if set. See docs/fair-share.md.",
     security: bearer,
-    request: { params: orgLimitParamsSchema, body: { content: { "application/json": { schema: orgLimitBodySchema } } } },
+    request: {
+      params: orgLimitParamsSchema,
+      body: { content: { "application/json": { schema: orgLimitBodySchema } } },
+    },
     responses: {
       200: json(orgLimitSchema, "The org's cap after the change"),
       ...errors("validation_failed", "unauthorized", "forbidden", "not_found", "rate_limited"),

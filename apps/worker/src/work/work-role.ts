@@ -75,15 +75,15 @@ export class WorkRole {
     };
     const processor = withOrgCaps(
       createProcessor({
-      handlers: createHandlers({ db: options.db, actions }),
-      publisher,
-      redis: this.connection,
-      prefix: options.prefix,
-      logger: options.logger,
-      shutdown: this.shutdown.signal,
-      onOutcome: options.onOutcome,
-      db: options.db,
-      producer: this.producer,
+        handlers: createHandlers({ db: options.db, actions }),
+        publisher,
+        redis: this.connection,
+        prefix: options.prefix,
+        logger: options.logger,
+        shutdown: this.shutdown.signal,
+        onOutcome: options.onOutcome,
+        db: options.db,
+        producer: this.producer,
       }),
       {
         slots: new OrgSlots(this.connection, options.prefix),
