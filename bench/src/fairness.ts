@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
 import { runFairTagCost, type FairTagCost } from "./fair-tags";
+import { cpuMicrosPerJob } from "./measure";
 import { runPipeline } from "./pipeline";
 
 export interface FairnessWait {
@@ -20,6 +21,8 @@ export interface FairnessResult {
   readonly waits: FairnessWait[];
   /** The pipeline (noop jobs, one org) with fair share on and off, and with a per-org cap that is never reached. */
   readonly jobsPerSec: { readonly on: number; readonly off: number; readonly capped: number };
+  /** CPU of the pipeline's own processes per job (core-µs): steadier than jobs/s on a shared machine. */
+  readonly cpuMicrosPerJob: { readonly on: number; readonly off: number; readonly capped: number };
   readonly tags: FairTagCost;
 }
 
@@ -93,14 +96,20 @@ export async function runFairness(options: {
   // A cap every org has but never reaches: each job takes and gives back a run slot.
   const capped = await runPipeline(n, items, 50, { ORG_CONCURRENCY_SYNTHETIC: "10000" });
   const jobsPerSec = { on: on.jobsPerSec, off: off.jobsPerSec, capped: capped.jobsPerSec };
+  const cpu = {
+    on: cpuMicrosPerJob(on, n),
+    off: cpuMicrosPerJob(off, n),
+    capped: cpuMicrosPerJob(capped, n),
+  };
   console.log(
     `pipeline: fair share on ${on.jobsPerSec.toFixed(0)} jobs/s, off ${off.jobsPerSec.toFixed(0)} jobs/s, ` +
-      `on with a per-org cap ${capped.jobsPerSec.toFixed(0)} jobs/s`,
+      `on with a per-org cap ${capped.jobsPerSec.toFixed(0)} jobs/s; CPU per job ${cpu.on.toFixed(0)} / ` +
+      `${cpu.off.toFixed(0)} / ${cpu.capped.toFixed(0)} core-µs`,
   );
   const tags = await runFairTagCost(n * 10);
   console.log(
     `fair tags: ${tags.microsPerJob.toFixed(1)} µs per job in Redis; a rebase of ${tags.queued} queued jobs ` +
       `${tags.rebaseMs.toFixed(0)} ms`,
   );
-  return { backlog, durationMs, concurrency, waits, jobsPerSec, tags };
+  return { backlog, durationMs, concurrency, waits, jobsPerSec, cpuMicrosPerJob: cpu, tags };
 }

@@ -5,7 +5,7 @@
 //   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console, fairness) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { median } from "./measure";
+import { cpuMicrosPerJob, median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
@@ -89,20 +89,6 @@ const fairness = wants("fairness")
   ? await runFairness({ backlog: quick ? 2000 : 4000, durationMs: 200, concurrency: 50, n, items })
   : null;
 
-/**
- * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
- * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
- * bounds the ratio from above.
- */
-function cpuMicrosPerJob(
-  run: { readonly cpuPercent: Record<string, number>; readonly seconds: number },
-  jobs: number,
-): number {
-  const percent = Object.entries(run.cpuPercent)
-    .filter(([group]) => group !== "machine")
-    .reduce((sum, [, v]) => sum + v, 0);
-  return ((percent / 100) * run.seconds * 1e6) / jobs;
-}
 const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
 const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
 
@@ -260,6 +246,11 @@ console.table({
           fairness.jobsPerSec.on.toFixed(0),
           fairness.jobsPerSec.off.toFixed(0),
           fairness.jobsPerSec.capped.toFixed(0),
+        ),
+        "CPU per job, own processes, fair share on / off / on with a per-org cap (core-µs)": slashed(
+          fairness.cpuMicrosPerJob.on.toFixed(0),
+          fairness.cpuMicrosPerJob.off.toFixed(0),
+          fairness.cpuMicrosPerJob.capped.toFixed(0),
         ),
         "fair-share tags in Redis (µs per job, batches of 1,000)": fairness.tags.microsPerJob.toFixed(1),
         [`rebase with ${fairness.tags.queued} jobs queued (ms)`]: fairness.tags.rebaseMs.toFixed(0),

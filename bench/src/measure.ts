@@ -32,3 +32,18 @@ export async function syntheticCompleted(sys: System, n: number, intervalMs: num
     { timeoutMs: 600_000, intervalMs },
   );
 }
+
+/**
+ * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
+ * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
+ * bounds the ratio from above.
+ */
+export function cpuMicrosPerJob(
+  run: { readonly cpuPercent: Record<string, number>; readonly seconds: number },
+  jobs: number,
+): number {
+  const percent = Object.entries(run.cpuPercent)
+    .filter(([group]) => group !== "machine")
+    .reduce((sum, [, v]) => sum + v, 0);
+  return ((percent / 100) * run.seconds * 1e6) / jobs;
+}
