@@ -5,6 +5,10 @@ import { systemTest } from "@jobstream/testing/fixtures";
 
 const org = randomUUID();
 
+interface Refusal {
+  error: { code: string; details?: { path: string }[] };
+}
+
 /** An API, a worker, an operator and a member. */
 const it = systemTest(async (sys) => {
   await sys.startApi();
@@ -77,7 +81,6 @@ describe("/v1/queues", () => {
     const removed = await sys.request<OrgLimit>("PUT", path, { token, body: { limit: null } });
     expect([removed.status, removed.body.limit]).toEqual([200, null]);
 
-    type Refusal = { error: { code: string; details?: { path: string }[] } };
     const bad: [string, unknown, string][] = [
       [path, { limit: 0 }, "limit"],
       [path, { limit: 10_001 }, "limit"],
