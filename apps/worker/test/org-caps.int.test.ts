@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import type { OrgLimit } from "@jobstream/contract";
 import { waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+
+/** The answer of `GET/PUT /v1/queues/:name/orgs/:orgId/limit` (the parts read here). */
+interface OrgLimit {
+  limit: number | null;
+  running: number;
+}
 
 // Every org gets at most 3 synthetic jobs at once (the workers' default); an operator caps one org at 2.
 const it = systemTest(async (sys) => {
