@@ -32,16 +32,18 @@ export async function runFairTagCost(queued: number): Promise<FairTagCost> {
     for (let r = 0; r < rounds; r++) await fair.priorities(batch());
     const microsPerJob = ((performance.now() - started) * 1000) / (rounds * 1000);
 
-    // `queued` jobs waiting, then a tag past BullMQ's limit: every one of them is shifted once.
+    // `queued` jobs waiting half-way to BullMQ's limit (as after a million tags), then an org far
+    // ahead whose next tag passes it: every queued job is shifted once.
+    const state = fairShareKeys.state(prefix, "fair-bench");
+    await redis.hset(state, "b", 0, "v", Math.floor(BULL_PRIORITY_LIMIT / 2));
     for (let sent = 0; sent < queued; sent += 1000) {
       const jobs = batch();
       const tags = await fair.priorities(jobs);
       await queue.addBulk(jobs.map((j) => ({ name: "x", data: {}, opts: { jobId: j.id, priority: tags.get(j.id) } })));
     }
-    const state = fairShareKeys.state(prefix, "fair-bench");
-    await redis.hset(state, "v", BULL_PRIORITY_LIMIT);
+    await redis.hset(fairShareKeys.org(prefix, "fair-bench", "org-far"), "50", BULL_PRIORITY_LIMIT);
     const before = performance.now();
-    await fair.priorities(batch().slice(0, 1));
+    await fair.priorities([{ id: randomUUID(), type: "fair-bench", orgId: "org-far", priority: 50 }]);
     const rebaseMs = performance.now() - before;
     if (Number(await redis.hget(state, "b")) === 0) throw new Error("the rebase did not happen");
     return { microsPerJob, rebaseMs, queued };
