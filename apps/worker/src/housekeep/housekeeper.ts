@@ -7,13 +7,14 @@ import {
   EventPublisher,
   keysFor,
   loadFlowTrees,
-  Producer,
+  type Producer,
   type ProducerOptions,
 } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { ScheduleKeeper } from "../schedules/schedule-keeper";
 import { reconcile } from "./reconcile";
+import { workerProducer } from "../worker-producer";
 
 export interface HousekeeperOptions {
   readonly redisUrl: string;
@@ -52,14 +53,7 @@ export class Housekeeper {
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(
-      this.redis,
-      options.prefix,
-      (error, queue) => {
-        errorListener(options.outages, options.logger, "queue error", { queue })(error);
-      },
-      options.producerOptions,
-    );
+    this.producer = workerProducer(this.redis, options);
     this.publisher = new EventPublisher(this.redis, options.prefix);
     this.lease = new Lease(
       this.redis,

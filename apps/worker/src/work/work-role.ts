@@ -3,12 +3,13 @@ import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, keysFor, OrgSlots, Producer, type ProducerOptions } from "@jobstream/queue";
+import { EventPublisher, keysFor, OrgSlots, type Producer, type ProducerOptions } from "@jobstream/queue";
 import { activeTracing, createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
 import { withOrgCaps } from "./org-cap";
+import { workerProducer } from "../worker-producer";
 
 export interface WorkRoleOptions {
   readonly redisUrl: string;
@@ -52,14 +53,7 @@ export class WorkRole {
     this.subscriber = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-cancel" });
     for (const conn of [this.connection, this.subscriber])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(
-      this.connection,
-      options.prefix,
-      (error, queue) => {
-        errorListener(options.outages, options.logger, "queue error", { queue })(error);
-      },
-      options.producerOptions,
-    );
+    this.producer = workerProducer(this.connection, options);
   }
 
   async start(): Promise<void> {
