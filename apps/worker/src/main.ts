@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const common = {
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
+    mirrorShards: env.MIRROR_SHARDS,
     logger,
     outages,
     producerOptions: { fairShare: env.FAIR_SHARE },
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     ? new MirrorRole({
         ...common,
         pool,
+        leaseMs: env.MIRROR_LEASE_MS,
         onBatch: ({ entries, lagsMs }) => {
           metrics.mirrorEntries.inc(entries);
           for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);

@@ -19,6 +19,8 @@ import { workerProducer } from "../worker-producer";
 export interface HousekeeperOptions {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** `MIRROR_SHARDS`: the streams each queue's events are split over, by job id. */
+  readonly mirrorShards: number;
   readonly pool: pg.Pool;
   /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
   readonly producerOptions?: ProducerOptions;
@@ -54,7 +56,7 @@ export class Housekeeper {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
     this.producer = workerProducer(this.redis, options);
-    this.publisher = new EventPublisher(this.redis, options.prefix);
+    this.publisher = new EventPublisher(this.redis, options.prefix, options.mirrorShards);
     this.lease = new Lease(
       this.redis,
       keysFor(options.prefix).housekeeperLeader(),
