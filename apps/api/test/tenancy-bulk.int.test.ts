@@ -52,6 +52,27 @@ describe("bulk actions: who may, and over which jobs", () => {
     expect({ status: res.status, matched: res.status === 202 ? res.body.bulk.matched : undefined }).toEqual(expected);
   });
 
+  it.for(everyone)(
+    "%s dry-runs a bulk cancel: the same count (200), no job touched",
+    async (who, { call, pair, sign, sys }) => {
+      const { groupId, t, o } = await seed(pair, sign, call);
+      const res = await call<{ matched: number }>("POST", "/v1/jobs/bulk", await pair.as(who), {
+        action: "cancel",
+        filter: { groupId },
+        dryRun: true,
+      });
+      const { status, matched } = answers[who];
+      expect({ status: res.status, matched: res.status === 200 ? res.body.matched : undefined }).toEqual(
+        status === 202 ? { status: 200, matched } : { status },
+      );
+      expect(await sys.countInStatus([...t, ...o], "delayed")).toBe(4);
+      const bulkJobs = await sys.query("SELECT 1 FROM jobs WHERE type = 'bulk' AND input->'filter'->>'groupId' = $1", [
+        groupId,
+      ]);
+      expect(bulkJobs).toEqual([]);
+    },
+  );
+
   it("cancels an admin's org's matching jobs only, even with a filter naming another org", async ({
     call,
     pair,
@@ -112,6 +133,13 @@ describe("bulk actions: who may, and over which jobs", () => {
     ["an empty filter", { action: "delete", filter: {} }, "filter"],
     ["no filter", { action: "cancel" }, "filter"],
     ["all: false", { action: "cancel", filter: {}, all: false }, "all"],
+    ["a dry run that is not a boolean", { action: "cancel", filter: { status: "failed" }, dryRun: "yes" }, "dryRun"],
+    ["a dry run of an empty filter", { action: "cancel", filter: {}, dryRun: true }, "filter"],
+    [
+      "a dry run of a bad filter",
+      { action: "cancel", filter: { createdFrom: "soon" }, dryRun: true },
+      "filter.createdFrom",
+    ],
   ] as const)("refuses %s (400 naming the field)", async ([, body, field], { call, pair }) => {
     const res = await call("POST", "/v1/jobs/bulk", await pair.as("admin"), body);
     expect(res.status).toBe(400);
