@@ -112,10 +112,13 @@ describe("bulk actions: who may, and over which jobs", () => {
   it("retries, then deletes, by filter", async ({ call, pair, sign, sys }) => {
     const { groupId, o } = await seed(pair, sign, call);
     const service = await pair.as("service");
+    const ids = await sys.query<{ id: string }>("SELECT id::text FROM jobs WHERE group_id = $1", [groupId]);
+    let lastBulk = "";
     const run = async (action: string, status: string) => {
       const res: Bulk = await call("POST", "/v1/jobs/bulk", service, { action, filter: { groupId, status } });
       expect(res.status).toBe(202);
       await sys.waitForStatus(await sys.token({ role: "service" }), res.body.bulk.id, "completed");
+      lastBulk = res.body.bulk.id;
       return res.body.bulk.matched;
     };
     expect(await run("cancel", "delayed")).toBe(4);
@@ -124,6 +127,13 @@ describe("bulk actions: who may, and over which jobs", () => {
     expect(await run("cancel", "delayed")).toBe(4);
     expect(await run("delete", "cancelled")).toBe(4);
     expect(await sys.query("SELECT 1 FROM jobs WHERE group_id = $1", [groupId])).toEqual([]);
+    // The deleted jobs' timelines went with them: the bulk job's batch item lists them.
+    const items = await call<{ items: { after: { deleted?: string[] } | null }[] }>(
+      "GET",
+      `/v1/jobs/${lastBulk}/items`,
+      service,
+    );
+    expect(items.body.items.flatMap((i) => i.after?.deleted ?? []).sort()).toEqual(ids.map((r) => r.id).sort());
   });
 
   it.for([
