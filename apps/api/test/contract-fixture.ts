@@ -13,7 +13,11 @@ export const CONTRACT_TAGS = {
   platform: ["job types", "session", "stats", "queues", "health", "admin", "schedules", "webhooks"],
 } as const;
 
-type Options = { token?: string; body?: unknown; headers?: Record<string, string> };
+interface Options {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 /**
  * A system with every role, an admin's token (`admin`) in a fresh `org`, and `call`: a request

@@ -68,7 +68,7 @@ describe("platform routes answer what the contract says", () => {
     conforms(contract.deadLetterPageSchema, deadLetters.body);
   });
 
-  it("schedules: create, list, get, patch, delete", async ({ sys, call, admin }) => {
+  it("schedules: create, list, get, patch, delete", async ({ call, admin }) => {
     const body = { name: "contract", everyMs: 60_000, paused: true, job: work({}) };
     const created = await call("POST", "/v1/schedules", "/v1/schedules", { token: admin, body });
     expect(created.status).toBe(201);
