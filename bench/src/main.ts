@@ -2,15 +2,17 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint) runs one part; --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
+import { runBullmqPrisma, runPgBoss, type PeerResult } from "./peers/run-peers";
 import { runRaw, type RawResult } from "./raw";
 
 function option(name: string): string | undefined {
@@ -27,7 +29,10 @@ const apiRows = Number(option("rows") ?? (quick ? 100_000 : 1_000_000));
 
 const pipelines: PipelineResult[] = [];
 const raws: RawResult[] = [];
-for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds : 0); round++) {
+// Peers (pg-boss; BullMQ with a hand-written QueueEvents → Prisma mirror) do the same work in each round.
+const withPeers = only === undefined || only === "peers";
+const peerRuns: Record<"pgBoss" | "bullmqPrisma", PeerResult[]> = { pgBoss: [], bullmqPrisma: [] };
+for (let round = 1; round <= (only === undefined || only === "pipeline" || withPeers ? rounds : 0); round++) {
   // Alternate the order so neither side always runs on a warmer machine.
   if (round % 2 === 1) {
     raws.push(await runRaw(n, items, concurrency));
@@ -36,9 +41,17 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
     pipelines.push(await runPipeline(n, items, concurrency));
     raws.push(await runRaw(n, items, concurrency));
   }
+  if (withPeers) {
+    peerRuns.pgBoss.push(await runPgBoss(n, items, concurrency));
+    peerRuns.bullmqPrisma.push(await runBullmqPrisma(n, items, concurrency));
+  }
   console.log(
     `round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, ` +
-      `jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`,
+      `jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s` +
+      (withPeers
+        ? `, pg-boss ${peerRuns.pgBoss.at(-1)?.jobsPerSec.toFixed(0)}, ` +
+          `bullmq+prisma ${peerRuns.bullmqPrisma.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`
+        : ""),
   );
 }
 
@@ -83,6 +96,10 @@ if (consoleReads)
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
 
+// Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
+const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
+if (footprint) console.log(`footprint: ${JSON.stringify(footprint)}`);
+
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
  * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
@@ -96,6 +113,16 @@ function cpuMicrosPerJob(
     .filter(([group]) => group !== "machine")
     .reduce((sum, [, v]) => sum + v, 0);
   return ((percent / 100) * run.seconds * 1e6) / jobs;
+}
+/** Each process group's core-µs per job (API, worker, mirror, Postgres, Redis, …), medians over rounds. */
+function cpuByProcess(runs: readonly PipelineResult[], jobs: number): Record<string, number> {
+  const groups = new Set(runs.flatMap((r) => Object.keys(r.cpuPercent)).filter((g) => g !== "machine"));
+  return Object.fromEntries(
+    [...groups].map((g) => [
+      g,
+      Math.round(median(runs.map((r) => (((r.cpuPercent[g] ?? 0) / 100) * r.seconds * 1e6) / jobs))),
+    ]),
+  );
 }
 const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
 const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
@@ -116,6 +143,8 @@ const result = {
     cpuMicrosPerJob: jobCpuUs,
     rawCpuMicrosPerJob: rawCpuUs,
     ratioBoundByCpu: rawCpuUs / jobCpuUs,
+    // The capacity model's input (docs/scaling.md): core-µs per job of each process group, medians.
+    cpuMicrosPerJobByProcess: cpuByProcess(pipelines, n),
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
   mirrorLag: mirrorLag && {
@@ -148,9 +177,29 @@ const result = {
     non2xx: api.job.non2xx + api.active.non2xx + api.floor.non2xx,
     cpuPercent: { job: api.job.cpuPercent, active: api.active.cpuPercent, floor: api.floor.cpuPercent },
   },
+  peers: withPeers ? peersOf(peerRuns, jobsPerSec) : null,
   console: consoleReads,
+  footprint,
   memory: memoryOf(pipelines, raws, doubled),
 };
+
+/** Each peer's medians and Jobstream ÷ peer (jobs/s of the same run; above 1 means Jobstream is faster). */
+function peersOf(runs: Record<string, readonly PeerResult[]>, jobstreamJobsPerSec: number) {
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => {
+      const peerJobsPerSec = median(list.map((r) => r.jobsPerSec));
+      return [
+        name,
+        {
+          jobsPerSec: peerJobsPerSec,
+          cpuMicrosPerJob: median(list.map((r) => cpuMicrosPerJob(r, n))),
+          jobstreamOverPeer: jobstreamJobsPerSec / peerJobsPerSec,
+          rounds: list,
+        },
+      ];
+    }),
+  );
+}
 
 function memoryOf(runs: readonly PipelineResult[], rawRuns: readonly RawResult[], double: PipelineResult | null) {
   const peak = (values: (number | null)[]) => Math.max(0, ...values.map((v) => v ?? 0));
@@ -238,6 +287,31 @@ console.table({
           ]),
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(result.peers
+    ? Object.fromEntries(
+        Object.entries(result.peers).flatMap(([name, peer]) => [
+          [
+            `peer ${name} (jobs/s; CPU per job core-µs)`,
+            slashed(peer.jobsPerSec.toFixed(0), peer.cpuMicrosPerJob.toFixed(0)),
+          ],
+          [`Jobstream ÷ ${name}`, peer.jobstreamOverPeer.toFixed(2)],
+        ]),
+      )
+    : {}),
+  ...(footprint
+    ? {
+        [`Redis bytes per job, ${footprint.jobs} jobs: waiting / after completion`]: slashed(
+          footprint.redisBytesPerWaitingJob,
+          footprint.redisBytesPerFinishedJob,
+        ),
+        "Postgres bytes per job (jobs / job_items / job_events; WAL)": slashed(
+          footprint.postgresBytesPerJob.jobs,
+          footprint.postgresBytesPerJob.job_items,
+          footprint.postgresBytesPerJob.job_events,
+          `${footprint.walBytesPerJob} WAL`,
+        ),
       }
     : {}),
   ...(consoleReads
