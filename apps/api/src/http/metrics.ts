@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { countPendingJobs, type Db } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { metricsAuthorized } from "@jobstream/runtime";
+import { registerReplicaMetrics } from "../replica/replica-metrics";
+import type { ReadRouting } from "../replica/read-routing";
 import { errorBody } from "./errors";
 import { RefreshedValue } from "./refreshed-value";
 
@@ -15,6 +17,7 @@ const REFRESH_MS = 5000;
 export interface ApiMetricsDeps {
   readonly producer: Producer;
   readonly db: Db;
+  readonly reads: ReadRouting;
   /** When set, scrapes need `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken?: string;
 }
@@ -66,6 +69,8 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
       this.set(await backlog.get());
     },
   });
+
+  registerReplicaMetrics(registry, deps.reads);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = http.startTimer();
