@@ -2,13 +2,15 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history) runs one part;
+//   --rate sets the lag run's jobs/s
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { median } from "./measure";
 import { runApiLatency } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runHistory } from "./history";
 import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
@@ -95,6 +97,9 @@ if (consoleReads)
     `console: ${consoleReads.rows} rows seeded in ${consoleReads.seedSeconds.toFixed(0)} s, ` +
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
+// job_events partitioned by day against the table it replaced: inserts, and retention by DELETE vs DROP.
+const history = wants("history") ? await runHistory(quick ? 5000 : 20_000) : null;
+if (history) console.log(`history: ${history.events} events of ${history.jobs} jobs per layout`);
 
 // Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
 const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
@@ -179,6 +184,7 @@ const result = {
   },
   peers: withPeers ? peersOf(peerRuns, jobsPerSec) : null,
   console: consoleReads,
+  history,
   footprint,
   memory: memoryOf(pipelines, raws, doubled),
 };
@@ -287,6 +293,24 @@ console.table({
           ]),
         ),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(history
+    ? {
+        [`job_events insert, ${history.events} events (events/s): one table / partitioned`]: slashed(
+          history.insertPerSec.flat.toFixed(0),
+          history.insertPerSec.partitioned.toFixed(0),
+        ),
+        [`retention of ${history.events} events (ms): DELETE / DROP partition`]: slashed(
+          history.retentionMs.deleteEvents.toFixed(0),
+          history.retentionMs.dropPartition.toFixed(0),
+        ),
+        [`sweep of ${history.jobs} jobs before (ms): events / items / jobs`]: slashed(
+          ...Object.values(history.sweepMs.before).map((ms) => ms.toFixed(0)),
+        ),
+        [`sweep of ${history.jobs} jobs now (ms): items / jobs / events' partition`]: slashed(
+          ...Object.values(history.sweepMs.after).map((ms) => ms.toFixed(0)),
+        ),
       }
     : {}),
   ...(result.peers

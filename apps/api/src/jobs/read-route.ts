@@ -90,7 +90,7 @@ export function readRouter(deps: { readonly reads: ReadRouting }): Router {
 
   router.get("/v1/jobs/:id/events", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
-    const events = await load(req, (r, job) => listJobEvents(r.db, job.id));
+    const events = await load(req, (r, job) => listJobEvents(r.db, job));
     res.json({ events: events.map(eventView) });
   });
   return router;

@@ -78,7 +78,8 @@ WITH known AS MATERIALIZED (
   -- The batch's jobs that have a row, found through the primary key: on a table of a few thousand
   -- rows the planner otherwise scans all of \`jobs\` for each of the lookups below (about 5 % of a
   -- batch at 20,000 rows, growing with the table).
-  SELECT id FROM jobs WHERE id = ANY($${String(NAMED_AT)}::uuid[])
+  -- (With created_at: the timeline's partition key.)
+  SELECT id, created_at FROM jobs WHERE id = ANY($${String(NAMED_AT)}::uuid[])
 ),
 bases AS MATERIALIZED (
   -- Each job's highest ordinal, read once per job: read once per item, each read stepped over the
@@ -183,12 +184,12 @@ counted AS (
   RETURNING 1
 ),
 timeline AS (
-  INSERT INTO job_events (job_id, type, seq, data, created_at)
-  SELECT t.job_id, t.type, t.seq, t.data, t.created_at
-  FROM ${EVENTS.from(EVENTS_AT, "t")}
-  WHERE t.job_id IN (SELECT id FROM known)
+  -- job_created_at (the partition key) is the job's: a replayed entry meets its first copy.
+  INSERT INTO job_events (job_id, type, seq, data, created_at, job_created_at)
+  SELECT t.job_id, t.type, t.seq, t.data, t.created_at, known.created_at
+  FROM ${EVENTS.from(EVENTS_AT, "t")} JOIN known ON known.id = t.job_id
   ORDER BY t.job_id, t.seq
-  ON CONFLICT (job_id, seq) DO NOTHING
+  ON CONFLICT (job_id, seq, job_created_at) DO NOTHING
   RETURNING 1
 )
 SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM applied) AS updated,
