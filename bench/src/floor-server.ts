@@ -1,9 +1,10 @@
 // The "floor" of the API benchmark: the least a process can do to answer GET /v1/jobs/:id on
-// this machine — node:http, the same by-id SQL through pg with the API's pool size, JSON out.
+// this machine — node:http, the API's by-id statement (the job and its children's counts) through
+// pg with the API's pool size, JSON out.
 // No routing, auth, rate limiting, headers or view mapping. Started by api-latency.ts:
 //   node --import tsx src/floor-server.ts <databaseUrl> <poolSize>
 import { createServer } from "node:http";
-import { createPool, findJobViewRow } from "@jobstream/db";
+import { createPool, findJobViewWithChildren } from "@jobstream/db";
 
 const [databaseUrl, poolSize] = process.argv.slice(2);
 if (databaseUrl === undefined) throw new Error("usage: floor-server.ts <databaseUrl> <poolSize>");
@@ -16,10 +17,10 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  findJobViewRow(pool, id).then(
-    (row) => {
-      res.writeHead(row === null ? 404 : 200, { "content-type": "application/json; charset=utf-8" });
-      res.end(JSON.stringify(row));
+  findJobViewWithChildren(pool, id).then(
+    (found) => {
+      res.writeHead(found === null ? 404 : 200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(found));
     },
     (error: unknown) => {
       res.writeHead(500).end(String(error));

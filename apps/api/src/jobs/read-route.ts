@@ -1,9 +1,9 @@
 import { Router, type Request } from "express";
 import {
   findJobViewRow,
+  findJobViewWithChildren,
   listJobEvents,
   listJobItems,
-  summarizeChildren,
   type Db,
   type JobEvent,
   type JobItem,
@@ -50,10 +50,13 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
 
   router.get("/v1/jobs/:id", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
-    const row = await load(req);
-    const summary = (await summarizeChildren(deps.pool, [row.id])).get(row.id);
-    const view = summary === undefined ? toJobView(row) : { ...toJobView(row), children: summary };
+    const { id } = parseOr400(jobIdParamsSchema, req.params);
+    // The row and its children's summary in one round trip: frontends poll this endpoint.
+    const found = await findJobViewWithChildren(deps.pool, id);
     const principal = principalOf(req);
+    if (!found || !canAccessJob(principal, found.row)) throw new ApiError("not_found", "no such job");
+    const { row, children } = found;
+    const view = children === undefined ? toJobView(row) : { ...toJobView(row), children };
     // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
     const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
     res.json(
