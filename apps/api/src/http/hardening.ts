@@ -41,12 +41,12 @@ function headersSetBy(middleware: ReturnType<typeof helmet>): [string, string][]
     setHeader: (name: string, value: string) => headers.set(name, value),
     removeHeader: (name: string) => headers.delete(name),
   };
-  let done = false;
+  const state = { done: false };
   middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, (error?: unknown) => {
-    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
-    done = true;
+    if (error !== undefined) throw error instanceof Error ? error : new Error("helmet refused its configuration");
+    state.done = true;
   });
-  if (!done) throw new Error("helmet did not finish synchronously");
+  if (!state.done) throw new Error("helmet did not finish synchronously");
   return [...headers];
 }
 
