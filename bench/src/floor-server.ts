@@ -12,7 +12,7 @@ const [databaseUrl, poolSize, processes = "1"] = process.argv.slice(2);
 if (databaseUrl === undefined) throw new Error("usage: floor-server.ts <databaseUrl> <poolSize> [processes]");
 if (Number(processes) > 1 && cluster.isPrimary) {
   for (let i = 0; i < Number(processes); i++) cluster.fork();
-  process.on("SIGTERM", () => {
+  process.once("SIGTERM", () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
   });
 } else serve(databaseUrl);
@@ -46,8 +46,9 @@ function serve(databaseUrl: string): void {
       }),
     );
   });
-  process.on("SIGTERM", () => {
+  process.once("SIGTERM", () => {
     server.close();
+    server.closeAllConnections();
     void pool.end();
   });
 }

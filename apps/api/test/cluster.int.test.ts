@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { get } from "node:http";
 import { fileURLToPath } from "node:url";
-import { describe, expect } from "vitest";
+import { describe, expect, onTestFinished } from "vitest";
 import { startApp, waitFor, type AppProcess } from "@jobstream/testing";
 import { appEnv, resourceTest } from "@jobstream/testing/fixtures";
 
@@ -58,58 +58,58 @@ describe("API_PROCESSES=2", () => {
     },
     async ({ env }) => {
       const app = startApp(appDir, env);
-      try {
-        const workers = await waitFor(
-          "two api processes listening",
-          () => {
-            const lines = logLines(app, "api listening");
-            return lines.length >= 2 ? lines : undefined;
-          },
-          { timeoutMs: 90_000 },
-        );
-        const ports = new Set(workers.map((w) => w.port));
-        expect(ports.size).toBe(1);
-        const base = `http://127.0.0.1:${String(workers[0]?.port)}`;
-        const pids = workers.map((w) => Number(w.pid));
-        expect(pids).not.toContain(app.child.pid);
-
-        // Every request counted, whichever process answered it: the scrape sums both.
-        const requests = 10;
-        for (let i = 0; i < requests; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
-        const metrics = await fetchFresh(`${base}/metrics`);
-        expect(metrics.status).toBe(200);
-        const count = /jobstream_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} (\d+)/.exec(
-          metrics.body,
-        );
-        expect(Number(count?.[1])).toBe(requests);
-        // A gauge every process reads the same is not multiplied by the number of processes.
-        expect(metrics.body).toMatch(/^jobstream_outbox_backlog 0$/m);
-
-        const [victim] = pids;
-        if (victim === undefined) throw new Error("no api process");
-        process.kill(victim, "SIGKILL");
-        // Once the primary has seen it die (a connection handed to it meanwhile is lost), the other
-        // process answers every request while the primary starts a replacement.
-        await waitFor(
-          "the primary to see the process die",
-          () => logLines(app, "api process exited; starting another").length === 1,
-        );
-        for (let i = 0; i < 10; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
-        await waitFor("a replacement api process", () => logLines(app, "api listening").length >= 3, {
-          timeoutMs: 90_000,
-        });
-        for (let i = 0; i < 10; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
-
-        const running = logLines(app, "api listening")
-          .map((w) => Number(w.pid))
-          .filter((pid) => pid !== victim);
-        app.kill("SIGTERM");
-        expect(await app.exited(30_000)).toBe(0);
-        for (const pid of running) expect(isAlive(pid)).toBe(false);
-        expect(logLines(app, "stopped")).toHaveLength(3); // both workers and the primary
-      } finally {
+      // Also when the test times out: the primary's workers end with it (their channel closes).
+      onTestFinished(() => {
         app.kill("SIGKILL");
-      }
+      });
+      const workers = await waitFor(
+        "two api processes listening",
+        () => {
+          const lines = logLines(app, "api listening");
+          return lines.length >= 2 ? lines : undefined;
+        },
+        { timeoutMs: 90_000 },
+      );
+      const ports = new Set(workers.map((w) => w.port));
+      expect(ports.size).toBe(1);
+      const base = `http://127.0.0.1:${String(workers[0]?.port)}`;
+      const pids = workers.map((w) => Number(w.pid));
+      expect(pids).not.toContain(app.child.pid);
+
+      // Every request counted, whichever process answered it: the scrape sums both.
+      const requests = 10;
+      for (let i = 0; i < requests; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
+      const metrics = await fetchFresh(`${base}/metrics`);
+      expect(metrics.status).toBe(200);
+      const count = /jobstream_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} (\d+)/.exec(
+        metrics.body,
+      );
+      expect(Number(count?.[1])).toBe(requests);
+      // A gauge every process reads the same is not multiplied by the number of processes.
+      expect(metrics.body).toMatch(/^jobstream_outbox_backlog 0$/m);
+
+      const [victim] = pids;
+      if (victim === undefined) throw new Error("no api process");
+      process.kill(victim, "SIGKILL");
+      // Once the primary has seen it die (a connection handed to it meanwhile is lost), the other
+      // process answers every request while the primary starts a replacement.
+      await waitFor(
+        "the primary to see the process die",
+        () => logLines(app, "api process exited; starting another").length === 1,
+      );
+      for (let i = 0; i < 10; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
+      await waitFor("a replacement api process", () => logLines(app, "api listening").length >= 3, {
+        timeoutMs: 90_000,
+      });
+      for (let i = 0; i < 10; i++) expect((await fetchFresh(`${base}/healthz`)).status).toBe(200);
+
+      const running = logLines(app, "api listening")
+        .map((w) => Number(w.pid))
+        .filter((pid) => pid !== victim);
+      app.kill("SIGTERM");
+      expect(await app.exited(30_000)).toBe(0);
+      for (const pid of running) expect(isAlive(pid)).toBe(false);
+      expect(logLines(app, "stopped")).toHaveLength(3); // both workers and the primary
     },
   );
 });
