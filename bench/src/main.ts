@@ -2,7 +2,8 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, lag, items, dbfloor, console) runs one part; --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history) runs one part;
+//   --rate sets the lag run's jobs/s
 //   --api-processes N|auto  API processes (and floor processes) of the API run's second by-id load (default auto)
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -11,8 +12,11 @@ import { median } from "./measure";
 import { runApiLatency, type ApiLatencyResult, type LatencyResult } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runHistory } from "./history";
+import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
 import { runPipeline, type PipelineResult } from "./pipeline";
+import { runBullmqPrisma, runPgBoss, type PeerResult } from "./peers/run-peers";
 import { runRaw, type RawResult } from "./raw";
 
 function option(name: string): string | undefined {
@@ -31,7 +35,10 @@ const apiProcesses = apiProcessesOption === "auto" ? availableParallelism() : Nu
 
 const pipelines: PipelineResult[] = [];
 const raws: RawResult[] = [];
-for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds : 0); round++) {
+// Peers (pg-boss; BullMQ with a hand-written QueueEvents → Prisma mirror) do the same work in each round.
+const withPeers = only === undefined || only === "peers";
+const peerRuns: Record<"pgBoss" | "bullmqPrisma", PeerResult[]> = { pgBoss: [], bullmqPrisma: [] };
+for (let round = 1; round <= (only === undefined || only === "pipeline" || withPeers ? rounds : 0); round++) {
   // Alternate the order so neither side always runs on a warmer machine.
   if (round % 2 === 1) {
     raws.push(await runRaw(n, items, concurrency));
@@ -40,9 +47,17 @@ for (let round = 1; round <= (only === undefined || only === "pipeline" ? rounds
     pipelines.push(await runPipeline(n, items, concurrency));
     raws.push(await runRaw(n, items, concurrency));
   }
+  if (withPeers) {
+    peerRuns.pgBoss.push(await runPgBoss(n, items, concurrency));
+    peerRuns.bullmqPrisma.push(await runBullmqPrisma(n, items, concurrency));
+  }
   console.log(
     `round ${round}: raw ${raws.at(-1)?.jobsPerSec.toFixed(0)} jobs/s, ` +
-      `jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`,
+      `jobstream ${pipelines.at(-1)?.jobsPerSec.toFixed(0)} jobs/s` +
+      (withPeers
+        ? `, pg-boss ${peerRuns.pgBoss.at(-1)?.jobsPerSec.toFixed(0)}, ` +
+          `bullmq+prisma ${peerRuns.bullmqPrisma.at(-1)?.jobsPerSec.toFixed(0)} jobs/s`
+        : ""),
   );
 }
 
@@ -86,6 +101,13 @@ if (consoleReads)
     `console: ${consoleReads.rows} rows seeded in ${consoleReads.seedSeconds.toFixed(0)} s, ` +
       `rollups recounted in ${consoleReads.rollupSeconds.toFixed(0)} s`,
   );
+// job_events partitioned by day against the table it replaced: inserts, and retention by DELETE vs DROP.
+const history = wants("history") ? await runHistory(quick ? 5000 : 20_000) : null;
+if (history) console.log(`history: ${history.events} events of ${history.jobs} jobs per layout`);
+
+// Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
+const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
+if (footprint) console.log(`footprint: ${JSON.stringify(footprint)}`);
 
 /**
  * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
@@ -100,6 +122,16 @@ function cpuMicrosPerJob(
     .filter(([group]) => group !== "machine")
     .reduce((sum, [, v]) => sum + v, 0);
   return ((percent / 100) * run.seconds * 1e6) / jobs;
+}
+/** Each process group's core-µs per job (API, worker, mirror, Postgres, Redis, …), medians over rounds. */
+function cpuByProcess(runs: readonly PipelineResult[], jobs: number): Record<string, number> {
+  const groups = new Set(runs.flatMap((r) => Object.keys(r.cpuPercent)).filter((g) => g !== "machine"));
+  return Object.fromEntries(
+    [...groups].map((g) => [
+      g,
+      Math.round(median(runs.map((r) => (((r.cpuPercent[g] ?? 0) / 100) * r.seconds * 1e6) / jobs))),
+    ]),
+  );
 }
 const jobCpuUs = median(pipelines.map((p) => cpuMicrosPerJob(p, n)));
 const rawCpuUs = median(raws.map((r) => cpuMicrosPerJob(r, n)));
@@ -120,6 +152,8 @@ const result = {
     cpuMicrosPerJob: jobCpuUs,
     rawCpuMicrosPerJob: rawCpuUs,
     ratioBoundByCpu: rawCpuUs / jobCpuUs,
+    // The capacity model's input (docs/scaling.md): core-µs per job of each process group, medians.
+    cpuMicrosPerJobByProcess: cpuByProcess(pipelines, n),
     ofDbFloor: dbFloor === null ? null : jobsPerSec / dbFloor.jobsPerSec,
   },
   mirrorLag: mirrorLag && {
@@ -166,7 +200,10 @@ const result = {
     non2xx: serverRuns(api).reduce((sum, [, r]) => sum + r.non2xx, 0),
     cpuPercent: Object.fromEntries(serverRuns(api).map(([run, r]) => [run, r.cpuPercent])),
   },
+  peers: withPeers ? peersOf(peerRuns, jobsPerSec) : null,
   console: consoleReads,
+  history,
+  footprint,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -184,6 +221,24 @@ function serverRuns(run: ApiLatencyResult): [string, LatencyResult][] {
 
 function cpuUsPerRequest(run: LatencyResult): number {
   return run.requestsPerSec === 0 ? 0 : Math.round(((run.cpuPercent.server ?? 0) * 10_000) / run.requestsPerSec);
+}
+
+/** Each peer's medians and Jobstream ÷ peer (jobs/s of the same run; above 1 means Jobstream is faster). */
+function peersOf(runs: Record<string, readonly PeerResult[]>, jobstreamJobsPerSec: number) {
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => {
+      const peerJobsPerSec = median(list.map((r) => r.jobsPerSec));
+      return [
+        name,
+        {
+          jobsPerSec: peerJobsPerSec,
+          cpuMicrosPerJob: median(list.map((r) => cpuMicrosPerJob(r, n))),
+          jobstreamOverPeer: jobstreamJobsPerSec / peerJobsPerSec,
+          rounds: list,
+        },
+      ];
+    }),
+  );
 }
 
 function memoryOf(runs: readonly PipelineResult[], rawRuns: readonly RawResult[], double: PipelineResult | null) {
@@ -286,6 +341,49 @@ console.table({
           .map(([run, us]) => `${run} ${us}`)
           .join(", "),
         "API errors / non-2xx": `${result.api.errors} / ${result.api.non2xx}`,
+      }
+    : {}),
+  ...(history
+    ? {
+        [`job_events insert, ${history.events} events (events/s): one table / partitioned`]: slashed(
+          history.insertPerSec.flat.toFixed(0),
+          history.insertPerSec.partitioned.toFixed(0),
+        ),
+        [`retention of ${history.events} events (ms): DELETE / DROP partition`]: slashed(
+          history.retentionMs.deleteEvents.toFixed(0),
+          history.retentionMs.dropPartition.toFixed(0),
+        ),
+        [`sweep of ${history.jobs} jobs before (ms): events / items / jobs`]: slashed(
+          ...Object.values(history.sweepMs.before).map((ms) => ms.toFixed(0)),
+        ),
+        [`sweep of ${history.jobs} jobs now (ms): items / jobs / events' partition`]: slashed(
+          ...Object.values(history.sweepMs.after).map((ms) => ms.toFixed(0)),
+        ),
+      }
+    : {}),
+  ...(result.peers
+    ? Object.fromEntries(
+        Object.entries(result.peers).flatMap(([name, peer]) => [
+          [
+            `peer ${name} (jobs/s; CPU per job core-µs)`,
+            slashed(peer.jobsPerSec.toFixed(0), peer.cpuMicrosPerJob.toFixed(0)),
+          ],
+          [`Jobstream ÷ ${name}`, peer.jobstreamOverPeer.toFixed(2)],
+        ]),
+      )
+    : {}),
+  ...(footprint
+    ? {
+        [`Redis bytes per job, ${footprint.jobs} jobs: waiting / after completion`]: slashed(
+          footprint.redisBytesPerWaitingJob,
+          footprint.redisBytesPerFinishedJob,
+        ),
+        "Postgres bytes per job (jobs / job_items / job_events; WAL)": slashed(
+          footprint.postgresBytesPerJob.jobs,
+          footprint.postgresBytesPerJob.job_items,
+          footprint.postgresBytesPerJob.job_events,
+          `${footprint.walBytesPerJob} WAL`,
+        ),
       }
     : {}),
   ...(consoleReads

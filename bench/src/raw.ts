@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { deletePrefix, testEnv, testQueuePrefix, waitFor } from "@jobstream/testing";
+import { pidsOf, startBenchChild, stopBenchChild } from "./child";
 import { measureCpu, processGroups } from "./cpu";
 import { peakRssMb } from "./measure";
 
@@ -18,23 +16,17 @@ export interface RawResult {
 /** The same N jobs through bare BullMQ: addBulk by 1,000, one worker process, same concurrency. */
 export async function runRaw(n: number, items: number, concurrency: number): Promise<RawResult> {
   const prefix = testQueuePrefix();
-  const dir = fileURLToPath(new URL("..", import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/raw-worker.ts", testEnv.redisUrl, prefix, String(concurrency)],
-    { cwd: dir, stdio: ["ignore", "pipe", "inherit"] },
+  const child = await startBenchChild(
+    "raw-worker.ts",
+    [testEnv.redisUrl, prefix, String(concurrency)],
+    "raw worker ready",
   );
-  await new Promise<void>((resolve) => {
-    child.stdout.on("data", (c: Buffer) => {
-      if (c.toString().includes("raw worker ready")) resolve();
-    });
-  });
   const connection = new Redis(testEnv.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue("synthetic", { connection, prefix });
   try {
     const started = performance.now();
     const groups = {
-      worker: () => (child.pid === undefined ? [] : [child.pid]),
+      worker: pidsOf(child),
       redis: processGroups.redis,
       self: processGroups.self,
     };
@@ -58,8 +50,7 @@ export async function runRaw(n: number, items: number, concurrency: number): Pro
     const workerPeakMb = peakRssMb(child.pid);
     return { jobsPerSec: n / seconds, seconds, workerPeakMb, cpuPercent };
   } finally {
-    child.kill("SIGTERM");
-    await once(child, "exit");
+    await stopBenchChild(child);
     await queue.close();
     connection.disconnect();
     await deletePrefix(prefix);

@@ -17,6 +17,7 @@ import { childrenRouter } from "./jobs/children-route";
 import { listRouter } from "./jobs/list-route";
 import { JOB_TOKEN_PATHS, readRouter } from "./jobs/read-route";
 import type { ChangeHub } from "./realtime/change-hub";
+import type { ReadRouting } from "./replica/read-routing";
 import { ConnectionLimiter } from "./realtime/sse";
 import { streamRouter } from "./realtime/stream-routes";
 import { groupStreamRouter } from "./groups/group-stream-route";
@@ -37,6 +38,8 @@ import { webhooksRouter } from "./webhooks/webhooks-route";
 export interface AppDeps {
   readonly db: Db;
   readonly pool: pg.Pool;
+  /** Where reads go: the primary, or DATABASE_READ_URL's replica while it is caught up. */
+  readonly reads: ReadRouting;
   readonly redis: Redis;
   readonly producer: Producer;
   readonly publisher: EventPublisher;
@@ -69,7 +72,12 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const tracing = activeTracing();
   if (tracing !== null) app.use(tracedRequests(tracing));
-  const metrics = createApiMetrics({ producer: deps.producer, db: deps.db, metricsToken: deps.metricsToken });
+  const metrics = createApiMetrics({
+    producer: deps.producer,
+    db: deps.db,
+    reads: deps.reads,
+    metricsToken: deps.metricsToken,
+  });
   app.use(metrics.middleware);
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy);
@@ -88,18 +96,20 @@ export function createApp(deps: AppDeps): Express {
   // Reads of one job accept its access token too; everything else needs a bearer token.
   app.use("/v1", byAddress.countingRefusals(authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS })));
   app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
+  // After writes: the primary's WAL position, so the caller's next reads see them (docs/replicas.md).
+  app.use("/v1", deps.reads.afterWrites);
   // The routes frontends poll come first: Express tries every earlier route of a request in turn.
   // Fixed paths (/v1/jobs/active) before /v1/jobs/:id.
   app.use(listRouter(deps));
   app.use(readRouter(deps));
   const streams = {
-    pool: deps.pool,
+    reads: deps.reads,
     hub: deps.hub,
     keepAliveMs: deps.sseKeepAliveMs,
     maxStreamsPerToken: deps.sseMaxPerToken,
     limiter: new ConnectionLimiter(deps.sseMaxPerToken),
   };
-  app.use(streamRouter({ db: deps.db, ...streams }));
+  app.use(streamRouter(streams));
   app.use(groupStreamRouter(streams));
   app.use(childrenRouter(deps));
   app.use(healthRouter(deps));

@@ -92,6 +92,23 @@ const apiEnvSchema = baseEnvSchema.extend({
    * counts alone would let one org bury the shared mirror in item rows. 0: unlimited.
    */
   ORG_ITEMS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000_000).default(500_000),
+  /**
+   * A streaming replica of DATABASE_URL's database: list, stats and stream reads go there while it
+   * is caught up (docs/replicas.md). Unset or empty: every read goes to the primary.
+   */
+  DATABASE_READ_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .url()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  /** Replica lag beyond which reads go to the primary (the replica is reported `lagging`). */
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** How often the replica's lag is measured. */
+  REPLICA_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How long a read behind its caller's own last write waits for the replica before reading the primary. */
+  REPLICA_READ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   /** Webhook URLs naming private, loopback or link-local addresses are accepted (tests, development). */
   WEBHOOK_ALLOW_PRIVATE: flag,
 });

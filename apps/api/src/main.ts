@@ -18,6 +18,7 @@ import {
 import { createApp } from "./app";
 import { superviseWorkers } from "./cluster/supervise-workers";
 import { ChangeHub } from "./realtime/change-hub";
+import { createReadRouting } from "./replica/setup";
 import { loadEnv, type ApiEnv } from "./env";
 
 async function main(): Promise<void> {
@@ -56,8 +57,22 @@ async function serve(env: ApiEnv): Promise<void> {
   });
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
 
+  // DATABASE_READ_URL: list, stats and stream reads go to the replica while it is caught up.
+  const { reads, close: closeReads } = createReadRouting({
+    primary: { db, pool },
+    readUrl: env.DATABASE_READ_URL,
+    poolSize: env.DATABASE_POOL_SIZE,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    logger,
+    maxLagMs: env.REPLICA_MAX_LAG_MS,
+    checkMs: env.REPLICA_CHECK_MS,
+    waitMs: env.REPLICA_READ_WAIT_MS,
+  });
+  await reads.monitor?.start();
+
   const hub = new ChangeHub({
-    db,
+    reads,
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
     logger,
@@ -73,6 +88,7 @@ async function serve(env: ApiEnv): Promise<void> {
   const app = createApp({
     db,
     pool,
+    reads,
     redis,
     producer,
     publisher,
@@ -124,7 +140,7 @@ async function serve(env: ApiEnv): Promise<void> {
       { name: "http", run: () => closeHttpServer(server) },
       { name: "queues", run: () => producer.close() },
       { name: "redis", run: () => closeRedis(redis) },
-      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
+      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end(), closeReads()]) },
       // Last: the spans of everything above are exported before the process ends.
       { name: "tracing", run: () => tracing?.shutdown() ?? Promise.resolve() },
     ],

@@ -21,10 +21,19 @@ describe("api process", () => {
   });
 
   it("names every bad variable", async ({ env }) => {
-    const app = startApp(appDir, { ...env, DATABASE_URL: "mysql://x", PORT: "99999", LOG_LEVEL: "loud" });
+    const app = startApp(appDir, {
+      ...env,
+      DATABASE_URL: "mysql://x",
+      DATABASE_READ_URL: "replica",
+      REPLICA_MAX_LAG_MS: "-1",
+      PORT: "99999",
+      LOG_LEVEL: "loud",
+    });
     expect(await app.exited()).toBe(78); // EX_CONFIG: a supervisor does not restart it
     const out = app.output();
     expect(out).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(out).toMatch(/DATABASE_READ_URL:/);
+    expect(out).toMatch(/REPLICA_MAX_LAG_MS:/);
     expect(out).toMatch(/PORT:/);
     expect(out).toMatch(/LOG_LEVEL:/);
     expect(out).not.toMatch(/\n\s+at /); // no stack trace

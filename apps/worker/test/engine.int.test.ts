@@ -217,17 +217,22 @@ describe("engine: enqueue → execute → mirror", () => {
       return rows.length > 0 ? true : undefined;
     });
     const org = randomUUID();
-    const seed = async (status: string, expiresIn: string) => {
+    const seed = async (status: string, expiresIn: string, age = "0 days") => {
       const [row] = await sys.query<{ id: string }>(
-        `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input, expires_at)
+        `INSERT INTO jobs (id, org_id, type, subtype, name, queue, status, max_attempts, input, expires_at, created_at)
          VALUES (gen_random_uuid(), $1, 'synthetic', 'work', 'old', 'synthetic', $2::job_status, 1, '{}',
-                 now() + $3::interval)
+                 now() + $3::interval, now() - $4::interval)
          RETURNING id::text`,
-        [org, status, expiresIn],
+        [org, status, expiresIn, age],
       );
       return row?.id ?? "";
     };
-    const expired = await seed("completed", "-1 hour");
+    // A job of 400 days ago with a timeline: its day's partition goes whole once the job is swept.
+    const expired = await seed("completed", "-1 hour", "400 days");
+    await sys.query(
+      `INSERT INTO job_events (job_id, type, job_created_at) SELECT id, 'created', created_at FROM jobs WHERE id = $1`,
+      [expired],
+    );
     const expiredFailed = await seed("failed", "-1 minute");
     const fresh = await seed("completed", "1 hour");
     const unfinished = await seed("running", "-1 hour");
@@ -241,6 +246,12 @@ describe("engine: enqueue → execute → mirror", () => {
       [sweep.id],
     );
     expect(rollups?.after_state).toEqual({ deleted: 0 });
+    const [partitions] = await sys.query<{ after_state: { deleted: number } }>(
+      `SELECT after_state FROM job_items WHERE job_id = $1 AND ref = 'event-partitions'`,
+      [sweep.id],
+    );
+    expect(partitions?.after_state.deleted).toBeGreaterThanOrEqual(1);
+    expect(await sys.query(`SELECT 1 FROM job_events WHERE job_id = $1`, [expired])).toEqual([]);
     const left = await sys.query<{ id: string }>(`SELECT id::text FROM jobs WHERE id = ANY($1::uuid[])`, [
       [expired, expiredFailed, fresh, unfinished],
     ]);

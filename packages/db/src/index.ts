@@ -29,3 +29,5 @@ export * from "./repositories/webhook-deliveries";
 export { SYSTEM_ORG_ID } from "@jobstream/contract";
 export type { Page, PageRequest } from "./repositories/keyset";
 export * from "./repositories/bulk";
+export * from "./repositories/event-partitions";
+export * from "./repositories/replication";

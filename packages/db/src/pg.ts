@@ -22,6 +22,8 @@ export interface CreatePoolOptions {
   readonly connectionString: string;
   /** @defaultValue 10 */
   readonly max?: number;
+  /** Give up connecting after this long (a read replica that does not answer). @defaultValue no limit */
+  readonly connectionTimeoutMillis?: number;
 }
 
 /**
@@ -29,7 +31,11 @@ export interface CreatePoolOptions {
  * statement per batch matters more than Prisma's query layer. Callers own `end()`.
  */
 export function createPool(options: CreatePoolOptions): pg.Pool {
-  return new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  return new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis,
+  });
 }
 
 /** Runs `fn` in a transaction on one pooled client. */

@@ -54,11 +54,10 @@ export async function ensureTemplate(adminUrl: string): Promise<string> {
   return name;
 }
 
-/** A fresh, fully migrated database of its own for one test file. */
-export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
-  const template = await ensureTemplate(adminUrl);
-  const name = `jobstream_test_${randomBytes(6).toString("hex")}`;
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+/** Creates `name` (from `template`, else empty) and hands it over with its URL and its drop. */
+async function newDatabase(adminUrl: string, name: string, template?: string): Promise<TestDatabase> {
+  const from = template === undefined ? "" : ` TEMPLATE "${template}"`;
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"${from}`));
   return {
     name,
     url: withDatabase(adminUrl, name),
@@ -67,4 +66,15 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
         () => undefined,
       ),
   };
+}
+
+/** A fresh, fully migrated database of its own for one test file. */
+export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
+  const template = await ensureTemplate(adminUrl);
+  return newDatabase(adminUrl, `jobstream_test_${randomBytes(6).toString("hex")}`, template);
+}
+
+/** An empty database of its own (no migration applied), for tests of the migrations themselves. */
+export function createEmptyTestDatabase(adminUrl: string, prefix = "jobstream_empty"): Promise<TestDatabase> {
+  return newDatabase(adminUrl, `${prefix}_${randomBytes(6).toString("hex")}`);
 }

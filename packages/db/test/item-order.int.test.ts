@@ -70,3 +70,27 @@ describe("a job's items", () => {
     expect(await allRefs(db, job.id, "error")).toEqual(reported.filter((_, i) => i % 3 === 2));
   });
 });
+
+describe("items of several jobs in one batch", () => {
+  it("number each job's new items from that job's own last one", async ({ pool, db }) => {
+    const [a, b] = [newJobRow(), newJobRow()];
+    await insertPendingJobs(pool, [a, b]);
+    await apply(pool, [{ jobId: a.id, seq: 1, snapshot: jobSnapshot(), items: outcomes(range(0, 5)), timeline: [] }]);
+    // b has no items yet; a continues after its 5; the entries interleave.
+    await apply(pool, [
+      { jobId: b.id, seq: 1, snapshot: jobSnapshot(), items: outcomes(range(0, 3)), timeline: [] },
+      { jobId: a.id, seq: 2, snapshot: jobSnapshot(), items: outcomes(range(5, 9)), timeline: [] },
+      { jobId: b.id, seq: 2, snapshot: jobSnapshot(), items: outcomes(range(3, 6)), timeline: [] },
+    ]);
+    const refs = (from: number, to: number) => range(from, to).map((i) => `item-${String(i)}`);
+    expect(await allRefs(db, a.id)).toEqual(refs(0, 9));
+    expect(await allRefs(db, b.id)).toEqual(refs(0, 6));
+    const { rows } = await pool.query<{ job_id: string; ordinals: string[] }>(
+      `SELECT job_id::text, array_agg(ordinal::text ORDER BY ordinal) AS ordinals FROM job_items
+       WHERE job_id = ANY($1::uuid[]) GROUP BY job_id`,
+      [[a.id, b.id]],
+    );
+    // Distinct within each job (gaps are allowed).
+    for (const row of rows) expect(new Set(row.ordinals).size).toBe(row.ordinals.length);
+  });
+});

@@ -3,6 +3,7 @@ import { test } from "vitest";
 import { testDatabase } from "./database";
 import { testEnv } from "./env";
 import { deletePrefix, testQueuePrefix } from "./prefix";
+import { startReplicatedPostgres, type ReplicatedPostgres } from "./replica";
 import { System } from "./system";
 
 type OnCleanup = (cleanup: () => Promise<void>) => void;
@@ -65,3 +66,31 @@ export function systemTest<T = void>(start: (sys: System) => Promise<T>) {
     );
 }
 export { describeReadmeExamples } from "./readme-test";
+
+/**
+ * `systemTest` on a private primary with a streaming replica (`replicated`): the file's database
+ * is made on the primary and followed by the replica. `start` gets both; `readUrl` is the
+ * database's URL on the replica (what DATABASE_READ_URL names).
+ */
+export function replicatedSystemTest<T = void>(
+  start: (sys: System, replicated: ReplicatedPostgres & { readUrl: string }) => Promise<T>,
+) {
+  return (
+    base
+      // eslint-disable-next-line no-empty-pattern -- vitest reads a fixture's dependencies from this pattern
+      .extend("replicated", { scope: "file" }, async ({}, { onCleanup }) => {
+        const replicated = await startReplicatedPostgres();
+        onCleanup(() => replicated.stop());
+        return replicated;
+      })
+      .extend("launched", { scope: "file", auto: true }, ({ servers, replicated }, { onCleanup }) =>
+        launchSystem(new System(servers.redisUrl, replicated.primaryUrl), onCleanup, async (sys) => {
+          await replicated.caughtUp();
+          return start(sys, { ...replicated, readUrl: replicated.replicaUrlOf(sys.env().DATABASE_URL ?? "") });
+        }),
+      )
+      .extend("sys", { scope: "file" }, ({ launched }) => launched.sys)
+      .extend("started", { scope: "file" }, ({ launched }) => launched.started)
+      .extend("replica", { scope: "file" }, ({ replicated }) => replicated)
+  );
+}

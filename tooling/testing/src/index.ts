@@ -12,3 +12,4 @@ export * from "./tokens";
 export * from "./wait";
 export * from "./readme-examples";
 export * from "./otlp-receiver";
+export * from "./replica";

@@ -51,15 +51,36 @@ export class PrivatePostgres {
     private readonly user: { uid: number; gid: number } | undefined,
   ) {}
 
-  static async create(): Promise<PrivatePostgres> {
+  private static async empty(): Promise<PrivatePostgres> {
     const dir = await mkdtemp(join(tmpdir(), "jobstream-pg-"));
     const user = serverUser();
     if (user) await chown(dir, user.uid, user.gid);
-    const server = new PrivatePostgres(await freePort(), dir, binDir(), user);
+    return new PrivatePostgres(await freePort(), dir, binDir(), user);
+  }
+
+  /** A new cluster; initdb's trust rules also let 127.0.0.1 connect for replication (`replicaOf`). */
+  static async create(): Promise<PrivatePostgres> {
+    const server = await PrivatePostgres.empty();
     await run(
       `${server.bin}/initdb`,
       ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
-      user,
+      server.user,
+    );
+    await server.start();
+    return server;
+  }
+
+  /**
+   * A streaming replica of `primary` (a private one: the shared server allows no replication
+   * connections): `pg_basebackup -R` into a cluster of its own on another port, started and
+   * answering read-only queries. It follows the primary, databases created later included.
+   */
+  static async replicaOf(primary: PrivatePostgres): Promise<PrivatePostgres> {
+    const server = await PrivatePostgres.empty();
+    await run(
+      `${server.bin}/pg_basebackup`,
+      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", server.dataDir, "-R", "-X", "stream"],
+      server.user,
     );
     await server.start();
     return server;
@@ -69,9 +90,14 @@ export class PrivatePostgres {
     return join(this.dir, "data");
   }
 
+  /** `database` on this server. */
+  urlOf(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
   /** The `postgres` database: give it to `createTestDatabase` to get a migrated database of the test's own. */
   get adminUrl(): string {
-    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+    return this.urlOf("postgres");
   }
 
   /** Starts the server and waits until it accepts queries. */

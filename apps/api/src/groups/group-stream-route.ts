@@ -1,16 +1,17 @@
 import { Router } from "express";
 import type { GroupView } from "@jobstream/contract";
-import { readGroupView, type Queryable } from "@jobstream/db";
+import { readGroupView } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { callerKey } from "../http/hardening";
 import { ApiError } from "../http/errors";
 import type { ChangeHub } from "../realtime/change-hub";
 import type { Delivery } from "../realtime/delivery";
+import type { ReadRouting } from "../replica/read-routing";
 import { type ConnectionLimiter, SseStream } from "../realtime/sse";
-import { groupRequestOf, visibleGroup } from "./group-scope";
+import { groupRequestOf } from "./group-scope";
 
 export interface GroupStreamDeps {
-  readonly pool: Queryable;
+  readonly reads: ReadRouting;
   readonly hub: ChangeHub;
   readonly keepAliveMs: number;
   /** Shared with the job streams: one cap of open streams per token. */
@@ -29,7 +30,12 @@ export function groupStreamRouter(deps: GroupStreamDeps): Router {
 
   router.get("/v1/groups/:groupId/stream", async (req, res) => {
     const request = groupRequestOf(req);
-    const first = await visibleGroup(deps.pool, request);
+    const first = await deps.reads.read(
+      req,
+      (r) => readGroupView(r.pool, request.groupId, request.scope),
+      (view) => view === null,
+    );
+    if (first === null) throw new ApiError("not_found", "no such group");
     const release = deps.limiter.tryOpen(callerKey(request.principal));
     if (!release) throw new ApiError("rate_limited", `at most ${deps.maxStreamsPerToken} open streams per token`);
     let unsubscribe: () => void = () => undefined;
@@ -62,7 +68,8 @@ export function groupStreamRouter(deps: GroupStreamDeps): Router {
         let seen = -1;
         while (seen !== changes && !stream.isClosed) {
           seen = changes;
-          send(await readGroupView(deps.pool, request.groupId, request.scope));
+          // As fresh as the primary at this read: the change that asked for it is in it.
+          send(await deps.reads.readCurrent((r) => readGroupView(r.pool, request.groupId, request.scope)));
         }
       } catch {
         // Postgres out: the client's EventSource reconnects and starts from the current view.

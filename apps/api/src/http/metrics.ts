@@ -4,6 +4,8 @@ import { countPendingJobs, type Db } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { metricsAuthorized } from "@jobstream/runtime";
 import { clusterMetricsSource } from "../cluster/cluster-metrics";
+import { registerReplicaMetrics } from "../replica/replica-metrics";
+import type { ReadRouting } from "../replica/read-routing";
 import { ApiError, errorBody } from "./errors";
 import { RefreshedValue } from "./refreshed-value";
 
@@ -16,6 +18,7 @@ const REFRESH_MS = 5000;
 export interface ApiMetricsDeps {
   readonly producer: Producer;
   readonly db: Db;
+  readonly reads: ReadRouting;
   /** When set, scrapes need `Authorization: Bearer <metricsToken>`. */
   readonly metricsToken?: string;
 }
@@ -70,6 +73,8 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
       this.set(await backlog.get());
     },
   });
+
+  registerReplicaMetrics(registry, deps.reads);
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = http.startTimer();

@@ -4,16 +4,15 @@ import {
   findJobViewWithChildren,
   listJobEvents,
   listJobItems,
-  type Db,
   type JobEvent,
   type JobItem,
   type JobViewRow,
-  type Queryable,
 } from "@jobstream/db";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
+import type { Reader, ReadRouting } from "../replica/read-routing";
 import { decodeItemPageCursor, encodeItemPageCursor } from "./cursor";
 import { toJobView } from "./job-view";
 import { itemsQuerySchema, jobIdParamsSchema, tokenOnlyQuerySchema } from "./schemas";
@@ -39,22 +38,42 @@ function eventView(event: JobEvent) {
 }
 
 /** One job, its items and its timeline; 404 for jobs the caller may not see. */
-export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }): Router {
+export function readRouter(deps: { readonly reads: ReadRouting }): Router {
   const router = Router();
-  const load = async (req: Request): Promise<JobViewRow> => {
+  /**
+   * The job and what `then` reads of it, on one reader: a job the replica does not have yet (just
+   * enqueued, by another caller than this one) is read on the primary before answering 404.
+   */
+  const load = async <T>(req: Request, then: (r: Reader, row: JobViewRow) => Promise<T>): Promise<T> => {
     const { id } = parseOr400(jobIdParamsSchema, req.params);
-    const row = await findJobViewRow(deps.pool, id);
-    if (!row || !canAccessJob(principalOf(req), row)) throw new ApiError("not_found", "no such job");
-    return row;
+    const principal = principalOf(req);
+    const found = await deps.reads.read(
+      req,
+      async (r) => {
+        const row = await findJobViewRow(r.pool, id);
+        return row && canAccessJob(principal, row) ? { row, extra: await then(r, row) } : null;
+      },
+      (result) => result === null,
+    );
+    if (found === null) throw new ApiError("not_found", "no such job");
+    return found.extra;
   };
 
   router.get("/v1/jobs/:id", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const { id } = parseOr400(jobIdParamsSchema, req.params);
-    // The row and its children's summary in one round trip: frontends poll this endpoint.
-    const found = await findJobViewWithChildren(deps.pool, id);
     const principal = principalOf(req);
-    if (!found || !canAccessJob(principal, found.row)) throw new ApiError("not_found", "no such job");
+    // The row and its children's summary in one round trip (frontends poll this endpoint); as in
+    // `load`, a job the replica does not have yet is read on the primary before answering 404.
+    const found = await deps.reads.read(
+      req,
+      async (r) => {
+        const job = await findJobViewWithChildren(r.pool, id);
+        return job && canAccessJob(principal, job.row) ? job : null;
+      },
+      (result) => result === null,
+    );
+    if (found === null) throw new ApiError("not_found", "no such job");
     const { row, children } = found;
     const view = children === undefined ? toJobView(row) : { ...toJobView(row), children };
     // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
@@ -68,19 +87,20 @@ export function readRouter(deps: { readonly db: Db; readonly pool: Queryable }):
 
   router.get("/v1/jobs/:id/items", async (req, res) => {
     const q = parseOr400(itemsQuerySchema, req.query);
-    const job = await load(req);
-    const { items, next } = await listJobItems(deps.db, job.id, {
-      status: q.status,
-      limit: q.limit,
-      after: q.cursor !== undefined ? decodeItemPageCursor(q.cursor) : undefined,
-    });
+    const { items, next } = await load(req, (r, job) =>
+      listJobItems(r.db, job.id, {
+        status: q.status,
+        limit: q.limit,
+        after: q.cursor !== undefined ? decodeItemPageCursor(q.cursor) : undefined,
+      }),
+    );
     res.json({ items: items.map(itemView), nextCursor: next === null ? null : encodeItemPageCursor(next) });
   });
 
   router.get("/v1/jobs/:id/events", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
-    const job = await load(req);
-    res.json({ events: (await listJobEvents(deps.db, job.id)).map(eventView) });
+    const events = await load(req, (r, job) => listJobEvents(r.db, job));
+    res.json({ events: events.map(eventView) });
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { findJobsByIds, type Db } from "@jobstream/db";
+import { findJobsByIds } from "@jobstream/db";
 import { keysFor } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter, type Redis } from "@jobstream/runtime";
+import type { ReadRouting } from "../replica/read-routing";
 import { announcedStateSchema, deliveryFromRow, deliveryFromSummary, fromAnnounced, type Delivery } from "./delivery";
 
 const announcementSchema = z.object({
@@ -44,7 +45,8 @@ export class ChangeHub {
 
   constructor(
     private readonly deps: {
-      readonly db: Db;
+      /** Changed rows are read from the replica once it has replayed what the primary had at the read. */
+      readonly reads: ReadRouting;
       readonly redisUrl: string;
       readonly prefix: string;
       readonly logger: Logger;
@@ -153,7 +155,7 @@ export class ChangeHub {
     for (const id of ids) this.lastRead.set(id, now);
     try {
       const streamedById = new Set(ids.filter((id) => this.byJob.has(id)));
-      const { full, summaries } = await findJobsByIds(this.deps.db, ids, streamedById);
+      const { full, summaries } = await this.deps.reads.readCurrent((r) => findJobsByIds(r.db, ids, streamedById));
       for (const row of full) this.dispatch(deliveryFromRow(row));
       for (const row of summaries) this.dispatch(deliveryFromSummary(row));
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import { findJobById, findJobsByIds, isFinalStatus, listActiveJobs, type Db, type Queryable } from "@jobstream/db";
+import { findJobById, findJobsByIds, isFinalStatus, listActiveJobs } from "@jobstream/db";
 import { jobStatuses, type JobStatusName } from "@jobstream/db/status";
 import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
@@ -13,11 +13,11 @@ import { jobIdParamsSchema, tokenOnlyQuerySchema } from "../jobs/schemas";
 import type { ChangeHub } from "./change-hub";
 import { summaryOf } from "../jobs/job-view";
 import { deliveryFromRow, deliveryFromSummary, type Delivery } from "./delivery";
+import type { ReadRouting } from "../replica/read-routing";
 import { SseStream, type ConnectionLimiter } from "./sse";
 
 export interface StreamDeps {
-  readonly db: Db;
-  readonly pool: Queryable;
+  readonly reads: ReadRouting;
   readonly hub: ChangeHub;
   readonly keepAliveMs: number;
   readonly maxStreamsPerToken: number;
@@ -58,7 +58,11 @@ export function streamRouter(deps: StreamDeps): Router {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const { id } = parseOr400(jobIdParamsSchema, req.params);
     const principal = principalOf(req);
-    const [row] = (await findJobsByIds(deps.db, [id])).summaries;
+    const [row] = await deps.reads.read(
+      req,
+      async (r) => (await findJobsByIds(r.db, [id])).summaries,
+      (rows) => rows.length === 0,
+    );
     if (!row || !canAccessJob(principal, row)) throw new ApiError("not_found", "no such job");
     const release = admit(principal);
     let sent = lastVersion(req);
@@ -82,7 +86,8 @@ export function streamRouter(deps: StreamDeps): Router {
         stream.end();
       },
     });
-    const current = await findJobById(deps.db, id);
+    // As fresh as the primary now: the stream starts from the job's latest state.
+    const current = await deps.reads.readCurrent((r) => findJobById(r.db, id));
     if (current) {
       deliver(deliveryFromRow(current));
       if (isFinalStatus(current.status) && current.version <= sent) stream.end();
@@ -119,7 +124,9 @@ export function streamRouter(deps: StreamDeps): Router {
         stream.end();
       },
     });
-    const active = await listActiveJobs(deps.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 });
+    const active = await deps.reads.read(req, (r) =>
+      listActiveJobs(r.pool, scope, { recentMinutes: 5, hours: 1, limit: 200 }),
+    );
     for (const job of active.reverse()) deliver(deliveryFromSummary(job));
   });
   return router;

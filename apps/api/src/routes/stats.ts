@@ -9,13 +9,13 @@ import {
   unfinishedJobCounts,
   type Db,
   type QueueStat,
-  type Queryable,
 } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 import { liveCounts } from "../queues/queue-counts";
+import type { ReadRouting } from "../replica/read-routing";
 
 export const statsQuerySchema = z
   .object({ orgId: z.guid().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
@@ -57,22 +57,25 @@ async function orgDepths(
 }
 
 /** The monitoring views, scoped to the caller's org (admin) or any org (service). */
-export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; readonly producer: Producer }): Router {
+export function statsRouter(deps: { readonly reads: ReadRouting; readonly producer: Producer }): Router {
   const router = Router();
 
   router.get("/v1/stats/queues", async (req, res) => {
     const q = parseOr400(statsQuerySchema, req.query);
     const scope = statsScopeOf(principalOf(req), q.orgId);
-    const stats = await queueStats(deps.db, scope);
-    // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
-    // an org's own depths come from its rows in Postgres.
-    const [depths, states] = await Promise.all([
-      scope.orgId === null
-        ? globalDepths(deps.producer)
-        : orgDepths(deps.db, scope.orgId, [...deps.producer.queues.keys()], stats),
-      // Pauses operators took (bull-board), as Postgres recorded them; a queue without a row runs.
-      listQueueStates(deps.pool),
-    ]);
+    const { stats, depths, states } = await deps.reads.read(req, async (r) => {
+      const stats = await queueStats(r.db, scope);
+      // BullMQ's queues are shared by every org: only callers who see every org get its live depths;
+      // an org's own depths come from its rows in Postgres.
+      const [depths, states] = await Promise.all([
+        scope.orgId === null
+          ? globalDepths(deps.producer)
+          : orgDepths(r.db, scope.orgId, [...deps.producer.queues.keys()], stats),
+        // Pauses operators took (bull-board), as Postgres recorded them; a queue without a row runs.
+        listQueueStates(r.pool),
+      ]);
+      return { stats, depths, states };
+    });
     const paused = new Map(states.map((s) => [s.queue, s]));
     const queueStates = [...deps.producer.queues.keys()].map((queue) => ({
       queue,
@@ -91,7 +94,8 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
 
   router.get("/v1/stats/failed", async (req, res) => {
     const q = parseOr400(statsQuerySchema, req.query);
-    const failed = await failedJobsNeedingAttention(deps.db, statsScopeOf(principalOf(req), q.orgId), q.limit);
+    const scope = statsScopeOf(principalOf(req), q.orgId);
+    const failed = await deps.reads.read(req, (r) => failedJobsNeedingAttention(r.db, scope, q.limit));
     const answer: FailedJobsAnswer = {
       jobs: failed.map((f) => ({
         id: f.id,
@@ -110,10 +114,8 @@ export function statsRouter(deps: { readonly db: Db; readonly pool: Queryable; r
 
   router.get("/v1/stats/types", async (req, res) => {
     const q = parseOr400(statsQuerySchema, req.query);
-    const answer: TypeStatsAnswer = {
-      window: "7d",
-      types: await typeStats(deps.db, statsScopeOf(principalOf(req), q.orgId)),
-    };
+    const scope = statsScopeOf(principalOf(req), q.orgId);
+    const answer: TypeStatsAnswer = { window: "7d", types: await deps.reads.read(req, (r) => typeStats(r.db, scope)) };
     res.json(answer);
   });
   return router;

@@ -1,11 +1,12 @@
 import { Router } from "express";
 import { z } from "zod";
 import { timeseriesBucketSeconds, type TimeseriesAnswer, type TimeseriesBucketWidth } from "@jobstream/contract";
-import { jobTimeseries, type Queryable } from "@jobstream/db";
+import { jobTimeseries } from "@jobstream/db";
 import { principalOf } from "../auth/authenticate";
 import { statsScopeOf } from "../auth/scope";
 import { parseOr400 } from "../http/validate";
 import { instantSchema } from "../jobs/instant";
+import type { ReadRouting } from "../replica/read-routing";
 
 /** Most buckets one answer holds: 25 hours of minutes, 5 days of 5 minutes, 62 days of hours. */
 export const MAX_TIMESERIES_BUCKETS = 1500;
@@ -41,12 +42,12 @@ export const timeseriesQuerySchema = timeseriesQueryObject
   });
 
 /** `GET /v1/stats/timeseries`: jobs created and finished per bucket, scoped like every stats read. */
-export function timeseriesRouter(deps: { readonly pool: Queryable }): Router {
+export function timeseriesRouter(deps: { readonly reads: ReadRouting }): Router {
   const router = Router();
   router.get("/v1/stats/timeseries", async (req, res) => {
     const q = parseOr400(timeseriesQuerySchema, req.query);
     const scope = statsScopeOf(principalOf(req), q.orgId);
-    const buckets = await jobTimeseries(deps.pool, scope, q);
+    const buckets = await deps.reads.read(req, (r) => jobTimeseries(r.pool, scope, q));
     const answer: TimeseriesAnswer = {
       buckets: buckets.map((b) => ({ ...b, start: b.start.toISOString() })),
     };

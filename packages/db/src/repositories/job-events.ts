@@ -7,9 +7,10 @@ export async function appendJobEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   await db.query(
-    `INSERT INTO job_events (job_id, type, data)
-     SELECT job_id, type, data FROM unnest($1::uuid[], $2::job_event_type[], $3::jsonb[]) AS t(job_id, type, data)
-     WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.id = t.job_id)`,
+    `INSERT INTO job_events (job_id, type, data, job_created_at)
+     SELECT t.job_id, t.type, t.data, jobs.created_at
+     FROM unnest($1::uuid[], $2::job_event_type[], $3::jsonb[]) AS t(job_id, type, data)
+     JOIN jobs ON jobs.id = t.job_id`,
     [events.map((e) => e.jobId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
   );
 }

@@ -1,7 +1,7 @@
 import type { DbOrTx, Db } from "../client";
 import type { Job, Prisma } from "../generated/prisma/client";
 
-export type NewJob = Omit<Prisma.JobUncheckedCreateInput, "status" | "events" | "items" | "children">;
+export type NewJob = Omit<Prisma.JobUncheckedCreateInput, "status" | "items" | "children">;
 
 /**
  * Stores a job as `pending` together with its `created` event, in one transaction, so the row
@@ -10,7 +10,9 @@ export type NewJob = Omit<Prisma.JobUncheckedCreateInput, "status" | "events" | 
 export async function insertPendingJob(db: Db, job: NewJob): Promise<Job> {
   return db.$transaction(async (tx) => {
     const row = await tx.job.create({ data: { ...job, status: "pending" } });
-    await tx.jobEvent.create({ data: { jobId: row.id, type: "created", data: { queue: row.queue } } });
+    await tx.jobEvent.create({
+      data: { jobId: row.id, jobCreatedAt: row.createdAt, type: "created", data: { queue: row.queue } },
+    });
     return row;
   });
 }
@@ -51,11 +53,13 @@ export function findJobByIdempotencyKey(db: DbOrTx, orgId: string, idempotencyKe
 /** Cancels a job that never reached Redis; false when it is no longer `pending`. */
 export async function cancelPendingJob(db: Db, id: string, by = "api"): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.job.updateMany({
+    const [job] = await tx.job.updateManyAndReturn({
       where: { id, status: "pending" },
       data: { status: "cancelled", cancelledAt: new Date(), updatedAt: new Date() },
+      select: { createdAt: true },
     });
-    if (count === 1) await tx.jobEvent.create({ data: { jobId: id, type: "cancelled", data: { by } } });
-    return count === 1;
+    if (job)
+      await tx.jobEvent.create({ data: { jobId: id, jobCreatedAt: job.createdAt, type: "cancelled", data: { by } } });
+    return job !== undefined;
   });
 }

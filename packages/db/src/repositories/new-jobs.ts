@@ -67,8 +67,8 @@ WITH ins AS (
   RETURNING id, queue, type, subtype, created_at
 ),
 created AS (
-  INSERT INTO job_events (job_id, type, data, created_at)
-  SELECT id, 'created', jsonb_build_object('queue', queue), created_at FROM ins
+  INSERT INTO job_events (job_id, type, data, created_at, job_created_at)
+  SELECT id, 'created', jsonb_build_object('queue', queue), created_at, created_at FROM ins
 ),
 -- Every-org time series (GET /v1/stats/timeseries): each new job counts in its minute and its hour.
 -- Rows in key order, so concurrent enqueues lock them alike.
@@ -112,11 +112,12 @@ export async function markDispatched(
        UPDATE jobs j SET status = u.status, queued_at = $3, updated_at = now()
        FROM unnest($1::uuid[], $2::job_status[]) AS u(id, status)
        WHERE j.id = u.id AND j.status = 'pending'
-       RETURNING j.id, j.status, j.version
+       RETURNING j.id, j.status, j.version, j.created_at
      ),
      events AS (
-       INSERT INTO job_events (job_id, type, data, created_at)
-       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3
+       INSERT INTO job_events (job_id, type, data, created_at, job_created_at)
+       SELECT id, (CASE WHEN status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb, $3,
+              created_at
        FROM moved
      )
      SELECT id::text, version::text FROM moved`,

@@ -47,10 +47,17 @@ export async function listJobItems(
   return { items, next: rows.length > filter.limit && last ? { ordinal: last.ordinal, id: last.id } : null };
 }
 
-/** A job's timeline in the order things happened. */
-export function listJobEvents(db: DbOrTx, jobId: string, limit = 1000): Promise<JobEvent[]> {
+/**
+ * A job's timeline in the order things happened. The job's created_at names the one partition its
+ * events live in (without it every day's partition would be probed).
+ */
+export function listJobEvents(
+  db: DbOrTx,
+  job: { readonly id: string; readonly createdAt: Date },
+  limit = 1000,
+): Promise<JobEvent[]> {
   return db.jobEvent.findMany({
-    where: { jobId },
+    where: { jobId: job.id, jobCreatedAt: job.createdAt },
     orderBy: [{ createdAt: "asc" }, { seq: { sort: "asc", nulls: "first" } }, { id: "asc" }],
     take: limit,
   });
