@@ -58,17 +58,11 @@ describe("the plain-SQL hot reads", () => {
   });
 
   it("reads a job with its children's summary in one statement, as the two reads apart do", async ({ db, pool }) => {
-    const parent = newJob({ status: "waiting_children" });
-    const lone = newJob();
-    await db.job.createMany({
-      data: [
-        parent,
-        lone,
-        newJob({ parentId: parent.id, status: "completed" }),
-        newJob({ parentId: parent.id, status: "running", progressPercent: 40 }),
-        newJob({ parentId: parent.id, status: "running", progressPercent: 10 }),
-      ],
-    });
+    const [parent, lone] = [newJob({ status: "waiting_children" }), newJob()];
+    const children = (["0", "40", "10"] as const).map((progressPercent, i) =>
+      newJob({ parentId: parent.id, status: i === 0 ? "completed" : "running", progressPercent }),
+    );
+    await db.job.createMany({ data: [parent, lone, ...children] });
     const withChildren = await findJobViewWithChildren(pool, parent.id);
     expect(withChildren?.row).toEqual(await findJobViewRow(pool, parent.id));
     expect(withChildren?.children).toEqual((await summarizeChildren(pool, [parent.id])).get(parent.id));
