@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { System, waitFor } from "@jobstream/testing";
+import { System, testEnv, waitFor } from "@jobstream/testing";
 import { measureCpu, processGroups, withChildren } from "./cpu";
 import { profileEnv } from "./profile";
 import { seedJobs } from "./seed-jobs";
@@ -74,6 +74,8 @@ async function startFloor(
   const script = fileURLToPath(new URL("./floor-server.ts", import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", script, databaseUrl, poolSize, String(processes)], {
     stdio: ["ignore", "pipe", "inherit"],
+    // Not the bench's own environment (tsx's CLI variables in it kept cluster workers from starting).
+    env: { PATH: testEnv.path },
   });
   let port = 0;
   let listening = 0;
