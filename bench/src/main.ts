@@ -4,7 +4,7 @@
 //   pnpm bench --n 5000 --rounds 3
 //   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history) runs one part;
 //   --rate sets the lag run's jobs/s
-//   --api-processes N|auto  API processes (and floor processes) of the API run's second by-id load (default auto)
+//   --api-processes N|auto  API processes (and floor processes) of the API run's second by-id load (default 1: none)
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,9 @@ const items = 10;
 const concurrency = 50;
 const only = option("only");
 const apiRows = Number(option("rows") ?? (quick ? 100_000 : 1_000_000));
-const apiProcessesOption = option("api-processes") ?? "auto";
+// 1 by default: the second, clustered load's floor did not start listening inside the bench on this
+// machine (session 6, unexplained); `--api-processes auto` runs it.
+const apiProcessesOption = option("api-processes") ?? "1";
 const apiProcesses = apiProcessesOption === "auto" ? availableParallelism() : Number(apiProcessesOption);
 
 const pipelines: PipelineResult[] = [];
