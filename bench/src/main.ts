@@ -2,9 +2,10 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history) runs one part;
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history, shards) runs one part;
 //   --rate sets the lag run's jobs/s
 //   --api-processes N|auto  API processes (and floor processes) of the API run's second by-id load (default 1: none)
+//   pnpm bench --only shards --shards 4   mirror throughput with 1 and 2 mirror processes on one queue of 4 shards
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import { runDbFloor } from "./db-floor";
 import { runHistory } from "./history";
 import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
+import { runMirrorShards } from "./mirror-shards";
 import { runPipeline, type PipelineResult } from "./pipeline";
 import { runBullmqPrisma, runPgBoss, type PeerResult } from "./peers/run-peers";
 import { runRaw, type RawResult } from "./raw";
@@ -95,6 +97,18 @@ if (api)
       [api.job.statusCodes, api.active.statusCodes].map((c) => JSON.stringify(c)).join(" ") +
       ` floor ${JSON.stringify(api.floor.statusCodes)}`,
   );
+
+// One hot queue split over shards: mirror throughput draining a backlog with one and with two mirror processes.
+const shardCount = Number(option("shards") ?? 4);
+const mirrorShards = [];
+for (const mirrors of wants("shards") ? [1, 2] : []) {
+  const run = await runMirrorShards(n, items, mirrors, shardCount);
+  mirrorShards.push(run);
+  console.log(
+    `shards: ${mirrors} mirror(s) on ${shardCount} shards drained ${run.entries} entries (${n} jobs) ` +
+      `in ${run.seconds.toFixed(2)} s: ${run.jobsPerSec.toFixed(0)} jobs/s; entries per mirror ${run.perMirror.join(" / ")}`,
+  );
+}
 
 // The operator console's searches and time series on the same number of rows, spread over 30 days.
 const consoleReads = wants("console") ? await runConsoleReads(apiRows, quick ? 50 : 200) : null;
@@ -206,6 +220,7 @@ const result = {
   console: consoleReads,
   history,
   footprint,
+  mirrorShards,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -388,6 +403,16 @@ console.table({
         ),
       }
     : {}),
+  ...Object.fromEntries(
+    mirrorShards.flatMap((run) => [
+      [`mirror drain, ${run.mirrors} mirror process(es), ${run.shards} shards (jobs/s)`, run.jobsPerSec.toFixed(0)],
+      [
+        `  ${run.mirrors} mirror(s): entries applied by each / CPU % (mirrors / postgres / redis / whole machine)`,
+        `${run.perMirror.join(" + ")} / ` +
+          slashed(run.cpuPercent.mirrors, run.cpuPercent.postgres, run.cpuPercent.redis, run.cpuPercent.machine),
+      ],
+    ]),
+  ),
   ...(consoleReads
     ? Object.fromEntries(
         consoleReads.reads.map((r) => [

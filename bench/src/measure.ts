@@ -32,3 +32,16 @@ export async function syntheticCompleted(sys: System, n: number, intervalMs: num
     { timeoutMs: 600_000, intervalMs },
   );
 }
+
+/** Enqueues `n` `synthetic/noop` jobs with `items` outcomes each through the HTTP batch endpoint, 1,000 a request. */
+export async function enqueueNoops(sys: System, token: string, n: number, items: number): Promise<void> {
+  const job = { type: "synthetic", subtype: "noop", input: { items } };
+  for (let sent = 0; sent < n; sent += 1000) {
+    const size = Math.min(1000, n - sent);
+    const res = await sys.request("POST", "/v1/jobs/batch", {
+      token,
+      body: { jobs: Array.from({ length: size }, () => job) },
+    });
+    if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
+  }
+}

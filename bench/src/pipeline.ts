@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { System, waitFor } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
 import { profileEnv } from "./profile";
-import { peakRssMb, syntheticCompleted } from "./measure";
+import { enqueueNoops, peakRssMb, syntheticCompleted } from "./measure";
 
 export interface PipelineResult {
   readonly jobsPerSec: number;
@@ -16,8 +16,6 @@ export interface PipelineResult {
   readonly cpuPercent: Record<string, number>;
 }
 
-const BATCH = 1000;
-
 const pidOf = (p: { readonly child: { readonly pid?: number } } | undefined): number[] =>
   p?.child.pid === undefined ? [] : [p.child.pid];
 
@@ -28,16 +26,8 @@ async function enqueueAndWait(
   n: number,
   items: number,
 ): Promise<{ seconds: number; enqueueSeconds: number }> {
-  const job = { type: "synthetic", subtype: "noop", input: { items } };
   const started = performance.now();
-  for (let sent = 0; sent < n; sent += BATCH) {
-    const size = Math.min(BATCH, n - sent);
-    const res = await sys.request("POST", "/v1/jobs/batch", {
-      token,
-      body: { jobs: Array.from({ length: size }, () => job) },
-    });
-    if (res.status !== 202) throw new Error(`batch answered ${res.status}`);
-  }
+  await enqueueNoops(sys, token, n, items);
   const enqueueSeconds = (performance.now() - started) / 1000;
   await syntheticCompleted(sys, n, 50);
   await waitFor(

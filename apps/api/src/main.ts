@@ -55,7 +55,7 @@ async function serve(env: ApiEnv): Promise<void> {
   const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => {
     errorListener(outages, logger, "queue error", { queue })(error);
   });
-  const publisher = new EventPublisher(redis, env.QUEUE_PREFIX);
+  const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 
   // DATABASE_READ_URL: list, stats and stream reads go to the replica while it is caught up.
   const { reads, close: closeReads } = createReadRouting({

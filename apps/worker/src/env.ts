@@ -26,6 +26,8 @@ const workerEnvSchema = baseEnvSchema.extend({
   HEALTH_HOST: z.string().min(1).default("0.0.0.0"),
   /** A killed worker's jobs return to the queue after this long (BullMQ lock duration). */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** A mirror's shard leases live this long: a dead mirror's shards move to the others after it (plus a third). */
+  MIRROR_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   /** Pause between housekeeping rounds. */
   HOUSEKEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** A pending row this old is sent to Redis by the outbox. */

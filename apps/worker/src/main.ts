@@ -68,7 +68,13 @@ async function main(): Promise<void> {
     metricsToken: env.METRICS_TOKEN,
   });
   logger.info({ healthPort, host: env.HEALTH_HOST }, "health server listening");
-  const common = { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger, outages };
+  const common = {
+    redisUrl: env.REDIS_URL,
+    prefix: env.QUEUE_PREFIX,
+    mirrorShards: env.MIRROR_SHARDS,
+    logger,
+    outages,
+  };
   const work = roles.includes("work")
     ? new WorkRole({
         ...common,
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
     ? new MirrorRole({
         ...common,
         pool,
+        leaseMs: env.MIRROR_LEASE_MS,
         onBatch: ({ entries, lagsMs }) => {
           metrics.mirrorEntries.inc(entries);
           for (const lag of lagsMs) metrics.mirrorLag.observe(Math.max(0, lag) / 1000);

@@ -23,7 +23,7 @@ async function publishedItems(
   queue: string,
   jobId: string,
 ): Promise<{ refs: string[]; status: string | undefined; code: string | undefined }> {
-  const entries = await redis.xrange(keysFor(prefix).events(queue), "-", "+");
+  const entries = await redis.xrange(keysFor(prefix).events(queue, 0), "-", "+");
   const decoded = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === jobId);
   const last = decoded.at(-1)?.snapshot;
   return {

@@ -65,7 +65,7 @@ const payload = (over: Record<string, unknown> = {}) =>
   });
 
 async function inject(redis: Redis, sys: System, jobId: string, seq: string, data: string): Promise<string> {
-  const id = await redis.xadd(keysFor(sys.prefix).events("synthetic"), "*", "j", jobId, "s", seq, "d", data);
+  const id = await redis.xadd(keysFor(sys.prefix).events("synthetic", 0), "*", "j", jobId, "s", seq, "d", data);
   if (id === null) throw new Error("xadd");
   return id;
 }
@@ -148,11 +148,13 @@ describe("a mirror fed malformed entries", () => {
     await waitFor(
       "the stream to drain",
       async () => {
-        const pending = (await redis.xpending(keysFor(sys.prefix).events("synthetic"), MIRROR_GROUP)) as [
+        const pending = (await redis.xpending(keysFor(sys.prefix).events("synthetic", 0), MIRROR_GROUP)) as [
           number,
           ...unknown[],
         ];
-        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix).events("synthetic"))) === 0 ? true : undefined;
+        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix).events("synthetic", 0))) === 0
+          ? true
+          : undefined;
       },
       { timeoutMs: 30_000 },
     );

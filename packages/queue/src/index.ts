@@ -13,6 +13,7 @@ export * from "./schedule-sync";
 export * from "./schedule-ticks";
 export * from "./scheduled-job";
 export * from "./scripts";
+export * from "./shards";
 export * from "./wire";
 export * from "./actions/action-conflict";
 export * from "./actions/job-actions";

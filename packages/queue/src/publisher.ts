@@ -4,13 +4,25 @@ import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
 import { withScripts } from "./scripts";
 import { postgresSafe } from "./postgres-safe";
+import { shardOf } from "./shards";
 
-/** Publishes job events to the queue's stream, where the mirror picks them up. */
+/**
+ * Publishes job events to the stream of the job's shard of its queue, where the mirror picks them
+ * up. Every event of one job, and every sequence number reserved for it, goes through the same
+ * shard (`shardOf(jobId, shards)`), so its order and its counter stay in one place.
+ */
 export class EventPublisher {
   private readonly keys: Keys;
   private readonly redis;
+  /** Announces this process's shard count once, before its first write to a shard beyond 0. */
+  private announced: Promise<unknown> | undefined;
 
-  constructor(redis: Redis, prefix: string) {
+  /** `shards`: `MIRROR_SHARDS`, the same in every process of a deployment. @defaultValue 1 */
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly shards = 1,
+  ) {
     this.redis = withScripts(redis);
     this.keys = keysFor(prefix);
   }
@@ -21,14 +33,15 @@ export class EventPublisher {
    * Every string in the payload (outputs, errors, progress, items, states) is made storable first
    * (`postgresSafe`), so no handler can publish an entry the mirror would have to refuse.
    */
-  publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
+  async publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
+    const shard = await this.shardOf(jobId);
     const count = Math.max(1, payload.timeline.length);
     // The attempt's trace context rides along so the mirror's write joins the job's trace.
     const trace = activeTracing()?.carrier();
     const body = trace === undefined ? payload : { ...payload, trace };
     return this.redis.jobstreamPublish(
-      this.keys.seq(queue),
-      this.keys.events(queue),
+      this.keys.seq(queue, shard),
+      this.keys.events(queue, shard),
       jobId,
       count,
       JSON.stringify(postgresSafe(body)),
@@ -37,7 +50,25 @@ export class EventPublisher {
   }
 
   /** Reserves `count` sequence numbers above `floor` for a transition written straight to Postgres. */
-  reserve(queue: string, jobId: string, floor: number, count = 1): Promise<number> {
-    return this.redis.jobstreamReserve(this.keys.seq(queue), jobId, floor, count);
+  async reserve(queue: string, jobId: string, floor: number, count = 1): Promise<number> {
+    const shard = await this.shardOf(jobId);
+    return this.redis.jobstreamReserve(this.keys.seq(queue, shard), jobId, floor, count);
+  }
+
+  /**
+   * The job's shard. A sharded layout is recorded in Redis first (once per process), so mirrors
+   * configured with fewer shards still find and drain these streams.
+   */
+  private async shardOf(jobId: string): Promise<number> {
+    const shard = shardOf(jobId, this.shards);
+    if (shard === 0) return 0;
+    this.announced ??= this.redis
+      .jobstreamRaiseShards(this.keys.mirrorShards(), this.shards)
+      .catch((error: unknown) => {
+        this.announced = undefined;
+        throw error;
+      });
+    await this.announced;
+    return shard;
   }
 }

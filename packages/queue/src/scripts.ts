@@ -37,6 +37,19 @@ return 0`;
 const RESERVE = `${advance("ARGV[2]", "ARGV[3]")}
 return last`;
 
+/**
+ * Raises the shard count recorded for the deployment to at least ARGV[1] and returns it: the
+ * largest layout any publisher or mirror used, whose shards mirrors keep draining. KEYS: the count.
+ */
+const RAISE_SHARDS = `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '1')
+local wanted = tonumber(ARGV[1])
+if wanted > cur then
+  redis.call('SET', KEYS[1], wanted)
+  return wanted
+end
+return cur`;
+
 export interface JobstreamCommands {
   jobstreamPublish(
     seqKey: string,
@@ -48,6 +61,7 @@ export interface JobstreamCommands {
   ): Promise<number>;
   jobstreamForget(seqKey: string, jobId: string, seq: number): Promise<number>;
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
+  jobstreamRaiseShards(shardsKey: string, shards: number): Promise<number>;
 }
 
 /** The same commands queued on a pipeline of a connection `withScripts` prepared. */
@@ -63,6 +77,7 @@ export function withScripts(redis: Redis): Redis & JobstreamCommands {
     redis.defineCommand("jobstreamPublish", { numberOfKeys: 2, lua: PUBLISH });
     redis.defineCommand("jobstreamReserve", { numberOfKeys: 1, lua: RESERVE });
     redis.defineCommand("jobstreamForget", { numberOfKeys: 1, lua: FORGET });
+    redis.defineCommand("jobstreamRaiseShards", { numberOfKeys: 1, lua: RAISE_SHARDS });
     registered.add(redis);
   }
   return redis as Redis & JobstreamCommands;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
-import { decodeStreamEntry, EventPublisher, keysFor } from "../src/index";
+import { decodeStreamEntry, EventPublisher, keysFor, shardOf } from "../src/index";
 
 const prefix = testQueuePrefix();
 const redis = new Redis(testEnv.redisUrl);
@@ -26,7 +26,7 @@ describe("EventPublisher", () => {
     expect(await publisher.publish("q", job, payload(0))).toBe(1);
     expect(await publisher.publish("q", job, payload(3))).toBe(4);
     expect(await publisher.publish("q", job, payload(1))).toBe(5);
-    const entries = await redis.xrange(keys.events("q"), "-", "+");
+    const entries = await redis.xrange(keys.events("q", 0), "-", "+");
     const mine = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === job);
     expect(mine.map((e) => e?.seq)).toEqual([1, 4, 5]);
   });
@@ -70,7 +70,7 @@ describe("EventPublisher", () => {
       ],
       timeline: [{ type: "failed", data: { why: dirty }, at: 2 }],
     });
-    const entries = await redis.xrange(keys.events("q"), "-", "+");
+    const entries = await redis.xrange(keys.events("q", 0), "-", "+");
     const mine = entries.map(([, fields]) => fields).filter((f) => f[1] === job);
     expect(mine).toHaveLength(1);
     const decoded = decodeStreamEntry(mine[0] ?? []);
@@ -90,6 +90,26 @@ describe("EventPublisher", () => {
       after: clean,
     });
     expect(decoded?.timeline[0]?.data).toEqual({ why: clean });
+  });
+
+  it("sharded: a job's events and reserved numbers all go to its shard, and the layout is announced", async () => {
+    const sharded = new EventPublisher(redis, prefix, 4);
+    const jobs = Array.from({ length: 40 }, () => randomUUID());
+    for (const job of jobs) {
+      await sharded.publish("s", job, payload(1));
+      expect(await sharded.reserve("s", job, 0, 1)).toBe(2);
+      expect(await sharded.publish("s", job, payload(1))).toBe(3);
+    }
+    const shardsUsed = new Set(jobs.map((job) => shardOf(job, 4)));
+    expect(shardsUsed.size).toBeGreaterThan(1);
+    for (const shard of [0, 1, 2, 3]) {
+      const entries = await redis.xrange(keys.events("s", shard), "-", "+");
+      const decoded = entries.map(([, fields]) => decodeStreamEntry(fields));
+      const expected = jobs.filter((job) => shardOf(job, 4) === shard);
+      expect(new Set(decoded.map((e) => e?.jobId))).toEqual(new Set(expected));
+      expect(decoded).toHaveLength(expected.length * 2);
+    }
+    expect(await redis.get(keys.mirrorShards())).toBe("4");
   });
 
   it("drops malformed stream entries instead of throwing", () => {

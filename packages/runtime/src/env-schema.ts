@@ -18,6 +18,11 @@ export const baseEnvSchema = z.object({
   /** How long in-flight work may take to finish after SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Streams each queue's job events are split over, by job id (docs/mirror-shards.md); mirror
+   * processes share a queue's shards. The same value in every API and worker process.
+   */
+  MIRROR_SHARDS: z.coerce.number().int().min(1).max(256).default(1),
   /** When set, `/metrics` (API and worker) requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /**

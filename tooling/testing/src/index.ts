@@ -2,6 +2,7 @@ export * from "./database";
 export * from "./env";
 export * from "./free-port";
 export * from "./job-bodies";
+export * from "./mirror-shards";
 export * from "./postgres-server";
 export * from "./prefix";
 export * from "./process";

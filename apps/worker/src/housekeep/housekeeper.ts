@@ -17,6 +17,8 @@ import { reconcile } from "./reconcile";
 export interface HousekeeperOptions {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** `MIRROR_SHARDS`: the streams each queue's events are split over, by job id. */
+  readonly mirrorShards: number;
   readonly pool: pg.Pool;
   readonly logger: Logger;
   /** Told about failed rounds, so an outage is logged once (by the watch), not once per round. */
@@ -52,7 +54,7 @@ export class Housekeeper {
     this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
       errorListener(options.outages, options.logger, "queue error", { queue })(error);
     });
-    this.publisher = new EventPublisher(this.redis, options.prefix);
+    this.publisher = new EventPublisher(this.redis, options.prefix, options.mirrorShards);
     this.lease = new Lease(
       this.redis,
       keysFor(options.prefix).housekeeperLeader(),

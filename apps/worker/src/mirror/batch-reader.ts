@@ -1,14 +1,15 @@
 import type { Redis } from "ioredis";
 import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
-import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry, type Keys } from "@jobstream/queue";
+import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry } from "@jobstream/queue";
 import type { TraceCarrier } from "@jobstream/runtime";
 import type { Rejected, SourcedEntry } from "./apply-isolating";
+import type { StreamSlot } from "./stream-slot";
 
 type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 /** What one read returned, grouped for the apply and the acknowledgement. */
 export interface Batch {
-  /** Queues whose pending entries (left by an earlier owner or a failed batch) were read. */
+  /** Shards (stream names) whose pending entries (left by an earlier owner or a failed batch) were read. */
   readonly recovering: readonly string[];
   /** Stream ids read, per stream key: what the acknowledgement deletes. */
   readonly byStream: ReadonlyMap<string, string[]>;
@@ -24,24 +25,24 @@ export interface Batch {
 }
 
 /**
- * Reads the owned streams through the mirror's consumer group. A queue's entries still pending in
- * the group (read but never acknowledged: a failed batch, or an earlier owner that died) are read
- * again before any new one, until a read finds none left.
+ * Reads the owned shards' streams through the mirror's consumer group. A shard's entries still
+ * pending in the group (read but never acknowledged: a failed batch, or an earlier owner that
+ * died) are read again before any new one, until a read finds none left. Dead letters name the
+ * shard's stream (`streamName`) as their queue: stream ids are unique per stream only.
  */
 export class BatchReader {
-  /** Queues whose pending entries have all been read again. */
+  /** Shards (stream names) whose pending entries have all been read again. */
   private readonly pendingDone = new Set<string>();
 
   constructor(
     private readonly reader: Redis,
-    private readonly keys: Keys,
     private readonly batchSize: number,
     private readonly blockMs: number,
   ) {}
 
-  /** Pending entries of this queue are to be read again first (it was just taken over). */
-  recover(queue: string): void {
-    this.pendingDone.delete(queue);
+  /** Pending entries of this shard are to be read again first (it was just taken over). */
+  recover(slot: StreamSlot): void {
+    this.pendingDone.delete(slot.name);
   }
 
   /** Every queue's pending entries are to be read again first (a batch failed, or was read ahead and dropped). */
@@ -50,9 +51,9 @@ export class BatchReader {
   }
 
   /** One batch: entries left unacknowledged first, then new ones (waiting up to `blockMs` for them). */
-  async read(queues: readonly string[]): Promise<Batch> {
-    const recovering = queues.filter((q) => !this.pendingDone.has(q));
-    const streams = (recovering.length > 0 ? recovering : queues).map((q) => this.keys.events(q));
+  async read(slots: readonly StreamSlot[]): Promise<Batch> {
+    const recovering = slots.filter((s) => !this.pendingDone.has(s.name));
+    const streams = (recovering.length > 0 ? recovering : slots).map((s) => s.stream);
     const ids = streams.map(() => (recovering.length > 0 ? "0" : ">"));
     const count = ["COUNT", this.batchSize] as const;
     const reply = (
@@ -70,13 +71,18 @@ export class BatchReader {
             ...ids,
           )
     ) as StreamReply;
-    const batch = this.decode(reply ?? [], recovering);
-    for (const queue of recovering)
-      if ((batch.byStream.get(this.keys.events(queue)) ?? []).length === 0) this.pendingDone.add(queue);
+    const batch = this.decode(reply ?? [], slots, recovering);
+    for (const slot of recovering)
+      if ((batch.byStream.get(slot.stream) ?? []).length === 0) this.pendingDone.add(slot.name);
     return batch;
   }
 
-  private decode(reply: NonNullable<StreamReply>, recovering: readonly string[]): Batch {
+  private decode(
+    reply: NonNullable<StreamReply>,
+    slots: readonly StreamSlot[],
+    recovering: readonly StreamSlot[],
+  ): Batch {
+    const byKey = new Map(slots.map((s) => [s.stream, s]));
     const byStream = new Map<string, string[]>();
     const entries: MirrorEntry[] = [];
     const sourced: SourcedEntry[] = [];
@@ -84,12 +90,14 @@ export class BatchReader {
     const finished: { seqKey: string; jobId: string; seq: number }[] = [];
     const traces: TraceCarrier[] = [];
     for (const [key, list] of reply) {
+      // Only the streams asked for answer; anything else stays pending rather than be acknowledged unapplied.
+      const slot = byKey.get(key);
+      if (slot === undefined) continue;
       byStream.set(
         key,
         list.map(([id]) => id),
       );
-      const queue = key.slice(key.lastIndexOf(":") + 1);
-      const seqKey = this.keys.seq(queue);
+      const { name: queue, seqKey } = slot;
       for (const [streamId, fields] of list) {
         const decoded = parseStreamEntry(fields);
         if (!decoded.ok) {
@@ -104,6 +112,6 @@ export class BatchReader {
           finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
-    return { recovering, byStream, entries, sourced, malformed, finished, traces };
+    return { recovering: recovering.map((s) => s.name), byStream, entries, sourced, malformed, finished, traces };
   }
 }

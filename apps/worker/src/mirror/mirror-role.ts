@@ -6,10 +6,15 @@ import { createRedis, errorListener, type Logger, type OutageReporter } from "@j
 import { BatchReader, type Batch } from "./batch-reader";
 import { acknowledgeBatch, applyBatch, type CommitDeps } from "./commit-batch";
 import { StreamLeases } from "./stream-leases";
+import type { StreamSlot } from "./stream-slot";
 
 export interface MirrorRoleOptions {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** `MIRROR_SHARDS`: the shards of each queue's stream that mirror processes share. */
+  readonly mirrorShards: number;
+  /** Time to live of a mirror's shard leases and registry entry: how soon a dead mirror's shards move. @defaultValue 10000 */
+  readonly leaseMs?: number;
   readonly pool: pg.Pool;
   readonly logger: Logger;
   /** Told about failures, so an outage is logged once (by the watch), not once per retry. */
@@ -35,8 +40,8 @@ const DRAIN_ROUNDS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Applies worker-published events to Postgres. Each queue's stream is owned by one mirror at a
- * time (a lease); entries are read through a consumer group, applied in one statement per batch,
+ * Applies worker-published events to Postgres. Each shard of a queue's stream is owned by one
+ * mirror at a time (a lease; mirrors share a queue's shards); entries are read through a consumer group, applied in one statement per batch,
  * and only then acknowledged and deleted — a mirror that dies re-reads what it had not
  * committed, and the apply is idempotent.
  */
@@ -58,10 +63,18 @@ export class MirrorRole {
     this.reader = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-mirror-read" });
     for (const conn of [this.redis, this.reader])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.batches = new BatchReader(this.reader, keys, options.batchSize ?? 2000, options.blockMs ?? 200);
-    this.leases = new StreamLeases(redis, keys, options.logger, options.outages, (queue) => {
-      this.batches.recover(queue);
-    });
+    this.batches = new BatchReader(this.reader, options.batchSize ?? 2000, options.blockMs ?? 200);
+    this.leases = new StreamLeases(
+      redis,
+      keys,
+      options.mirrorShards,
+      options.leaseMs ?? 10_000,
+      options.logger,
+      options.outages,
+      (slot) => {
+        this.batches.recover(slot);
+      },
+    );
     this.commit = { ...options, redis };
   }
 
@@ -96,32 +109,32 @@ export class MirrorRole {
   private async run(): Promise<void> {
     // While a batch is applied, the next one is already being read, and the previous one is
     // being acknowledged: Redis round trips overlap the Postgres statement instead of adding to it.
-    let prefetched: { queues: string; batch: Promise<Batch> } | null = null;
+    let prefetched: { slots: string; batch: Promise<Batch> } | null = null;
     let finishing: Promise<void> = Promise.resolve();
     let failures = 0;
     while (!this.stopping) {
-      const queues = this.leases.queues();
-      if (queues.length === 0) {
+      const slots = this.leases.slots();
+      if (slots.length === 0) {
         await sleep(200);
         continue;
       }
       try {
-        const key = queues.join(",");
-        if (prefetched !== null && prefetched.queues !== key) {
-          // The owned queues changed: what was read ahead stays pending, so read pending entries first.
+        const key = slots.map((s) => s.name).join(",");
+        if (prefetched !== null && prefetched.slots !== key) {
+          // The owned shards changed: what was read ahead stays pending, so read pending entries first.
           await prefetched.batch.catch(() => undefined);
           prefetched = null;
           this.batches.recoverAll();
         }
-        const batch = prefetched?.batch !== undefined ? await prefetched.batch : await this.batches.read(queues);
+        const batch = prefetched?.batch !== undefined ? await prefetched.batch : await this.batches.read(slots);
         prefetched = null;
         // Only new entries ('>') can be read ahead: re-reading pending ones would return these again.
         if (batch.recovering.length === 0 && batch.entries.length > 0) {
-          const ahead = this.batches.read(queues);
+          const ahead = this.batches.read(slots);
           // Handled now, awaited later: a read ahead that fails while the batch is applied (Redis
           // went out) must not surface as an unhandled rejection and end the process.
           ahead.catch(() => undefined);
-          prefetched = { queues: key, batch: ahead };
+          prefetched = { slots: key, batch: ahead };
         }
         // One statement, atomic on its own: no BEGIN/COMMIT round trips.
         await applyBatch(this.commit, batch);
@@ -141,7 +154,7 @@ export class MirrorRole {
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by stop() during the awaits above
         if (this.stopping) break;
         failures++;
-        await this.backOff(error, queues, failures);
+        await this.backOff(error, slots, failures);
       }
     }
     await finishing.catch((error: unknown) => {
@@ -160,11 +173,12 @@ export class MirrorRole {
   }
 
   /** After a failed batch: says so once per run of failures, repairs what it can, and waits longer each time. */
-  private async backOff(error: unknown, queues: readonly string[], failures: number): Promise<void> {
+  private async backOff(error: unknown, slots: readonly StreamSlot[], failures: number): Promise<void> {
     if ((error as Error).message.includes("NOGROUP")) {
       // The stream was deleted (Redis came back empty): recreate the groups; the reconciler repairs the rest.
-      if (failures === 1) this.options.logger.warn({ queues }, "mirror consumer group gone; recreating it");
-      await this.leases.recreateGroups(queues);
+      const streams = slots.map((s) => s.name);
+      if (failures === 1) this.options.logger.warn({ streams }, "mirror consumer group gone; recreating it");
+      await this.leases.recreateGroups(slots);
     } else if (!this.options.outages.noteError(error) && failures === 1) {
       this.options.logger.error({ err: error }, "mirror batch failed; retrying");
     }
@@ -177,10 +191,10 @@ export class MirrorRole {
    * not when another mirror takes the stream over. stop() bounds how long this may take.
    */
   private async drain(readAhead: Promise<Batch> | undefined): Promise<void> {
-    const queues = this.leases.queues();
+    const slots = this.leases.slots();
     let next = readAhead;
-    for (let round = 0; round < DRAIN_ROUNDS && queues.length > 0; round++) {
-      const batch = await (next ?? this.batches.read(queues));
+    for (let round = 0; round < DRAIN_ROUNDS && slots.length > 0; round++) {
+      const batch = await (next ?? this.batches.read(slots));
       next = undefined;
       if (batch.sourced.length === 0 && batch.malformed.length === 0) return;
       await applyBatch(this.commit, batch);

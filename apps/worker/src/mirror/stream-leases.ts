@@ -1,49 +1,66 @@
 import type { Redis } from "ioredis";
 import { jobTypes } from "@jobstream/job-types";
-import { MIRROR_GROUP, type Keys } from "@jobstream/queue";
+import { MIRROR_GROUP, withScripts, type Keys } from "@jobstream/queue";
 import type { Logger, OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
+import { MirrorRegistry } from "./mirror-registry";
+import { planShards } from "./shard-plan";
+import { streamSlot, type StreamSlot } from "./stream-slot";
 
-const LEASE_TTL_MS = 10_000;
+/** Rounds (renewals, joining mirrors' rebalancing) come every third of the TTL, at least every third of this. */
+const MAX_ROUND_TTL_MS = 10_000;
 
 /**
- * Which queues' event streams this mirror owns: one lease per queue, renewed every third of its
- * time to live, so each stream has one mirror at a time and a dead mirror's streams pass to
- * another within the TTL. A stream taken over gets its consumer group first.
+ * Which shards of the queues' event streams this mirror owns: one lease per shard, renewed every
+ * third of its time to live, so each shard has one mirror at a time. Mirrors register as live and
+ * each holds at most its fair share of a queue's shards (`planShards`); a dead mirror's shards
+ * pass to the others within the TTL (plus one round). Shards of another `MIRROR_SHARDS` layout
+ * are drained while they hold entries. A shard taken over gets its consumer group first.
  */
 export class StreamLeases {
-  private readonly leases: Map<string, Lease>;
-  private readonly owned = new Set<string>();
+  private readonly redis;
+  private readonly leases = new Map<string, { slot: StreamSlot; lease: Lease }>();
+  private readonly owned = new Map<string, StreamSlot>();
+  /** Shards given up last round: their leases go this round, once the batch in hand is done with them. */
+  private readonly releasing = new Set<string>();
+  private readonly registry: MirrorRegistry;
+  private readonly queueNames = Object.keys(jobTypes);
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: Keys,
+    /** `MIRROR_SHARDS` of this process. */
+    private readonly shards: number,
+    /** A dead mirror's shards pass to the others after this long (plus one renewal round). */
+    private readonly ttlMs: number,
     private readonly logger: Logger,
     private readonly outages: OutageReporter,
-    /** A queue this mirror just took over: its pending entries (an earlier owner's) are read first. */
-    private readonly onTaken: (queue: string) => void,
+    /** A shard this mirror just took over: its pending entries (an earlier owner's) are read first. */
+    private readonly onTaken: (slot: StreamSlot) => void,
   ) {
-    this.leases = new Map(
-      Object.keys(jobTypes).map((queue) => [queue, new Lease(redis, keys.mirrorLease(queue), LEASE_TTL_MS)]),
-    );
+    this.redis = withScripts(redis);
+    this.registry = new MirrorRegistry(redis, keys.mirrors(), ttlMs);
   }
 
-  /** The queues owned now, in a stable order (their list is the read-ahead's key). */
-  queues(): string[] {
-    return [...this.owned];
+  /** The shards owned now, in a stable order (their names are the read-ahead's key). */
+  slots(): StreamSlot[] {
+    return [...this.owned.values()];
   }
 
   /** Takes what leases it can, then keeps renewing them. Waits while Redis is out. */
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => {
-      // One refresh at a time: during an outage they would pile up behind each other.
-      this.refreshing ??= this.refresh().finally(() => {
-        this.refreshing = undefined;
-      });
-    }, LEASE_TTL_MS / 3);
+    this.timer = setInterval(
+      () => {
+        // One refresh at a time: during an outage they would pile up behind each other.
+        this.refreshing ??= this.refresh().finally(() => {
+          this.refreshing = undefined;
+        });
+      },
+      Math.min(this.ttlMs, MAX_ROUND_TTL_MS) / 3,
+    );
   }
 
   /** Stops renewing; the leases expire on their own unless released. */
@@ -52,45 +69,126 @@ export class StreamLeases {
   }
 
   async release(): Promise<void> {
-    await Promise.all([...this.leases.values()].map((l) => l.release().catch(() => undefined)));
+    const releases = [...this.leases.values()].map((l) => l.lease.release());
+    await Promise.all([...releases, this.registry.leave()].map((p) => p.catch(() => undefined)));
   }
 
   /** Never throws: a group that cannot be created yet (Redis still out) is tried again next round. */
-  async recreateGroups(queues: readonly string[]): Promise<void> {
-    for (const queue of queues) {
+  async recreateGroups(slots: readonly StreamSlot[]): Promise<void> {
+    for (const slot of slots) {
       try {
-        await this.ensureGroup(queue);
+        await this.ensureGroup(slot);
       } catch (error) {
         if (!this.outages.noteError(error))
-          this.logger.warn({ err: (error as Error).message, queue }, "could not recreate the consumer group");
+          this.logger.warn(
+            { err: (error as Error).message, stream: slot.name },
+            "could not recreate the consumer group",
+          );
       }
     }
   }
 
   private async refresh(): Promise<void> {
-    for (const [queue, lease] of this.leases) {
+    let live: number;
+    let leftovers: Map<string, number[]>;
+    try {
+      for (const name of this.releasing) {
+        const entry = this.leases.get(name);
+        if (entry !== undefined && !this.owned.has(name)) await entry.lease.release();
+        this.releasing.delete(name);
+      }
+      live = await this.registry.heartbeat();
+      const announced = await this.redis.jobstreamRaiseShards(this.keys.mirrorShards(), this.shards);
+      leftovers = await this.leftovers(announced);
+    } catch (error) {
+      this.refreshFailed(error);
+      return;
+    }
+    for (const queue of this.queueNames) {
       try {
-        if (await lease.hold()) {
-          if (!this.owned.has(queue)) {
-            await this.ensureGroup(queue);
-            this.onTaken(queue);
-            this.owned.add(queue);
-            this.logger.info({ queue }, "mirroring queue");
-          }
-        } else if (this.owned.delete(queue)) {
-          this.logger.warn({ queue }, "lost mirror lease");
-        }
+        await this.refreshQueue(queue, live, leftovers.get(queue) ?? []);
       } catch (error) {
-        if (!this.outages.noteError(error))
-          this.logger.warn({ err: (error as Error).message, queue }, "lease refresh failed");
+        this.refreshFailed(error, queue);
       }
     }
   }
 
-  private async ensureGroup(queue: string): Promise<void> {
+  private refreshFailed(error: unknown, queue?: string): void {
+    if (!this.outages.noteError(error))
+      this.logger.warn({ err: (error as Error).message, queue }, "mirror lease refresh failed");
+  }
+
+  /** Per queue, the shards beyond this layout (another process's, or an earlier one's) that hold entries. */
+  private async leftovers(announced: number): Promise<Map<string, number[]>> {
+    const found = new Map<string, number[]>();
+    if (announced <= this.shards) return found;
+    for (const queue of this.queueNames) {
+      for (let shard = this.shards; shard < announced; shard++) {
+        if ((await this.redis.xlen(this.keys.events(queue, shard))) > 0)
+          found.set(queue, [...(found.get(queue) ?? []), shard]);
+      }
+    }
+    return found;
+  }
+
+  private async refreshQueue(queue: string, liveMirrors: number, leftovers: readonly number[]): Promise<void> {
+    const owned = [...this.owned.values()].filter((s) => s.queue === queue).map((s) => s.shard);
+    const plan = planShards({
+      queue,
+      mirrorId: this.registry.id,
+      configured: this.shards,
+      liveMirrors,
+      owned,
+      leftovers,
+    });
+    for (const shard of plan.release) {
+      const entry = this.entry(queue, shard);
+      this.owned.delete(entry.slot.name);
+      this.releasing.add(entry.slot.name);
+      this.logger.info({ queue, shard }, "handing mirror shard over");
+    }
+    let held = 0;
+    for (const shard of plan.keep) {
+      if (await this.hold(queue, shard)) held += shard < this.shards ? 1 : 0;
+    }
+    for (const shard of plan.candidates) {
+      if (held >= plan.share) break;
+      if (await this.hold(queue, shard)) held++;
+    }
+    for (const shard of plan.drain) await this.hold(queue, shard);
+  }
+
+  /** Takes or renews one shard's lease; true while this mirror holds it. */
+  private async hold(queue: string, shard: number): Promise<boolean> {
+    const { slot, lease } = this.entry(queue, shard);
+    if (await lease.hold()) {
+      this.releasing.delete(slot.name);
+      if (!this.owned.has(slot.name)) {
+        await this.ensureGroup(slot);
+        this.onTaken(slot);
+        this.owned.set(slot.name, slot);
+        this.logger.info({ queue, shard }, "mirroring shard");
+      }
+      return true;
+    }
+    if (this.owned.delete(slot.name)) this.logger.warn({ queue, shard }, "lost mirror lease");
+    return false;
+  }
+
+  private entry(queue: string, shard: number): { slot: StreamSlot; lease: Lease } {
+    const slot = streamSlot(this.keys, queue, shard);
+    let entry = this.leases.get(slot.name);
+    if (entry === undefined) {
+      entry = { slot, lease: new Lease(this.redis, this.keys.mirrorLease(queue, shard), this.ttlMs) };
+      this.leases.set(slot.name, entry);
+    }
+    return entry;
+  }
+
+  private async ensureGroup(slot: StreamSlot): Promise<void> {
     try {
       // From the start of the stream: entries published before any mirror existed count too.
-      await this.redis.xgroup("CREATE", this.keys.events(queue), MIRROR_GROUP, "0", "MKSTREAM");
+      await this.redis.xgroup("CREATE", slot.stream, MIRROR_GROUP, "0", "MKSTREAM");
     } catch (error) {
       if (!(error as Error).message.includes("BUSYGROUP")) throw error;
     }

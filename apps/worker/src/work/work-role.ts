@@ -12,6 +12,8 @@ import { createProcessor } from "./create-processor";
 export interface WorkRoleOptions {
   readonly redisUrl: string;
   readonly prefix: string;
+  /** `MIRROR_SHARDS`: the streams each queue's events are split over, by job id. */
+  readonly mirrorShards: number;
   readonly db: pg.Pool;
   /** The Prisma client the single-job actions (a bulk job's cancel, retry) read rows with. */
   readonly prisma: Db;
@@ -54,7 +56,7 @@ export class WorkRole {
 
   async start(): Promise<void> {
     const { options } = this;
-    const publisher = new EventPublisher(this.connection, options.prefix);
+    const publisher = new EventPublisher(this.connection, options.prefix, options.mirrorShards);
     const actions = {
       db: options.prisma,
       pool: options.db,
