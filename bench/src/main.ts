@@ -2,17 +2,23 @@
 //   pnpm bench            N = 20,000 jobs, 10 items each, 3 alternating rounds, then 2N once (memory)
 //   pnpm bench --quick    N = 2,000, 1 round
 //   pnpm bench --n 5000 --rounds 3
-//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history, shards) runs one part;
-//   --rate sets the lag run's jobs/s
+//   pnpm bench --only api   (or pipeline, peers, lag, items, dbfloor, console, footprint, history, shards,
+//   fairness) runs one part; --rate sets the lag run's jobs/s
 //   --api-processes N|auto  API processes (and floor processes) of the API run's second by-id load (default 1: none)
 //   pnpm bench --only shards --shards 4   mirror throughput with 1 and 2 mirror processes on one queue of 4 shards
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+<<<<<<< HEAD
 import { median } from "./measure";
 import { runApiLatency, type ApiLatencyResult, type LatencyResult } from "./api-latency";
+=======
+import { cpuMicrosPerJob, median } from "./measure";
+import { runApiLatency } from "./api-latency";
+>>>>>>> main
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
+import { runFairness } from "./fairness";
 import { runHistory } from "./history";
 import { runFootprint } from "./footprint";
 import { runItemRate, runMirrorLag } from "./mirror-lag";
@@ -121,24 +127,15 @@ if (consoleReads)
 const history = wants("history") ? await runHistory(quick ? 5000 : 20_000) : null;
 if (history) console.log(`history: ${history.events} events of ${history.jobs} jobs per layout`);
 
+// Fair share between orgs: B's wait behind A's backlog (on and off) and its throughput cost.
+const fairness = wants("fairness")
+  ? await runFairness({ backlog: quick ? 2000 : 4000, durationMs: 200, concurrency: 50, n, items })
+  : null;
+
 // Bytes per job in Redis (waiting, finished) and Postgres: the storage side of docs/scaling.md.
 const footprint = wants("footprint") ? await runFootprint(quick ? 2000 : 10_000, items) : null;
 if (footprint) console.log(`footprint: ${JSON.stringify(footprint)}`);
 
-/**
- * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
- * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
- * bounds the ratio from above.
- */
-function cpuMicrosPerJob(
-  run: { readonly cpuPercent: Record<string, number>; readonly seconds: number },
-  jobs: number,
-): number {
-  const percent = Object.entries(run.cpuPercent)
-    .filter(([group]) => group !== "machine")
-    .reduce((sum, [, v]) => sum + v, 0);
-  return ((percent / 100) * run.seconds * 1e6) / jobs;
-}
 /** Each process group's core-µs per job (API, worker, mirror, Postgres, Redis, …), medians over rounds. */
 function cpuByProcess(runs: readonly PipelineResult[], jobs: number): Record<string, number> {
   const groups = new Set(runs.flatMap((r) => Object.keys(r.cpuPercent)).filter((g) => g !== "machine"));
@@ -221,6 +218,7 @@ const result = {
   history,
   footprint,
   mirrorShards,
+  fairness,
   memory: memoryOf(pipelines, raws, doubled),
 };
 
@@ -413,6 +411,29 @@ console.table({
       ],
     ]),
   ),
+  ...(fairness
+    ? {
+        ...Object.fromEntries(
+          fairness.waits.map((w) => [
+            `B's wait behind A's ${fairness.backlog} × ${fairness.durationMs} ms, concurrency ${fairness.concurrency}, ` +
+              `fair share ${w.fairShare ? "on" : "off"}: ms to B's last start (A's jobs started by then / after B's enqueue)`,
+            `${w.bWaitMs} (${w.aStartedBefore} / ${w.aStartedMeanwhile})`,
+          ]),
+        ),
+        "pipeline with fair share on / off / on with a per-org cap (jobs/s)": slashed(
+          fairness.jobsPerSec.on.toFixed(0),
+          fairness.jobsPerSec.off.toFixed(0),
+          fairness.jobsPerSec.capped.toFixed(0),
+        ),
+        "CPU per job, own processes, fair share on / off / on with a per-org cap (core-µs)": slashed(
+          fairness.cpuMicrosPerJob.on.toFixed(0),
+          fairness.cpuMicrosPerJob.off.toFixed(0),
+          fairness.cpuMicrosPerJob.capped.toFixed(0),
+        ),
+        "fair-share tags in Redis (µs per job, batches of 1,000)": fairness.tags.microsPerJob.toFixed(1),
+        [`rebase with ${fairness.tags.queued} jobs queued (ms)`]: fairness.tags.rebaseMs.toFixed(0),
+      }
+    : {}),
   ...(consoleReads
     ? Object.fromEntries(
         consoleReads.reads.map((r) => [

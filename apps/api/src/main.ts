@@ -52,9 +52,14 @@ async function serve(env: ApiEnv): Promise<void> {
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
   pool.on("error", errorListener(outages, logger, "postgres pool error"));
   outages.start();
-  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => {
-    errorListener(outages, logger, "queue error", { queue })(error);
-  });
+  const producer = new Producer(
+    redis,
+    env.QUEUE_PREFIX,
+    (error, queue) => {
+      errorListener(outages, logger, "queue error", { queue })(error);
+    },
+    { fairShare: env.FAIR_SHARE },
+  );
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 
   // DATABASE_READ_URL: list, stats and stream reads go to the replica while it is caught up.

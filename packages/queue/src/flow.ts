@@ -36,8 +36,9 @@ export function flowJob(
   defaultsOf: (type: string) => JobDefaults,
   prefix: string,
   now: number,
+  fairPriorities?: ReadonlyMap<string, number>,
 ): FlowJob {
-  const spec = jobSpec(node.job, defaultsOf(node.job.type), now);
+  const spec = jobSpec(node.job, defaultsOf(node.job.type), now, fairPriorities?.get(node.job.id));
   const parent =
     node.attachTo === undefined ? {} : { parent: { id: node.attachTo.id, queue: `${prefix}:${node.attachTo.type}` } };
   return {
@@ -45,8 +46,13 @@ export function flowJob(
     queueName: spec.queue,
     data: spec.data,
     opts: { ...spec.opts, ...parent },
-    children: node.children.map((child) => flowJob(child, defaultsOf, prefix, now)),
+    children: node.children.map((child) => flowJob(child, defaultsOf, prefix, now, fairPriorities)),
   };
+}
+
+/** Every job of the nodes, parents before their children. */
+export function flowJobs(nodes: readonly FlowNode[]): JobSpecSource[] {
+  return nodes.flatMap((node) => [node.job, ...flowJobs(node.children)]);
 }
 
 /** Nests rows under their parents; `roots` keep their order, children come in the order given. */

@@ -7,12 +7,14 @@ import {
   EventPublisher,
   keysFor,
   loadFlowTrees,
-  Producer,
+  type Producer,
+  type ProducerOptions,
 } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { Lease } from "../lease";
 import { ScheduleKeeper } from "../schedules/schedule-keeper";
 import { reconcile } from "./reconcile";
+import { workerProducer } from "../worker-producer";
 
 export interface HousekeeperOptions {
   readonly redisUrl: string;
@@ -20,6 +22,8 @@ export interface HousekeeperOptions {
   /** `MIRROR_SHARDS`: the streams each queue's events are split over, by job id. */
   readonly mirrorShards: number;
   readonly pool: pg.Pool;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
   readonly logger: Logger;
   /** Told about failed rounds, so an outage is logged once (by the watch), not once per round. */
   readonly outages: OutageReporter;
@@ -51,9 +55,7 @@ export class Housekeeper {
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ url: options.redisUrl, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = workerProducer(this.redis, options);
     this.publisher = new EventPublisher(this.redis, options.prefix, options.mirrorShards);
     this.lease = new Lease(
       this.redis,

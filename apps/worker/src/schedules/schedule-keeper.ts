@@ -1,12 +1,13 @@
 import type pg from "pg";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { Producer, SCHEDULES_QUEUE, ScheduleTicks, type TickData } from "@jobstream/queue";
+import { type Producer, SCHEDULES_QUEUE, ScheduleTicks, type TickData, type ProducerOptions } from "@jobstream/queue";
 import { createRedis, errorListener, type Logger, type OutageReporter } from "@jobstream/runtime";
 import { reconcileSchedules } from "./reconcile-schedules";
 import { runTick } from "./run-tick";
 import { ensureSystemSchedules } from "./system-schedules";
 import { closedWithin } from "../close-bound";
+import { workerProducer } from "../worker-producer";
 
 /** How long closing may wait for Redis before the connection is dropped. */
 const CLOSE_BOUND_MS = 2000;
@@ -15,6 +16,8 @@ export interface ScheduleKeeperOptions {
   readonly redisUrl: string;
   readonly prefix: string;
   readonly pool: pg.Pool;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
   readonly logger: Logger;
   readonly outages: OutageReporter;
   readonly retentionIntervalMs: number;
@@ -35,9 +38,7 @@ export class ScheduleKeeper {
     const onError = errorListener(options.outages, options.logger, "redis connection error");
     this.connection = createRedis({ url: options.redisUrl, purpose: "worker", connectionName: "jobstream-ticks" });
     this.connection.on("error", onError);
-    this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = workerProducer(this.connection, options);
     this.ticks = new ScheduleTicks(this.connection, options.prefix, (error) => {
       errorListener(options.outages, options.logger, "queue error", { queue: SCHEDULES_QUEUE })(error);
     });
