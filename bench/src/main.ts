@@ -9,13 +9,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-<<<<<<< HEAD
-import { median } from "./measure";
-import { runApiLatency, type ApiLatencyResult, type LatencyResult } from "./api-latency";
-=======
 import { cpuMicrosPerJob, median } from "./measure";
-import { runApiLatency } from "./api-latency";
->>>>>>> main
+import { runApiLatency, type ApiLatencyResult, type LatencyResult } from "./api-latency";
 import { runConsoleReads } from "./console-reads";
 import { runDbFloor } from "./db-floor";
 import { runFairness } from "./fairness";
