@@ -26,6 +26,16 @@ function pidsNamed(name: string): number[] {
   return pids;
 }
 
+/** A process and its children (a cluster primary and its workers); none when it is gone. */
+export function withChildren(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return [pid, ...(children === "" ? [] : children.split(/\s+/).map(Number))];
+  } catch {
+    return [];
+  }
+}
+
 const TICKS_PER_SECOND = 100;
 
 /** Busy ticks of the whole machine (every core, every process, this container's or not). */

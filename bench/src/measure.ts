@@ -33,6 +33,21 @@ export async function syntheticCompleted(sys: System, n: number, intervalMs: num
   );
 }
 
+/**
+ * CPU time the run's own processes spent per job, in core-µs (machine-wide load from elsewhere
+ * excluded). On a machine both runs saturate, throughput goes as 1 / this, so raw ÷ Jobstream
+ * bounds the ratio from above.
+ */
+export function cpuMicrosPerJob(
+  run: { readonly cpuPercent: Record<string, number>; readonly seconds: number },
+  jobs: number,
+): number {
+  const percent = Object.entries(run.cpuPercent)
+    .filter(([group]) => group !== "machine")
+    .reduce((sum, [, v]) => sum + v, 0);
+  return ((percent / 100) * run.seconds * 1e6) / jobs;
+}
+
 /** Enqueues `n` `synthetic/noop` jobs with `items` outcomes each through the HTTP batch endpoint, 1,000 a request. */
 export async function enqueueNoops(sys: System, token: string, n: number, items: number): Promise<void> {
   const job = { type: "synthetic", subtype: "noop", input: { items } };

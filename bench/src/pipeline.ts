@@ -48,11 +48,17 @@ async function enqueueAndWait(
  * run by a worker process (role work) and mirrored by another (roles mirror, housekeep), timed
  * until every row is `completed` and every item row exists in Postgres.
  */
-export async function runPipeline(n: number, items: number, concurrency: number): Promise<PipelineResult> {
+export async function runPipeline(
+  n: number,
+  items: number,
+  concurrency: number,
+  /** Settings of every process on top of the bench's (fair share off, per-org caps…). */
+  extraEnv: Record<string, string> = {},
+): Promise<PipelineResult> {
   const sys = new System();
   await sys.init();
   try {
-    const nodeOptions = profileEnv();
+    const nodeOptions = { ...profileEnv(), ...extraEnv };
     await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
     const worker = await sys.startWorker("work", {
       CONCURRENCY_SYNTHETIC: String(concurrency),

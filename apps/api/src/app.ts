@@ -83,7 +83,8 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", deps.trustProxy);
   app.set("query parser", "simple");
   app.use(securityHeaders());
-  app.use(corsFor(deps.corsOrigins));
+  // Without configured origins the cors middleware only passes requests on: it is left out.
+  if (deps.corsOrigins.length > 0) app.use(corsFor(deps.corsOrigins));
   app.use(express.json({ limit: deps.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
   app.use(jsonBodyGuard);
   app.use(textGuard);

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { dashboardDistDir } from "@jobstream/dashboard/dist-dir";
 import { secretWeakness } from "@jobstream/contract";
 import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
@@ -12,6 +13,16 @@ const flag = z
 const apiEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
+  /**
+   * API processes serving PORT (node:cluster: a primary forks them, restarts one that dies, and
+   * drains them all on SIGTERM); `auto`: one per core. 1: a single process, no cluster.
+   */
+  API_PROCESSES: z
+    .string()
+    .trim()
+    .default("1")
+    .transform((v) => (v === "auto" ? availableParallelism() : Number(v)))
+    .pipe(z.number({ error: "must be a whole number of processes or auto" }).int().min(1).max(64)),
   /** HS256 key for bearer tokens; at least 32 characters, random (not the .env.example placeholder). */
   JWT_SECRET: z
     .string({ error: "is required (HS256 key, at least 32 characters)" })

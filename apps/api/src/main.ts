@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { once } from "node:events";
 import { checkDbHealth, createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
@@ -16,12 +17,25 @@ import {
   startTracing,
 } from "@jobstream/runtime";
 import { createApp } from "./app";
+import { superviseWorkers } from "./cluster/supervise-workers";
 import { ChangeHub } from "./realtime/change-hub";
 import { createReadRouting } from "./replica/setup";
-import { loadEnv } from "./env";
+import { loadEnv, type ApiEnv } from "./env";
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  // API_PROCESSES > 1: this process only supervises; its workers (this file again) serve the port.
+  if (env.API_PROCESSES > 1 && cluster.isPrimary) {
+    const logger = createLogger({ service: "api", level: env.LOG_LEVEL });
+    guardProcess(logger);
+    superviseWorkers({ processes: env.API_PROCESSES, logger, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+    return;
+  }
+  await serve(env);
+}
+
+/** One API process: the HTTP server and everything it needs, stopped in order on SIGTERM. */
+async function serve(env: ApiEnv): Promise<void> {
   // First, so the queues and the app below are built with it; imports nothing when the endpoint is unset.
   const tracing = await startTracing({
     endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -40,9 +54,14 @@ async function main(): Promise<void> {
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
   pool.on("error", errorListener(outages, logger, "postgres pool error"));
   outages.start();
-  const producer = new Producer(redis, env.QUEUE_PREFIX, (error, queue) => {
-    errorListener(outages, logger, "queue error", { queue })(error);
-  });
+  const producer = new Producer(
+    redis,
+    env.QUEUE_PREFIX,
+    (error, queue) => {
+      errorListener(outages, logger, "queue error", { queue })(error);
+    },
+    { fairShare: env.FAIR_SHARE },
+  );
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 
   // DATABASE_READ_URL: list, stats and stream reads go to the replica while it is caught up.

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import type { QueueAnswer, QueueList, QueueStatsAnswer } from "@jobstream/contract";
+import type { OrgLimit, QueueAnswer, QueueList, QueueStatsAnswer } from "@jobstream/contract";
 import { systemTest } from "@jobstream/testing/fixtures";
 
 const org = randomUUID();
+
+interface Refusal {
+  error: { code: string; details?: { path: string }[] };
+}
 
 /** An API, a worker, an operator and a member. */
 const it = systemTest(async (sys) => {
@@ -64,5 +68,42 @@ describe("/v1/queues", () => {
       token: started.operator,
     });
     expect(query.status).toBe(400);
+  });
+
+  it("sets, reads and removes an org's cap, refusing what cannot be one", async ({ sys, started }) => {
+    const token = started.operator;
+    const path = `/v1/queues/synthetic/orgs/${org}/limit`;
+    const initial = await sys.request<OrgLimit>("GET", path, { token });
+    expect(initial).toEqual({ status: 200, body: { queue: "synthetic", orgId: org, limit: null, running: 0 } });
+    const set = await sys.request<OrgLimit>("PUT", path, { token, body: { limit: 3 } });
+    expect([set.status, set.body.limit]).toEqual([200, 3]);
+    expect((await sys.request<OrgLimit>("GET", path, { token })).body.limit).toBe(3);
+    const removed = await sys.request<OrgLimit>("PUT", path, { token, body: { limit: null } });
+    expect([removed.status, removed.body.limit]).toEqual([200, null]);
+
+    const bad: [string, unknown, string][] = [
+      [path, { limit: 0 }, "limit"],
+      [path, { limit: 10_001 }, "limit"],
+      [path, { limit: 2.5 }, "limit"],
+      [path, { limit: "3" }, "limit"],
+      [path, {}, "limit"],
+      [path, { limit: 3, extra: true }, ""],
+      [`/v1/queues/synthetic/orgs/not-a-uuid/limit`, { limit: 3 }, "orgId"],
+    ];
+    for (const [where, body, field] of bad) {
+      const res = await sys.request<Refusal>("PUT", where, { token, body });
+      expect([res.status, res.body.error.code], JSON.stringify(body)).toEqual([400, "validation_failed"]);
+      if (field !== "")
+        expect(
+          res.body.error.details?.map((d) => d.path),
+          JSON.stringify(body),
+        ).toContain(field);
+    }
+    const unknown = await sys.request<Refusal>("PUT", `/v1/queues/nope/orgs/${org}/limit`, {
+      token,
+      body: { limit: 3 },
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, "not_found"]);
+    expect((await sys.request<OrgLimit>("GET", path, { token })).body.limit).toBe(null);
   });
 });

@@ -93,6 +93,33 @@ describe("read replica", () => {
     ]);
   });
 
+  it("caps a consistency header beyond the primary's position: no wait for WAL never written", async ({
+    sys,
+    replica,
+    started,
+  }) => {
+    // Waiting long: a read that waited for the header's position as given would end "behind" after 10 s.
+    const patient = await sys.startExtraApi({ ...started.readEnv, REPLICA_READ_WAIT_MS: "10000" });
+    await waitForReplica(sys, "ok", patient.url);
+    const { id } = await sys.enqueue(started.writer, job);
+    await replica.caughtUp();
+    const reads = async (): Promise<string[]> =>
+      (await (await fetch(`${patient.url}/metrics`)).text()).match(/^jobstream_reads_total\{.*/gm) ?? [];
+    const before = await reads();
+    const ids = await Promise.all(
+      [1, 2, 3].map(() =>
+        listedIds(sys, started.admin, { "x-jobstream-consistency": "FFFFFFFF/FFFFFFFF" }, patient.url),
+      ),
+    );
+    for (const listed of ids) expect(listed).toContain(id);
+    // Served by the replica once it had what the primary has (capped), never given up on ("behind").
+    const after = await reads();
+    expect(after.filter((line) => !before.includes(line)).join("\n")).toMatch(
+      /target="replica",reason="(caught_up|waited)"/,
+    );
+    expect(after.some((line) => line.includes('reason="behind"') && !line.endsWith(" 0"))).toBe(false);
+  });
+
   it("reads the primary while the replica lags beyond REPLICA_MAX_LAG_MS", async ({ sys, replica, started }) => {
     const strict = await sys.startExtraApi({ ...started.readEnv, REPLICA_MAX_LAG_MS: "300" });
     await waitForReplica(sys, "ok", strict.url);

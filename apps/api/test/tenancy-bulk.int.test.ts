@@ -52,6 +52,27 @@ describe("bulk actions: who may, and over which jobs", () => {
     expect({ status: res.status, matched: res.status === 202 ? res.body.bulk.matched : undefined }).toEqual(expected);
   });
 
+  it.for(everyone)(
+    "%s dry-runs a bulk cancel: the same count (200), no job touched",
+    async (who, { call, pair, sign, sys }) => {
+      const { groupId, t, o } = await seed(pair, sign, call);
+      const res = await call<{ matched: number }>("POST", "/v1/jobs/bulk", await pair.as(who), {
+        action: "cancel",
+        filter: { groupId },
+        dryRun: true,
+      });
+      const { status, matched } = answers[who];
+      expect({ status: res.status, matched: res.status === 200 ? res.body.matched : undefined }).toEqual(
+        status === 202 ? { status: 200, matched } : { status },
+      );
+      expect(await sys.countInStatus([...t, ...o], "delayed")).toBe(4);
+      const bulkJobs = await sys.query("SELECT 1 FROM jobs WHERE type = 'bulk' AND input->'filter'->>'groupId' = $1", [
+        groupId,
+      ]);
+      expect(bulkJobs).toEqual([]);
+    },
+  );
+
   it("cancels an admin's org's matching jobs only, even with a filter naming another org", async ({
     call,
     pair,
@@ -91,10 +112,13 @@ describe("bulk actions: who may, and over which jobs", () => {
   it("retries, then deletes, by filter", async ({ call, pair, sign, sys }) => {
     const { groupId, o } = await seed(pair, sign, call);
     const service = await pair.as("service");
+    const ids = await sys.query<{ id: string }>("SELECT id::text FROM jobs WHERE group_id = $1", [groupId]);
+    let lastBulk = "";
     const run = async (action: string, status: string) => {
       const res: Bulk = await call("POST", "/v1/jobs/bulk", service, { action, filter: { groupId, status } });
       expect(res.status).toBe(202);
       await sys.waitForStatus(await sys.token({ role: "service" }), res.body.bulk.id, "completed");
+      lastBulk = res.body.bulk.id;
       return res.body.bulk.matched;
     };
     expect(await run("cancel", "delayed")).toBe(4);
@@ -103,6 +127,13 @@ describe("bulk actions: who may, and over which jobs", () => {
     expect(await run("cancel", "delayed")).toBe(4);
     expect(await run("delete", "cancelled")).toBe(4);
     expect(await sys.query("SELECT 1 FROM jobs WHERE group_id = $1", [groupId])).toEqual([]);
+    // The deleted jobs' timelines went with them: the bulk job's batch item lists them.
+    const items = await call<{ items: { after: { deleted?: string[] } | null }[] }>(
+      "GET",
+      `/v1/jobs/${lastBulk}/items`,
+      service,
+    );
+    expect(items.body.items.flatMap((i) => i.after?.deleted ?? []).sort()).toEqual(ids.map((r) => r.id).sort());
   });
 
   it.for([
@@ -112,6 +143,13 @@ describe("bulk actions: who may, and over which jobs", () => {
     ["an empty filter", { action: "delete", filter: {} }, "filter"],
     ["no filter", { action: "cancel" }, "filter"],
     ["all: false", { action: "cancel", filter: {}, all: false }, "all"],
+    ["a dry run that is not a boolean", { action: "cancel", filter: { status: "failed" }, dryRun: "yes" }, "dryRun"],
+    ["a dry run of an empty filter", { action: "cancel", filter: {}, dryRun: true }, "filter"],
+    [
+      "a dry run of a bad filter",
+      { action: "cancel", filter: { createdFrom: "soon" }, dryRun: true },
+      "filter.createdFrom",
+    ],
   ] as const)("refuses %s (400 naming the field)", async ([, body, field], { call, pair }) => {
     const res = await call("POST", "/v1/jobs/bulk", await pair.as("admin"), body);
     expect(res.status).toBe(400);

@@ -111,3 +111,32 @@ describe("queues (/v1/queues): shared by every org, so platform roles only", () 
     expect((await call("POST", "/v1/queues/nope/pause", headers)).status, "unknown").toBe(act === 200 ? 404 : act);
   });
 });
+
+describe("org caps (/v1/queues/:name/orgs/:orgId/limit): queue controls, so operators only", () => {
+  // Even an org's own admin may not read or change its cap: caps are how operators keep one org
+  // from holding a shared queue. Tenants and services 403, no bearer 401, unknown queue 404 (operator).
+  const table: [Who, number][] = [
+    ["member", 403],
+    ["other member", 403],
+    ["admin", 403],
+    ["other org's admin", 403],
+    ["operator", 200],
+    ["service", 403],
+    ["job token", 401],
+    ["anonymous", 401],
+  ];
+  it.for(table)("%s reads and sets t's cap: %i", async ([who, status], { call, pair }) => {
+    const headers = await pair.as(who);
+    const path = `/v1/queues/synthetic/orgs/${pair.t.org}/limit`;
+    expect((await call("GET", path, headers)).status, "read").toBe(status);
+    const set = await call<{ limit: number | null }>("PUT", path, headers, { limit: 7 });
+    expect(set.status, "set").toBe(status);
+    // Whoever asked, only an operator's change stuck (and is undone for the next row).
+    const operator = await pair.as("operator");
+    const now = await call<{ limit: number | null }>("GET", path, operator);
+    expect(now.body.limit, "stored").toBe(status === 200 ? 7 : null);
+    expect((await call("PUT", path, operator, { limit: null })).status).toBe(200);
+    const unknown = `/v1/queues/nope/orgs/${pair.t.org}/limit`;
+    expect((await call("GET", unknown, headers)).status, "unknown").toBe(status === 200 ? 404 : status);
+  });
+});

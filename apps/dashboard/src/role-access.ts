@@ -13,6 +13,8 @@ export const roleAccess = (role: Role) => ({
   queues: role === "operator" || role === "service",
   /** Pause and resume: operators only. */
   queueControls: role === "operator",
+  /** `POST /v1/jobs/bulk`: admins within their org, operators (and services) anywhere; members are refused. */
+  bulkActions: role !== "member",
   /** bull-board at `/admin/queues`. */
   bullBoard: role === "operator",
 });

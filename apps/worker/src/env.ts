@@ -11,6 +11,13 @@ const concurrencyOverrides = Object.fromEntries(
   jobTypeNames.map((type) => [concurrencyVariable(type), z.coerce.number().int().min(1).max(1000).optional()]),
 );
 
+/** `ORG_CONCURRENCY_<TYPE>` caps how many jobs of one org run at once in a type's queue (all workers together). */
+export const orgConcurrencyVariable = (type: string): string => `ORG_${concurrencyVariable(type)}`;
+
+const orgConcurrencyCaps = Object.fromEntries(
+  jobTypeNames.map((type) => [orgConcurrencyVariable(type), z.coerce.number().int().min(1).max(10_000).optional()]),
+);
+
 const workerEnvSchema = baseEnvSchema.extend({
   /** Development job types (synthetic) get a queue worker only when true; elsewhere nothing runs them. */
   ENABLE_SYNTHETIC_JOBS: z
@@ -62,7 +69,10 @@ const workerEnvSchema = baseEnvSchema.extend({
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Webhook deliveries one process sends at the same time. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  /** A job over its org's concurrency cap is tried again after this long (plus up to as much jitter). */
+  ORG_CAP_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   ...concurrencyOverrides,
+  ...orgConcurrencyCaps,
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 

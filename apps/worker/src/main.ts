@@ -15,7 +15,7 @@ import {
   startTracing,
   type Role,
 } from "@jobstream/runtime";
-import { concurrencyVariable, loadEnv, type WorkerEnv } from "./env";
+import { concurrencyVariable, loadEnv, orgConcurrencyVariable, type WorkerEnv } from "./env";
 import { startHealthServer } from "./health-server";
 import { createWorkerMetrics } from "./metrics";
 import { Housekeeper } from "./housekeep/housekeeper";
@@ -25,11 +25,12 @@ import { WebhookSender } from "./webhooks/webhook-sender";
 
 const WORKER_ROLES: readonly Role[] = ["work", "mirror", "housekeep"];
 
-function concurrencyOverrides(env: WorkerEnv): Partial<Record<JobTypeName, number>> {
+/** Per-type values of the `<VARIABLE>_<TYPE>` family `variable` names (concurrency, org caps). */
+function perType(env: WorkerEnv, variable: (type: string) => string): Partial<Record<JobTypeName, number>> {
   const overrides: Partial<Record<JobTypeName, number>> = {};
   const values = env as unknown as Record<string, number | undefined>;
   for (const type of jobTypeNames) {
-    const value = values[concurrencyVariable(type)];
+    const value = values[variable(type)];
     if (value !== undefined) overrides[type] = value;
   }
   return overrides;
@@ -76,13 +77,15 @@ async function main(): Promise<void> {
     mirrorShards: env.MIRROR_SHARDS,
     logger,
     outages,
+    producerOptions: { fairShare: env.FAIR_SHARE },
   };
   const work = roles.includes("work")
     ? new WorkRole({
         ...common,
         db: pool,
         prisma: db,
-        concurrency: concurrencyOverrides(env),
+        concurrency: perType(env, concurrencyVariable),
+        orgCaps: { defaults: perType(env, orgConcurrencyVariable), retryMs: env.ORG_CAP_RETRY_MS },
         lockDurationMs: env.WORKER_LOCK_MS,
         types: enabledJobTypeNames(env.ENABLE_SYNTHETIC_JOBS),
         onOutcome: (type, outcome, seconds) => {

@@ -25,8 +25,9 @@ const USAGE = `usage: jobstream <command> [options]
   list [--status s[,s]] [--type t] [--subtype s] [--group g] [--q text] [--metadata json] [--limit n] [--json]
   watch <id>                     follow to the end: exit 0 completed, 1 failed, 2 cancelled
   cancel <id> | retry <id>       [--json]
-  bulk cancel|retry|delete [filters as for list] [--org uuid] [--all] [--json]
-                                 act on every job the filters match (admins: their org)
+  bulk cancel|retry|delete [filters as for list] [--org uuid] [--all] [--dry-run] [--json]
+                                 act on every job the filters match (admins: their org);
+                                 --dry-run only counts them
   groups <group id> [watch | cancel | retry] [--org uuid] [--json]
                                  counts and progress; watch exits like watch of a job
   types [--json]                 registered job types

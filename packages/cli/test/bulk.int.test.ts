@@ -13,6 +13,10 @@ describe("jobstream bulk", () => {
     });
     expect(batch.status).toBe(202);
 
+    const counted = await cli(["bulk", "cancel", "--status", "delayed", "--group", groupId, "--dry-run"], env);
+    expect([counted.code, counted.stdout]).toEqual([0, "matched 2\n"]);
+    const bulkJobs = "SELECT 1 FROM jobs WHERE type = 'bulk' AND input->'filter'->>'groupId' = $1";
+    expect(await sys.query(bulkJobs, [groupId])).toEqual([]);
     const started = await cli(["bulk", "cancel", "--status", "delayed", "--group", groupId], env);
     expect([started.code, started.stderr]).toEqual([0, ""]);
     const [id, word, matched] = started.stdout.trim().split(" ");

@@ -29,6 +29,7 @@ const answerSchemas: Record<string, z.ZodType> = {
   ActiveJobs: contract.activeJobsSchema,
   EnqueueAnswer: contract.enqueueAnswerSchema,
   BulkAnswer: contract.bulkAnswerSchema,
+  BulkDryRunAnswer: contract.bulkDryRunAnswerSchema,
   BatchAnswer: contract.batchAnswerSchema,
   JobAnswer: contract.jobAnswerSchema,
   JobTypeList: contract.jobTypeListSchema,

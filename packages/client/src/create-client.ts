@@ -2,6 +2,7 @@ import type {
   ActiveJobs,
   BatchAnswer,
   BulkAnswer,
+  BulkDryRunAnswer,
   EnqueueAnswer,
   EventList,
   ItemPage,
@@ -83,6 +84,11 @@ function listQueryOf<F extends ListFilter>(filter: F) {
   return { ...filter, status, include, metadata };
 }
 
+/** `POST /v1/jobs/bulk`'s body for an action on `filter`. */
+function bulkBody(action: string, filter: BulkFilter, extras: { all?: true }) {
+  return { action, filter: listQueryOf(filter), ...(extras.all ? { all: true } : {}) };
+}
+
 export interface ItemsFilter {
   status?: JobItemStatus;
   limit?: number;
@@ -138,6 +144,12 @@ export interface JobstreamClient {
       filter: BulkFilter,
       extras?: RequestExtras & { all?: true },
     ): Promise<BulkAnswer["bulk"]>;
+    /** How many jobs `bulk(action, filter)` would match now, acting on none (a dry run: what to confirm). */
+    bulkDryRun(
+      action: "cancel" | "retry" | "delete",
+      filter: BulkFilter,
+      extras?: RequestExtras & { all?: true },
+    ): Promise<BulkDryRunAnswer>;
     /** One page of the job's item outcomes. */
     items(id: string, filter?: ItemsFilter, extras?: RequestExtras): Promise<ItemPage>;
     /** The job's event timeline. */
@@ -239,10 +251,18 @@ export function createClient(options: ClientOptions): JobstreamClient {
         return ((await act(jobPath(id, "/retry"), extras.signal)) as JobAnswer).job;
       },
       async bulk(action, filter, extras = {}) {
-        const body = { action, filter: listQueryOf(filter), ...(extras.all ? { all: true } : {}) };
         // Not resent after a network error: a second request would start a second bulk job.
-        return ((await send("POST", "v1/jobs/bulk", { body, resend: false, signal: extras.signal })) as BulkAnswer)
-          .bulk;
+        return (
+          (await send("POST", "v1/jobs/bulk", {
+            body: bulkBody(action, filter, extras),
+            resend: false,
+            signal: extras.signal,
+          })) as BulkAnswer
+        ).bulk;
+      },
+      async bulkDryRun(action, filter, extras = {}) {
+        const body = { ...bulkBody(action, filter, extras), dryRun: true };
+        return (await send("POST", "v1/jobs/bulk", { body, resend: true, signal: extras.signal })) as BulkDryRunAnswer;
       },
       async items(id, filter = {}, extras = {}) {
         return (await read(jobPath(id, "/items"), { ...filter }, extras.signal)) as ItemPage;

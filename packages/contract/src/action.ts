@@ -15,3 +15,10 @@ export const bulkAnswerSchema = named("BulkAnswer", {
   bulk: named("BulkRef", { id: z.uuid(), matched: z.number().int().min(0) }),
 });
 export type BulkAnswer = z.infer<typeof bulkAnswerSchema>;
+
+/**
+ * What `POST /v1/jobs/bulk` with `dryRun: true` answers (200): how many jobs the filter matches
+ * now, counted as a real request would count them; nothing is queued or changed.
+ */
+export const bulkDryRunAnswerSchema = named("BulkDryRunAnswer", { matched: z.number().int().min(0) });
+export type BulkDryRunAnswer = z.infer<typeof bulkDryRunAnswerSchema>;

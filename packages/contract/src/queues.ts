@@ -23,3 +23,25 @@ export type QueueList = z.infer<typeof queueListSchema>;
 
 export const queueAnswerSchema = z.object({ queue: queueViewSchema }).meta({ id: "QueueAnswer" });
 export type QueueAnswer = z.infer<typeof queueAnswerSchema>;
+
+/** The largest per-org concurrency cap an operator may set (`PUT /v1/queues/:name/orgs/:orgId/limit`). */
+export const ORG_LIMIT_MAX = 10_000;
+
+/** An org's concurrency cap in one queue (operator): the set cap (null: the workers' default) and its running jobs. */
+export const orgLimitSchema = z
+  .object({
+    queue: z.string(),
+    orgId: z.uuid(),
+    /** Jobs of this org that may run at once in this queue; null: `ORG_CONCURRENCY_<TYPE>` of the workers, if any. */
+    limit: z.number().int().min(1).max(ORG_LIMIT_MAX).nullable(),
+    /** Jobs of the org holding a run slot now (counted only while the org is capped). */
+    running: z.number().int().min(0),
+  })
+  .meta({ id: "OrgLimit" });
+export type OrgLimit = z.infer<typeof orgLimitSchema>;
+
+/** Body of `PUT /v1/queues/:name/orgs/:orgId/limit`: a cap, or null to remove the org's own cap. */
+export const orgLimitBodySchema = z
+  .object({ limit: z.number().int().min(1).max(ORG_LIMIT_MAX).nullable() })
+  .strict()
+  .meta({ id: "OrgLimitBody" });

@@ -25,6 +25,22 @@ async function placesOf(pool: pg.Pool, jobId: string): Promise<string[]> {
   return rows.map((r) => r.part);
 }
 
+/** Runs `body` while another transaction has inserted an event of `jobId` (uncommitted). */
+async function whileInserting<T>(pool: pg.Pool, jobId: string, body: () => Promise<T>): Promise<T> {
+  const writer = await pool.connect();
+  try {
+    await writer.query("BEGIN");
+    await writer.query(
+      `INSERT INTO job_events (job_id, type, job_created_at) SELECT id, 'started', created_at FROM jobs WHERE id = $1`,
+      [jobId],
+    );
+    return await body();
+  } finally {
+    await writer.query("COMMIT");
+    writer.release();
+  }
+}
+
 const finished = (jobId: string, at: number): MirrorEntry => ({
   jobId,
   seq: 2,
@@ -115,5 +131,39 @@ describe("job_events partitions follow job retention", () => {
     } finally {
       await pool.query(`ALTER TABLE job_events DROP CONSTRAINT test_small_data`);
     }
+  });
+
+  it("reports a day busy, without failing, while a writer holds its rows in the default partition", async ({
+    pool,
+  }) => {
+    // A writer's uncommitted row of a day without partition: the move cannot see it, so the day must
+    // not be attached (ATTACH would wait on it, then fail); the sweep skips it and the next one makes it.
+    const job = newJobRow({ createdAt: new Date(noon - 100 * DAY) });
+    await insertPendingJobs(pool, [job]);
+    const during = await whileInserting(pool, job.id, () =>
+      maintainEventPartitions(pool, { now: new Date(noon), createOnly: true }),
+    );
+    expect(during.busy).toContain(dayOf(noon - 100 * DAY));
+    expect(during.created).not.toContain(dayOf(noon - 100 * DAY));
+    expect(await placesOf(pool, job.id)).toEqual(Array(2).fill("job_events_default"));
+
+    const after = await maintainEventPartitions(pool, { now: new Date(noon), createOnly: true });
+    expect(after.created).toContain(dayOf(noon - 100 * DAY));
+    expect(after.busy).toEqual([]);
+    expect(await placesOf(pool, job.id)).toEqual(
+      Array(2).fill(`job_events_p${dayOf(noon - 100 * DAY).replaceAll("-", "")}`),
+    );
+  });
+
+  it("keeps a day a job still holds without locking job_events against writers", async ({ pool }) => {
+    const job = newJobRow({ createdAt: new Date(noon - 80 * DAY) });
+    await insertPendingJobs(pool, [job]);
+    await maintainEventPartitions(pool, { now: new Date(noon), createOnly: true });
+    // A writer in the middle of a transaction holds job_events against the exclusive lock a drop
+    // takes: a kept day must not ask for it (it would time out and come back busy).
+    const upkeep = await whileInserting(pool, job.id, () => maintainEventPartitions(pool, { now: new Date(noon) }));
+    expect(upkeep.kept).toContain(dayOf(noon - 80 * DAY));
+    expect(upkeep.busy).not.toContain(dayOf(noon - 80 * DAY));
+    expect(await listEventPartitionDays(pool)).toContain(dayOf(noon - 80 * DAY));
   });
 });

@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect } from "vitest";
-import { findJobById, findJobViewRow, isFinalStatus, listActiveJobs, type Job, type JobScope } from "../src/index";
+import {
+  findJobById,
+  findJobViewRow,
+  findJobViewWithChildren,
+  isFinalStatus,
+  listActiveJobs,
+  summarizeChildren,
+  type Job,
+  type JobScope,
+} from "../src/index";
 import { it, newJob } from "./fixtures";
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
@@ -46,6 +55,21 @@ describe("the plain-SQL hot reads", () => {
       expect(read, key).toEqual(value);
     }
     expect(await findJobViewRow(pool, randomUUID())).toBeNull();
+  });
+
+  it("reads a job with its children's summary in one statement, as the two reads apart do", async ({ db, pool }) => {
+    const [parent, lone] = [newJob({ status: "waiting_children" }), newJob()];
+    const children = (["0", "40", "10"] as const).map((progressPercent, i) =>
+      newJob({ parentId: parent.id, status: i === 0 ? "completed" : "running", progressPercent }),
+    );
+    await db.job.createMany({ data: [parent, lone, ...children] });
+    const withChildren = await findJobViewWithChildren(pool, parent.id);
+    expect(withChildren?.row).toEqual(await findJobViewRow(pool, parent.id));
+    expect(withChildren?.children).toEqual((await summarizeChildren(pool, [parent.id])).get(parent.id));
+    expect(withChildren?.children).toEqual({ total: 3, counts: { completed: 1, running: 2 }, progress: 50 });
+    const alone = await findJobViewWithChildren(pool, lone.id);
+    expect(alone).toEqual({ row: await findJobViewRow(pool, lone.id), children: undefined });
+    expect(await findJobViewWithChildren(pool, randomUUID())).toBeNull();
   });
 
   it("lists the active jobs the rule names, newest first, for every scope shape", async ({ db, pool }) => {

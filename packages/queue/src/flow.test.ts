@@ -10,6 +10,7 @@ const NOW = 1_000_000;
 function row(id: string, parentId: string | null, extra: Partial<JobSpecSource> = {}) {
   return {
     id,
+    orgId: "org",
     parentId,
     type: "synthetic",
     subtype: "work",

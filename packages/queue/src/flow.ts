@@ -37,8 +37,14 @@ export function dispatchedStatuses(nodes: readonly FlowNode[], at: number): { id
  * one atomic script, so all its jobs must hash to one slot: a flow whose jobs span several queues
  * fails there with CROSSSLOT (see docs/redis-cluster.md).
  */
-export function flowJob(node: FlowNode, defaultsOf: (type: string) => JobDefaults, keys: Keys, now: number): FlowJob {
-  const spec = jobSpec(node.job, defaultsOf(node.job.type), now);
+export function flowJob(
+  node: FlowNode,
+  defaultsOf: (type: string) => JobDefaults,
+  keys: Keys,
+  now: number,
+  fairPriorities?: ReadonlyMap<string, number>,
+): FlowJob {
+  const spec = jobSpec(node.job, defaultsOf(node.job.type), now, fairPriorities?.get(node.job.id));
   const parent =
     node.attachTo === undefined
       ? {}
@@ -49,8 +55,13 @@ export function flowJob(node: FlowNode, defaultsOf: (type: string) => JobDefault
     prefix: keys.bullPrefix(spec.queue),
     data: spec.data,
     opts: { ...spec.opts, ...parent },
-    children: node.children.map((child) => flowJob(child, defaultsOf, keys, now)),
+    children: node.children.map((child) => flowJob(child, defaultsOf, keys, now, fairPriorities)),
   };
+}
+
+/** Every job of the nodes, parents before their children. */
+export function flowJobs(nodes: readonly FlowNode[]): JobSpecSource[] {
+  return nodes.flatMap((node) => [node.job, ...flowJobs(node.children)]);
 }
 
 /** Nests rows under their parents; `roots` keep their order, children come in the order given. */

@@ -13,6 +13,8 @@ export const queuedJobDataSchema = z.object({
   type: z.string(),
   subtype: z.string(),
   input: z.unknown(),
+  /** The job's org (per-org concurrency caps); jobs queued before it existed lack it and are not capped. */
+  orgId: z.string().optional(),
   /** Attempts made before this BullMQ job existed (earlier runs before a retry or re-enqueue). */
   attemptBase: z.number().int().min(0).default(0),
   /** Per-attempt time limit; jobs queued before it existed lack it and get their type's default. */

@@ -10,6 +10,7 @@ const id = "7b0c1c4e-3f6a-4a55-9a43-0d6f0e0a9b11";
 function newRow(request: JobOverrides & { readonly runAt?: Date | null } = {}): JobSpecSource {
   return {
     id,
+    orgId: "0b7e2c1a-5d4f-4e3a-8c2b-1a9f8e7d6c5b",
     type: "synthetic",
     subtype: "work",
     input: { items: 3 },
@@ -34,7 +35,14 @@ describe("jobSpec from a request", () => {
     expect(jobSpec(newRow(), defaults, NOW)).toEqual({
       queue: "synthetic",
       name: "work",
-      data: { type: "synthetic", subtype: "work", input: { items: 3 }, attemptBase: 0, timeoutMs: 60_000 },
+      data: {
+        type: "synthetic",
+        subtype: "work",
+        input: { items: 3 },
+        orgId: "0b7e2c1a-5d4f-4e3a-8c2b-1a9f8e7d6c5b",
+        attemptBase: 0,
+        timeoutMs: 60_000,
+      },
       opts: {
         jobId: id,
         priority: toBullPriority(30),
@@ -79,6 +87,10 @@ describe("jobSpec from a request", () => {
   it("maps priority so that a higher Jobstream priority runs first (BullMQ: 1 is highest)", () => {
     expect(toBullPriority(100)).toBe(1);
     expect(toBullPriority(0)).toBeGreaterThan(toBullPriority(50));
+  });
+
+  it("takes the BullMQ priority fair share handed out instead of the row's own", () => {
+    expect(jobSpec(newRow({ priority: 90 }), defaults, NOW, 1234).opts.priority).toBe(1234);
   });
 
   it("turns runAt into a delay, never a negative one", () => {
@@ -130,6 +142,7 @@ describe("jobSpec gives the same job the same options on every path", () => {
 describe("jobSpec from rows that stored less", () => {
   const legacy: JobSpecSource = {
     id,
+    orgId: "0b7e2c1a-5d4f-4e3a-8c2b-1a9f8e7d6c5b",
     type: "synthetic",
     subtype: "work",
     input: {},

@@ -10,7 +10,7 @@ import { storedOptionsSchema, type QueuedJobData } from "./job-data";
  */
 export type JobSpecSource = Pick<
   DispatchableJob,
-  "id" | "type" | "subtype" | "input" | "priority" | "attempts" | "maxAttempts" | "options" | "runAt"
+  "id" | "orgId" | "type" | "subtype" | "input" | "priority" | "attempts" | "maxAttempts" | "options" | "runAt"
 > & { readonly parentId?: string | null };
 
 /** What `Queue.addBulk` takes, plus the queue it goes to. */
@@ -33,9 +33,11 @@ export function toBullPriority(priority: number): number {
 /**
  * The one place a job becomes BullMQ options. A stored option wins; a field the row lacks (a row
  * written before the field existed) takes the type's default, so a re-enqueued job behaves like a
- * new one of its type. `now` turns `runAt` into a delay.
+ * new one of its type. `now` turns `runAt` into a delay. `fairPriority` is the BullMQ priority fair
+ * share handed out for this add (`FairShare`, which already weighs the job's own priority); without
+ * it (fair share off) the job's priority applies across every org.
  */
-export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number): JobSpec {
+export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number, fairPriority?: number): JobSpec {
   const parsed = storedOptionsSchema.safeParse(job.options);
   const stored = parsed.success ? parsed.data : {};
   const backoff = stored.backoff ?? defaults.backoff;
@@ -46,13 +48,14 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number):
       type: job.type,
       subtype: job.subtype ?? "",
       input: job.input,
+      orgId: job.orgId,
       attemptBase: job.attempts,
       timeoutMs: stored.timeoutMs ?? defaults.timeoutMs,
       ...(stored.onChildFailure !== undefined ? { onChildFailure: stored.onChildFailure } : {}),
     },
     opts: {
       jobId: job.id,
-      priority: toBullPriority(job.priority),
+      priority: fairPriority ?? toBullPriority(job.priority),
       // A job whose budget is spent but that must run again (its Redis state was lost while it ran
       // its last attempt) still gets one attempt.
       attempts: Math.max(1, job.maxAttempts - job.attempts),

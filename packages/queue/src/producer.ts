@@ -1,7 +1,8 @@
 import { FlowProducer, Queue } from "bullmq";
 import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
-import { flowJob, type FlowNode } from "./flow";
+import { FairShare } from "./fair-share";
+import { flowJob, flowJobs, type FlowNode } from "./flow";
 import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
 import { keysFor, type Keys } from "./keys";
 
@@ -11,18 +12,30 @@ function defaultsOf(type: string): JobDefaults {
   return jobTypes[type].defaults;
 }
 
+export interface ProducerOptions {
+  /**
+   * Orgs share each queue fairly (`FairShare`: one more Redis call per queue and add); off, jobs
+   * run in priority then FIFO order across every org.
+   * @defaultValue true
+   */
+  readonly fairShare?: boolean;
+}
+
 /** One producer-side BullMQ Queue per job type, sharing one connection. */
 export class Producer {
   readonly queues = new Map<string, Queue>();
   private readonly flows: FlowProducer;
   readonly keys: Keys;
+  private readonly fair: FairShare | null;
 
   constructor(
     readonly connection: RedisClient,
     readonly prefix: string,
     onError: (error: Error, queue: string) => void,
+    options: ProducerOptions = {},
   ) {
     this.keys = keysFor(prefix, isCluster(connection));
+    this.fair = options.fairShare === false ? null : new FairShare(connection, prefix);
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       // BullMQ's own event stream is not read by Jobstream: keep it short.
       const queue = new Queue(type, {
@@ -51,10 +64,11 @@ export class Producer {
 
   /** Adds jobs from their rows (idempotent by job id) with one round trip per queue. */
   async add(jobs: readonly JobSpecSource[]): Promise<void> {
+    const fair = await this.fairPriorities(jobs);
     const now = Date.now();
     const byQueue = new Map<string, JobSpec[]>();
     for (const job of jobs) {
-      const spec = jobSpec(job, defaultsOf(job.type), now);
+      const spec = jobSpec(job, defaultsOf(job.type), now, fair?.get(job.id));
       const list = byQueue.get(spec.queue);
       if (list) list.push(spec);
       else byQueue.set(spec.queue, [spec]);
@@ -73,11 +87,20 @@ export class Producer {
   async dispatch(nodes: readonly FlowNode[]): Promise<void> {
     const lone = nodes.filter((n) => n.children.length === 0 && n.attachTo === undefined);
     const flows = nodes.filter((n) => n.children.length > 0 || n.attachTo !== undefined);
-    const now = Date.now();
+    const addFlows = async (): Promise<void> => {
+      const fair = await this.fairPriorities(flowJobs(flows));
+      const now = Date.now();
+      await this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now, fair ?? undefined)));
+    };
     await Promise.all([
       lone.length > 0 ? this.add(lone.map((n) => n.job)) : undefined,
-      flows.length > 0 ? this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now))) : undefined,
+      flows.length > 0 ? addFlows() : undefined,
     ]);
+  }
+
+  /** Fair-share BullMQ priorities by job id; null with fair share off. */
+  private async fairPriorities(jobs: readonly JobSpecSource[]): Promise<Map<string, number> | null> {
+    return this.fair === null || jobs.length === 0 ? null : this.fair.priorities(jobs);
   }
 
   async close(): Promise<void> {

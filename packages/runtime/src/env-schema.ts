@@ -24,6 +24,14 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** How long in-flight work may take to finish after SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Fair share between orgs within each queue (docs/fair-share.md); `false` runs jobs in priority
+   * then FIFO order across orgs. Every process that adds jobs (API, housekeeper, worker) reads it.
+   */
+  FAIR_SHARE: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
    * Streams each queue's job events are split over, by job id (docs/mirror-shards.md); mirror

@@ -116,7 +116,8 @@ export class System {
     await old.exited(15_000);
     await beforeStart?.();
     this.api = startApp(apiDir, this.env({ PORT: port, HOST: "127.0.0.1", ...extra }));
-    await this.api.waitForLog("api listening");
+    // Several processes (API_PROCESSES) start together and take longer on a busy machine.
+    await this.api.waitForLog("api listening", extra.API_PROCESSES === undefined ? 30_000 : 120_000);
   }
 
   /** Another API process on the same database and Redis (for multi-process checks). */

@@ -3,9 +3,10 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { countPendingJobs, type Db } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { metricsAuthorized } from "@jobstream/runtime";
+import { clusterMetricsSource } from "../cluster/cluster-metrics";
 import { registerReplicaMetrics } from "../replica/replica-metrics";
 import type { ReadRouting } from "../replica/read-routing";
-import { errorBody } from "./errors";
+import { ApiError, errorBody } from "./errors";
 import { RefreshedValue } from "./refreshed-value";
 
 const QUEUE_STATES = ["waiting", "prioritized", "active", "delayed", "completed", "failed"] as const;
@@ -56,6 +57,8 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
     help: `Jobs in BullMQ by type (queue) and state, refreshed at most every ${REFRESH_MS / 1000} s`,
     labelNames: ["type", "state"],
     registers: [registry],
+    // Every API process reads the same depths: aggregated across processes, one counts.
+    aggregator: "max",
     async collect() {
       for (const [type, counts] of await depths.get())
         for (const state of QUEUE_STATES) this.set({ type, state }, counts[state] ?? 0);
@@ -65,6 +68,7 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
     name: "jobstream_outbox_backlog",
     help: `Jobs stored as pending, not yet in Redis, refreshed at most every ${REFRESH_MS / 1000} s`,
     registers: [registry],
+    aggregator: "max",
     async collect() {
       this.set(await backlog.get());
     },
@@ -81,14 +85,22 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
     });
     next();
   };
+  // With API_PROCESSES > 1 a scrape answers every process's metrics, aggregated by the primary.
+  const metricsText = clusterMetricsSource(registry);
   const router = Router();
   router.get("/metrics", async (req, res) => {
     if (!metricsAuthorized(req.get("authorization"), deps.metricsToken)) {
       res.status(401).json(errorBody("unauthorized", "metrics need `Authorization: Bearer <METRICS_TOKEN>`"));
       return;
     }
+    let text: string;
+    try {
+      text = await metricsText();
+    } catch (error) {
+      throw new ApiError("unavailable", `metrics could not be gathered from every API process: ${String(error)}`);
+    }
     res.setHeader("content-type", registry.contentType);
-    res.send(await registry.metrics());
+    res.send(text);
   });
   return { registry, middleware, router };
 }

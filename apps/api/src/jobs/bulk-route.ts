@@ -27,6 +27,7 @@ function serialized(filter: JobListFilter & { readonly createdTo: Date }) {
  * the one `filter.orgId` names); members are refused. The matched set is frozen here: the count
  * and the bulk job's walk both stop at jobs created before this request (`createdTo`), so jobs
  * created afterwards are never touched. The work runs as a `bulk/<action>` job of the caller's org.
+ * A dry run answers the same count (200 `{ matched }`), with the same access and checks, and acts on nothing.
  */
 export function bulkRouter(deps: { readonly pool: Queryable; readonly producer: Producer }): Router {
   const router = Router();
@@ -44,6 +45,10 @@ export function bulkRouter(deps: { readonly pool: Queryable; readonly producer: 
       createdTo: asked.createdTo !== undefined && asked.createdTo < now ? asked.createdTo : now,
     };
     const matched = await countJobs(deps.pool, scope, filter);
+    if (body.dryRun === true) {
+      res.status(200).json({ matched });
+      return;
+    }
     const batchSize = Math.min(1000, Math.max(200, Math.ceil(matched / MAX_BATCHES)));
     const input = jobTypes.bulk.subtypes[body.action].input.parse({
       orgId: scope.orgId,

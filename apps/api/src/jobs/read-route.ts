@@ -1,9 +1,9 @@
 import { Router, type Request } from "express";
 import {
   findJobViewRow,
+  findJobViewWithChildren,
   listJobEvents,
   listJobItems,
-  summarizeChildren,
   type JobEvent,
   type JobItem,
   type JobViewRow,
@@ -61,12 +61,21 @@ export function readRouter(deps: { readonly reads: ReadRouting }): Router {
 
   router.get("/v1/jobs/:id", async (req, res) => {
     parseOr400(tokenOnlyQuerySchema, req.query);
-    const { row, summary } = await load(req, async (r, row) => ({
-      row,
-      summary: (await summarizeChildren(r.pool, [row.id])).get(row.id),
-    }));
-    const view = summary === undefined ? toJobView(row) : { ...toJobView(row), children: summary };
+    const { id } = parseOr400(jobIdParamsSchema, req.params);
     const principal = principalOf(req);
+    // The row and its children's summary in one round trip (frontends poll this endpoint); as in
+    // `load`, a job the replica does not have yet is read on the primary before answering 404.
+    const found = await deps.reads.read(
+      req,
+      async (r) => {
+        const job = await findJobViewWithChildren(r.pool, id);
+        return job && canAccessJob(principal, job.row) ? job : null;
+      },
+      (result) => result === null,
+    );
+    if (found === null) throw new ApiError("not_found", "no such job");
+    const { row, children } = found;
+    const view = children === undefined ? toJobView(row) : { ...toJobView(row), children };
     // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
     const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
     res.json(

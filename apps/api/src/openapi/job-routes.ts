@@ -4,6 +4,7 @@ import {
   activeJobsSchema,
   batchAnswerSchema,
   bulkAnswerSchema,
+  bulkDryRunAnswerSchema,
   enqueueAnswerSchema,
   eventListSchema,
   itemPageSchema,
@@ -195,10 +196,12 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
     description:
       "Admins act on their org's jobs, services and operators on any org's (or `filter.orgId`'s); members get 403. " +
       "The filter is `GET /v1/jobs`'s; jobs created after the request are left alone. An empty filter needs " +
-      "`all: true`. The work runs as a `bulk/<action>` job: read its progress, items and output at `/v1/jobs/{id}`.",
+      "`all: true`. The work runs as a `bulk/<action>` job: read its progress, items and output at `/v1/jobs/{id}`. " +
+      "With `dryRun: true` it only counts: 200 `{ matched }`, nothing queued or changed (what a confirmation shows).",
     security: bearer,
     request: { body: { content: { "application/json": { schema: bulkBodySchema } } } },
     responses: {
+      200: json(bulkDryRunAnswerSchema, "A dry run: how many jobs the filter matches now"),
       202: json(bulkAnswerSchema, "The bulk job was queued"),
       ...errors("validation_failed", "unauthorized", "forbidden", "rate_limited"),
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatLsn, lagMsOf, parseLsn, routeRead, statusOf, type ReplicaHealth } from "./consistency";
+import { capPresented, formatLsn, lagMsOf, parseLsn, routeRead, statusOf, type ReplicaHealth } from "./consistency";
 
 describe("LSN codec", () => {
   it("round-trips positions as Postgres writes them", () => {
@@ -51,5 +51,18 @@ describe("routeRead", () => {
     ["down", 100n, 0n, "primary"],
   ] as const)("%s replica at %d, caller wrote up to %d: %s", (status, replayed, required, expected) => {
     expect(routeRead(health(status, replayed), required)).toBe(expected);
+  });
+});
+
+describe("capPresented", () => {
+  it.each([
+    [0n, 100n, 0n],
+    [99n, 100n, 99n],
+    [100n, 100n, 100n],
+    [101n, 100n, 100n],
+    [parseLsn("FFFFFFFF/FFFFFFFF"), 100n, 100n],
+    [5n, 0n, 0n],
+  ] as const)("a header at %d with the primary at %d asks for %d", (presented, primary, expected) => {
+    expect(capPresented(presented, primary)).toBe(expected);
   });
 });

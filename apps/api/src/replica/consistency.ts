@@ -52,6 +52,17 @@ export function statusOf(standby: boolean, lagMs: number, maxLagMs: number): Rep
 }
 
 /**
+ * The position a read presenting `presented` waits for. A position beyond the newest the primary
+ * is known to have written (`newestPrimary`: its position now, or as last probed) cannot be a
+ * write the caller saw answered: it is read as "as fresh as the primary", that newest position —
+ * never a wait for WAL that does not exist (which would poll the replica for the whole wait and
+ * then read the primary anyway).
+ */
+export function capPresented(presented: bigint, newestPrimary: bigint): bigint {
+  return presented > newestPrimary ? newestPrimary : presented;
+}
+
+/**
  * Where a read goes: `replica` when it is healthy and has replayed the caller's last write
  * (`required`, 0n when the caller wrote nothing recently), `wait` when it is healthy but behind that
  * write (wait, bounded, then the primary), `primary` otherwise.

@@ -3,7 +3,7 @@ import { walInsertPosition, type Db, type Queryable } from "@jobstream/db";
 import { isPostgresUnavailable, type Logger, type RedisClient } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
 import { callerKey } from "../http/hardening";
-import { CONSISTENCY_HEADER, formatLsn, parseLsn, routeRead } from "./consistency";
+import { capPresented, CONSISTENCY_HEADER, formatLsn, parseLsn, routeRead } from "./consistency";
 import type { ReplicaMonitor } from "./replica-monitor";
 
 /** The handles one read runs on: the primary's, or the replica's. */
@@ -73,7 +73,19 @@ export class ReadRouting {
     if (monitor.health.status !== "ok") return this.count(fn, this.primary, "unhealthy");
     const remembered = await this.remembered(req);
     if (remembered === null) return this.count(fn, this.primary, "unknown_writes");
-    return this.atLeast(presented > remembered ? presented : remembered, fn, again);
+    const asked = await this.capped(presented, monitor);
+    return this.atLeast(asked > remembered ? asked : remembered, fn, again);
+  }
+
+  /**
+   * A presented position beyond the newest this process knows the primary at is checked against
+   * the primary's position now (one shared query) and capped to it: no read waits for WAL that
+   * was never written. If the primary cannot say, the newest known position caps it.
+   */
+  private async capped(presented: bigint, monitor: ReplicaMonitor): Promise<bigint> {
+    if (presented <= monitor.primaryPosition) return presented;
+    const newest = await monitor.refreshPrimary().catch(() => monitor.primaryPosition);
+    return capPresented(presented, newest);
   }
 
   /** Runs `fn` on data at least as fresh as the primary's now (change streams re-reading announced jobs). */
@@ -168,6 +180,7 @@ export class ReadRouting {
   private async noteWrite(req: Request): Promise<bigint | null> {
     try {
       const position = await walInsertPosition(this.primary.pool);
+      this.monitor?.notePrimary(position);
       const key = this.key(req);
       if (key !== null) await this.options.redis.eval(REMEMBER, 1, key, position.toString(), this.options.rememberMs);
       return position;

@@ -22,6 +22,8 @@ export function registerReplicaMetrics(registry: Registry, reads: ReadRouting): 
     name: "jobstream_replica_up",
     help: "1 while the read replica serves reads, 0 while it is down or lagging (reads go to the primary)",
     registers: [registry],
+    // Each API process (API_PROCESSES) probes the same replica: aggregated, the least healthy counts.
+    aggregator: "min",
     collect() {
       this.set(monitor.health.status === "ok" ? 1 : 0);
     },
@@ -30,6 +32,7 @@ export function registerReplicaMetrics(registry: Registry, reads: ReadRouting): 
     name: "jobstream_replica_lag_seconds",
     help: "How far the read replica's replay is behind the primary, at the last probe (NaN: not answering)",
     registers: [registry],
+    aggregator: "max",
     collect() {
       const ms = monitor.health.lagMs;
       this.set(ms === null ? Number.NaN : ms / 1000);
@@ -39,6 +42,7 @@ export function registerReplicaMetrics(registry: Registry, reads: ReadRouting): 
     name: "jobstream_replica_lag_bytes",
     help: "WAL bytes the read replica has not replayed yet, at the last probe (NaN: not answering)",
     registers: [registry],
+    aggregator: "max",
     collect() {
       this.set(monitor.health.lagBytes ?? Number.NaN);
     },

@@ -1,4 +1,4 @@
-import { hasReplayed, replayState, walInsertPosition, type Queryable } from "@jobstream/db";
+import { replayState, walInsertPosition, type Queryable } from "@jobstream/db";
 import type { Logger } from "@jobstream/runtime";
 import { lagMsOf, statusOf, type ReplicaHealth } from "./consistency";
 
@@ -10,6 +10,12 @@ export interface ReplicaMonitorOptions {
   readonly maxLagMs: number;
   /** Probe period (REPLICA_CHECK_MS). @defaultValue 1000 */
   readonly intervalMs?: number;
+}
+
+interface Waiter {
+  readonly position: bigint;
+  readonly deadline: number;
+  readonly resolve: (reached: boolean) => void;
 }
 
 const DOWN: ReplicaHealth = { status: "down", lagBytes: null, lagMs: null, replayed: 0n };
@@ -25,11 +31,39 @@ export class ReplicaMonitor {
   private timer: NodeJS.Timeout | undefined;
   private probing: Promise<ReplicaHealth> | undefined;
   private stopped = false;
+  /** The newest primary WAL position this process knows: last probe, own writes, refreshes. */
+  private primaryAt = 0n;
+  private primaryQuery: Promise<bigint> | undefined;
+  private waiters: Waiter[] = [];
+  private polling = false;
 
   constructor(private readonly options: ReplicaMonitorOptions) {}
 
   get health(): ReplicaHealth {
     return this.current;
+  }
+
+  /** The newest primary WAL position this process knows of (0n before the first probe or write). */
+  get primaryPosition(): bigint {
+    return this.primaryAt;
+  }
+
+  /** The primary was seen at `position` (this process's write, or a probe); never lowers it. */
+  notePrimary(position: bigint): void {
+    if (position > this.primaryAt) this.primaryAt = position;
+  }
+
+  /** Asks the primary for its position now; concurrent callers share one query. */
+  refreshPrimary(): Promise<bigint> {
+    this.primaryQuery ??= walInsertPosition(this.options.primary)
+      .then((position) => {
+        this.notePrimary(position);
+        return this.primaryAt;
+      })
+      .finally(() => {
+        this.primaryQuery = undefined;
+      });
+    return this.primaryQuery;
   }
 
   /** Probes now, then every interval until `stop()`. */
@@ -67,13 +101,40 @@ export class ReplicaMonitor {
     this.record(DOWN);
   }
 
-  /** Whether the replica reaches `position` within `waitMs` (polled every few milliseconds). */
-  async reaches(position: bigint, waitMs: number): Promise<boolean> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      if (await hasReplayed(this.options.replica, position)) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, deadline - Date.now()))));
+  /**
+   * Whether the replica reaches `position` within `waitMs`. Every waiting read of this process
+   * shares one poll of the replica's replay position (one query in flight, every few
+   * milliseconds), each answered from its result; a failed query answers false.
+   */
+  reaches(position: bigint, waitMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.waiters.push({ position, deadline: Date.now() + waitMs, resolve });
+      if (!this.polling) void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    try {
+      while (this.waiters.length > 0) {
+        const replayed = await replayState(this.options.replica).then(
+          (state) => state.replayed,
+          () => null,
+        );
+        const now = Date.now();
+        const pending: Waiter[] = [];
+        for (const waiter of this.waiters) {
+          if (replayed !== null && replayed >= waiter.position) waiter.resolve(true);
+          else if (replayed === null || now >= waiter.deadline) waiter.resolve(false);
+          else pending.push(waiter);
+        }
+        this.waiters = pending;
+        const next = pending.reduce((soonest, waiter) => Math.min(soonest, waiter.deadline), Infinity);
+        if (pending.length > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(10, Math.max(1, next - Date.now()))));
+      }
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -82,6 +143,7 @@ export class ReplicaMonitor {
       // Replica first: whatever it has replayed, the primary's position read after it is at least as far.
       const state = await replayState(this.options.replica);
       const primaryAt = await walInsertPosition(this.options.primary);
+      this.notePrimary(primaryAt);
       const behind = primaryAt - state.replayed;
       const now = Date.now();
       if (behind <= 0n) this.lastCaughtUpAt = now;

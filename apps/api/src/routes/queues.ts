@@ -1,6 +1,7 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
-import type { QueueAnswer, QueueList } from "@jobstream/contract";
+import { orgLimitBodySchema, type OrgLimit, type QueueAnswer, type QueueList } from "@jobstream/contract";
+import { readOrgLimit, writeOrgLimit } from "@jobstream/queue";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
@@ -8,6 +9,7 @@ import { queueNamed, queueViews, setQueuesPaused, type QueueDeps } from "../queu
 
 export const queueNameParamsSchema = z.object({ name: z.string().min(1).max(100) });
 export const queueListQuerySchema = z.object({}).strict();
+export const orgLimitParamsSchema = queueNameParamsSchema.extend({ orgId: z.uuid() });
 
 /** Queues are shared by every org: operators and services read them, only operators change them. */
 function requireRole(req: Request, roles: readonly string[], what: string): string | null {
@@ -17,7 +19,10 @@ function requireRole(req: Request, roles: readonly string[], what: string): stri
   return principal.userId;
 }
 
-/** `GET /v1/queues`, `POST /v1/queues/:name/pause` and `/resume`. */
+/**
+ * `GET /v1/queues`, `POST /v1/queues/:name/pause` and `/resume`, and an org's concurrency cap in a
+ * queue: `GET` and `PUT /v1/queues/:name/orgs/:orgId/limit` (operators only: caps are queue controls).
+ */
 export function queuesRouter(deps: QueueDeps): Router {
   const router = Router();
   router.get("/v1/queues", async (req, res) => {
@@ -38,5 +43,24 @@ export function queuesRouter(deps: QueueDeps): Router {
       res.json(answer);
     });
   }
+  const orgLimit = async (name: string, orgId: string): Promise<OrgLimit> => ({
+    queue: name,
+    orgId,
+    ...(await readOrgLimit(deps.producer.connection, deps.producer.prefix, name, orgId)),
+  });
+  router.get("/v1/queues/:name/orgs/:orgId/limit", async (req, res) => {
+    requireRole(req, ["operator"], "queue controls");
+    const { name, orgId } = parseOr400(orgLimitParamsSchema, req.params);
+    queueNamed(deps, name);
+    res.json(await orgLimit(name, orgId));
+  });
+  router.put("/v1/queues/:name/orgs/:orgId/limit", async (req, res) => {
+    requireRole(req, ["operator"], "queue controls");
+    const { name, orgId } = parseOr400(orgLimitParamsSchema, req.params);
+    const { limit } = parseOr400(orgLimitBodySchema, req.body);
+    queueNamed(deps, name);
+    await writeOrgLimit(deps.producer.connection, deps.producer.prefix, name, orgId, limit);
+    res.json(await orgLimit(name, orgId));
+  });
   return router;
 }

@@ -2,6 +2,15 @@ import type pg from "pg";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
 import { announceChanges, dispatchedStatuses, EventPublisher, loadFlowTrees, Producer } from "@jobstream/queue";
 import {
+  announceChanges,
+  dispatchedStatuses,
+  EventPublisher,
+  keysFor,
+  loadFlowTrees,
+  type Producer,
+  type ProducerOptions,
+} from "@jobstream/queue";
+import {
   createRedis,
   errorListener,
   type Logger,
@@ -12,6 +21,7 @@ import {
 import { Lease } from "../lease";
 import { ScheduleKeeper } from "../schedules/schedule-keeper";
 import { reconcile } from "./reconcile";
+import { workerProducer } from "../worker-producer";
 
 export interface HousekeeperOptions {
   readonly redisTarget: RedisTarget;
@@ -19,6 +29,8 @@ export interface HousekeeperOptions {
   /** `MIRROR_SHARDS`: the streams each queue's events are split over, by job id. */
   readonly mirrorShards: number;
   readonly pool: pg.Pool;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
   readonly logger: Logger;
   /** Told about failed rounds, so an outage is logged once (by the watch), not once per round. */
   readonly outages: OutageReporter;
@@ -50,9 +62,7 @@ export class Housekeeper {
   constructor(private readonly options: HousekeeperOptions) {
     this.redis = createRedis({ ...options.redisTarget, connectionName: "jobstream-housekeeper" });
     this.redis.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.redis, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = workerProducer(this.redis, options);
     this.publisher = new EventPublisher(this.redis, options.prefix, options.mirrorShards);
     this.lease = new Lease(this.redis, this.producer.keys.housekeeperLeader(), Math.max(5000, options.intervalMs * 3));
     this.schedules = new ScheduleKeeper(options);

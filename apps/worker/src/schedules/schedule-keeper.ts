@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { Worker } from "bullmq";
-import { Producer, SCHEDULES_QUEUE, ScheduleTicks, type TickData } from "@jobstream/queue";
+import { type Producer, SCHEDULES_QUEUE, ScheduleTicks, type TickData, type ProducerOptions } from "@jobstream/queue";
 import {
   createRedis,
   errorListener,
@@ -13,6 +13,7 @@ import { reconcileSchedules } from "./reconcile-schedules";
 import { runTick } from "./run-tick";
 import { ensureSystemSchedules } from "./system-schedules";
 import { closedWithin } from "../close-bound";
+import { workerProducer } from "../worker-producer";
 
 /** How long closing may wait for Redis before the connection is dropped. */
 const CLOSE_BOUND_MS = 2000;
@@ -21,6 +22,8 @@ export interface ScheduleKeeperOptions {
   readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly pool: pg.Pool;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
   readonly logger: Logger;
   readonly outages: OutageReporter;
   readonly retentionIntervalMs: number;
@@ -41,9 +44,7 @@ export class ScheduleKeeper {
     const onError = errorListener(options.outages, options.logger, "redis connection error");
     this.connection = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-ticks" });
     this.connection.on("error", onError);
-    this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = workerProducer(this.connection, options);
     this.ticks = new ScheduleTicks(this.connection, options.prefix, (error) => {
       errorListener(options.outages, options.logger, "queue error", { queue: SCHEDULES_QUEUE })(error);
     });

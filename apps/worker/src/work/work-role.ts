@@ -2,7 +2,7 @@ import { Worker } from "bullmq";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, Producer } from "@jobstream/queue";
+import { EventPublisher, keysFor, OrgSlots, type Producer, type ProducerOptions } from "@jobstream/queue";
 import {
   activeTracing,
   createRedis,
@@ -15,6 +15,8 @@ import {
 import { closedWithin } from "../close-bound";
 import { createHandlers } from "./handlers";
 import { createProcessor } from "./create-processor";
+import { withOrgCaps } from "./org-cap";
+import { workerProducer } from "../worker-producer";
 
 export interface WorkRoleOptions {
   readonly redisTarget: RedisTarget;
@@ -37,6 +39,10 @@ export interface WorkRoleOptions {
   /** How long a worker's lock lasts without renewal; a killed worker's jobs return after it. */
   readonly lockDurationMs: number;
   readonly onOutcome?: (type: string, outcome: string, seconds: number) => void;
+  /** How this process adds jobs to BullMQ (fair share between orgs on or off). */
+  readonly producerOptions?: ProducerOptions;
+  /** Per-org concurrency caps: per-type defaults (operators set per-org caps through the API) and the retry pause. */
+  readonly orgCaps: { readonly defaults: Partial<Record<JobTypeName, number>>; readonly retryMs: number };
 }
 
 /** Time allowed past the grace for aborted jobs to hand themselves back before connections are dropped. */
@@ -56,9 +62,7 @@ export class WorkRole {
     this.subscriber = createRedis({ ...options.redisTarget, purpose: "worker", connectionName: "jobstream-cancel" });
     for (const conn of [this.connection, this.subscriber])
       conn.on("error", errorListener(options.outages, options.logger, "redis connection error"));
-    this.producer = new Producer(this.connection, options.prefix, (error, queue) => {
-      errorListener(options.outages, options.logger, "queue error", { queue })(error);
-    });
+    this.producer = workerProducer(this.connection, options);
   }
 
   async start(): Promise<void> {
@@ -72,17 +76,26 @@ export class WorkRole {
       publisher,
       prefix: options.prefix,
     };
-    const processor = createProcessor({
-      handlers: createHandlers({ db: options.db, actions }),
-      publisher,
-      redis: this.connection,
-      prefix: options.prefix,
-      logger: options.logger,
-      shutdown: this.shutdown.signal,
-      onOutcome: options.onOutcome,
-      db: options.db,
-      producer: this.producer,
-    });
+    const processor = withOrgCaps(
+      createProcessor({
+        handlers: createHandlers({ db: options.db, actions }),
+        publisher,
+        redis: this.connection,
+        prefix: options.prefix,
+        logger: options.logger,
+        shutdown: this.shutdown.signal,
+        onOutcome: options.onOutcome,
+        db: options.db,
+        producer: this.producer,
+      }),
+      {
+        slots: new OrgSlots(this.connection, options.prefix),
+        defaultCaps: options.orgCaps.defaults,
+        retryMs: options.orgCaps.retryMs,
+        slotSlackMs: options.lockDurationMs,
+        logger: options.logger,
+      },
+    );
     for (const type of options.types) {
       const worker = new Worker(type, processor, {
         connection: this.connection,

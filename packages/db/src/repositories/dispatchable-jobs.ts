@@ -3,6 +3,7 @@ import type { Queryable } from "../pg";
 /** A stored job as the outbox and the reconciler read it to put it (back) into its queue. */
 export interface DispatchableJob {
   readonly id: string;
+  readonly orgId: string;
   readonly type: string;
   /** Nullable because the column is; every row Jobstream writes has one. */
   readonly subtype: string | null;
@@ -24,8 +25,8 @@ export interface DispatchableJob {
   readonly progressPercent: number;
 }
 
-const DISPATCHABLE_COLUMNS = `id::text, type, subtype, queue, status::text, parent_id::text AS "parentId", input,
-  priority, attempts, max_attempts AS "maxAttempts",
+const DISPATCHABLE_COLUMNS = `id::text, org_id::text AS "orgId", type, subtype, queue, status::text,
+  parent_id::text AS "parentId", input, priority, attempts, max_attempts AS "maxAttempts",
   options, run_at AS "runAt", last_event_seq::float8 AS "lastEventSeq", updated_at AS "updatedAt",
   progress_percent::float8 AS "progressPercent"`;
 

@@ -8,7 +8,10 @@ export interface EventPartitionUpkeep {
   readonly dropped: readonly string[];
   /** Past days kept because a job created on them still exists (unfinished, or not yet expired). */
   readonly kept: readonly string[];
-  /** Past days skipped because job_events stayed busy past the lock timeout; the next round retries. */
+  /**
+   * Days skipped because a lock was not had within the functions' 2 s lock timeout (writers or a long
+   * read held the table), whether to create or to drop; the next round retries them.
+   */
   readonly busy: readonly string[];
 }
 
@@ -21,7 +24,23 @@ export interface EventPartitionOptions {
   readonly createOnly?: boolean;
 }
 
-const LOCK_NOT_AVAILABLE = "55P03";
+/**
+ * What a busy table makes a day's function fail with: lock_not_available (lock timeout),
+ * check_violation (a row of the day reached the default partition before the ATTACH), and
+ * deadlock_detected. Each leaves nothing changed (the statement rolls back); the next round retries.
+ */
+const BUSY = new Set(["55P03", "23514", "40P01"]);
+
+/** Runs one day's function; undefined when the day was busy. */
+async function onDay(db: Queryable, sql: string, d: string): Promise<boolean | undefined> {
+  try {
+    const { rows } = await db.query<{ done: boolean }>(sql, [d]);
+    return rows[0]?.done === true;
+  } catch (error) {
+    if (!BUSY.has(String((error as { code?: unknown }).code))) throw error;
+    return undefined;
+  }
+}
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -56,28 +75,19 @@ export async function maintainEventPartitions(
   );
   // One statement per day: the function alters job_events, which a statement scanning it must not.
   const created: string[] = [];
+  const busy: string[] = [];
   for (const { day: d } of days) {
-    const { rows } = await db.query<{ made: boolean }>(`SELECT jobstream_ensure_event_partition($1::date) AS made`, [
-      d,
-    ]);
-    if (rows[0]?.made === true) created.push(d);
+    const made = await onDay(db, `SELECT jobstream_ensure_event_partition($1::date) AS done`, d);
+    if (made === undefined) busy.push(d);
+    else if (made) created.push(d);
   }
   const dropped: string[] = [];
   const kept: string[] = [];
-  const busy: string[] = [];
   if (options.createOnly !== true) {
     const today = day(now);
     for (const past of (await listEventPartitionDays(db)).filter((d) => d < today)) {
-      try {
-        const { rows } = await db.query<{ dropped: boolean }>(
-          `SELECT jobstream_drop_event_partition($1::date) AS dropped`,
-          [past],
-        );
-        (rows[0]?.dropped === true ? dropped : kept).push(past);
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== LOCK_NOT_AVAILABLE) throw error;
-        busy.push(past);
-      }
+      const gone = await onDay(db, `SELECT jobstream_drop_event_partition($1::date) AS done`, past);
+      (gone === undefined ? busy : gone ? dropped : kept).push(past);
     }
   }
   return { created, dropped, kept, busy };

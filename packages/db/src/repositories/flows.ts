@@ -35,33 +35,53 @@ export interface ChildSummary {
   readonly progress: number;
 }
 
+/** One status's share of a parent's children: how many, and their progress summed. */
+export interface ChildStatusCount {
+  readonly status: JobStatusName;
+  readonly n: number;
+  readonly progress: number;
+}
+
+/**
+ * The per-status counts of the children of the parent rows `parentIdColumn` names (grouped by
+ * `GROUP BY parent_id, status`); hot-reads.ts reads them in the same statement as the job.
+ */
+export const CHILD_STATUS_COUNT_COLUMNS = `status::text AS status, count(*)::int AS n,
+  sum(CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN 100 ELSE progress_percent END)::float8
+    AS progress`;
+
+/** Folds a parent's per-status counts into its summary; undefined when it has no children. */
+export function toChildSummary(counts: readonly ChildStatusCount[]): ChildSummary | undefined {
+  let total = 0;
+  let progress = 0;
+  const byStatus: Partial<Record<JobStatusName, number>> = {};
+  for (const row of counts) {
+    total += row.n;
+    byStatus[row.status] = row.n;
+    progress += row.progress;
+  }
+  return total === 0 ? undefined : { total, counts: byStatus, progress: Math.round((progress / total) * 100) / 100 };
+}
+
 /** The children summary of each of these jobs that has children (one indexed scan per parent). */
 export async function summarizeChildren(
   db: Queryable,
   parentIds: readonly string[],
 ): Promise<Map<string, ChildSummary>> {
   if (parentIds.length === 0) return new Map();
-  const { rows } = await db.query<{ parentId: string; status: JobStatusName; n: number; progress: number }>(
-    `SELECT parent_id::text AS "parentId", status::text AS status, count(*)::int AS n,
-            sum(CASE WHEN status IN ('completed', 'failed', 'cancelled') THEN 100 ELSE progress_percent END)::float8
-              AS progress
+  const { rows } = await db.query<ChildStatusCount & { parentId: string }>(
+    `SELECT parent_id::text AS "parentId", ${CHILD_STATUS_COUNT_COLUMNS}
      FROM jobs WHERE parent_id = ANY($1::uuid[]) GROUP BY parent_id, status`,
     [parentIds],
   );
-  const sums = new Map<string, { total: number; counts: Partial<Record<JobStatusName, number>>; progress: number }>();
-  for (const row of rows) {
-    const sum = sums.get(row.parentId) ?? { total: 0, counts: {}, progress: 0 };
-    sum.total += row.n;
-    sum.counts[row.status] = row.n;
-    sum.progress += row.progress;
-    sums.set(row.parentId, sum);
+  const byParent = new Map<string, ChildStatusCount[]>();
+  for (const row of rows) byParent.set(row.parentId, [...(byParent.get(row.parentId) ?? []), row]);
+  const summaries = new Map<string, ChildSummary>();
+  for (const [id, counts] of byParent) {
+    const summary = toChildSummary(counts);
+    if (summary !== undefined) summaries.set(id, summary);
   }
-  return new Map(
-    [...sums].map(([id, s]) => [
-      id,
-      { total: s.total, counts: s.counts, progress: Math.round((s.progress / s.total) * 100) / 100 },
-    ]),
-  );
+  return summaries;
 }
 
 /**

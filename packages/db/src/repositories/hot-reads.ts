@@ -1,4 +1,5 @@
 import { queryOne, type Queryable } from "../pg";
+import { CHILD_STATUS_COUNT_COLUMNS, toChildSummary, type ChildStatusCount, type ChildSummary } from "./flows";
 import { nonFinalJobStatuses, type JobStatusName } from "../status";
 import type { JobScope } from "./reads";
 
@@ -75,6 +76,29 @@ const BY_ID = { name: "jobstream_job_view_by_id", text: `SELECT ${VIEW_COLUMNS} 
 /** One job for its view and access check, or null. Callers check the id is a UUID. */
 export async function findJobViewRow(db: Queryable, id: string): Promise<JobViewRow | null> {
   return queryOne<JobViewRow>(db, BY_ID, [id]);
+}
+
+// The job and its children's counts in one round trip (a probe of jobs_parent_idx when it has none).
+const BY_ID_WITH_CHILDREN = {
+  name: "jobstream_job_view_children_by_id",
+  text: `SELECT ${VIEW_COLUMNS},
+    (SELECT json_agg(c) FROM (SELECT ${CHILD_STATUS_COUNT_COLUMNS} FROM jobs WHERE parent_id = j.id GROUP BY status) c)
+      AS "childCounts"
+  FROM jobs j WHERE id = $1`,
+};
+
+/**
+ * One job for `GET /v1/jobs/:id`, with the summary of its children when it has any, in one
+ * statement; null when there is no such job. Callers check the id is a UUID.
+ */
+export async function findJobViewWithChildren(
+  db: Queryable,
+  id: string,
+): Promise<{ readonly row: JobViewRow; readonly children: ChildSummary | undefined } | null> {
+  const found = await queryOne<JobViewRow & { childCounts: ChildStatusCount[] | null }>(db, BY_ID_WITH_CHILDREN, [id]);
+  if (found === null) return null;
+  const { childCounts, ...row } = found;
+  return { row, children: childCounts === null ? undefined : toChildSummary(childCounts) };
 }
 
 /**

@@ -49,12 +49,3 @@ export async function replayState(db: Queryable): Promise<ReplayState> {
     sinceLastReplayMs: row?.since ?? null,
   };
 }
-
-/** Whether a standby has replayed up to `position` (a byte offset from `walInsertPosition`). */
-export async function hasReplayed(db: Queryable, position: bigint): Promise<boolean> {
-  const { rows } = await db.query<{ done: boolean | null }>(
-    `SELECT pg_last_wal_replay_lsn() >= ('0/0'::pg_lsn + $1::numeric) AS done`,
-    [position.toString()],
-  );
-  return rows[0]?.done === true;
-}

@@ -57,7 +57,13 @@ const bulkOutput = z
 
 /** One item per batch, ref `batch-<n>`: what it did and the last job it reached. */
 const bulkItem = z
-  .object({ done: z.number().int().min(0), skipped: z.number().int().min(0), lastId: z.uuid() })
+  .object({
+    done: z.number().int().min(0),
+    skipped: z.number().int().min(0),
+    lastId: z.uuid(),
+    /** A delete's audit: the jobs it removed (their own timelines go with them). */
+    deleted: z.array(z.uuid()).max(1000).optional(),
+  })
   .strict();
 
 const example = { orgId: null, filter: { statuses: ["failed"], createdTo: "2026-11-29T12:00:00.000Z" } };

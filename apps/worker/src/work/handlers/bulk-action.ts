@@ -69,7 +69,9 @@ export function bulkAction(deps: ActionDeps, action: BulkActionName): Handler<"b
       progress = { done: progress.done + done, skipped: progress.skipped + skipped, batches: progress.batches + 1 };
       await saveBulkProgress(deps.pool, ctx.jobId, { after, ...progress });
       await announceChanges(deps.redis, deps.prefix, touched);
-      ctx.item(`batch-${String(progress.batches)}`).success({ done, skipped, lastId: last.id });
+      // A deleted job takes its timeline with it: the batch's item is the audit of what was deleted.
+      const audit = action === "delete" ? { deleted: touched } : {};
+      ctx.item(`batch-${String(progress.batches)}`).success({ done, skipped, lastId: last.id, ...audit });
       const reached = progress.done + progress.skipped;
       ctx.progress(matched ? Math.min(100, (100 * reached) / matched) : 0, `${String(progress.done)} ${action} done`);
       if (page.next === null) break;

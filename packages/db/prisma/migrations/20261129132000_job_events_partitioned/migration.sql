@@ -50,8 +50,12 @@ $$;
 -- The partition of one UTC day (`job_events_pYYYYMMDD`), unless it exists; rows of that day waiting in
 -- the default partition move into it. Created apart and then attached: ATTACH takes a lighter lock on
 -- job_events than CREATE TABLE ... PARTITION OF, and the CHECK spares it a scan of the new table.
+-- The default partition is locked against inserts before its rows move, so that no row of the day can
+-- arrive between the move and the ATTACH (which would then fail with 23514). Every lock waits at most
+-- 2 s (then 55P03; the housekeeper reports the day busy and retries on its next round) rather than
+-- make every writer queue behind it; the SET clause holds for the call only.
 CREATE FUNCTION jobstream_ensure_event_partition(day date) RETURNS boolean
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET lock_timeout = '2s' AS $$
 DECLARE
   p record := jobstream_lock_event_partition(day);
   part text := p.part;
@@ -59,6 +63,7 @@ DECLARE
   hi timestamptz := p.hi;
 BEGIN
   IF p.present THEN RETURN false; END IF;
+  LOCK TABLE job_events_default IN SHARE ROW EXCLUSIVE MODE;
   -- Defaults and CHECK constraints too: ATTACH wants every CHECK of job_events on the new table.
   EXECUTE format('CREATE TABLE %I (LIKE job_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
   EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (job_created_at >= %L AND job_created_at < %L)',
@@ -72,17 +77,20 @@ END
 $$;
 
 -- Drops the partition of one UTC day if no job created that day remains (the retention sweep deleted
--- them all); false when it does not exist or a job still holds it. job_events is locked first (as
--- DROP would) so that no insert of that day's events is in flight while jobs are checked; one that
--- comes after finds no partition and lands in the default one. Waits at most 2 s for the lock (then
--- fails with 55P03 and the next sweep tries again) rather than stall every writer queued behind it.
+-- them all); false when it does not exist or a job still holds it. Jobs are checked first without a
+-- lock on job_events, so a day a job still holds (unfinished jobs never expire) costs no lock at all.
+-- A day that looks empty: job_events is locked (as DROP would) so that no insert of that day's events
+-- is in flight, and the check repeated (a job of that day may have been stored meanwhile); an insert
+-- that comes after finds no partition and lands in the default one. Waits at most 2 s for a lock
+-- (then 55P03 and the next sweep tries again) rather than stall every writer queued behind it.
 CREATE FUNCTION jobstream_drop_event_partition(day date) RETURNS boolean
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET lock_timeout = '2s' AS $$
 DECLARE
   p record := jobstream_lock_event_partition(day);
 BEGIN
-  IF NOT p.present THEN RETURN false; END IF;
-  PERFORM set_config('lock_timeout', '2s', true);
+  IF NOT p.present OR EXISTS (SELECT 1 FROM jobs WHERE created_at >= p.lo AND created_at < p.hi) THEN
+    RETURN false;
+  END IF;
   LOCK TABLE job_events IN ACCESS EXCLUSIVE MODE;
   IF EXISTS (SELECT 1 FROM jobs WHERE created_at >= p.lo AND created_at < p.hi) THEN
     RETURN false;
@@ -106,5 +114,17 @@ ORDER BY d;
 INSERT INTO "job_events" ("id", "job_id", "type", "seq", "data", "created_at", "job_created_at")
 SELECT e."id", e."job_id", e."type", e."seq", e."data", e."created_at", j."created_at"
 FROM "job_events_unpartitioned" e JOIN "jobs" j ON j."id" = e."job_id";
+
+-- Every row must have made it (the old foreign key promises a job for each); if not, nothing changes.
+DO $$
+DECLARE
+  old_rows bigint := (SELECT count(*) FROM "job_events_unpartitioned");
+  new_rows bigint := (SELECT count(*) FROM "job_events");
+BEGIN
+  IF old_rows <> new_rows THEN
+    RAISE EXCEPTION 'job_events: % rows in the old table but % copied', old_rows, new_rows;
+  END IF;
+END
+$$;
 
 DROP TABLE "job_events_unpartitioned";
