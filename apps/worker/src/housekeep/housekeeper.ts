@@ -1,11 +1,9 @@
 import type pg from "pg";
 import { findPendingJobs, markDispatched } from "@jobstream/db";
-import { announceChanges, dispatchedStatuses, EventPublisher, loadFlowTrees, Producer } from "@jobstream/queue";
 import {
   announceChanges,
   dispatchedStatuses,
   EventPublisher,
-  keysFor,
   loadFlowTrees,
   type Producer,
   type ProducerOptions,

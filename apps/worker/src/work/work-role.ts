@@ -2,7 +2,7 @@ import { Worker } from "bullmq";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import { jobTypes, type JobTypeName } from "@jobstream/job-types";
-import { EventPublisher, keysFor, OrgSlots, type Producer, type ProducerOptions } from "@jobstream/queue";
+import { EventPublisher, OrgSlots, type Producer, type ProducerOptions } from "@jobstream/queue";
 import {
   activeTracing,
   createRedis,
