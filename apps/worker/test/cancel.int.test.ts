@@ -99,9 +99,12 @@ describe("cancel and retry", () => {
       if (!again) throw new Error("retried job not in BullMQ");
       expect(await again.getState()).toBe("delayed");
       expect(again.data).toEqual(first.data);
-      const { delay: firstDelay, ...firstOpts } = first.opts;
-      const { delay: againDelay, ...againOpts } = again.opts;
+      // Fair share gives the retried job its org's next turn, so only the priority may differ.
+      const { delay: firstDelay, priority: firstPriority, ...firstOpts } = first.opts;
+      const { delay: againDelay, priority: againPriority, ...againOpts } = again.opts;
       expect(againOpts).toEqual(firstOpts);
+      expect(firstPriority).toBeGreaterThanOrEqual(1);
+      expect(againPriority).toBeGreaterThanOrEqual(1);
       expect(againOpts).toMatchObject({ attempts: 2, backoff: { type: "exponential", delay: 70 } });
       // Both wait for the same runAt: the retry's delay is what is left of the first one.
       expect(againDelay).toBeGreaterThan(0);
