@@ -1,6 +1,7 @@
 // Bare BullMQ baseline: the same queue, jobs and concurrency, no Jobstream around it.
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { runBenchWorker } from "./bench-worker";
 
 const [url, prefix, concurrency] = process.argv.slice(2);
 const connection = new Redis(url ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
@@ -13,13 +14,4 @@ const worker = new Worker(
     concurrency: Number(concurrency ?? 50),
   },
 );
-worker.on("error", (error) => {
-  console.error(error);
-});
-process.on("SIGTERM", () => {
-  void worker
-    .close()
-    .then(() => connection.quit())
-    .then(() => process.exit(0));
-});
-console.log(JSON.stringify({ msg: "raw worker ready" }));
+runBenchWorker(worker, connection, "raw worker ready");

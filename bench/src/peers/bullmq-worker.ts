@@ -1,6 +1,7 @@
 // BullMQ peer: a plain worker whose handler returns the item outcomes (its mirror stores them).
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { runBenchWorker } from "../bench-worker";
 import { itemRefs } from "./peer-sql";
 
 const [url, prefix, concurrency] = process.argv.slice(2);
@@ -10,13 +11,4 @@ const worker = new Worker(
   (job) => Promise.resolve({ items: itemRefs((job.data as { items: number }).items) }),
   { connection, prefix, concurrency: Number(concurrency ?? 50) },
 );
-worker.on("error", (error) => {
-  console.error(error);
-});
-process.on("SIGTERM", () => {
-  void worker
-    .close()
-    .then(() => connection.quit())
-    .then(() => process.exit(0));
-});
-console.log(JSON.stringify({ msg: "peer worker ready" }));
+runBenchWorker(worker, connection, "peer worker ready");
