@@ -50,6 +50,17 @@ describe("platform routes answer what the contract says", () => {
       expect(changed.status).toBe(200);
       expect(conforms(contract.queueAnswerSchema, changed.body).queue.paused).toBe(action === "pause");
     }
+    // An org's cap in a queue (fair share), set then read back by an operator.
+    const limitPath = `/v1/queues/synthetic/orgs/${org}/limit`;
+    const template = "/v1/queues/{name}/orgs/{orgId}/limit";
+    const put = await call("PUT", template, limitPath, { token: operator, body: { limit: 3 } });
+    expect(put.status).toBe(200);
+    expect(conforms(contract.orgLimitSchema, put.body).limit).toBe(3);
+    const read = await call("GET", template, limitPath, { token: operator });
+    expect(read.status).toBe(200);
+    expect(conforms(contract.orgLimitSchema, read.body).limit).toBe(3);
+    const removed = await call("PUT", template, limitPath, { token: operator, body: { limit: null } });
+    expect(conforms(contract.orgLimitSchema, removed.body).limit).toBeNull();
     const typeStats = await call("GET", "/v1/stats/types", "/v1/stats/types", { token: admin });
     expect(typeStats.status).toBe(200);
     expect(conforms(contract.typeStatsAnswerSchema, typeStats.body).types.map((t) => t.type)).toContain("synthetic");
