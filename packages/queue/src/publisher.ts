@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
@@ -15,6 +16,9 @@ export class EventPublisher {
   private readonly redis;
   /** Announces this process's shard count once, before its first write to a shard beyond 0. */
   private announced: Promise<unknown> | undefined;
+  /** Publish ids: this publisher's random prefix and a counter, unique across processes. */
+  private readonly idPrefix = randomBytes(8).toString("base64url");
+  private published = 0;
 
   /** `shards`: `MIRROR_SHARDS`, the same in every process of a deployment. @defaultValue 1 */
   constructor(
@@ -31,6 +35,7 @@ export class EventPublisher {
    * the row's last applied sequence when the caller read it (after Redis lost its counters).
    * Every string in the payload (outputs, errors, progress, items, states) is made storable first
    * (`postgresSafe`), so no handler can publish an entry the mirror would have to refuse.
+   * Each call carries its own publish id, so a command ioredis sends twice appends one entry.
    */
   async publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
     const shard = await this.shardOf(jobId);
@@ -45,6 +50,7 @@ export class EventPublisher {
       count,
       JSON.stringify(postgresSafe(body)),
       floor,
+      `${this.idPrefix}.${String((this.published += 1))}`,
     );
   }
 

@@ -16,16 +16,29 @@ redis.call('HSET', KEYS[1], ARGV[1], last)`;
  * Hands out the job's next sequence numbers (above `floor`, the row's last applied sequence when
  * the caller knows it) and appends the event to the queue's stream in one atomic step, so
  * sequence order is stream order for every job.
- * KEYS: seq hash, stream. ARGV: job id, how many numbers (at least 1), payload, floor.
+ * The publish id is kept beside the counter (field `<job id>#p`): the same id again is a command
+ * sent twice (ioredis re-sends a command whose reply a failed-over master never sent, and the
+ * promoted replica may already hold its effect), answered with the current sequence and no entry.
+ * One job's publishes are sequential, so comparing with the last id is enough.
+ * KEYS: seq hash, stream. ARGV: job id, how many numbers (at least 1), payload, floor, publish id.
  */
-const PUBLISH = `${advance("ARGV[4]", "ARGV[2]")}
+const PUBLISH = `
+local pid = ARGV[1] .. '#p'
+if redis.call('HGET', KEYS[1], pid) == ARGV[5] then
+  return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+end
+${advance("ARGV[4]", "ARGV[2]")}
+redis.call('HSET', KEYS[1], pid, ARGV[5])
 redis.call('XADD', KEYS[2], '*', 'j', ARGV[1], 's', last, 'd', ARGV[3])
 return last`;
 
-/** Drops a finished job's counter unless a retry already moved it on. KEYS: seq hash. ARGV: job id, seq. */
+/**
+ * Drops a finished job's counter and last publish id unless a retry already moved it on.
+ * KEYS: seq hash. ARGV: job id, seq.
+ */
 const FORGET = `
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
-  return redis.call('HDEL', KEYS[1], ARGV[1])
+  return redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. '#p')
 end
 return 0`;
 
@@ -58,6 +71,7 @@ export interface JobstreamCommands {
     count: number,
     payload: string,
     floor: number,
+    publishId: string,
   ): Promise<number>;
   jobstreamForget(seqKey: string, jobId: string, seq: number): Promise<number>;
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { isCluster } from "@jobstream/runtime";
 import { deletePrefix, testQueuePrefix, testRedis } from "@jobstream/testing";
 import { decodeStreamEntry, EventPublisher, keysFor, shardOf } from "../src/index";
+import { withScripts } from "../src/scripts";
 
 const prefix = testQueuePrefix();
 const redis = testRedis();
@@ -37,6 +38,23 @@ describe("EventPublisher", () => {
     expect(await publisher.publish("q", job, payload(1))).toBe(41);
     expect(await publisher.publish("q", job, payload(1), 10)).toBe(42);
     expect(await publisher.reserve("q", job, 0, 2)).toBe(44);
+  });
+
+  it("appends one entry for a publish sent twice (a command ioredis re-sent after a failover)", async () => {
+    const job = randomUUID();
+    const scripts = withScripts(redis);
+    const send = (publishId: string) =>
+      scripts.jobstreamPublish(keys.seq("d", 0), keys.events("d", 0), job, 1, JSON.stringify(payload(1)), 0, publishId);
+    expect(await send("p.1")).toBe(1);
+    expect(await send("p.1")).toBe(1);
+    expect(await send("p.2")).toBe(2);
+    expect(await send("p.2")).toBe(2);
+    const entries = await redis.xrange(keys.events("d", 0), "-", "+");
+    const mine = entries.map(([, fields]) => decodeStreamEntry(fields)).filter((e) => e?.jobId === job);
+    expect(mine.map((e) => e?.seq)).toEqual([1, 2]);
+    // A finished job's counter and last publish id both go.
+    expect(await scripts.jobstreamForget(keys.seq("d", 0), job, 2)).toBe(2);
+    expect(await redis.hmget(keys.seq("d", 0), job, `${job}#p`)).toEqual([null, null]);
   });
 
   it("publishes only storable text: NUL and lone surrogates are escaped everywhere in the payload", async () => {
