@@ -16,7 +16,7 @@ import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
 import { toAnnounced, type Delivery } from "../realtime/delivery";
-import { checkEnqueue, type CheckedRequest } from "./enqueue-check";
+import { checkEnqueue, refuseCrossSlotFlows, type CheckedRequest } from "./enqueue-check";
 import { idempotencyMessages, idempotencyOutcome } from "./idempotency";
 import { newJobView, toJobView, type JobView } from "./job-view";
 import { admitEnqueue, type QuotaLimits } from "./quota";
@@ -149,6 +149,8 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     }
     const checked = results.flatMap((c) => (c.ok ? [c.checked] : []));
     const { fresh, replays } = await settleKeys(deps.pool, principal, checked);
+    // Only what would be stored: a replay answers a flow stored before the groups changed.
+    refuseCrossSlotFlows(deps.producer.keys, fresh);
     const demands = new Map<string, { jobs: number; items: number }>();
     for (const c of fresh) {
       const demand = demands.get(c.request.orgId) ?? { jobs: 0, items: 0 };
