@@ -3,8 +3,8 @@
 -- schedule runs, grouped jobs, and expires_at, set only once a job is final); as partial indexes
 -- they hold only the rows that set them, and a routine job writes nothing into them. Every query
 -- that uses them compares the column with `=`, `= ANY` or `<`, which implies IS NOT NULL, so the
--- planner still picks them (the ON DELETE SET NULL of parent_id and schedule_id too). Prisma's
--- schema cannot state a predicate; the index names and columns are unchanged, so it sees no drift.
+-- planner still picks them (the ON DELETE SET NULL of parent_id and schedule_id too). Prisma does
+-- not see partial indexes: schema.prisma names them in a comment instead of @@index.
 DROP INDEX "jobs_parent_idx";
 CREATE INDEX "jobs_parent_idx" ON "jobs" ("parent_id") WHERE "parent_id" IS NOT NULL;
 
