@@ -60,7 +60,11 @@ async function serve(env: ApiEnv): Promise<void> {
     (error, queue) => {
       errorListener(outages, logger, "queue error", { queue })(error);
     },
-    { fairShare: env.FAIR_SHARE, queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS },
+    {
+      fairShare: env.FAIR_SHARE,
+      queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS,
+      keepCompletedSeconds: env.KEEP_COMPLETED_SECONDS,
+    },
   );
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 

@@ -18,3 +18,21 @@ describe("REDIS_CLUSTER_QUEUE_GROUPS", () => {
     expect(() => loadEnv({ REDIS_CLUSTER_QUEUE_GROUPS: value })).toThrow(message);
   });
 });
+
+describe("KEEP_COMPLETED_SECONDS", () => {
+  it("defaults to an hour and takes what is set", () => {
+    expect(loadEnv({}).KEEP_COMPLETED_SECONDS).toBe(3600);
+    expect(loadEnv({ KEEP_COMPLETED_SECONDS: "600", RECONCILE_AFTER_MS: "60000" }).KEEP_COMPLETED_SECONDS).toBe(600);
+  });
+
+  it.each([
+    [
+      { KEEP_COMPLETED_SECONDS: "100" },
+      /KEEP_COMPLETED_SECONDS: must be at least twice RECONCILE_AFTER_MS \(60000 ms\)/,
+    ],
+    [{ KEEP_COMPLETED_SECONDS: "10" }, /KEEP_COMPLETED_SECONDS: .*>=60/],
+    [{ KEEP_COMPLETED_SECONDS: "soon" }, /KEEP_COMPLETED_SECONDS: /],
+  ])("refuses %j at start-up, naming the variable", (source, message) => {
+    expect(() => loadEnv(source)).toThrow(message);
+  });
+});

@@ -80,5 +80,21 @@ const workerEnvSchema = baseEnvSchema.extend({
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
-  return parseEnv(workerEnvSchema, source);
+  return parseEnv(workerEnvSchema.superRefine(keepsFinishedJobsForTheReconciler), source);
+}
+
+/**
+ * A completed job must outlive the reconciler's wait in Redis: one the reconciler found gone
+ * there would be added again from its row and run a second time.
+ */
+function keepsFinishedJobsForTheReconciler(
+  env: { KEEP_COMPLETED_SECONDS: number; RECONCILE_AFTER_MS: number },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.KEEP_COMPLETED_SECONDS * 1000 >= 2 * env.RECONCILE_AFTER_MS) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["KEEP_COMPLETED_SECONDS"],
+    message: `must be at least twice RECONCILE_AFTER_MS (${String(env.RECONCILE_AFTER_MS)} ms): the reconciler reads finished jobs' outcomes from Redis`,
+  });
 }

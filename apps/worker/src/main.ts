@@ -77,7 +77,11 @@ async function main(): Promise<void> {
     mirrorShards: env.MIRROR_SHARDS,
     logger,
     outages,
-    producerOptions: { fairShare: env.FAIR_SHARE, queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS },
+    producerOptions: {
+      fairShare: env.FAIR_SHARE,
+      queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS,
+      keepCompletedSeconds: env.KEEP_COMPLETED_SECONDS,
+    },
   };
   const work = roles.includes("work")
     ? new WorkRole({

@@ -44,8 +44,15 @@ export function flowJob(
   keys: Keys,
   now: number,
   fairPriorities?: ReadonlyMap<string, number>,
+  keepCompletedSeconds?: number,
 ): FlowJob {
-  const spec = jobSpec(node.job, defaultsOf(node.job.type), now, fairPriorities?.get(node.job.id));
+  const spec = jobSpec(
+    node.job,
+    defaultsOf(node.job.type),
+    now,
+    fairPriorities?.get(node.job.id),
+    keepCompletedSeconds,
+  );
   const parent =
     node.attachTo === undefined
       ? {}
@@ -56,7 +63,7 @@ export function flowJob(
     prefix: keys.bullPrefix(spec.queue),
     data: spec.data,
     opts: { ...spec.opts, ...parent },
-    children: node.children.map((child) => flowJob(child, defaultsOf, keys, now, fairPriorities)),
+    children: node.children.map((child) => flowJob(child, defaultsOf, keys, now, fairPriorities, keepCompletedSeconds)),
   };
 }
 

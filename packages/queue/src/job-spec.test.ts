@@ -93,6 +93,11 @@ describe("jobSpec from a request", () => {
     expect(jobSpec(newRow({ priority: 90 }), defaults, NOW, 1234).opts.priority).toBe(1234);
   });
 
+  it("keeps completed jobs in Redis an hour, or as long as KEEP_COMPLETED_SECONDS says", () => {
+    expect(jobSpec(newRow(), defaults, NOW).opts.removeOnComplete).toEqual({ age: 3600 });
+    expect(jobSpec(newRow(), defaults, NOW, undefined, 120).opts.removeOnComplete).toEqual({ age: 120 });
+  });
+
   it("turns runAt into a delay, never a negative one", () => {
     expect(jobSpec(newRow({ runAt: new Date(NOW + 5000) }), defaults, NOW).opts.delay).toBe(5000);
     expect(jobSpec(newRow({ runAt: new Date(NOW - 5000) }), defaults, NOW).opts.delay).toBe(0);

@@ -21,8 +21,12 @@ export interface JobSpec {
   readonly opts: JobsOptions;
 }
 
-/** Finished jobs stay in Redis a while so the reconciler can read their outcome. */
-const KEEP_COMPLETED = { age: 3600 };
+/**
+ * How long finished jobs stay in Redis (BullMQ's `removeOnComplete` age): long enough for the
+ * reconciler to read the outcome of a job whose final event never reached Postgres, and for
+ * bull-board. `KEEP_COMPLETED_SECONDS`; Postgres keeps the job either way.
+ */
+export const DEFAULT_KEEP_COMPLETED_SECONDS = 3600;
 const KEEP_FAILED = { age: 7 * 86_400 };
 
 /** Jobstream priority (0–100, higher first) as BullMQ's (1 highest). */
@@ -35,9 +39,16 @@ export function toBullPriority(priority: number): number {
  * written before the field existed) takes the type's default, so a re-enqueued job behaves like a
  * new one of its type. `now` turns `runAt` into a delay. `fairPriority` is the BullMQ priority fair
  * share handed out for this add (`FairShare`, which already weighs the job's own priority); without
- * it (fair share off) the job's priority applies across every org.
+ * it (fair share off) the job's priority applies across every org. `keepCompletedSeconds`: see
+ * `DEFAULT_KEEP_COMPLETED_SECONDS`.
  */
-export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number, fairPriority?: number): JobSpec {
+export function jobSpec(
+  job: JobSpecSource,
+  defaults: JobDefaults,
+  now: number,
+  fairPriority?: number,
+  keepCompletedSeconds = DEFAULT_KEEP_COMPLETED_SECONDS,
+): JobSpec {
   const parsed = storedOptionsSchema.safeParse(job.options);
   const stored = parsed.success ? parsed.data : {};
   const backoff = stored.backoff ?? defaults.backoff;
@@ -61,7 +72,7 @@ export function jobSpec(job: JobSpecSource, defaults: JobDefaults, now: number, 
       attempts: Math.max(1, job.maxAttempts - job.attempts),
       backoff: { type: backoff.type, delay: backoff.delayMs },
       delay: job.runAt === null ? 0 : Math.max(0, job.runAt.getTime() - now),
-      removeOnComplete: KEEP_COMPLETED,
+      removeOnComplete: { age: keepCompletedSeconds },
       removeOnFail: KEEP_FAILED,
       // A sub-job's failure never fails or strands its parent inside BullMQ: the parent runs once every
       // child is final and applies its `onChildFailure` itself (the worker publishes that outcome, so

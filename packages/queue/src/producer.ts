@@ -27,6 +27,8 @@ export interface ProducerOptions {
    * @defaultValue no groups
    */
   readonly queueGroups?: QueueGroups;
+  /** `KEEP_COMPLETED_SECONDS`: how long completed jobs stay in Redis. @defaultValue 3600 */
+  readonly keepCompletedSeconds?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Producer {
   private readonly flows: FlowProducer;
   readonly keys: Keys;
   private readonly fair: FairShare | null;
+  private readonly keepCompletedSeconds: number | undefined;
 
   constructor(
     readonly connection: RedisClient,
@@ -47,6 +50,7 @@ export class Producer {
   ) {
     this.keys = keysFor(prefix, isCluster(connection), options.queueGroups ?? NO_QUEUE_GROUPS);
     this.fair = options.fairShare === false ? null : new FairShare(connection, this.keys);
+    this.keepCompletedSeconds = options.keepCompletedSeconds;
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       // BullMQ's own event stream is not read by Jobstream: keep it short.
       const queue = new Queue(type, {
@@ -79,7 +83,7 @@ export class Producer {
     const now = Date.now();
     const byQueue = new Map<string, JobSpec[]>();
     for (const job of jobs) {
-      const spec = jobSpec(job, defaultsOf(job.type), now, fair?.get(job.id));
+      const spec = jobSpec(job, defaultsOf(job.type), now, fair?.get(job.id), this.keepCompletedSeconds);
       const list = byQueue.get(spec.queue);
       if (list) list.push(spec);
       else byQueue.set(spec.queue, [spec]);
@@ -113,7 +117,9 @@ export class Producer {
       }
       await Promise.all(
         [...bySlot.values()].map((slot) =>
-          this.flows.addBulk(slot.map((node) => flowJob(node, defaultsOf, this.keys, now, fair ?? undefined))),
+          this.flows.addBulk(
+            slot.map((node) => flowJob(node, defaultsOf, this.keys, now, fair ?? undefined, this.keepCompletedSeconds)),
+          ),
         ),
       );
     };

@@ -34,6 +34,12 @@ export const baseEnvSchema = z.object({
     .transform((v) => v === "true"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
+   * How long completed jobs stay in Redis (Postgres keeps them regardless): for bull-board and for
+   * the reconciler, which reads the outcome of a job whose final event never reached Postgres. At
+   * scale this is Redis's largest use of memory (docs/scaling.md). Every process that adds jobs reads it.
+   */
+  KEEP_COMPLETED_SECONDS: z.coerce.number().int().min(60).max(2_592_000).default(3600),
+  /**
    * Streams each queue's job events are split over, by job id (docs/mirror-shards.md); mirror
    * processes share a queue's shards. The same value in every API and worker process.
    */
