@@ -15,6 +15,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failing = [];
+const failedTests = [];
+const firstLine = (text) => (text ?? "").split("\n").find((line) => line.trim() !== "") ?? "(no message)";
 for (const file of files) {
   const report = JSON.parse(readFileSync(file, "utf8"));
   passed += report.numPassedTests;
@@ -24,6 +26,13 @@ for (const file of files) {
   if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) {
     const where = file.replace("/test-results/vitest.json", "").replace("/test-results/", " ");
     failing.push(`${where} (${report.numFailedTests} tests, ${report.numFailedTestSuites} files failed)`);
+    // Each failed test with the first line of its error, so a failure in a long log is found at once.
+    for (const suite of report.testResults ?? []) {
+      const tests = (suite.assertionResults ?? []).filter((t) => t.status === "failed");
+      if (tests.length === 0 && suite.status === "failed")
+        failedTests.push(`${suite.name}: ${firstLine(suite.message)}`);
+      for (const t of tests) failedTests.push(`${suite.name} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    }
   }
 }
 if (files.length === 0) {
@@ -32,4 +41,5 @@ if (files.length === 0) {
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (failing.length > 0) console.log(`failing packages: ${failing.join(", ")}`);
+for (const line of failedTests) console.log(`failed: ${line.slice(0, 400)}`);
 process.exit(failed > 0 || failing.length > 0 || passed === 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { applyMirrorBatch, insertPendingJobs, markDispatched, type MirrorEntry, type NewJobRow } from "@jobstream/db";
+import { applyMirrorBatch, insertJobs, type MirrorEntry, type NewJobRow } from "@jobstream/db";
 import { newJobRow } from "@jobstream/db/testing";
 import { testDatabase } from "@jobstream/testing";
 
@@ -62,7 +62,7 @@ function finishedEntry(jobId: string, items: number): MirrorEntry {
 
 /**
  * The pipeline's Postgres work alone, with the same repository functions and batch sizes: store
- * N jobs (`insertPendingJobs`), mark them queued (`markDispatched`), and apply each job's final
+ * N jobs as queued (`insertJobs`), and apply each job's final
  * event with its items (`applyMirrorBatch`) — no HTTP, Redis, BullMQ or handlers. Enqueueing and
  * mirroring run concurrently, as the API and the mirror do. What Postgres can absorb here bounds
  * the pipeline from above.
@@ -81,11 +81,8 @@ export async function runDbFloor(n: number, items: number): Promise<DbFloorResul
     const enqueue = (async () => {
       for (let sent = 0; sent < n; sent += BATCH) {
         const rows = newRows(orgId, Math.min(BATCH, n - sent));
-        await insertPendingJobs(pool, rows);
-        await markDispatched(
-          pool,
-          rows.map((r) => ({ id: r.id, status: "queued" as const })),
-        );
+        // Stored as queued, as the API stores what it adds to Redis next.
+        await insertJobs(pool, rows, () => "queued");
         stored.push(rows.map((r) => r.id));
         enqueued += rows.length;
         signal.wake();

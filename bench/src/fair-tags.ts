@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { BULL_PRIORITY_LIMIT, FairShare, fairShareKeys } from "@jobstream/queue";
+import { BULL_PRIORITY_LIMIT, FairShare, fairShareKeys, keysFor } from "@jobstream/queue";
 import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
 
 export interface FairTagCost {
@@ -16,7 +16,7 @@ export interface FairTagCost {
 export async function runFairTagCost(queued: number): Promise<FairTagCost> {
   const prefix = testQueuePrefix();
   const redis = new Redis(testEnv.redisUrl);
-  const fair = new FairShare(redis, prefix);
+  const fair = new FairShare(redis, keysFor(prefix, false));
   const queue = new Queue("fair-bench", { connection: redis, prefix });
   try {
     const batch = () =>

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { dashboardDistDir } from "@jobstream/dashboard/dist-dir";
 import { secretWeakness } from "@jobstream/contract";
+import { queueGroupsSchema } from "@jobstream/queue";
 import { baseEnvSchema, parseEnv } from "@jobstream/runtime";
 import { z } from "zod";
 
@@ -111,6 +112,8 @@ const apiEnvSchema = baseEnvSchema.extend({
   REPLICA_READ_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   /** Webhook URLs naming private, loopback or link-local addresses are accepted (tests, development). */
   WEBHOOK_ALLOW_PRIVATE: flag,
+  /** Job types sharing a hash slot on a cluster (`a+b,c+d`): the same in every process (docs/redis-cluster.md). */
+  REDIS_CLUSTER_QUEUE_GROUPS: queueGroupsSchema,
 });
 export type ApiEnv = z.output<typeof apiEnvSchema>;
 

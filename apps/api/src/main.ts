@@ -60,7 +60,7 @@ async function serve(env: ApiEnv): Promise<void> {
     (error, queue) => {
       errorListener(outages, logger, "queue error", { queue })(error);
     },
-    { fairShare: env.FAIR_SHARE },
+    { fairShare: env.FAIR_SHARE, queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS },
   );
   const publisher = new EventPublisher(redis, env.QUEUE_PREFIX, env.MIRROR_SHARDS);
 

@@ -1,4 +1,5 @@
 import { jobTypeNames } from "@jobstream/job-types";
+import { queueGroupsSchema } from "@jobstream/queue";
 import { baseEnvSchema, parseEnv, rolesSchema } from "@jobstream/runtime";
 import { z } from "zod";
 import { DEFAULT_RETRY_DELAYS_MS, parseDelays } from "./webhooks/back-off";
@@ -71,6 +72,8 @@ const workerEnvSchema = baseEnvSchema.extend({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   /** A job over its org's concurrency cap is tried again after this long (plus up to as much jitter). */
   ORG_CAP_RETRY_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Job types sharing a hash slot on a cluster (`a+b,c+d`): the same in every process (docs/redis-cluster.md). */
+  REDIS_CLUSTER_QUEUE_GROUPS: queueGroupsSchema,
   ...concurrencyOverrides,
   ...orgConcurrencyCaps,
 });

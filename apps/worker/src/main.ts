@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     mirrorShards: env.MIRROR_SHARDS,
     logger,
     outages,
-    producerOptions: { fairShare: env.FAIR_SHARE },
+    producerOptions: { fairShare: env.FAIR_SHARE, queueGroups: env.REDIS_CLUSTER_QUEUE_GROUPS },
   };
   const work = roles.includes("work")
     ? new WorkRole({

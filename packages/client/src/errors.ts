@@ -68,6 +68,7 @@ export class UnavailableError extends JobstreamError {
 
 const classByCode: Record<ErrorCode, typeof JobstreamError> = {
   validation_failed: ValidationError,
+  flow_crosses_slots: ValidationError,
   unauthorized: UnauthorizedError,
   forbidden: ForbiddenError,
   not_found: NotFoundError,

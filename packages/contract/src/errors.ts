@@ -4,6 +4,11 @@ import { named } from "./fields";
 /** Error codes of the documented `{"error": {"code", "message", "details"}}` shape, with their HTTP status. */
 export const errorStatus = {
   validation_failed: 400,
+  /**
+   * On a Redis Cluster, a flow whose jobs' queues are in different hash slots (types not grouped in
+   * `REDIS_CLUSTER_QUEUE_GROUPS`); `details` names the sub-job's `type`.
+   */
+  flow_crosses_slots: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   findIdempotentJobs,
-  insertPendingJobs,
-  markDispatched,
+  insertJobs,
+  revertToPending,
   type DispatchedStatus,
   type NewJobRow,
+  type NewJobStatus,
   type Queryable,
 } from "@jobstream/db";
 import { resolveJobKind } from "@jobstream/job-types";
@@ -49,7 +50,7 @@ export interface EnqueueResult {
     readonly row: NewJobRow;
     readonly status: "pending" | DispatchedStatus;
     readonly queuedAt: Date | null;
-    /** The row's version (0 while pending): realtime streams use it as the event id. */
+    /** The row's version (0 as stored): realtime streams use it as the event id. */
     readonly version: bigint;
   } | null;
   /** Shown once; only its sha256 is stored. Null for existing jobs. */
@@ -72,10 +73,12 @@ export function hashAccessToken(token: string): string {
 }
 
 /**
- * Stores the jobs (`pending`, with `created` events) in one statement, then adds the new ones to
- * their queues and marks them `queued`/`delayed`. If Redis fails, the rows stay `pending` and the
- * outbox dispatches them later: the caller can still answer 202. With tracing on, this is a span
- * whose context each row stores, so the job's attempts continue its trace whichever path adds it.
+ * Stores the jobs in one statement as where adding them to Redis puts them (`queued`, `delayed`,
+ * `waiting_children`, with their timeline events), then adds them to their queues. If Redis fails,
+ * the rows go back to `pending` and the outbox dispatches them later: the caller can still answer
+ * 202. A process that dies between the two leaves rows the reconciler re-adds from Postgres. With
+ * tracing on, this is a span whose context each row stores, so the job's attempts continue its
+ * trace whichever path adds it.
  */
 export function enqueueJobs(...args: Parameters<typeof storeAndDispatch>): Promise<EnqueueResult[]> {
   const tracing = activeTracing();
@@ -88,8 +91,11 @@ async function storeAndDispatch(
     readonly db: Queryable;
     readonly producer: Producer;
     readonly onDispatchError?: (error: unknown) => void;
-    /** Called with the new rows once stored, before they reach Redis (realtime streams announce them). */
-    readonly onStored?: (rows: readonly NewJobRow[]) => Promise<void>;
+    /**
+     * Called with the new rows and their stored status, before they reach Redis (realtime streams
+     * announce them; a row moved back to `pending` comes back in the results with a later version).
+     */
+    readonly onStored?: (rows: readonly { row: NewJobRow; status: NewJobStatus }[]) => Promise<void>;
     /** A running job adding sub-jobs: each request is added under it in BullMQ (it waits for them). */
     readonly attachTo?: { readonly id: string; readonly type: string };
   },
@@ -142,9 +148,13 @@ async function storeAndDispatch(
   const rows = built.map((b) => b.row);
   const flat = (b: Built): NewJobRow[] => [b.row, ...b.children.flatMap(flat)];
   const toNode = (b: Built): FlowNode => ({ job: { ...b.row, attempts: 0 }, children: b.children.map(toNode) });
+  const attachTo = deps.attachTo;
+  const nodeOf = (b: Built): FlowNode => (attachTo === undefined ? toNode(b) : { ...toNode(b), attachTo });
+  const statuses = new Map(dispatchedStatuses(built.map(nodeOf), now).map((s) => [s.id, s.status]));
+  const statusOf = (r: NewJobRow): DispatchedStatus => statuses.get(r.id) ?? "queued";
 
   // A flow's rows go in the one statement with the rest: all stored, or none.
-  const inserted = await insertPendingJobs(deps.db, built.flatMap(flat));
+  const inserted = await insertJobs(deps.db, built.flatMap(flat), statusOf);
   // Jobs whose idempotency key already existed: answer with the existing job.
   const missing = rows.filter((r) => !inserted.has(r.id));
   const existingByKey = new Map<string, Map<string, string>>();
@@ -158,39 +168,38 @@ async function storeAndDispatch(
 
   const freshBuilt = built.filter((b) => inserted.has(b.row.id));
   const fresh = freshBuilt.flatMap(flat);
-  if (fresh.length > 0) await deps.onStored?.(fresh);
-  let dispatched = false;
-  let versions = new Map<string, bigint>();
-  const addedAt = new Date();
-  const attachTo = deps.attachTo;
-  const nodes = freshBuilt.map((b) => (attachTo === undefined ? toNode(b) : { ...toNode(b), attachTo }));
-  const statuses = new Map(dispatchedStatuses(nodes, addedAt.getTime()).map((s) => [s.id, s.status]));
-  const statusOf = (r: NewJobRow): DispatchedStatus => statuses.get(r.id) ?? "queued";
+  if (fresh.length > 0) await deps.onStored?.(fresh.map((row) => ({ row, status: statusOf(row) })));
+  let dispatched = true;
+  // Rows moved back to `pending` (the add failed), with their new versions.
+  let reverted = new Map<string, bigint>();
   if (fresh.length > 0) {
     try {
       // The same rows the outbox and the reconciler would read back, so each path adds the same BullMQ jobs.
-      await deps.producer.dispatch(nodes);
-      dispatched = true;
-      versions = await markDispatched(
-        deps.db,
-        fresh.map((r) => ({ id: r.id, status: statusOf(r) })),
-        addedAt,
-      );
+      await deps.producer.dispatch(freshBuilt.map(nodeOf));
     } catch (error) {
+      dispatched = false;
       deps.onDispatchError?.(error);
+      // If Postgres fails too, the rows stay as stored and the reconciler adds them later.
+      reverted = await revertToPending(
+        deps.db,
+        fresh.map((r) => r.id),
+      ).catch((revertError: unknown) => {
+        deps.onDispatchError?.(revertError);
+        return new Map<string, bigint>();
+      });
     }
   }
 
   const resultOf = (b: Built): EnqueueResult => {
     const r = b.row;
-    const version = versions.get(r.id);
-    // Not dispatched: still pending (version 0). Dispatched but not moved: a worker was faster,
-    // so the caller reads the row back (stored null).
-    const stored = !dispatched
-      ? { row: r, status: "pending" as const, queuedAt: null, version: 0n }
+    const version = reverted.get(r.id);
+    // Dispatched: as stored (version 0). Not dispatched: back to `pending`, unless a worker that got
+    // part of the flow was faster, so the caller reads the row back (stored null).
+    const stored = dispatched
+      ? { row: r, status: statusOf(r), queuedAt: r.createdAt, version: 0n }
       : version === undefined
         ? null
-        : { row: r, status: statusOf(r), queuedAt: addedAt, version };
+        : { row: r, status: "pending" as const, queuedAt: null, version };
     return { id: r.id, created: true, stored, accessToken: b.token, dispatched, children: b.children.map(resultOf) };
   };
   return built.map((b) => {

@@ -1,5 +1,5 @@
-import { isCluster, type RedisClient } from "@jobstream/runtime";
-import { keysFor, type Keys } from "./keys";
+import type { RedisClient } from "@jobstream/runtime";
+import type { Keys } from "./keys";
 
 /** BullMQ's largest priority (`PRIORITY_LIMIT`): its prioritized set scores priority × 2³² + a counter. */
 export const BULL_PRIORITY_LIMIT = 2 ** 21 - 1;
@@ -116,10 +116,12 @@ type FairCommand = (numKeys: number, ...args: (string | number)[]) => Promise<nu
 /** Hands out fair-share BullMQ priorities, one Redis call per queue. */
 export class FairShare {
   private readonly tags: FairCommand;
-  private readonly keys: Keys;
 
-  constructor(redis: RedisClient, prefix: string) {
-    this.keys = keysFor(prefix, isCluster(redis));
+  /** `keys`: the deployment's (a `Producer`'s), so the state lives beside each queue's BullMQ keys. */
+  constructor(
+    redis: RedisClient,
+    private readonly keys: Keys,
+  ) {
     const commands = redis as unknown as Record<string, FairCommand | undefined>;
     if (commands.jobstreamFairTags === undefined) redis.defineCommand("jobstreamFairTags", { lua: FAIR_TAGS });
     const command = commands.jobstreamFairTags;

@@ -34,8 +34,9 @@ export function dispatchedStatuses(nodes: readonly FlowNode[], at: number): { id
 /**
  * The BullMQ flow of a node: every job's options from `jobSpec`, children linked by FlowProducer,
  * each node under its own queue's BullMQ prefix (`keys.bullPrefix`). On a Redis Cluster a flow is
- * one atomic script, so all its jobs must hash to one slot: a flow whose jobs span several queues
- * fails there with CROSSSLOT (see docs/redis-cluster.md).
+ * one atomic script, so all its jobs must hash to one slot (queues of one group do): the API and
+ * handlers refuse other flows (`findCrossSlot`), and `Producer.dispatch` cuts stored ones
+ * (`splitAtSlots`) before they get here (see docs/redis-cluster.md).
  */
 export function flowJob(
   node: FlowNode,

@@ -1,3 +1,4 @@
+import { NO_QUEUE_GROUPS, type QueueGroups } from "./queue-groups";
 import { streamName } from "./shards";
 
 /**
@@ -9,8 +10,9 @@ import { streamName } from "./shards";
  * to one slot: each queue gets a hash tag `{<queue>}` — BullMQ's prefix becomes
  * `<prefix>:{<queue>}` — and each event-stream shard gets `{<streamName>}` (`{<queue>}` for shard
  * 0, `{<queue>#<n>}` beyond), carried by its stream and its sequence hash, so shards can live on
- * different nodes. On one server the names are those of earlier releases (no tags), so existing
- * deployments keep their Redis state.
+ * different nodes. Queues of one group (`REDIS_CLUSTER_QUEUE_GROUPS`) share their first member's
+ * tag, so a flow may mix them. On one server the names are those of earlier releases (no tags,
+ * groups ignored), so existing deployments keep their Redis state.
  */
 export interface Keys {
   /** Whether keys carry hash tags (Redis Cluster). */
@@ -20,6 +22,11 @@ export interface Keys {
    * plus the queue's hash tag on a cluster (BullMQ's Lua scripts touch many keys of one queue).
    */
   bullPrefix(queue: string): string;
+  /**
+   * The hash tag of a queue's BullMQ keys on a cluster (its group's first member, else the queue
+   * itself): jobs of one flow must share it. Null on one server, where a flow may span any queues.
+   */
+  bullTag(queue: string): string | null;
   /** A queue as BullMQ names it in a job's parent key (`<bull prefix>:<queue>`). */
   bullQueueKey(queue: string): string;
   /**
@@ -49,13 +56,20 @@ export interface Keys {
   enqueueItemsQuota(orgId: string): string;
 }
 
-export function keysFor(prefix: string, clustered: boolean): Keys {
+/**
+ * The keys of a deployment. `groups` changes BullMQ prefixes on a cluster, so every process must
+ * build them with the same groups: take a `Producer`'s `keys` (made from the deployment's
+ * `REDIS_CLUSTER_QUEUE_GROUPS`) wherever a queue's BullMQ keys are named.
+ */
+export function keysFor(prefix: string, clustered: boolean, groups: QueueGroups = NO_QUEUE_GROUPS): Keys {
   // `{name}` on a cluster: Redis hashes only what is inside the first braces.
   const tagged = (name: string) => (clustered ? `{${name}}` : name);
-  const bullPrefix = (queue: string) => (clustered ? `${prefix}:${tagged(queue)}` : prefix);
+  const tagOf = (queue: string) => groups.get(queue) ?? queue;
+  const bullPrefix = (queue: string) => (clustered ? `${prefix}:${tagged(tagOf(queue))}` : prefix);
   return {
     clustered,
     bullPrefix,
+    bullTag: (queue) => (clustered ? tagOf(queue) : null),
     bullQueueKey: (queue) => `${bullPrefix(queue)}:${queue}`,
     events: (queue, shard) => `${prefix}:~events:${tagged(streamName(queue, shard))}`,
     seq: (queue, shard) => `${prefix}:~seq:${tagged(streamName(queue, shard))}`,

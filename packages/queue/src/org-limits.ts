@@ -1,5 +1,5 @@
-import { isCluster, type RedisClient } from "@jobstream/runtime";
-import { keysFor, type Keys } from "./keys";
+import type { RedisClient } from "@jobstream/runtime";
+import type { Keys } from "./keys";
 
 /**
  * Redis keys of per-org caps, under the queue's own keys (`bullPrefix`: the queue's BullMQ prefix,
@@ -51,13 +51,11 @@ export class OrgSlots {
   private readonly acquire: Acquire;
   private readonly cached = new Map<string, { at: number; limits: Promise<Record<string, string>> }>();
 
-  private readonly keys: Keys;
-
+  /** `keys`: the deployment's (a `Producer`'s), so the caps live beside each queue's BullMQ keys. */
   constructor(
     private readonly redis: RedisClient,
-    prefix: string,
+    private readonly keys: Keys,
   ) {
-    this.keys = keysFor(prefix, isCluster(redis));
     const commands = redis as unknown as Record<string, Acquire | undefined>;
     if (commands.jobstreamOrgSlot === undefined)
       redis.defineCommand("jobstreamOrgSlot", { numberOfKeys: 2, lua: ACQUIRE });
@@ -110,11 +108,11 @@ export interface OrgLimitState {
 
 export async function readOrgLimit(
   redis: RedisClient,
-  prefix: string,
+  keys: Keys,
   queue: string,
   orgId: string,
 ): Promise<OrgLimitState> {
-  const bullPrefix = keysFor(prefix, isCluster(redis)).bullPrefix(queue);
+  const bullPrefix = keys.bullPrefix(queue);
   const running = orgLimitKeys.running(bullPrefix, queue, orgId);
   const [limit, , count] = await redis
     .multi()
@@ -129,12 +127,12 @@ export async function readOrgLimit(
 /** Sets (a number) or removes (null) the operator's cap of an org in a queue. */
 export async function writeOrgLimit(
   redis: RedisClient,
-  prefix: string,
+  keys: Keys,
   queue: string,
   orgId: string,
   limit: number | null,
 ): Promise<void> {
-  const key = orgLimitKeys.limits(keysFor(prefix, isCluster(redis)).bullPrefix(queue), queue);
+  const key = orgLimitKeys.limits(keys.bullPrefix(queue), queue);
   if (limit === null) await redis.hdel(key, orgId);
   else await redis.hset(key, orgId, limit);
 }

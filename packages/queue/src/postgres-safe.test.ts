@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { hasUnsafeText, isUnsafeText, postgresSafe, postgresSafeText } from "./postgres-safe";
+import {
+  hasUnsafeText,
+  isUnsafeText,
+  jsonMayHoldUnsafeText,
+  postgresSafe,
+  postgresSafeJson,
+  postgresSafeText,
+} from "./postgres-safe";
 
 describe("postgresSafeText", () => {
   it.each([
@@ -39,5 +46,31 @@ describe("postgresSafe", () => {
     expect(postgresSafe({ at: date })).toEqual({ at: date.toJSON() });
     expect(postgresSafe<unknown>(undefined)).toBeUndefined();
     expect(postgresSafe(3)).toBe(3);
+  });
+});
+
+describe("postgresSafeJson and jsonMayHoldUnsafeText", () => {
+  it.each([
+    [{ a: "plain", n: [1, "é 😀"] }, false],
+    [{ a: "x\u0000y" }, true],
+    [{ ["k\u0000"]: 1 }, true],
+    [{ a: "lone \ud800" }, true],
+    [{ a: "lone low \udfff" }, true],
+    [["pair \ud83d\ude00 kept"], false],
+    [{ a: "the text \\u0000, not a NUL" }, true],
+  ])(
+    "%j: stringified equals the walked value's, and the scan says maybe exactly when the text shows an escape",
+    (value, maybe) => {
+      const json = postgresSafeJson(value);
+      expect(json).toBe(JSON.stringify(postgresSafe(value)));
+      expect(jsonMayHoldUnsafeText(JSON.stringify(value))).toBe(maybe);
+      expect(hasUnsafeText(JSON.parse(json))).toBe(false);
+    },
+  );
+  it("never says no for JSON whose parsed value holds unsafe text, whatever the escape's case", () => {
+    for (const text of ['{"a":"\\u0000"}', '{"a":"\\uD800"}', '{"a":"\\uDc00"}']) {
+      expect(hasUnsafeText(JSON.parse(text))).toBe(true);
+      expect(jsonMayHoldUnsafeText(text)).toBe(true);
+    }
   });
 });

@@ -8,6 +8,29 @@ const UNSAFE = /[\u0000\ud800-\udfff]/;
 const NUL = /\u0000/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/**
+ * In JSON text, a NUL or a surrogate can only be an escape (`JSON.stringify` escapes NUL and lone
+ * surrogates; JSON.parse refuses a raw NUL, and UTF-8 from Redis cannot carry a lone surrogate).
+ */
+const UNSAFE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * False when JSON text cannot hold unsafe text once parsed: one scan of the text instead of a
+ * walk of the value. True is a maybe (a literal `\\u0000` written as text matches too): walk it.
+ */
+export function jsonMayHoldUnsafeText(json: string): boolean {
+  return UNSAFE_ESCAPE.test(json);
+}
+
+/**
+ * `JSON.stringify` of `postgresSafe(value)`: the common clean value is stringified once and
+ * checked by one scan, walked and copied only when the text shows a NUL or surrogate escape.
+ */
+export function postgresSafeJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return jsonMayHoldUnsafeText(json) ? JSON.stringify(sanitize(value)) : json;
+}
+
 /** True when a string holds a NUL or a lone surrogate (paired surrogates are fine). */
 export function isUnsafeText(text: string): boolean {
   if (!UNSAFE.test(text)) return false;

@@ -3,8 +3,10 @@ import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import { isJobTypeName, jobTypes, type JobDefaults, type JobTypeName } from "@jobstream/job-types";
 import { FairShare } from "./fair-share";
 import { flowJob, flowJobs, type FlowNode } from "./flow";
+import { splitAtSlots } from "./flow-slots";
 import { jobSpec, type JobSpec, type JobSpecSource } from "./job-spec";
 import { keysFor, type Keys } from "./keys";
+import { NO_QUEUE_GROUPS, type QueueGroups } from "./queue-groups";
 
 /** A type's defaults, for the fields a row does not store (rows of older deploys). */
 function defaultsOf(type: string): JobDefaults {
@@ -19,9 +21,18 @@ export interface ProducerOptions {
    * @defaultValue true
    */
   readonly fairShare?: boolean;
+  /**
+   * `REDIS_CLUSTER_QUEUE_GROUPS`: job types whose queues share a hash slot on a cluster (so flows may
+   * mix them). Every process of a deployment must use the same groups: they name BullMQ's keys.
+   * @defaultValue no groups
+   */
+  readonly queueGroups?: QueueGroups;
 }
 
-/** One producer-side BullMQ Queue per job type, sharing one connection. */
+/**
+ * One producer-side BullMQ Queue per job type, sharing one connection. Its `keys` are the
+ * deployment's (cluster tags and queue groups): code naming a queue's BullMQ keys takes them from here.
+ */
 export class Producer {
   readonly queues = new Map<string, Queue>();
   private readonly flows: FlowProducer;
@@ -34,8 +45,8 @@ export class Producer {
     onError: (error: Error, queue: string) => void,
     options: ProducerOptions = {},
   ) {
-    this.keys = keysFor(prefix, isCluster(connection));
-    this.fair = options.fairShare === false ? null : new FairShare(connection, prefix);
+    this.keys = keysFor(prefix, isCluster(connection), options.queueGroups ?? NO_QUEUE_GROUPS);
+    this.fair = options.fairShare === false ? null : new FairShare(connection, this.keys);
     for (const type of Object.keys(jobTypes) as JobTypeName[]) {
       // BullMQ's own event stream is not read by Jobstream: keep it short.
       const queue = new Queue(type, {
@@ -82,15 +93,29 @@ export class Producer {
 
   /**
    * Adds jobs with their sub-jobs: a lone job as `add` does, a job with children (or one attached
-   * under a parent already in Redis) as a BullMQ flow, all flows in one atomic call.
+   * under a parent already in Redis) as a BullMQ flow, all flows in one atomic call (on a cluster,
+   * one per hash slot: BullMQ adds flows in one MULTI). A flow that would span slots is added in
+   * parts (`splitAtSlots`).
    */
-  async dispatch(nodes: readonly FlowNode[]): Promise<void> {
+  async dispatch(given: readonly FlowNode[]): Promise<void> {
+    const nodes = splitAtSlots(given, this.keys);
     const lone = nodes.filter((n) => n.children.length === 0 && n.attachTo === undefined);
     const flows = nodes.filter((n) => n.children.length > 0 || n.attachTo !== undefined);
     const addFlows = async (): Promise<void> => {
       const fair = await this.fairPriorities(flowJobs(flows));
       const now = Date.now();
-      await this.flows.addBulk(flows.map((node) => flowJob(node, defaultsOf, this.keys, now, fair ?? undefined)));
+      const bySlot = new Map<string | null, FlowNode[]>();
+      for (const node of flows) {
+        const tag = this.keys.bullTag(node.job.type);
+        const list = bySlot.get(tag);
+        if (list) list.push(node);
+        else bySlot.set(tag, [node]);
+      }
+      await Promise.all(
+        [...bySlot.values()].map((slot) =>
+          this.flows.addBulk(slot.map((node) => flowJob(node, defaultsOf, this.keys, now, fair ?? undefined))),
+        ),
+      );
     };
     await Promise.all([
       lone.length > 0 ? this.add(lone.map((n) => n.job)) : undefined,

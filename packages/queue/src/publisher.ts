@@ -3,7 +3,7 @@ import { activeTracing, isCluster, type RedisClient } from "@jobstream/runtime";
 import type { EventPayload } from "./wire";
 import { keysFor, type Keys } from "./keys";
 import { withScripts } from "./scripts";
-import { postgresSafe } from "./postgres-safe";
+import { postgresSafeJson } from "./postgres-safe";
 import { shardOf } from "./shards";
 
 /**
@@ -34,7 +34,7 @@ export class EventPublisher {
    * Appends one event; returns the job's sequence number of its last timeline entry. `floor` is
    * the row's last applied sequence when the caller read it (after Redis lost its counters).
    * Every string in the payload (outputs, errors, progress, items, states) is made storable first
-   * (`postgresSafe`), so no handler can publish an entry the mirror would have to refuse.
+   * (`postgresSafeJson`), so no handler can publish an entry the mirror would have to refuse.
    * Each call carries its own publish id, so a command ioredis sends twice appends one entry.
    */
   async publish(queue: string, jobId: string, payload: EventPayload, floor = 0): Promise<number> {
@@ -48,7 +48,7 @@ export class EventPublisher {
       this.keys.events(queue, shard),
       jobId,
       count,
-      JSON.stringify(postgresSafe(body)),
+      postgresSafeJson(body),
       floor,
       `${this.idPrefix}.${String((this.published += 1))}`,
     );

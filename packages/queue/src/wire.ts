@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jobItemStatuses, jobStatuses, type MirrorEntry } from "@jobstream/db";
-import { hasUnsafeText } from "./postgres-safe";
+import { hasUnsafeText, jsonMayHoldUnsafeText } from "./postgres-safe";
 
 /** Bounds that keep every value inside what its Postgres column and `Date` accept. */
 const int32 = z.number().int().min(0).max(2_147_483_647);
@@ -96,7 +96,9 @@ export function parseStreamEntry(fields: readonly string[]): DecodedEntry {
     return { ok: false, error: `invalid payload at ${at}: ${issue?.message ?? "invalid"}` };
   }
   if (parsed.data.timeline.length > seq) return { ok: false, error: "more timeline entries than sequence numbers" };
-  if (hasUnsafeText(raw)) return { ok: false, error: "payload holds a NUL character or a lone surrogate" };
+  // The walk only when the text shows a NUL or surrogate escape (rare: publishers clean their payloads).
+  if (jsonMayHoldUnsafeText(data) && hasUnsafeText(raw))
+    return { ok: false, error: "payload holds a NUL character or a lone surrogate" };
   const entry = {
     jobId,
     seq,

@@ -3,11 +3,11 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { deletePrefix, testEnv, testQueuePrefix } from "@jobstream/testing";
-import { BULL_PRIORITY_LIMIT, FairShare, fairShareKeys, type FairShareJob } from "../src/index";
+import { BULL_PRIORITY_LIMIT, FairShare, fairShareKeys, keysFor, type FairShareJob } from "../src/index";
 
 const prefix = testQueuePrefix();
 const redis = new Redis(testEnv.redisUrl);
-const fair = new FairShare(redis, prefix);
+const fair = new FairShare(redis, keysFor(prefix, false));
 const queues: Queue[] = [];
 
 afterAll(async () => {

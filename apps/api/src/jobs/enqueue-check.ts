@@ -1,8 +1,9 @@
 import { findJobOwnership, SYSTEM_ORG_ID, type Db } from "@jobstream/db";
 import { resolveJobKind, toFieldIssues, type FieldIssue, type JobTypeAudience } from "@jobstream/job-types";
-import { hashEnqueueRequest, type EnqueueRequest } from "@jobstream/queue";
+import { findCrossSlot, hashEnqueueRequest, type EnqueueRequest, type Keys } from "@jobstream/queue";
 import { canAccessJob } from "../auth/access";
 import type { Principal } from "../auth/principal";
+import { ApiError } from "../http/errors";
 import { enqueueBodySchema, INHERITED_FIELDS } from "./schemas";
 
 /** A request ready to store, with its hash (idempotency) and the field prefix of its body (`jobs.3`). */
@@ -136,4 +137,22 @@ export async function checkEnqueue(
       },
     },
   };
+}
+
+/**
+ * On a Redis Cluster, refuses (400 `flow_crosses_slots`, naming each offending sub-job's `type`) the
+ * flows whose jobs' queues are in different hash slots: BullMQ cannot add them as one flow there.
+ * On one server every flow passes.
+ */
+export function refuseCrossSlotFlows(keys: Keys, checked: readonly CheckedRequest[]): void {
+  const issues = checked.flatMap((c) => {
+    const found = findCrossSlot(keys, c.request);
+    return found === null
+      ? []
+      : [{ path: c.prefix === "" ? found.path : `${c.prefix}.${found.path}`, message: found.message }];
+  });
+  const [first] = issues;
+  if (first === undefined) return;
+  const message = issues.length === 1 ? first.message : "flows cross Redis Cluster hash slots; nothing was enqueued";
+  throw new ApiError("flow_crosses_slots", message, issues);
 }

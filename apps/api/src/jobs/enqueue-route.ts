@@ -5,6 +5,7 @@ import {
   type Db,
   type IdempotentJob,
   type NewJobRow,
+  type NewJobStatus,
   type Queryable,
 } from "@jobstream/db";
 import type { FieldIssue, JobTypeAudience } from "@jobstream/job-types";
@@ -15,7 +16,7 @@ import type { Principal } from "../auth/principal";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
 import { toAnnounced, type Delivery } from "../realtime/delivery";
-import { checkEnqueue, type CheckedRequest } from "./enqueue-check";
+import { checkEnqueue, refuseCrossSlotFlows, type CheckedRequest } from "./enqueue-check";
 import { idempotencyMessages, idempotencyOutcome } from "./idempotency";
 import { newJobView, toJobView, type JobView } from "./job-view";
 import { admitEnqueue, type QuotaLimits } from "./quota";
@@ -61,15 +62,17 @@ async function answers(deps: EnqueueDeps, results: readonly EnqueueResult[]): Pr
     if (r.stored !== null) {
       const { row: stored, status, queuedAt, version } = r.stored;
       job = newJobView(stored, status, queuedAt);
-      announced.push({
-        id: stored.id,
-        version,
-        status,
-        type: stored.type,
-        groupId: stored.groupId,
-        view: job,
-        ownership: { orgId: stored.orgId, userId: stored.userId, accessTokenHash: stored.accessTokenHash },
-      });
+      // Version 0 was announced as stored (onStored); a row moved back to `pending` has moved on.
+      if (version > 0n)
+        announced.push({
+          id: stored.id,
+          version,
+          status,
+          type: stored.type,
+          groupId: stored.groupId,
+          view: job,
+          ownership: { orgId: stored.orgId, userId: stored.userId, accessTokenHash: stored.accessTokenHash },
+        });
     }
     if (job === null) throw new Error(`job ${r.id} vanished after enqueue`);
     const base = { job, pollUrl: `/v1/jobs/${r.id}`, streamUrl: `/v1/jobs/${r.id}/stream`, accessToken: r.accessToken };
@@ -89,15 +92,15 @@ interface EnqueueAnswer {
   readonly children?: readonly EnqueueAnswer[];
 }
 
-/** A stored job's first state, before it reaches Redis. */
-function pendingDelivery(row: NewJobRow): Delivery {
+/** A stored job's first state (version 0), before it reaches Redis. */
+function storedDelivery({ row, status }: { row: NewJobRow; status: NewJobStatus }): Delivery {
   return {
     id: row.id,
     version: 0n,
-    status: "pending",
+    status,
     type: row.type,
     groupId: row.groupId,
-    view: newJobView(row, "pending", null),
+    view: newJobView(row, status, status === "pending" ? null : row.createdAt),
     ownership: { orgId: row.orgId, userId: row.userId, accessTokenHash: row.accessTokenHash },
   };
 }
@@ -107,13 +110,13 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
   const onDispatchError = (error: unknown) => {
     deps.logger.warn({ err: (error as Error).message }, "redis unavailable at enqueue; the outbox will dispatch");
   };
-  // Streams get every state in order: `pending` as soon as the row exists (a worker may start the
-  // job before the API marks it `queued`), then whatever follows.
-  const onStored = (rows: readonly NewJobRow[]) =>
+  // Streams get every state in order: the stored one as soon as the row exists (a worker may start
+  // the job right after), then whatever follows.
+  const onStored = (rows: readonly { row: NewJobRow; status: NewJobStatus }[]) =>
     announceStates(
       deps.producer.connection,
       deps.producer.prefix,
-      rows.map((r) => toAnnounced(pendingDelivery(r))),
+      rows.map((r) => toAnnounced(storedDelivery(r))),
     );
 
   const enqueue = (checked: readonly CheckedRequest[]) =>
@@ -146,6 +149,8 @@ export function enqueueRouter(deps: EnqueueDeps): Router {
     }
     const checked = results.flatMap((c) => (c.ok ? [c.checked] : []));
     const { fresh, replays } = await settleKeys(deps.pool, principal, checked);
+    // Only what would be stored: a replay answers a flow stored before the groups changed.
+    refuseCrossSlotFlows(deps.producer.keys, fresh);
     const demands = new Map<string, { jobs: number; items: number }>();
     for (const c of fresh) {
       const demand = demands.get(c.request.orgId) ?? { jobs: 0, items: 0 };

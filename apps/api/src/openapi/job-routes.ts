@@ -71,6 +71,7 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
       200: json(enqueueAnswerSchema, "An existing job with the same idempotency key"),
       ...errors(
         "validation_failed",
+        "flow_crosses_slots",
         "unauthorized",
         "forbidden",
         "idempotency_key_in_use",
@@ -94,6 +95,7 @@ export const jobRoutes = (developmentTypes: boolean): RouteConfig[] => [
       202: json(batchAnswerSchema, "Accepted"),
       ...errors(
         "validation_failed",
+        "flow_crosses_slots",
         "unauthorized",
         "forbidden",
         "payload_too_large",

@@ -46,7 +46,7 @@ export function queuesRouter(deps: QueueDeps): Router {
   const orgLimit = async (name: string, orgId: string): Promise<OrgLimit> => ({
     queue: name,
     orgId,
-    ...(await readOrgLimit(deps.producer.connection, deps.producer.prefix, name, orgId)),
+    ...(await readOrgLimit(deps.producer.connection, deps.producer.keys, name, orgId)),
   });
   router.get("/v1/queues/:name/orgs/:orgId/limit", async (req, res) => {
     requireRole(req, ["operator"], "queue controls");
@@ -59,7 +59,7 @@ export function queuesRouter(deps: QueueDeps): Router {
     const { name, orgId } = parseOr400(orgLimitParamsSchema, req.params);
     const { limit } = parseOr400(orgLimitBodySchema, req.body);
     queueNamed(deps, name);
-    await writeOrgLimit(deps.producer.connection, deps.producer.prefix, name, orgId, limit);
+    await writeOrgLimit(deps.producer.connection, deps.producer.keys, name, orgId, limit);
     res.json(await orgLimit(name, orgId));
   });
   return router;

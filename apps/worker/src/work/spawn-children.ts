@@ -3,6 +3,7 @@ import { findFlowOwner, markFlowParent, type Queryable } from "@jobstream/db";
 import { resolveJobKind, toFieldIssues } from "@jobstream/job-types";
 import {
   enqueueJobs,
+  findCrossSlot,
   queuedJobDataSchema,
   type EnqueueRequest,
   type OnChildFailure,
@@ -26,7 +27,8 @@ const MAX_SPAWN = 1000;
 /**
  * Stores a running job's new sub-jobs (one statement, inheriting its org, user and group) and adds
  * them under it in BullMQ; the job then waits for them with `waitForChildren`. A bad child fails the
- * job without retry: its input would be as bad on the next attempt.
+ * job without retry: its input would be as bad on the next attempt. So does, on a Redis Cluster, a
+ * child whose queue is in another hash slot (`flow_crosses_slots`): BullMQ could not add it under the job.
  */
 export async function spawnChildren(
   deps: { readonly db: Queryable; readonly producer: Producer },
@@ -61,6 +63,9 @@ export async function spawnChildren(
       maxAttempts: child.maxAttempts,
     };
   });
+  const crossing = findCrossSlot(deps.producer.keys, { type: owner.type, children: requests });
+  if (crossing !== null)
+    throw new JobError("flow_crosses_slots", `${crossing.path}: ${crossing.message}`, { unrecoverable: true });
   // Postgres first, then BullMQ: a re-created parent (reconciler) checks its children before running.
   await markFlowParent(deps.db, parentId, onChildFailure);
   await job.updateData({ ...queuedJobDataSchema.parse(job.data), onChildFailure });

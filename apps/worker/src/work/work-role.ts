@@ -89,7 +89,7 @@ export class WorkRole {
         producer: this.producer,
       }),
       {
-        slots: new OrgSlots(this.connection, options.prefix),
+        slots: new OrgSlots(this.connection, this.producer.keys),
         defaultCaps: options.orgCaps.defaults,
         retryMs: options.orgCaps.retryMs,
         slotSlackMs: options.lockDurationMs,

@@ -29,12 +29,15 @@ export interface NewJobRow {
   readonly createdAt: Date;
 }
 
-const NEW_JOBS = new UnnestRows<NewJobRow>(
+/** Where a new job goes when stored: `pending` until it reaches Redis, or where dispatching puts it. */
+export type NewJobStatus = "pending" | DispatchedStatus;
+
+const NEW_JOBS = new UnnestRows<readonly [NewJobRow, NewJobStatus]>(
   `id uuid, org_id uuid, user_id uuid, type text, subtype text, name text, queue text, idempotency_key text,
    parent_id uuid, group_id text, priority int, max_attempts int, input jsonb, metadata jsonb, options jsonb,
    access_token_hash text, run_at timestamptz, retention_seconds int, created_at timestamptz, request_hash text,
-   schedule_id uuid`,
-  (r) => [
+   schedule_id uuid, status job_status`,
+  ([r, status]) => [
     r.id,
     r.orgId,
     r.userId,
@@ -56,19 +59,29 @@ const NEW_JOBS = new UnnestRows<NewJobRow>(
     r.createdAt.toISOString(),
     r.requestHash ?? null,
     r.scheduleId ?? null,
+    status,
   ],
 );
 
-const INSERT_PENDING = `
+// The `created` event of every job, then the `queued`/`delayed` event of one stored as dispatched
+// (ordered so each job's events get ascending ids: the timeline sorts equal times by id).
+const INSERT_JOBS = `
 WITH ins AS (
-  INSERT INTO jobs (${NEW_JOBS.names}, updated_at, status)
-  SELECT ${NEW_JOBS.names}, created_at, 'pending' FROM ${NEW_JOBS.from(1, "t")}
+  INSERT INTO jobs (${NEW_JOBS.names}, updated_at, queued_at)
+  SELECT ${NEW_JOBS.names}, created_at, CASE WHEN status = 'pending' THEN NULL ELSE created_at END
+  FROM ${NEW_JOBS.from(1, "t")}
   ON CONFLICT (org_id, idempotency_key) DO NOTHING
-  RETURNING id, queue, type, subtype, created_at
+  RETURNING id, queue, type, subtype, status, created_at
 ),
-created AS (
+events AS (
   INSERT INTO job_events (job_id, type, data, created_at, job_created_at)
-  SELECT id, 'created', jsonb_build_object('queue', queue), created_at, created_at FROM ins
+  SELECT i.id, e.type, e.data, i.created_at, i.created_at
+  FROM ins i CROSS JOIN LATERAL (VALUES
+    (1, 'created'::job_event_type, jsonb_build_object('queue', i.queue)),
+    (2, (CASE WHEN i.status = 'delayed' THEN 'delayed' ELSE 'queued' END)::job_event_type, '{}'::jsonb)
+  ) AS e(n, type, data)
+  WHERE e.n = 1 OR i.status <> 'pending'
+  ORDER BY e.n
 ),
 -- Every-org time series (GET /v1/stats/timeseries): each new job counts in its minute and its hour.
 -- Rows in key order, so concurrent enqueues lock them alike.
@@ -86,10 +99,53 @@ SELECT id::text FROM ins`;
  * Stores jobs as `pending` with their `created` events in one statement. A job whose
  * idempotency key the org already used is skipped; the returned set holds the ids inserted.
  */
-export async function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[]): Promise<Set<string>> {
+export function insertPendingJobs(db: Queryable, rows: readonly NewJobRow[]): Promise<Set<string>> {
+  return insertJobs(db, rows, () => "pending");
+}
+
+/**
+ * Stores jobs in one statement, each with the status `statusOf` gives: `pending`, or already
+ * `queued`/`delayed`/`waiting_children` (with `queued_at` and its timeline event) when the caller
+ * adds them to Redis next — one row version fewer per job than storing `pending` and moving it
+ * (`markDispatched`). A caller whose add fails moves them back (`revertToPending`); one that dies
+ * first leaves rows the reconciler finds missing from BullMQ and adds again. Idempotency-key
+ * duplicates are skipped; the returned set holds the ids inserted.
+ */
+export async function insertJobs(
+  db: Queryable,
+  rows: readonly NewJobRow[],
+  statusOf: (row: NewJobRow) => NewJobStatus,
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const { rows: inserted } = await db.query<{ id: string }>(INSERT_PENDING, NEW_JOBS.params(rows));
+  const { rows: inserted } = await db.query<{ id: string }>(
+    INSERT_JOBS,
+    NEW_JOBS.params(rows.map((r) => [r, statusOf(r)] as const)),
+  );
   return new Set(inserted.map((r) => r.id));
+}
+
+/**
+ * Moves jobs stored as dispatched (`insertJobs`) whose add to Redis failed back to `pending`, for
+ * the outbox, and drops the `queued`/`delayed` event that announced it: the outbox writes its own.
+ * A row a worker already moved on stays. Returns the new version of each row that moved.
+ */
+export async function revertToPending(db: Queryable, ids: readonly string[]): Promise<Map<string, bigint>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; version: string }>(
+    `WITH back AS (
+       UPDATE jobs SET status = 'pending', queued_at = NULL, updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'delayed', 'waiting_children')
+       RETURNING id, version, created_at
+     ),
+     dropped AS (
+       DELETE FROM job_events e USING back b
+       WHERE e.job_id = b.id AND e.job_created_at = b.created_at AND e.seq IS NULL
+         AND e.type IN ('queued', 'delayed')
+     )
+     SELECT id::text, version::text FROM back`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.version)]));
 }
 
 /** Where a job is once in Redis: a flow's parent waits for its children. */

@@ -33,8 +33,24 @@ const gatherInput = z
     spawn: z.number().int().min(0).max(100).optional(),
     /** The input of each spawned sub-job. */
     childInput: workInput.optional(),
+    /**
+     * Spawn this sub-job instead of `synthetic/work`: any type (flows across job types), its input
+     * checked when spawned (a bad one fails the gather job).
+     */
+    childJob: z
+      .object({
+        type: z.string().min(1).max(100),
+        subtype: z.string().min(1).max(100).optional(),
+        input: jsonValueSchema,
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.childInput === undefined || input.childJob === undefined, {
+    path: ["childJob"],
+    message: "give childInput or childJob, not both",
+  });
 
 const gatherOutput = z
   .object({
@@ -90,7 +106,7 @@ export const synthetic = defineJobType({
     },
     gather: {
       description:
-        "A flow's parent: adds `spawn` synthetic/work sub-jobs while it runs (if any), waits for them, " +
+        "A flow's parent: adds `spawn` synthetic/work (or `childJob`) sub-jobs while it runs (if any), waits for them, " +
         "and returns every sub-job's status and output.",
       input: gatherInput,
       // Reports no items itself; the sub-jobs it spawns are enqueued (and counted) on their own.
@@ -104,6 +120,7 @@ export const synthetic = defineJobType({
         invalidInput: [
           { value: { spawn: -1 }, path: "spawn" },
           { value: { spawn: 101 }, path: "spawn" },
+          { value: { spawn: 1, childInput: {}, childJob: { type: "import", input: {} } }, path: "childJob" },
         ],
       },
     },

@@ -2,14 +2,14 @@ import { jsonValueSchema } from "@jobstream/job-types";
 import type { Handler } from "../handler-map";
 
 /**
- * `synthetic/gather`: a flow's parent. With `spawn`, adds that many `synthetic/work` sub-jobs on its
- * first run and waits for them (the handler runs again once they are final); returns every
- * sub-job's status and output as Postgres holds them.
+ * `synthetic/gather`: a flow's parent. With `spawn`, adds that many `synthetic/work` (or `childJob`)
+ * sub-jobs on its first run and waits for them (the handler runs again once they are final); returns
+ * every sub-job's status and output as Postgres holds them.
  */
 export const syntheticGather: Handler<"synthetic", "gather"> = async (ctx) => {
   const spawn = ctx.input.spawn ?? 0;
   if (spawn > 0 && (await ctx.children()).length === 0) {
-    const child = { type: "synthetic", subtype: "work", input: ctx.input.childInput ?? {} };
+    const child = ctx.input.childJob ?? { type: "synthetic", subtype: "work", input: ctx.input.childInput ?? {} };
     await ctx.addChildren(Array.from({ length: spawn }, (_, i) => ({ ...child, name: `item ${String(i)}` })));
     await ctx.waitForChildren();
   }
