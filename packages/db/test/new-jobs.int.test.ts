@@ -52,14 +52,22 @@ describe("storing new jobs", () => {
         [delayed.id, 1n],
       ]),
     );
-    expect(await stateOf(pool, lost.id)).toEqual({ status: "pending", queued: false, version: "1", events: ["created"] });
+    expect(await stateOf(pool, lost.id)).toEqual({
+      status: "pending",
+      queued: false,
+      version: "1",
+      events: ["created"],
+    });
     expect(await stateOf(pool, delayed.id)).toEqual({
       status: "pending",
       queued: false,
       version: "1",
       events: ["created"],
     });
-    expect(await stateOf(pool, started.id)).toMatchObject({ status: "running", events: ["created", "queued", "started"] });
+    expect(await stateOf(pool, started.id)).toMatchObject({
+      status: "running",
+      events: ["created", "queued", "started"],
+    });
   });
 
   it("skips a job whose idempotency key its org already used", async ({ pool }) => {
