@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect } from "vitest";
-import { Queue } from "bullmq";
 import { waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+import { openQueue } from "./bull-queue";
 
 /** `started` is the worker's metrics URL. */
 const it = systemTest(async (sys) => {
@@ -73,11 +73,11 @@ describe("Prometheus metrics", () => {
     expect(value(await (await fetch(metricsUrl)).text(), "jobstream_outbox_dispatched_total")).toBe(1);
 
     // Its Redis state lost: the reconciler finds the row without a BullMQ job and queues it again.
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    const { queue, close } = openQueue(sys, "synthetic");
     try {
       await queue.remove(job.id);
     } finally {
-      await queue.close();
+      await close();
     }
     const requeued = 'jobstream_reconciler_repairs_total{kind="requeued"}';
     await waitFor(

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { describe, expect } from "vitest";
-import { keysFor, MIRROR_GROUP } from "@jobstream/queue";
+import { MIRROR_GROUP } from "@jobstream/queue";
 import type { JobSnapshot } from "@jobstream/db";
 import { jobSnapshot } from "@jobstream/db/testing";
 import { type System, waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+import { openQueue } from "./bull-queue";
+import { systemRedis, type SystemRedis } from "./system-redis";
 
 /**
  * Malformed entries injected into a live event stream while jobs flow: each becomes a dead letter
@@ -20,13 +20,7 @@ const it = systemTest(async (sys) => {
   const worker = await sys.startWorker("work,mirror");
   const started = await worker.waitForLog("worker started");
   return { worker, metricsUrl: `http://127.0.0.1:${String(started.healthPort)}/metrics` };
-}).extend("redis", { scope: "file" }, ({ sys }, { onCleanup }) => {
-  const redis = new Redis(sys.redisUrl);
-  onCleanup(() => {
-    redis.disconnect();
-  });
-  return redis;
-});
+}).extend("redis", { scope: "file" }, systemRedis);
 
 const enqueueBatch = (sys: System, token: string, n: number) =>
   sys.enqueueMany(token, n, () => ({
@@ -64,8 +58,8 @@ const payload = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
-async function inject(redis: Redis, sys: System, jobId: string, seq: string, data: string): Promise<string> {
-  const id = await redis.xadd(keysFor(sys.prefix, false).events("synthetic", 0), "*", "j", jobId, "s", seq, "d", data);
+async function inject(redis: SystemRedis, jobId: string, seq: string, data: string): Promise<string> {
+  const id = await redis.client.xadd(redis.keys.events("synthetic", 0), "*", "j", jobId, "s", seq, "d", data);
   if (id === null) throw new Error("xadd");
   return id;
 }
@@ -78,6 +72,7 @@ describe("a mirror fed malformed entries", () => {
     started,
   }) => {
     const { worker, metricsUrl } = started;
+    const stream = redis.keys.events("synthetic", 0);
     const nulRow = await parkedRow(sys);
     const unknownTypeRow = await parkedRow(sys);
     const refusedRow = await parkedRow(sys);
@@ -86,28 +81,18 @@ describe("a mirror fed malformed entries", () => {
     const good: string[] = [];
     const bad = new Map<string, string>();
     good.push(...(await enqueueBatch(sys, member, 300)));
-    bad.set(await inject(redis, sys, randomUUID(), "1", "{not json"), "payload is not JSON");
-    bad.set(await inject(redis, sys, "5", "1", payload()), "not a uuid");
+    bad.set(await inject(redis, randomUUID(), "1", "{not json"), "payload is not JSON");
+    bad.set(await inject(redis, "5", "1", payload()), "not a uuid");
     good.push(...(await enqueueBatch(sys, member, 300)));
+    bad.set(await inject(redis, nulRow, "1", payload({ snapshot: snapshot({ output: { text: "a\u0000b" } }) })), "NUL");
     bad.set(
-      await inject(redis, sys, nulRow, "1", payload({ snapshot: snapshot({ output: { text: "a\u0000b" } }) })),
-      "NUL",
-    );
-    bad.set(
-      await inject(
-        redis,
-        sys,
-        unknownTypeRow,
-        "1",
-        payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] }),
-      ),
+      await inject(redis, unknownTypeRow, "1", payload({ timeline: [{ type: "exploded", data: {}, at: Date.now() }] })),
       "timeline.0.type",
     );
-    bad.set(await inject(redis, sys, randomUUID(), "1", payload()), "no job row");
+    bad.set(await inject(redis, randomUUID(), "1", payload()), "no job row");
     bad.set(
       await inject(
         redis,
-        sys,
         refusedRow,
         "1",
         payload({ timeline: [{ type: "completed", data: { poison: true }, at: Date.now() }] }),
@@ -117,7 +102,6 @@ describe("a mirror fed malformed entries", () => {
     // A gap (sequence 50 for a job at 0) is not poison: snapshots carry the whole state.
     const gapId = await inject(
       redis,
-      sys,
       gapRow,
       "50",
       payload({ timeline: [{ type: "completed", data: {}, at: Date.now() }] }),
@@ -125,7 +109,7 @@ describe("a mirror fed malformed entries", () => {
     good.push(...(await enqueueBatch(sys, member, 300)));
 
     // A BullMQ job added behind the API's back (bull-board, no id given): BullMQ numbers it.
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    const { queue, close } = openQueue(sys, "synthetic");
     const stray = await queue.add("stray", { type: "synthetic", subtype: "work", input: {} });
     expect(stray.id).toMatch(/^\d+$/);
 
@@ -148,13 +132,8 @@ describe("a mirror fed malformed entries", () => {
     await waitFor(
       "the stream to drain",
       async () => {
-        const pending = (await redis.xpending(keysFor(sys.prefix, false).events("synthetic", 0), MIRROR_GROUP)) as [
-          number,
-          ...unknown[],
-        ];
-        return pending[0] === 0 && (await redis.xlen(keysFor(sys.prefix, false).events("synthetic", 0))) === 0
-          ? true
-          : undefined;
+        const pending = (await redis.client.xpending(stream, MIRROR_GROUP)) as [number, ...unknown[]];
+        return pending[0] === 0 && (await redis.client.xlen(stream)) === 0 ? true : undefined;
       },
       { timeoutMs: 30_000 },
     );
@@ -190,7 +169,7 @@ describe("a mirror fed malformed entries", () => {
       { timeoutMs: 30_000 },
     );
     expect((await queue.getJob(stray.id ?? ""))?.failedReason).toBe("not_a_jobstream_job");
-    await queue.close();
+    await close();
     expect(worker.child.exitCode).toBeNull();
 
     // Each dead letter was logged once (a re-read batch would not log it again).

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
-import { Queue } from "bullmq";
 import { deletePrefix, type System, waitFor } from "@jobstream/testing";
 import { systemTest } from "@jobstream/testing/fixtures";
+import { openQueue } from "./bull-queue";
 
 const it = systemTest(async (sys) => {
   await sys.startApi();
@@ -35,13 +35,16 @@ describe("recovery", () => {
     await waitFor("the jobs to run", async () => (await sys.countInStatus(ids, "completed")) === 0 || undefined, {
       timeoutMs: 5000,
     });
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
-    await waitFor(
-      "BullMQ to finish 2,000 jobs",
-      async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= 2000,
-      { timeoutMs: 60_000 },
-    );
-    await queue.close();
+    const { queue, close } = openQueue(sys, "synthetic");
+    try {
+      await waitFor(
+        "BullMQ to finish 2,000 jobs",
+        async () => ((await queue.getJobCounts("completed")).completed ?? 0) >= 2000,
+        { timeoutMs: 60_000 },
+      );
+    } finally {
+      await close();
+    }
     expect((await summary(sys, ids))?.completed).toBe(0);
 
     await sys.startWorker("mirror");
@@ -63,7 +66,7 @@ describe("recovery", () => {
     const alive = (w: (typeof sys.workers)[number]) => w.child.exitCode === null && w.child.signalCode === null;
     const mirrors = sys.workers.filter((w) => alive(w) && w.output().includes('"roles":["mirror"]'));
     if (mirrors.length === 0) await sys.startWorker("mirror");
-    const queue = new Queue("synthetic", { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+    const { queue, close } = openQueue(sys, "synthetic");
     try {
       // Running jobs: long enough to still be running when the keys go, however slow this machine is.
       const running = await noops(sys, member, 20, { durationMs: 10_000, items: 2 }, "work");
@@ -93,7 +96,7 @@ describe("recovery", () => {
       );
       expect(requeued.map((r) => r.job_id).sort()).toEqual([...waiting].sort());
     } finally {
-      await queue.close();
+      await close();
     }
   });
 });

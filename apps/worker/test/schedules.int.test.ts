@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
+import type { Queue } from "bullmq";
 import { SYSTEM_ORG_ID } from "@jobstream/db";
 import { Producer, SCHEDULES_QUEUE, ScheduleTicks } from "@jobstream/queue";
 import { createLogger } from "@jobstream/runtime";
-import { deletePrefix, System, waitFor, type AppProcess } from "@jobstream/testing";
+import { deletePrefix, System, testRedis, waitFor, type AppProcess } from "@jobstream/testing";
 import { RETENTION_SCHEDULE_ID } from "../src/schedules/system-schedules";
 import { runTick } from "../src/schedules/run-tick";
+import { openQueue } from "./bull-queue";
 
 const sys = new System();
 let member: string;
 let ticksQueue: Queue;
+let closeTicksQueue: () => Promise<void>;
 
 interface Schedule {
   id: string;
@@ -32,10 +33,10 @@ beforeAll(async () => {
   // Runs and mirrors the jobs; no housekeeper yet: nothing takes ticks until a test starts one.
   await sys.startWorker("work,mirror");
   member = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "member" });
-  ticksQueue = new Queue(SCHEDULES_QUEUE, { connection: { url: sys.redisUrl }, prefix: sys.prefix });
+  ({ queue: ticksQueue, close: closeTicksQueue } = openQueue(sys, SCHEDULES_QUEUE));
 }, 60_000);
 afterAll(async () => {
-  await ticksQueue.close();
+  await closeTicksQueue();
   await sys.stop();
 }, 60_000);
 
@@ -154,7 +155,8 @@ describe("schedules", () => {
   it("restores the schedulers from Postgres after Redis lost them, and the runs continue", async () => {
     const schedule = await create({ name: "redis loses it" });
     await completedRuns(schedule.id, 1);
-    await deletePrefix(`${sys.prefix}:${SCHEDULES_QUEUE}`);
+    // Every key of the schedules queue (`<bull prefix>:~schedules:*`, hash-tagged on a cluster).
+    await deletePrefix(ticksQueue.qualifiedName);
     const lostAt = Date.now();
     // Only the housekeeper's reconcile writes schedulers from rows: runs after the loss come from it.
     await waitFor("the scheduler again", async () => (await ticksQueue.getJobScheduler(schedule.id)) !== undefined);
@@ -170,7 +172,7 @@ describe("schedules", () => {
 
   it("makes one job of one tick processed twice at once (a retried or stalled tick)", async () => {
     const schedule = await create({ name: "tick twice", paused: true });
-    const connection = new Redis(sys.redisUrl, { maxRetriesPerRequest: null });
+    const connection = testRedis(sys.redisUrl, { maxRetriesPerRequest: null });
     const producer = new Producer(connection, sys.prefix, () => undefined);
     const ticks = new ScheduleTicks(connection, sys.prefix, () => undefined);
     try {

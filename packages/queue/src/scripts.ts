@@ -43,6 +43,22 @@ end
 return 0`;
 
 /**
+ * Acknowledges and deletes a batch's entries of one stream in one atomic step. Sent as two
+ * commands, a mirror that died between them (or whose second command the server never read)
+ * left entries acknowledged but never deleted: never read again, never trimmed, so the stream
+ * never drained. Ids go in slices (Lua's unpack has a stack limit). KEYS: stream. ARGV: group, ids.
+ */
+const ACK_DELETE = `
+local deleted = 0
+for i = 2, #ARGV, 1000 do
+  local ids = {}
+  for j = i, math.min(i + 999, #ARGV) do ids[#ids + 1] = ARGV[j] end
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+  deleted = deleted + redis.call('XDEL', KEYS[1], unpack(ids))
+end
+return deleted`;
+
+/**
  * Raises a job's sequence to at least a floor and hands out `count` more numbers without
  * publishing: used when a job re-enters Redis after its Redis state was lost, and by API-side
  * transitions written straight to Postgres. KEYS: seq hash. ARGV: job id, floor, count.
@@ -74,6 +90,8 @@ export interface JobstreamCommands {
     publishId: string,
   ): Promise<number>;
   jobstreamForget(seqKey: string, jobId: string, seq: number): Promise<number>;
+  /** XACK and XDEL of a stream's entries together; answers how many were deleted. */
+  jobstreamAckDelete(streamKey: string, group: string, ...ids: string[]): Promise<number>;
   jobstreamReserve(seqKey: string, jobId: string, floor: number, count: number): Promise<number>;
   jobstreamRaiseShards(shardsKey: string, shards: number): Promise<number>;
 }
@@ -86,6 +104,7 @@ export function withScripts<R extends RedisClient>(redis: R): R & JobstreamComma
     redis.defineCommand("jobstreamPublish", { numberOfKeys: 2, lua: PUBLISH });
     redis.defineCommand("jobstreamReserve", { numberOfKeys: 1, lua: RESERVE });
     redis.defineCommand("jobstreamForget", { numberOfKeys: 1, lua: FORGET });
+    redis.defineCommand("jobstreamAckDelete", { numberOfKeys: 1, lua: ACK_DELETE });
     redis.defineCommand("jobstreamRaiseShards", { numberOfKeys: 1, lua: RAISE_SHARDS });
     registered.add(redis);
   }

@@ -57,6 +57,18 @@ describe("EventPublisher", () => {
     expect(await redis.hmget(keys.seq("d", 0), job, `${job}#p`)).toEqual([null, null]);
   });
 
+  it("acknowledges and deletes a stream's entries in one step", async () => {
+    const scripts = withScripts(redis);
+    const stream = keys.events("ack", 0);
+    await redis.xgroup("CREATE", stream, "g", "0", "MKSTREAM");
+    const ids = await Promise.all([1, 2, 3].map(() => redis.xadd(stream, "*", "j", "x")));
+    await redis.xreadgroup("GROUP", "g", "c", "STREAMS", stream, ">");
+    const [first, second, third] = ids.map(String);
+    expect(await scripts.jobstreamAckDelete(stream, "g", first ?? "", second ?? "")).toBe(2);
+    expect((await redis.xrange(stream, "-", "+")).map(([id]) => id)).toEqual([third]);
+    expect(((await redis.xpending(stream, "g")) as [number])[0]).toBe(1);
+  });
+
   it("publishes only storable text: NUL and lone surrogates are escaped everywhere in the payload", async () => {
     const job = randomUUID();
     const dirty = "a\u0000b\ud800";

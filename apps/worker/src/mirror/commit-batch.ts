@@ -58,12 +58,13 @@ async function applyEntries(deps: CommitDeps, batch: Batch): Promise<void> {
  * dies before re-reads them), then tells the API's streams which jobs changed.
  */
 export async function acknowledgeBatch(deps: CommitDeps, batch: Batch, committed: number): Promise<void> {
-  // Sent together without waiting (one pipeline per node in effect), each command on its own key:
-  // on a Redis Cluster a MULTI or pipeline could not span the streams' slots.
+  // Sent together without waiting, each command on its own key: on a Redis Cluster a MULTI or
+  // pipeline could not span the streams' slots. A stream's XACK and XDEL are one script, so a
+  // mirror that dies meanwhile leaves its entries either pending (read again) or gone.
   const commands: Promise<unknown>[] = [];
   for (const [key, list] of batch.byStream) {
     if (list.length === 0) continue;
-    commands.push(deps.redis.xack(key, MIRROR_GROUP, ...list), deps.redis.xdel(key, ...list));
+    commands.push(deps.redis.jobstreamAckDelete(key, MIRROR_GROUP, ...list));
   }
   // Finished jobs no longer need their sequence counter (a retry re-seeds it from the row).
   for (const f of batch.finished) commands.push(deps.redis.jobstreamForget(f.seqKey, f.jobId, f.seq));
