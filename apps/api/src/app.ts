@@ -1,12 +1,14 @@
-import express, { type Express } from "express";
+import express from "express";
 import type pg from "pg";
 import type { Db } from "@jobstream/db";
 import type { EventPublisher, Producer } from "@jobstream/queue";
 import { activeTracing, type DependencyWatch, type Logger, type RedisClient } from "@jobstream/runtime";
-import { authenticate, type TokenRules } from "./auth/authenticate";
+import { authenticate, BearerVerifier, type TokenRules } from "./auth/authenticate";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware";
 import { addressLimits, corsFor, rateLimitPerToken, securityHeaders } from "./http/hardening";
 import { jsonBodyGuard, textGuard } from "./http/json-guards";
+import { SharedRateStore } from "./http/shared-rate-store";
+import { hotJobRead, type ServerHandler } from "./jobs/hot-read";
 import { createApiMetrics } from "./http/metrics";
 import { tracedRequests } from "./http/traced-requests";
 import { openApiRouter } from "./openapi/route";
@@ -67,10 +69,16 @@ export interface AppDeps {
   readonly webhookAllowPrivate?: boolean;
 }
 
-/** The Express app, without listening: tests mount it on an ephemeral port. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The server's request handler: the lean path for `GET /v1/jobs/:id` (jobs/hot-read.ts) in front
+ * of the Express app, which answers everything else. With tracing on, every request goes to
+ * Express (its middleware opens the server spans).
+ */
+export function createApp(deps: AppDeps): ServerHandler {
   const app = express();
   const tracing = activeTracing();
+  const verifier = new BearerVerifier(deps.tokenRules);
+  const tokenStore = new SharedRateStore({ redis: deps.redis, prefix: `${deps.prefix}:~ratelimit:` });
   if (tracing !== null) app.use(tracedRequests(tracing));
   const metrics = createApiMetrics({
     producer: deps.producer,
@@ -94,8 +102,8 @@ export function createApp(deps: AppDeps): Express {
   const byAddress = addressLimits(deps.redis, deps.prefix, deps.rateLimitPerMinute);
   app.use("/v1", byAddress.anonymous);
   // Reads of one job accept its access token too; everything else needs a bearer token.
-  app.use("/v1", byAddress.countingRefusals(authenticate(deps.tokenRules, { jobTokenPaths: JOB_TOKEN_PATHS })));
-  app.use("/v1", rateLimitPerToken(deps.redis, deps.prefix, deps.rateLimitPerMinute));
+  app.use("/v1", byAddress.countingRefusals(authenticate(verifier, { jobTokenPaths: JOB_TOKEN_PATHS })));
+  app.use("/v1", rateLimitPerToken(tokenStore, deps.rateLimitPerMinute));
   // After writes: the primary's WAL position, so the caller's next reads see them (docs/replicas.md).
   app.use("/v1", deps.reads.afterWrites);
   // The routes frontends poll come first: Express tries every earlier route of a request in turn.
@@ -117,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter(deps.enqueuePolicy.developmentTypes));
   app.use(dashboardRouter(deps.dashboardDir));
   // bull-board's pages are opened by following a link, so its session cookie is accepted there (only).
-  app.use(BULL_BOARD_PATH, authenticate(deps.tokenRules, { cookie: SESSION_COOKIE }), requireOperator);
+  app.use(BULL_BOARD_PATH, authenticate(verifier, { cookie: SESSION_COOKIE }), requireOperator);
   app.use(bullBoardRouter(deps));
   app.use(session.session);
   app.use(jobTypesRouter(deps.enqueuePolicy.developmentTypes));
@@ -140,5 +148,20 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookDeliveriesRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger, deps.outages));
-  return app;
+  const viaExpress: ServerHandler = (req, res) => {
+    app(req, res);
+  };
+  if (tracing !== null) return viaExpress;
+  return hotJobRead(
+    {
+      verifier,
+      budget: { store: tokenStore, perMinute: deps.rateLimitPerMinute },
+      reads: deps.reads,
+      logger: deps.logger,
+      outages: deps.outages,
+      metrics,
+      corsOrigins: deps.corsOrigins,
+    },
+    viaExpress,
+  );
 }

@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { once } from "node:events";
+import { createServer } from "node:http";
 import { checkDbHealth, createDb, createPool } from "@jobstream/db";
 import { EventPublisher, Producer } from "@jobstream/queue";
 import {
@@ -96,7 +97,7 @@ async function serve(env: ApiEnv): Promise<void> {
   // a starting Redis a moment so the first requests do not all take that path.
   if (!(await redisReady(redis, 2000))) logger.warn("redis is not answering; starting anyway");
 
-  const app = createApp({
+  const handler = createApp({
     db,
     pool,
     reads,
@@ -129,7 +130,7 @@ async function serve(env: ApiEnv): Promise<void> {
       itemsPerMinute: env.ORG_ITEMS_PER_MINUTE,
     },
   });
-  const server = app.listen(env.PORT, env.HOST);
+  const server = createServer(handler).listen(env.PORT, env.HOST);
   await once(server, "listening");
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : env.PORT;

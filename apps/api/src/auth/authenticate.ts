@@ -65,25 +65,84 @@ export function outlivesMaxTtl(
   return claims.exp - issuedAt > maxTtlSeconds;
 }
 
+const BEARER = /^Bearer\s+(\S+)$/i;
+
 /**
- * Verifies `Authorization: Bearer <JWT>` (HS256 only: `alg: none` and other algorithms are
- * refused) and attaches the principal. On GETs of `jobTokenPaths`, a caller without a bearer token
- * may present one job's access token; only its hash is kept, and the route compares it with the row.
- * With `cookie`, a browser's session cookie (set by `POST /v1/session`) stands in for the header.
+ * Checks `Authorization: Bearer <JWT>` headers (HS256 only: `alg: none` and other algorithms are
+ * refused) and remembers the principals of verified tokens until they expire. One per process:
+ * `authenticate` and the lean read path (jobs/hot-read.ts) share it.
+ */
+export class BearerVerifier {
+  private readonly key: Uint8Array;
+  private readonly maxTtlSeconds: number;
+  private readonly verifyOptions: Parameters<typeof jwtVerify>[2];
+  private readonly verified = new VerifiedTokens();
+
+  constructor(rules: TokenRules) {
+    this.key = new TextEncoder().encode(rules.secret);
+    this.maxTtlSeconds = rules.maxTtlSeconds ?? 2_592_000;
+    this.verifyOptions = {
+      algorithms: ["HS256"],
+      requiredClaims: ["exp", "sub"],
+      ...(rules.issuer !== undefined ? { issuer: rules.issuer } : {}),
+      ...(rules.audience !== undefined ? { audience: rules.audience } : {}),
+    };
+  }
+
+  /** The principal of a header whose token was verified before and has not expired; else undefined. */
+  cached(header: string): Principal | undefined {
+    const token = BEARER.exec(header)?.[1];
+    return token === undefined ? undefined : this.verified.get(token);
+  }
+
+  /** The header's principal; throws `ApiError("unauthorized")` naming what is wrong. */
+  async verify(header: string): Promise<Principal> {
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw new ApiError("unauthorized", "Authorization must be `Bearer <token>`");
+    const cached = this.verified.get(token);
+    if (cached !== undefined) return cached;
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, this.verifyOptions));
+    } catch (error) {
+      throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success)
+      throw new ApiError(
+        "unauthorized",
+        "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)",
+      );
+    if (
+      outlivesMaxTtl(
+        { exp: claims.data.exp, iat: (payload as { iat?: unknown }).iat },
+        this.maxTtlSeconds,
+        Math.floor(Date.now() / 1000),
+      )
+    ) {
+      throw new ApiError("unauthorized", `token lifetime exceeds ${this.maxTtlSeconds} seconds`);
+    }
+    const principal: Principal = {
+      kind: "token",
+      userId: claims.data.sub,
+      orgId: claims.data.org,
+      role: claims.data.role,
+    };
+    this.verified.set(token, principal, claims.data.exp);
+    return principal;
+  }
+}
+
+/**
+ * Attaches the principal of the request's bearer token (see {@link BearerVerifier}). On GETs of
+ * `jobTokenPaths`, a caller without a bearer token may present one job's access token; only its
+ * hash is kept, and the route compares it with the row. With `cookie`, a browser's session cookie
+ * (set by `POST /v1/session`) stands in for the header.
  */
 export function authenticate(
-  rules: TokenRules,
+  verifier: BearerVerifier,
   options: { jobTokenPaths?: RegExp; cookie?: string } = {},
 ): RequestHandler {
-  const key = new TextEncoder().encode(rules.secret);
-  const maxTtlSeconds = rules.maxTtlSeconds ?? 2_592_000;
-  const verifyOptions = {
-    algorithms: ["HS256"],
-    requiredClaims: ["exp", "sub"],
-    ...(rules.issuer !== undefined ? { issuer: rules.issuer } : {}),
-    ...(rules.audience !== undefined ? { audience: rules.audience } : {}),
-  };
-  const verified = new VerifiedTokens();
   const fromCookie = (req: Request): string | undefined => {
     const raw = options.cookie === undefined ? undefined : req.get("cookie");
     const value = raw === undefined || options.cookie === undefined ? undefined : parseCookie(raw)[options.cookie];
@@ -99,45 +158,14 @@ export function authenticate(
       next();
       return;
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new ApiError("unauthorized", "Authorization must be `Bearer <token>`");
-    const cached = verified.get(match[1]);
-    if (cached !== undefined) {
-      principals.set(req, cached);
-      next();
-      return;
-    }
-    let payload: unknown;
-    try {
-      ({ payload } = await jwtVerify(match[1], key, verifyOptions));
-    } catch (error) {
-      throw new ApiError("unauthorized", error instanceof joseErrors.JWTExpired ? "token expired" : "invalid token");
-    }
-    const claims = claimsSchema.safeParse(payload);
-    if (!claims.success)
-      throw new ApiError(
-        "unauthorized",
-        "token claims are invalid (sub, org: uuid; role: member|admin|operator|service; exp)",
-      );
-    if (
-      outlivesMaxTtl(
-        { exp: claims.data.exp, iat: (payload as { iat?: unknown }).iat },
-        maxTtlSeconds,
-        Math.floor(Date.now() / 1000),
-      )
-    ) {
-      throw new ApiError("unauthorized", `token lifetime exceeds ${maxTtlSeconds} seconds`);
-    }
-    const principal: Principal = {
-      kind: "token",
-      userId: claims.data.sub,
-      orgId: claims.data.org,
-      role: claims.data.role,
-    };
-    verified.set(match[1], principal, claims.data.exp);
-    principals.set(req, principal);
+    principals.set(req, await verifier.verify(header));
     next();
   };
+}
+
+/** The principal `authenticate` attached, if it ran and accepted the request. */
+export function attachedPrincipal(req: Request): Principal | undefined {
+  return principals.get(req);
 }
 
 /** The principal `authenticate` attached; routes behind it always have one. */

@@ -33,28 +33,34 @@ function fromBodyParser(error: BodyParserError): ApiError | null {
   }
 }
 
-/** The one place errors become HTTP answers. Never sends a stack or a database message. */
+/**
+ * The documented answer an error maps to, or null for an unexpected one (answered 500). An
+ * outage is noted on the watch: answered 503 and logged once by the watch, not once per request.
+ */
+export function knownError(error: unknown, outages: OutageReporter): ApiError | null {
+  if (!(error instanceof ApiError || error instanceof JobActionConflict)) outages.noteError(error);
+  return error instanceof ApiError
+    ? error
+    : error instanceof JobActionConflict
+      ? new ApiError("conflict", error.message)
+      : isRedisUnavailable(error)
+        ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
+        : isPostgresUnavailable(error)
+          ? new ApiError("unavailable", "the database is unreachable; try again shortly")
+          : isBodyParserError(error)
+            ? fromBodyParser(error)
+            : error instanceof URIError
+              ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
+                new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [
+                  { path: "", message: "bad percent-encoding" },
+                ])
+              : null;
+}
+
+/** The one place errors become HTTP answers (with {@link knownError}). Never sends a stack or a database message. */
 export function errorMiddleware(logger: Logger, outages: OutageReporter): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    // An outage answers 503 and is logged once by the watch, not once per request.
-    if (!(error instanceof ApiError || error instanceof JobActionConflict)) outages.noteError(error);
-    const known =
-      error instanceof ApiError
-        ? error
-        : error instanceof JobActionConflict
-          ? new ApiError("conflict", error.message)
-          : isRedisUnavailable(error)
-            ? new ApiError("unavailable", "the queue is unreachable; try again shortly")
-            : isPostgresUnavailable(error)
-              ? new ApiError("unavailable", "the database is unreachable; try again shortly")
-              : isBodyParserError(error)
-                ? fromBodyParser(error)
-                : error instanceof URIError
-                  ? // Express could not percent-decode a path parameter (e.g. a lone surrogate's bytes).
-                    new ApiError("validation_failed", "a path parameter is not valid percent-encoded UTF-8", [
-                      { path: "", message: "bad percent-encoding" },
-                    ])
-                  : null;
+    const known = knownError(error, outages);
     if (res.headersSent) {
       logger.warn({ err: error, path: req.path }, "error after the answer started");
       res.end();

@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHash } from "node:crypto";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import cors from "cors";
-import type { Request, RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
+import type { Request, RequestHandler, Response } from "express";
+import { rateLimit, type RateLimitInfo } from "express-rate-limit";
 import helmet from "helmet";
 import type { RedisClient } from "@jobstream/runtime";
 import { principalOf } from "../auth/authenticate";
@@ -14,22 +15,23 @@ import { SharedRateStore } from "./shared-rate-store";
  * them, once: with this static configuration they do not depend on the request, and running its
  * eleven middlewares on every request cost ≈ 4 % of a cheap read's CPU.
  */
-export function securityHeaders(): RequestHandler {
-  const headers = headersSetBy(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", "data:"],
-          scriptSrc: ["'self'"],
-        },
+export const SECURITY_HEADERS: readonly (readonly [string, string])[] = headersSetBy(
+  helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        scriptSrc: ["'self'"],
       },
-      crossOriginResourcePolicy: { policy: "same-site" },
-    }),
-  );
+    },
+    crossOriginResourcePolicy: { policy: "same-site" },
+  }),
+);
+
+export function securityHeaders(): RequestHandler {
   return (_req, res, next) => {
-    for (const [name, value] of headers) res.setHeader(name, value);
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     next();
   };
 }
@@ -64,27 +66,76 @@ export function callerKey(principal: Principal): string {
   return principal.kind === "token" ? `user:${principal.orgId}:${principal.userId}` : `job:${principal.tokenHash}`;
 }
 
+/** The per-token window: requests are counted per minute. */
+export const TOKEN_WINDOW_MS = 60_000;
+
+/** The header's partition key of a caller key: a short hash, so the header does not reveal the key. */
+const partitionKeys = new Map<string, string>();
+const PARTITION_KEYS_KEPT = 10_000;
+
+function partitionKeyOf(key: string): string {
+  let partition = partitionKeys.get(key);
+  if (partition === undefined) {
+    if (partitionKeys.size >= PARTITION_KEYS_KEPT) partitionKeys.clear();
+    partition = Buffer.from(createHash("sha256").update(key).digest("hex").slice(0, 12)).toString("base64");
+    partitionKeys.set(key, partition);
+  }
+  return partition;
+}
+
+/**
+ * A token's budget in the headers of every answer it gets, as IETF draft 8 (`RateLimit`,
+ * `RateLimit-Policy`; the format express-rate-limit writes), plus `Retry-After` once it is spent.
+ * One function for the Express chain and the lean read path (jobs/hot-read.ts).
+ */
+export function tokenLimitHeaders(limit: number, key: string, used: number, resetAt: number): OutgoingHttpHeaders {
+  const name = `${String(limit)}-in-${String(TOKEN_WINDOW_MS / 60_000)}min`;
+  const resetSeconds = Math.max(0, Math.ceil((resetAt - Date.now()) / 1000));
+  return {
+    ratelimit: `"${name}"; r=${String(Math.max(limit - used, 0))}; t=${String(resetSeconds)}`,
+    "ratelimit-policy": `"${name}"; q=${String(limit)}; w=${String(TOKEN_WINDOW_MS / 1000)}; pk=:${partitionKeyOf(key)}:`,
+    ...(used > limit ? { "retry-after": String(resetSeconds) } : {}),
+  };
+}
+
+/** What express-rate-limit counted for this request (its `requestPropertyName`). */
+const countedBy = (req: Request): RateLimitInfo | undefined =>
+  (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
+
+function setTokenLimitHeaders(req: Request, res: Response): void {
+  const info = countedBy(req);
+  if (info?.resetTime === undefined || res.headersSent) return;
+  res.set(tokenLimitHeaders(info.limit, info.key, info.used, info.resetTime.getTime()));
+}
+
 /**
  * Requests per minute per bearer token, counted in Redis so every API process shares the budget
  * (counted locally and added in Redis every 50 ms: see SharedRateStore for the tolerance). If
  * Redis is down no new window starts, so the limit is not enforced: enqueueing must keep working
  * then (the outbox catches up). Job-token callers are counted by address instead
  * ({@link rateLimitByAddress}): a bucket per presented token would give every guess a fresh one.
+ * The lean read path counts in the same `store` (jobs/hot-read.ts).
  */
-export function rateLimitPerToken(redis: RedisClient, prefix: string, perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
+export function rateLimitPerToken(store: SharedRateStore, perMinute: number): RequestHandler {
+  const limiter = rateLimit({
+    windowMs: TOKEN_WINDOW_MS,
     limit: perMinute,
-    standardHeaders: "draft-8",
+    standardHeaders: false,
     legacyHeaders: false,
     passOnStoreError: true,
     skip: (req) => principalOf(req).kind !== "token",
     keyGenerator: (req) => callerKey(principalOf(req)),
-    store: new SharedRateStore({ redis, prefix: `${prefix}:~ratelimit:` }),
-    handler: (_req, res, _next, options) => {
+    store,
+    handler: (req, res, _next, options) => {
+      setTokenLimitHeaders(req, res);
       res.status(429).json(errorBody("rate_limited", `at most ${String(options.limit)} requests per minute per token`));
     },
   });
+  return (req, res, next) =>
+    limiter(req, res, (error?: unknown) => {
+      if (error === undefined) setTokenLimitHeaders(req, res);
+      next(error);
+    });
 }
 
 const hasBearer = (req: Request): boolean => req.get("authorization") !== undefined;

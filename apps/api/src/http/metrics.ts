@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from "express";
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { countPendingJobs, type Db } from "@jobstream/db";
 import type { Producer } from "@jobstream/queue";
 import { metricsAuthorized } from "@jobstream/runtime";
@@ -28,6 +28,10 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
   registry: Registry;
   middleware: RequestHandler;
   router: Router;
+  /** Starts timing a request; the returned function records it under its route, method and status. */
+  timeRequest: () => (labels: { route: string; method: string; status: string }) => void;
+  /** Requests the lean path answered (jobs/hot-read.ts), by route. */
+  leanAnswers: Counter<"route">;
 } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -36,6 +40,12 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
     help: "HTTP request duration by route, method and status",
     labelNames: ["route", "method", "status"],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [registry],
+  });
+  const leanAnswers = new Counter({
+    name: "jobstream_http_lean_answers_total",
+    help: "Requests answered by the lean path without Express (GET /v1/jobs/:id with a known token), by route",
+    labelNames: ["route"],
     registers: [registry],
   });
   // A scrape costs no Redis or Postgres round trip: the counts are refreshed in the background.
@@ -102,5 +112,5 @@ export function createApiMetrics(deps: ApiMetricsDeps): {
     res.setHeader("content-type", registry.contentType);
     res.send(text);
   });
-  return { registry, middleware, router };
+  return { registry, middleware, router, timeRequest: () => http.startTimer(), leanAnswers };
 }

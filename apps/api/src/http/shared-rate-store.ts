@@ -84,6 +84,20 @@ export class SharedRateStore implements Store {
     return { totalHits: fresh.shared + fresh.unsent, resetTime: new Date(fresh.resetAt) };
   }
 
+  /**
+   * Counts a hit of `key` without waiting, when this process has the key's window open and the
+   * hit stays within `limit`: the count and the window's end. Otherwise counts nothing and answers
+   * undefined (the caller then goes through {@link increment}, which may ask Redis).
+   */
+  hitWithin(key: string, limit: number): { used: number; resetAt: number } | undefined {
+    const window = this.windows.get(key);
+    if (window === undefined || window.resetAt <= Date.now()) return undefined;
+    const used = window.shared + window.sending + window.unsent + 1;
+    if (used > limit) return undefined;
+    window.unsent += 1;
+    return { used, resetAt: window.resetAt };
+  }
+
   decrement(key: string): void {
     const window = this.windows.get(key);
     if (window !== undefined) window.unsent -= 1;

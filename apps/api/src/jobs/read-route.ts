@@ -12,7 +12,9 @@ import { canAccessJob } from "../auth/access";
 import { principalOf } from "../auth/authenticate";
 import { ApiError } from "../http/errors";
 import { parseOr400 } from "../http/validate";
-import type { Reader, ReadRouting } from "../replica/read-routing";
+import type { Principal } from "../auth/principal";
+import { CONSISTENCY_HEADER } from "../replica/consistency";
+import type { ReadCaller, Reader, ReadRouting } from "../replica/read-routing";
 import { decodeItemPageCursor, encodeItemPageCursor } from "./cursor";
 import { toJobView } from "./job-view";
 import { itemsQuerySchema, jobIdParamsSchema, tokenOnlyQuerySchema } from "./schemas";
@@ -35,6 +37,32 @@ function itemView(item: JobItem) {
 
 function eventView(event: JobEvent) {
   return { type: event.type, data: event.data, at: event.createdAt.toISOString() };
+}
+
+/**
+ * The answer of `GET /v1/jobs/:id`: the job and its children's summary, or null when there is no
+ * such job or the caller may not see it. Shared by the route below and the lean path (hot-read.ts).
+ */
+export async function readJobView(reads: ReadRouting, caller: ReadCaller & { principal: Principal }, id: string) {
+  const { principal } = caller;
+  // The row and its children's summary in one round trip (frontends poll this endpoint); as in
+  // `load`, a job the replica does not have yet is read on the primary before answering 404.
+  const found = await reads.readFor(
+    caller,
+    async (r) => {
+      const job = await findJobViewWithChildren(r.pool, id);
+      return job && canAccessJob(principal, job.row) ? job : null;
+    },
+    (result) => result === null,
+  );
+  if (found === null) return null;
+  const { row, children } = found;
+  const view = children === undefined ? toJobView(row) : { ...toJobView(row), children };
+  // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
+  const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
+  return operator && view.error !== null && row.errorStack !== null
+    ? { ...view, error: { ...view.error, stack: row.errorStack } }
+    : view;
 }
 
 /** One job, its items and its timeline; 404 for jobs the caller may not see. */
@@ -63,26 +91,9 @@ export function readRouter(deps: { readonly reads: ReadRouting }): Router {
     parseOr400(tokenOnlyQuerySchema, req.query);
     const { id } = parseOr400(jobIdParamsSchema, req.params);
     const principal = principalOf(req);
-    // The row and its children's summary in one round trip (frontends poll this endpoint); as in
-    // `load`, a job the replica does not have yet is read on the primary before answering 404.
-    const found = await deps.reads.read(
-      req,
-      async (r) => {
-        const job = await findJobViewWithChildren(r.pool, id);
-        return job && canAccessJob(principal, job.row) ? job : null;
-      },
-      (result) => result === null,
-    );
-    if (found === null) throw new ApiError("not_found", "no such job");
-    const { row, children } = found;
-    const view = children === undefined ? toJobView(row) : { ...toJobView(row), children };
-    // Stacks help platform staff and trusted backends; to a tenant they reveal server paths and versions.
-    const operator = principal.kind === "token" && (principal.role === "operator" || principal.role === "service");
-    res.json(
-      operator && view.error !== null && row.errorStack !== null
-        ? { ...view, error: { ...view.error, stack: row.errorStack } }
-        : view,
-    );
+    const view = await readJobView(deps.reads, { principal, consistency: req.get(CONSISTENCY_HEADER) }, id);
+    if (view === null) throw new ApiError("not_found", "no such job");
+    res.json(view);
   });
 
   router.get("/v1/jobs/:id/items", async (req, res) => {

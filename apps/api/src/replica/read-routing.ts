@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from "express";
 import { walInsertPosition, type Db, type Queryable } from "@jobstream/db";
 import { isPostgresUnavailable, type Logger, type RedisClient } from "@jobstream/runtime";
-import { principalOf } from "../auth/authenticate";
+import { attachedPrincipal } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
 import { callerKey } from "../http/hardening";
 import { capPresented, CONSISTENCY_HEADER, formatLsn, parseLsn, routeRead } from "./consistency";
 import type { ReplicaMonitor } from "./replica-monitor";
@@ -36,6 +37,12 @@ if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', AR
 else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`;
 
+/** Who reads, for read-your-writes: the request's principal (if any) and its `X-Jobstream-Consistency`. */
+export interface ReadCaller {
+  readonly principal: Principal | undefined;
+  readonly consistency: string | undefined;
+}
+
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
@@ -65,13 +72,17 @@ export class ReadRouting {
    * seem to have (a job not found yet, created by someone else a moment ago) are read again on
    * the primary.
    */
-  async read<T>(req: Request, fn: (reader: Reader) => Promise<T>, again?: (result: T) => boolean): Promise<T> {
-    const header = req.get(CONSISTENCY_HEADER);
-    const presented = header === undefined ? 0n : parseLsn(header);
+  read<T>(req: Request, fn: (reader: Reader) => Promise<T>, again?: (result: T) => boolean): Promise<T> {
+    return this.readFor({ principal: attachedPrincipal(req), consistency: req.get(CONSISTENCY_HEADER) }, fn, again);
+  }
+
+  /** {@link read} for a caller known by its principal and the consistency header it presented. */
+  async readFor<T>(caller: ReadCaller, fn: (reader: Reader) => Promise<T>, again?: (result: T) => boolean): Promise<T> {
+    const presented = caller.consistency === undefined ? 0n : parseLsn(caller.consistency);
     const monitor = this.monitor;
     if (monitor === undefined) return this.count(fn, this.primary, "no_replica");
     if (monitor.health.status !== "ok") return this.count(fn, this.primary, "unhealthy");
-    const remembered = await this.remembered(req);
+    const remembered = await this.remembered(caller.principal);
     if (remembered === null) return this.count(fn, this.primary, "unknown_writes");
     const asked = await this.capped(presented, monitor);
     return this.atLeast(asked > remembered ? asked : remembered, fn, again);
@@ -157,17 +168,13 @@ export class ReadRouting {
     this.tally.set(key, (this.tally.get(key) ?? 0) + 1);
   }
 
-  private key(req: Request): string | null {
-    try {
-      return `${this.options.prefix}:~written:${callerKey(principalOf(req))}`;
-    } catch {
-      return null;
-    }
+  private key(principal: Principal | undefined): string | null {
+    return principal === undefined ? null : `${this.options.prefix}:~written:${callerKey(principal)}`;
   }
 
   /** The caller's last write position (0n: none remembered), or null when Redis cannot say. */
-  private async remembered(req: Request): Promise<bigint | null> {
-    const key = this.key(req);
+  private async remembered(principal: Principal | undefined): Promise<bigint | null> {
+    const key = this.key(principal);
     if (key === null) return 0n;
     try {
       const value = await this.options.redis.get(key);
@@ -181,7 +188,7 @@ export class ReadRouting {
     try {
       const position = await walInsertPosition(this.primary.pool);
       this.monitor?.notePrimary(position);
-      const key = this.key(req);
+      const key = this.key(attachedPrincipal(req));
       if (key !== null) await this.options.redis.eval(REMEMBER, 1, key, position.toString(), this.options.rememberMs);
       return position;
     } catch (error) {
