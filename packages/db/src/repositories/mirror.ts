@@ -1,4 +1,5 @@
 import type { Queryable } from "../pg";
+import { jsonValue, JsonRows } from "../json-rows";
 import { jsonParam, timeParam, UnnestRows } from "../unnest";
 import {
   mirrorBatchOf,
@@ -17,7 +18,8 @@ export interface ApplyResult {
   readonly missingJobIds: readonly string[];
 }
 
-const ITEMS = new UnnestRows<ItemUpsert>(
+// One jsonb parameter, not one array per column: a batch carries up to tens of thousands of items.
+const ITEMS = new JsonRows<ItemUpsert>(
   `job_id uuid, ref text, status job_item_status, message text, error_code text, before_state jsonb,
    after_state jsonb, attempt int, processed_at timestamptz`,
   ({ jobId, item: i }) => [
@@ -26,10 +28,10 @@ const ITEMS = new UnnestRows<ItemUpsert>(
     i.status,
     i.message,
     i.errorCode,
-    jsonParam(i.before),
-    jsonParam(i.after),
+    jsonValue(i.before),
+    jsonValue(i.after),
     i.attempt,
-    timeParam(i.at),
+    i.at,
   ],
 );
 
@@ -63,7 +65,7 @@ const EVENTS = new UnnestRows<TimelineInsert>(
 );
 
 /** Parameter positions: items, then job updates, then timeline entries, then every job the batch names. */
-const JOBS_AT = 1 + ITEMS.width;
+const JOBS_AT = 2;
 const EVENTS_AT = JOBS_AT + JOBS.width;
 const NAMED_AT = EVENTS_AT + EVENTS.width;
 
@@ -84,9 +86,10 @@ WITH known AS MATERIALIZED (
 bases AS MATERIALIZED (
   -- Each job's highest ordinal, read once per job: read once per item, each read stepped over the
   -- rows this statement had inserted so far (invisible to it), quadratic in a job's items per batch.
-  SELECT k.job_id, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = k.job_id), 0) AS base
-  FROM (SELECT DISTINCT job_id FROM unnest($1::uuid[]) AS u(job_id)) k
-  WHERE k.job_id IN (SELECT id FROM known)
+  -- (Of every job the batch names: one probe of a job without items here costs less than a second
+  -- parse of the items parameter to find those with.)
+  SELECT k.id AS job_id, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = k.id), 0) AS base
+  FROM known k
 ),
 input AS (
   -- A new item row takes its job's next ordinal in the order the batch reports it (gaps are fine:
@@ -212,7 +215,7 @@ export async function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promi
   for (const rows of [jobs, items, events]) for (const row of rows) named.add(row.jobId);
   const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(
     APPLY_BATCH,
-    [...ITEMS.params(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]],
+    [ITEMS.param(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]],
   );
   const result = rows[0];
   return {
