@@ -19,7 +19,9 @@ describe("JsonRows", () => {
     const from = rows.from(3, "t", "pos");
     expect(from).toContain("(e.r->>0)::uuid AS id, (e.r->>1)::int AS n, e.r->2->0 AS data");
     expect(from).toContain("'epoch'::timestamptz + (e.r->>3)::bigint * interval '1 millisecond' AS at, e.n AS pos");
-    expect(from).toContain("jsonb_array_length($3::jsonb)");
+    expect(from).toContain(
+      "ROWS FROM (jsonb_array_elements($3::jsonb), generate_series(1, jsonb_array_length($3::jsonb)))",
+    );
     expect(from.endsWith(") AS t")).toBe(true);
     expect(rows.names).toBe("id, n, data, at");
   });

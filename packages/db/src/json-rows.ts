@@ -41,12 +41,13 @@ export class JsonRows<Row> {
   from(param: number, alias: string, ordinality?: string): string {
     const list = this.columns.map((c, i) => `${JsonRows.read(c.type, i)} AS ${c.name}`);
     if (ordinality !== undefined) list.push(`e.n AS ${ordinality}`);
-    // Rows by position, not jsonb_array_elements: the planner takes any set-returning function for
-    // 100 rows, but generate_series for as many as its (constant-folded) bounds say — and at 100
-    // the joins over a batch of 20,000 items turn into nested loops (quadratic).
+    // ROWS FROM zips the elements with their numbers; generate_series is there for the planner too:
+    // it takes a set-returning function for 100 rows, but generate_series for as many as its
+    // (constant-folded) bounds say — and at 100 the joins over a batch of 20,000 items turn into
+    // nested loops (quadratic).
     const rows = `$${String(param)}::jsonb`;
-    return `(SELECT ${list.join(", ")} FROM generate_series(1, jsonb_array_length(${rows})) AS g(n)
-      CROSS JOIN LATERAL (SELECT ${rows}->(g.n - 1) AS r, g.n) AS e) AS ${alias}`;
+    return `(SELECT ${list.join(", ")}
+      FROM ROWS FROM (jsonb_array_elements(${rows}), generate_series(1, jsonb_array_length(${rows}))) AS e(r, n)) AS ${alias}`;
   }
 
   /** The rows as the one parameter. */
