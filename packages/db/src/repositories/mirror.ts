@@ -213,20 +213,41 @@ SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM app
          WHERE m.id NOT IN (SELECT id FROM known)
        ) AS missing`;
 
+/** A batch's statement parameters, encoded ahead of the write (null: the batch writes nothing). */
+export interface PreparedMirrorBatch {
+  readonly params: readonly unknown[] | null;
+}
+
+/**
+ * Folds published entries into rows and encodes them as the statement's parameters: the mirror
+ * does this for the next batch while Postgres writes the current one, instead of in between.
+ */
+export function prepareMirrorBatch(entries: readonly MirrorEntry[]): PreparedMirrorBatch {
+  return prepareRows(mirrorBatchOf(entries));
+}
+
+function prepareRows({ jobs, items, events }: MirrorBatch): PreparedMirrorBatch {
+  if (jobs.length === 0 && items.length === 0 && events.length === 0) return { params: null };
+  const named = new Set<string>();
+  for (const rows of [jobs, items, events]) for (const row of rows) named.add(row.jobId);
+  return { params: [ITEMS.param(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]] };
+}
+
 /**
  * Writes a batch's rows in one statement. Idempotent and order-safe per job: a snapshot older than
  * the row's `last_event_seq`, an item outcome of an older attempt, or a timeline entry already
  * stored changes nothing. Atomic on its own; callers may also run it inside their transaction.
  */
-export async function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promise<ApplyResult> {
-  const { jobs, items, events } = batch;
-  if (jobs.length === 0 && items.length === 0 && events.length === 0)
-    return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
-  const named = new Set<string>();
-  for (const rows of [jobs, items, events]) for (const row of rows) named.add(row.jobId);
+export function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promise<ApplyResult> {
+  return writePreparedMirrorBatch(db, prepareRows(batch));
+}
+
+/** `writeMirrorBatch` of a batch prepared earlier (`prepareMirrorBatch`). */
+export async function writePreparedMirrorBatch(db: Queryable, prepared: PreparedMirrorBatch): Promise<ApplyResult> {
+  if (prepared.params === null) return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
   const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(
     APPLY_BATCH,
-    [ITEMS.param(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]],
+    [...prepared.params],
   );
   const result = rows[0];
   return {
@@ -239,5 +260,5 @@ export async function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promi
 
 /** Applies published entries as one batch: `writeMirrorBatch` of the rows they fold into. */
 export function applyMirrorBatch(db: Queryable, entries: readonly MirrorEntry[]): Promise<ApplyResult> {
-  return writeMirrorBatch(db, mirrorBatchOf(entries));
+  return writePreparedMirrorBatch(db, prepareMirrorBatch(entries));
 }
