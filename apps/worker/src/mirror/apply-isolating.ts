@@ -31,10 +31,12 @@ export const NO_JOB_ROW = "no job row with this id (never stored through the API
 export async function applyIsolating(
   apply: (entries: MirrorEntry[]) => Promise<Pick<ApplyResult, "missingJobIds">>,
   entries: readonly SourcedEntry[],
+  /** Applies all of `entries` at once, as `apply` would (from parameters encoded ahead); the halves use `apply`. */
+  applyAll?: () => Promise<Pick<ApplyResult, "missingJobIds">>,
 ): Promise<Rejected[]> {
   if (entries.length === 0) return [];
   try {
-    const { missingJobIds } = await apply(entries.map((e) => e.entry));
+    const { missingJobIds } = await (applyAll ?? (() => apply(entries.map((e) => e.entry))))();
     if (missingJobIds.length === 0) return [];
     const missing = new Set(missingJobIds);
     return entries.filter((e) => missing.has(e.entry.jobId)).map((e) => rejected(e, NO_JOB_ROW));

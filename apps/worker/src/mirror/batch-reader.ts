@@ -1,4 +1,4 @@
-import { isFinalStatus, type MirrorEntry } from "@jobstream/db";
+import { isFinalStatus, prepareMirrorBatch, type MirrorEntry, type PreparedMirrorBatch } from "@jobstream/db";
 import { MIRROR_CONSUMER, MIRROR_GROUP, parseStreamEntry } from "@jobstream/queue";
 import type { RedisClient, TraceCarrier } from "@jobstream/runtime";
 import type { Rejected, SourcedEntry } from "./apply-isolating";
@@ -23,6 +23,11 @@ export interface Batch {
   readonly finished: readonly { seqKey: string; jobId: string; seq: number }[];
   /** Trace contexts the entries carried (only from workers that trace): the write's span links them. */
   readonly traces: readonly TraceCarrier[];
+  /**
+   * The statement's parameters for all of `sourced`, encoded when the batch is read: a batch read
+   * ahead is encoded while Postgres still writes the one before it.
+   */
+  readonly prepared: PreparedMirrorBatch;
 }
 
 /**
@@ -129,6 +134,16 @@ export class BatchReader {
           finished.push({ seqKey, jobId: entry.jobId, seq: entry.seq });
       }
     }
-    return { recovering: recovering.map((s) => s.name), byStream, entries, sourced, malformed, finished, traces };
+    const prepared = prepareMirrorBatch(entries);
+    return {
+      recovering: recovering.map((s) => s.name),
+      byStream,
+      entries,
+      sourced,
+      malformed,
+      finished,
+      traces,
+      prepared,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { applyMirrorBatch, recordDeadLetters, type DeadLetter } from "@jobstream/db";
+import { applyMirrorBatch, recordDeadLetters, writePreparedMirrorBatch, type DeadLetter } from "@jobstream/db";
 import { announceChanges, MIRROR_GROUP, postgresSafeText, type JobstreamCommands } from "@jobstream/queue";
 import { activeTracing, type Logger, type RedisClient } from "@jobstream/runtime";
 import { applyIsolating } from "./apply-isolating";
@@ -31,7 +31,11 @@ export async function applyBatch(deps: CommitDeps, batch: Batch): Promise<void> 
 }
 
 async function applyEntries(deps: CommitDeps, batch: Batch): Promise<void> {
-  const refused = await applyIsolating((entries) => applyMirrorBatch(deps.pool, entries), batch.sourced);
+  const refused = await applyIsolating(
+    (entries) => applyMirrorBatch(deps.pool, entries),
+    batch.sourced,
+    () => writePreparedMirrorBatch(deps.pool, batch.prepared),
+  );
   const rejected = [...batch.malformed, ...refused];
   if (rejected.length === 0) return;
   const stored = await recordDeadLetters(

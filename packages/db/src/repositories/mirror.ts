@@ -1,4 +1,5 @@
 import type { Queryable } from "../pg";
+import { jsonValue, JsonRows } from "../json-rows";
 import { jsonParam, timeParam, UnnestRows } from "../unnest";
 import {
   mirrorBatchOf,
@@ -17,7 +18,8 @@ export interface ApplyResult {
   readonly missingJobIds: readonly string[];
 }
 
-const ITEMS = new UnnestRows<ItemUpsert>(
+// One jsonb parameter, not one array per column: a batch carries up to tens of thousands of items.
+const ITEMS = new JsonRows<ItemUpsert>(
   `job_id uuid, ref text, status job_item_status, message text, error_code text, before_state jsonb,
    after_state jsonb, attempt int, processed_at timestamptz`,
   ({ jobId, item: i }) => [
@@ -26,10 +28,10 @@ const ITEMS = new UnnestRows<ItemUpsert>(
     i.status,
     i.message,
     i.errorCode,
-    jsonParam(i.before),
-    jsonParam(i.after),
+    jsonValue(i.before),
+    jsonValue(i.after),
     i.attempt,
-    timeParam(i.at),
+    i.at,
   ],
 );
 
@@ -63,7 +65,7 @@ const EVENTS = new UnnestRows<TimelineInsert>(
 );
 
 /** Parameter positions: items, then job updates, then timeline entries, then every job the batch names. */
-const JOBS_AT = 1 + ITEMS.width;
+const JOBS_AT = 2;
 const EVENTS_AT = JOBS_AT + JOBS.width;
 const NAMED_AT = EVENTS_AT + EVENTS.width;
 
@@ -84,20 +86,16 @@ WITH known AS MATERIALIZED (
 bases AS MATERIALIZED (
   -- Each job's highest ordinal, read once per job: read once per item, each read stepped over the
   -- rows this statement had inserted so far (invisible to it), quadratic in a job's items per batch.
-  SELECT k.job_id, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = k.job_id), 0) AS base
-  FROM (SELECT DISTINCT job_id FROM unnest($1::uuid[]) AS u(job_id)) k
-  WHERE k.job_id IN (SELECT id FROM known)
+  -- (Of every job the batch names: one probe of a job without items here costs less than a second
+  -- parse of the items parameter to find those with.)
+  SELECT k.id AS job_id, coalesce((SELECT max(o.ordinal) FROM job_items o WHERE o.job_id = k.id), 0) AS base
+  FROM known k
 ),
 input AS (
   -- A new item row takes its job's next ordinal in the order the batch reports it (gaps are fine:
   -- ordinals only order a job's items); an item already stored keeps its own.
   SELECT t.*, b.base + t.n AS ordinal
   FROM ${ITEMS.from(1, "t", "n")} JOIN bases b ON b.job_id = t.job_id
-),
-old AS (
-  -- One index probe per item (LIMIT keeps the planner from turning it into a scan of job_items).
-  SELECT i.job_id, i.ref, o.status FROM input i
-  CROSS JOIN LATERAL (SELECT ji.status FROM job_items ji WHERE ji.job_id = i.job_id AND ji.ref = i.ref LIMIT 1) o
 ),
 up AS (
   INSERT INTO job_items AS ji (${ITEMS.names}, ordinal)
@@ -110,16 +108,32 @@ up AS (
     AND (ji.status, ji.message, ji.error_code, ji.before_state, ji.after_state, ji.attempt)
         IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state,
                           excluded.after_state, excluded.attempt)
-  RETURNING ji.job_id, ji.ref, ji.status
+  RETURNING ji.job_id, ji.ref, ji.status, ji.ordinal
+),
+written AS (
+  -- A row the statement inserted took an ordinal above its job's base; an updated one kept its own.
+  SELECT up.job_id, up.ref, up.status, up.ordinal > b.base AS inserted FROM up JOIN bases b ON b.job_id = up.job_id
+),
+old AS (
+  -- The state an updated row had: the statement's snapshot still sees the version it replaced. One
+  -- index probe per updated item, none per new one (LIMIT keeps the planner from turning it into a
+  -- scan of job_items).
+  SELECT w.job_id, o.status FROM written w
+  CROSS JOIN LATERAL (SELECT ji.status FROM job_items ji WHERE ji.job_id = w.job_id AND ji.ref = w.ref LIMIT 1) o
+  WHERE NOT w.inserted
 ),
 delta AS (
-  SELECT up.job_id,
-    count(*) FILTER (WHERE old.ref IS NULL)::int AS new_rows,
-    sum((up.status <> 'pending')::int - coalesce((old.status <> 'pending')::int, 0))::int AS processed,
-    sum((up.status = 'error')::int - coalesce((old.status = 'error')::int, 0))::int AS failed,
-    sum((up.status = 'skipped')::int - coalesce((old.status = 'skipped')::int, 0))::int AS skipped
-  FROM up LEFT JOIN old ON old.job_id = up.job_id AND old.ref = up.ref
-  GROUP BY up.job_id
+  -- Each written row counts its new state, each updated row takes its old state back out.
+  SELECT c.job_id, sum(c.new_rows)::int AS new_rows, sum(c.processed)::int AS processed,
+    sum(c.failed)::int AS failed, sum(c.skipped)::int AS skipped
+  FROM (
+    SELECT job_id, inserted::int AS new_rows, (status <> 'pending')::int AS processed,
+      (status = 'error')::int AS failed, (status = 'skipped')::int AS skipped
+    FROM written
+    UNION ALL
+    SELECT job_id, 0, -(status <> 'pending')::int, -(status = 'error')::int, -(status = 'skipped')::int FROM old
+  ) c
+  GROUP BY c.job_id
 ),
 snapshots AS (
   SELECT * FROM ${JOBS.from(JOBS_AT, "u")}
@@ -199,20 +213,41 @@ SELECT (SELECT count(*)::int FROM up) AS written, (SELECT count(*)::int FROM app
          WHERE m.id NOT IN (SELECT id FROM known)
        ) AS missing`;
 
+/** A batch's statement parameters, encoded ahead of the write (null: the batch writes nothing). */
+export interface PreparedMirrorBatch {
+  readonly params: readonly unknown[] | null;
+}
+
+/**
+ * Folds published entries into rows and encodes them as the statement's parameters: the mirror
+ * does this for the next batch while Postgres writes the current one, instead of in between.
+ */
+export function prepareMirrorBatch(entries: readonly MirrorEntry[]): PreparedMirrorBatch {
+  return prepareRows(mirrorBatchOf(entries));
+}
+
+function prepareRows({ jobs, items, events }: MirrorBatch): PreparedMirrorBatch {
+  if (jobs.length === 0 && items.length === 0 && events.length === 0) return { params: null };
+  const named = new Set<string>();
+  for (const rows of [jobs, items, events]) for (const row of rows) named.add(row.jobId);
+  return { params: [ITEMS.param(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]] };
+}
+
 /**
  * Writes a batch's rows in one statement. Idempotent and order-safe per job: a snapshot older than
  * the row's `last_event_seq`, an item outcome of an older attempt, or a timeline entry already
  * stored changes nothing. Atomic on its own; callers may also run it inside their transaction.
  */
-export async function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promise<ApplyResult> {
-  const { jobs, items, events } = batch;
-  if (jobs.length === 0 && items.length === 0 && events.length === 0)
-    return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
-  const named = new Set<string>();
-  for (const rows of [jobs, items, events]) for (const row of rows) named.add(row.jobId);
+export function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promise<ApplyResult> {
+  return writePreparedMirrorBatch(db, prepareRows(batch));
+}
+
+/** `writeMirrorBatch` of a batch prepared earlier (`prepareMirrorBatch`). */
+export async function writePreparedMirrorBatch(db: Queryable, prepared: PreparedMirrorBatch): Promise<ApplyResult> {
+  if (prepared.params === null) return { jobsUpdated: 0, itemsWritten: 0, eventsInserted: 0, missingJobIds: [] };
   const { rows } = await db.query<{ written: number; updated: number; inserted: number; missing: string[] }>(
     APPLY_BATCH,
-    [...ITEMS.params(items), ...JOBS.params(jobs), ...EVENTS.params(events), [...named]],
+    [...prepared.params],
   );
   const result = rows[0];
   return {
@@ -225,5 +260,5 @@ export async function writeMirrorBatch(db: Queryable, batch: MirrorBatch): Promi
 
 /** Applies published entries as one batch: `writeMirrorBatch` of the rows they fold into. */
 export function applyMirrorBatch(db: Queryable, entries: readonly MirrorEntry[]): Promise<ApplyResult> {
-  return writeMirrorBatch(db, mirrorBatchOf(entries));
+  return writePreparedMirrorBatch(db, prepareMirrorBatch(entries));
 }
