@@ -91,7 +91,8 @@ const doubled =
 if (doubled)
   console.log(
     `2N = ${2 * n}: ${doubled.jobsPerSec.toFixed(0)} jobs/s, ` +
-      `worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB`,
+      `worker ${doubled.workerPeakMb} MB, mirror ${doubled.mirrorPeakMb} MB; ` +
+      `held after a full GC: worker ${doubled.workerRetainedMb} MB, mirror ${doubled.mirrorRetainedMb} MB`,
   );
 const mirrorLag = wants("lag")
   ? await part("lag", () => runMirrorLag(Number(option("rate") ?? (quick ? 500 : 2000)), quick ? 5 : 30))

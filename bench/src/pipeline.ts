@@ -3,6 +3,7 @@ import { System, waitFor } from "@jobstream/testing";
 import { measureCpu, processGroups } from "./cpu";
 import { profileEnv } from "./profile";
 import { enqueueNoops, peakRssMb, syntheticCompleted } from "./measure";
+import { MemoryProbe } from "./memory-probe";
 
 export interface PipelineResult {
   readonly jobsPerSec: number;
@@ -12,6 +13,12 @@ export interface PipelineResult {
   /** Peak RSS of the process running the `work` role, and of the one running `mirror,housekeep`. */
   readonly workerPeakMb: number | null;
   readonly mirrorPeakMb: number | null;
+  /** Peak RSS of the same processes once started, before the first job: what start-up alone takes. */
+  readonly workerStartMb: number | null;
+  readonly mirrorStartMb: number | null;
+  /** Heap they still hold after the last row, once a full garbage collection ran (see MemoryProbe). */
+  readonly workerRetainedMb: number | null;
+  readonly mirrorRetainedMb: number | null;
   /** CPU used from the first enqueue to the last row, in % of one core (see measureCpu). */
   readonly cpuPercent: Record<string, number>;
 }
@@ -56,16 +63,20 @@ export async function runPipeline(
   extraEnv: Record<string, string> = {},
 ): Promise<PipelineResult> {
   const sys = new System();
+  const memory = new MemoryProbe();
   await sys.init();
   try {
     const nodeOptions = { ...profileEnv(), ...extraEnv };
+    const probed = { ...nodeOptions, ...memory.env(nodeOptions.NODE_OPTIONS) };
     await sys.startApi({ BODY_LIMIT: "10mb", ...nodeOptions });
     const worker = await sys.startWorker("work", {
       CONCURRENCY_SYNTHETIC: String(concurrency),
       DATABASE_POOL_SIZE: "2",
-      ...nodeOptions,
+      ...probed,
     });
-    const mirror = await sys.startWorker("mirror,housekeep", { DATABASE_POOL_SIZE: "4", ...nodeOptions });
+    const mirror = await sys.startWorker("mirror,housekeep", { DATABASE_POOL_SIZE: "4", ...probed });
+    const workerStartMb = peakRssMb(worker.child.pid);
+    const mirrorStartMb = peakRssMb(mirror.child.pid);
     const token = await sys.token({ sub: randomUUID(), org: randomUUID(), role: "service" });
 
     const groups = {
@@ -83,15 +94,23 @@ export async function runPipeline(
       [items],
     );
     if (check?.bad !== 0) throw new Error(`${String(check?.bad)} rows have wrong counters`);
+    // Peaks first: the probe's collection comes after them.
+    const workerPeakMb = peakRssMb(worker.child.pid);
+    const mirrorPeakMb = peakRssMb(mirror.child.pid);
     return {
       jobsPerSec: n / seconds,
       enqueuePerSec: n / enqueueSeconds,
       seconds,
-      workerPeakMb: peakRssMb(worker.child.pid),
-      mirrorPeakMb: peakRssMb(mirror.child.pid),
+      workerPeakMb,
+      mirrorPeakMb,
+      workerStartMb,
+      mirrorStartMb,
+      workerRetainedMb: await memory.retainedMb(worker.child.pid),
+      mirrorRetainedMb: await memory.retainedMb(mirror.child.pid),
       cpuPercent,
     };
   } finally {
     await sys.stop();
+    memory.close();
   }
 }

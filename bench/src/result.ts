@@ -170,20 +170,33 @@ function memoryOf(
   n: number,
 ) {
   const peak = (values: (number | null)[]) => Math.max(0, ...values.map((v) => v ?? 0));
+  const growth = (at2n: number | null, atN: number) => (at2n === null || atN === 0 ? null : at2n / atN);
   const workerPeakMb = peak(runs.map((p) => p.workerPeakMb));
   const mirrorPeakMb = peak(runs.map((p) => p.mirrorPeakMb));
+  const workerRetainedMb = peak(runs.map((p) => p.workerRetainedMb));
+  const mirrorRetainedMb = peak(runs.map((p) => p.mirrorRetainedMb));
   return {
     workerPeakMb,
     mirrorPeakMb,
     rawWorkerPeakMb: peak(rawRuns.map((r) => r.workerPeakMb)),
+    // What start-up alone takes (peak RSS before the first job), and the heap held after the run once
+    // a full collection ran: a peak can grow with a longer run with nothing more held (see MemoryProbe).
+    workerStartMb: peak(runs.map((p) => p.workerStartMb)),
+    mirrorStartMb: peak(runs.map((p) => p.mirrorStartMb)),
+    workerRetainedMb,
+    mirrorRetainedMb,
     // Peak at 2N over peak at N: near 1 means memory does not grow with the number of jobs.
     doubled: double && {
       n: 2 * n,
       workerPeakMb: double.workerPeakMb,
       mirrorPeakMb: double.mirrorPeakMb,
       // null when /proc could not be read (a process gone before its peak was taken).
-      workerGrowth: double.workerPeakMb === null || workerPeakMb === 0 ? null : double.workerPeakMb / workerPeakMb,
-      mirrorGrowth: double.mirrorPeakMb === null || mirrorPeakMb === 0 ? null : double.mirrorPeakMb / mirrorPeakMb,
+      workerGrowth: growth(double.workerPeakMb, workerPeakMb),
+      mirrorGrowth: growth(double.mirrorPeakMb, mirrorPeakMb),
+      workerRetainedMb: double.workerRetainedMb,
+      mirrorRetainedMb: double.mirrorRetainedMb,
+      workerRetainedGrowth: growth(double.workerRetainedMb, workerRetainedMb),
+      mirrorRetainedGrowth: growth(double.mirrorRetainedMb, mirrorRetainedMb),
     },
   };
 }

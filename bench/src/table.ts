@@ -25,11 +25,19 @@ export function printTable(result: BenchResult, pipelines: readonly PipelineResu
           "worker (role work) peak RSS (MB)": result.memory.workerPeakMb,
           "mirror (roles mirror, housekeep) peak RSS (MB)": result.memory.mirrorPeakMb,
           "raw worker peak RSS (MB)": result.memory.rawWorkerPeakMb,
+          "peak RSS once started, before the first job (MB): worker / mirror": slashed(
+            result.memory.workerStartMb,
+            result.memory.mirrorStartMb,
+          ),
           ...(result.memory.doubled
             ? {
                 [`peak RSS at 2N = ${result.memory.doubled.n} ÷ at N: worker / mirror`]: slashed(
                   result.memory.doubled.workerGrowth?.toFixed(2) ?? "?",
                   result.memory.doubled.mirrorGrowth?.toFixed(2) ?? "?",
+                ),
+                "heap held after a full GC at N / at 2N (MB): worker, mirror": slashed(
+                  `${result.memory.workerRetainedMb}, ${result.memory.mirrorRetainedMb}`,
+                  `${result.memory.doubled.workerRetainedMb ?? "?"}, ${result.memory.doubled.mirrorRetainedMb ?? "?"}`,
                 ),
               }
             : {}),

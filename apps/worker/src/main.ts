@@ -1,4 +1,4 @@
-import { checkDbHealth, createDb, createPool } from "@jobstream/db";
+import { checkPoolHealth, createDb, createPool } from "@jobstream/db";
 import { enabledJobTypeNames, jobTypeNames, type JobTypeName } from "@jobstream/job-types";
 import {
   closeHttpServer,
@@ -49,14 +49,18 @@ async function main(): Promise<void> {
   });
   const logger = createLogger({ service: "worker", level: env.LOG_LEVEL });
   guardProcess(logger);
+  // Prisma serves only the work role's handlers. It loads its query compiler (about 70 MB) on its
+  // first query, so a process without the work role, which never queries through it, never pays for it.
   const db = createDb({ connectionString: env.DATABASE_URL, max: 2 });
   const pool = createPool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
+  // Its own connection: a probe queued behind the mirror's batches on `pool` would read as an outage.
+  const healthPool = createPool({ connectionString: env.DATABASE_URL, max: 1 });
   const redisTarget = redisTargetOf(env);
   const redis = createRedis({ ...redisTarget, connectionName: "jobstream-worker-health" });
   // Redis and Postgres may be out at any moment, this start included: the watch logs each change
   // once, /readyz says which one is out, and every role waits and carries on.
-  const outages = new DependencyWatch({ redis, postgres: () => checkDbHealth(db), logger });
-  pool.on("error", errorListener(outages, logger, "postgres pool error"));
+  const outages = new DependencyWatch({ redis, postgres: () => checkPoolHealth(healthPool), logger });
+  for (const p of [pool, healthPool]) p.on("error", errorListener(outages, logger, "postgres pool error"));
   redis.on("error", errorListener(outages, logger, "redis connection error"));
   outages.start();
 
@@ -159,7 +163,7 @@ async function main(): Promise<void> {
         },
       },
       { name: "redis", run: () => closeRedis(redis) },
-      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end()]) },
+      { name: "postgres", run: () => Promise.all([db.$disconnect(), pool.end(), healthPool.end()]) },
       // Last: the spans of everything above are exported before the process ends.
       { name: "tracing", run: () => tracing?.shutdown() ?? Promise.resolve() },
     ],

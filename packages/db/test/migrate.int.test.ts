@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, checkDbHealth } from "../src/index";
+import { checkDbHealth, checkPoolHealth, createDb, createPool } from "../src/index";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "../src/migrate";
 import { ADMIN_URL } from "./env";
 
@@ -43,6 +43,9 @@ describe("migrate", () => {
     await db.$disconnect();
     expect(health.ok).toBe(false);
     expect(health.pendingMigrations.length).toBeGreaterThan(0);
+    const pool = createPool({ connectionString: url, max: 1 });
+    expect(await checkPoolHealth(pool)).toEqual(health);
+    await pool.end();
   });
 
   it("applies every migration once, recording them as Prisma does", async () => {
@@ -60,6 +63,9 @@ describe("migrate", () => {
     const db = createDb({ connectionString: url, max: 1 });
     expect(await checkDbHealth(db)).toEqual({ ok: true, pendingMigrations: [] });
     await db.$disconnect();
+    const pool = createPool({ connectionString: url, max: 1 });
+    expect(await checkPoolHealth(pool)).toEqual({ ok: true, pendingMigrations: [] });
+    await pool.end();
   });
 
   it("refuses an applied migration whose file changed", async () => {
