@@ -97,6 +97,11 @@ input AS (
   SELECT t.*, b.base + t.n AS ordinal
   FROM ${ITEMS.from(1, "t", "n")} JOIN bases b ON b.job_id = t.job_id
 ),
+old AS (
+  -- One index probe per item (LIMIT keeps the planner from turning it into a scan of job_items).
+  SELECT i.job_id, i.ref, o.status FROM input i
+  CROSS JOIN LATERAL (SELECT ji.status FROM job_items ji WHERE ji.job_id = i.job_id AND ji.ref = i.ref LIMIT 1) o
+),
 up AS (
   INSERT INTO job_items AS ji (${ITEMS.names}, ordinal)
   SELECT ${ITEMS.names}, ordinal FROM input
@@ -108,32 +113,16 @@ up AS (
     AND (ji.status, ji.message, ji.error_code, ji.before_state, ji.after_state, ji.attempt)
         IS DISTINCT FROM (excluded.status, excluded.message, excluded.error_code, excluded.before_state,
                           excluded.after_state, excluded.attempt)
-  RETURNING ji.job_id, ji.ref, ji.status, ji.ordinal
-),
-written AS (
-  -- A row the statement inserted took an ordinal above its job's base; an updated one kept its own.
-  SELECT up.job_id, up.ref, up.status, up.ordinal > b.base AS inserted FROM up JOIN bases b ON b.job_id = up.job_id
-),
-old AS (
-  -- The state an updated row had: the statement's snapshot still sees the version it replaced. One
-  -- index probe per updated item, none per new one (LIMIT keeps the planner from turning it into a
-  -- scan of job_items).
-  SELECT w.job_id, o.status FROM written w
-  CROSS JOIN LATERAL (SELECT ji.status FROM job_items ji WHERE ji.job_id = w.job_id AND ji.ref = w.ref LIMIT 1) o
-  WHERE NOT w.inserted
+  RETURNING ji.job_id, ji.ref, ji.status
 ),
 delta AS (
-  -- Each written row counts its new state, each updated row takes its old state back out.
-  SELECT c.job_id, sum(c.new_rows)::int AS new_rows, sum(c.processed)::int AS processed,
-    sum(c.failed)::int AS failed, sum(c.skipped)::int AS skipped
-  FROM (
-    SELECT job_id, inserted::int AS new_rows, (status <> 'pending')::int AS processed,
-      (status = 'error')::int AS failed, (status = 'skipped')::int AS skipped
-    FROM written
-    UNION ALL
-    SELECT job_id, 0, -(status <> 'pending')::int, -(status = 'error')::int, -(status = 'skipped')::int FROM old
-  ) c
-  GROUP BY c.job_id
+  SELECT up.job_id,
+    count(*) FILTER (WHERE old.ref IS NULL)::int AS new_rows,
+    sum((up.status <> 'pending')::int - coalesce((old.status <> 'pending')::int, 0))::int AS processed,
+    sum((up.status = 'error')::int - coalesce((old.status = 'error')::int, 0))::int AS failed,
+    sum((up.status = 'skipped')::int - coalesce((old.status = 'skipped')::int, 0))::int AS skipped
+  FROM up LEFT JOIN old ON old.job_id = up.job_id AND old.ref = up.ref
+  GROUP BY up.job_id
 ),
 snapshots AS (
   SELECT * FROM ${JOBS.from(JOBS_AT, "u")}
