@@ -1,7 +1,4 @@
-interface Column {
-  readonly name: string;
-  readonly type: string;
-}
+import { parseColumns, type Column } from "./unnest";
 
 /**
  * Typed rows as one `jsonb` parameter (an array of rows, each an array of its values): for the
@@ -22,11 +19,7 @@ export class JsonRows<Row> {
     columns: string,
     private readonly values: (row: Row) => readonly unknown[],
   ) {
-    this.columns = columns.split(",").map((definition) => {
-      const [name = "", type = ""] = definition.trim().split(/\s+/);
-      if (name === "" || type === "") throw new Error(`column "${definition.trim()}" needs a name and a type`);
-      return { name, type };
-    });
+    this.columns = parseColumns(columns);
   }
 
   /** The column names, comma-separated, for an INSERT or a SELECT list. */

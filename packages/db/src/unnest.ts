@@ -1,6 +1,15 @@
-interface Column {
+export interface Column {
   readonly name: string;
   readonly type: string;
+}
+
+/** Columns written as in a table definition (`"name type, …"`), checked. */
+export function parseColumns(columns: string): readonly Column[] {
+  return columns.split(",").map((definition) => {
+    const [name = "", type = ""] = definition.trim().split(/\s+/);
+    if (name === "" || type === "") throw new Error(`column "${definition.trim()}" needs a name and a type`);
+    return { name, type };
+  });
 }
 
 /**
@@ -16,11 +25,7 @@ export class UnnestRows<Row> {
     columns: string,
     private readonly values: (row: Row) => readonly unknown[],
   ) {
-    this.columns = columns.split(",").map((definition) => {
-      const [name = "", type = ""] = definition.trim().split(/\s+/);
-      if (name === "" || type === "") throw new Error(`column "${definition.trim()}" needs a name and a type`);
-      return { name, type };
-    });
+    this.columns = parseColumns(columns);
   }
 
   /** Parameters this table takes. */
