@@ -30,7 +30,6 @@ export interface HotReadDeps {
 
 const ROUTE = "/v1/jobs/:id";
 const PATH = /^\/v1\/jobs\/([^/?]+)$/;
-const BEARER_PREFIX = /^bearer\s/i;
 
 /**
  * `GET /v1/jobs/:id`, the request frontends poll, answered without Express: the Express chain
@@ -53,7 +52,6 @@ export function hotJobRead(deps: HotReadDeps, next: ServerHandler): ServerHandle
     if (
       raw === undefined ||
       auth === undefined ||
-      !BEARER_PREFIX.test(auth) ||
       h["if-none-match"] !== undefined ||
       h["if-modified-since"] !== undefined ||
       (h["content-length"] !== undefined && h["content-length"] !== "0") ||
